@@ -1,0 +1,26 @@
+"""Embedded default: SQLite under var/, demo keys generated on first run, demo banner."""
+
+from .base import *  # noqa: F401,F403
+from .base import VAR_DIR
+from jiuzhu.core.localkeys import load_or_create_local_keys
+
+DEBUG = False
+_keys = load_or_create_local_keys(VAR_DIR)
+SECRET_KEY = _keys["secret_key"]
+JIUZHU_FIELD_KEY = _keys["field_key"]
+JIUZHU_LOOKUP_KEY = _keys["lookup_key"]
+
+DATABASES = {
+    "default": {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": VAR_DIR / "jiuzhu.sqlite3",
+        "OPTIONS": {
+            "timeout": 60,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
+    }
+}
+
+JIUZHU_DEMO = True
+JIUZHU_REQUIRE_2FA_FOR_COUNTY = False

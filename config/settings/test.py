@@ -1,0 +1,31 @@
+"""Tests: PostgreSQL when JIUZHU_DB_HOST is set (as in .ci/run), otherwise SQLite."""
+
+import os
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F401,F403
+
+SECRET_KEY = "test-secret-key-not-for-production-0123456789"
+JIUZHU_FIELD_KEY = "kWq1Yc3xq4gHzdD5f8O0l8wqv2n2X5l6Jt1m9b0cQeU="
+JIUZHU_LOOKUP_KEY = "test-lookup-key"
+JIUZHU_JOBS_INLINE = True
+JIUZHU_REQUIRE_2FA_FOR_COUNTY = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+VAR_DIR = Path(tempfile.mkdtemp(prefix="jiuzhu-test-"))
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                      "LOCATION": str(VAR_DIR / "cache")}}
+
+if os.environ.get("JIUZHU_DB_HOST"):
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.postgresql",
+            "HOST": os.environ["JIUZHU_DB_HOST"],
+            "PORT": os.environ.get("JIUZHU_DB_PORT", "5432"),
+            "NAME": os.environ.get("JIUZHU_DB_NAME", "postgres"),
+            "USER": os.environ.get("JIUZHU_DB_USER", "jiuzhu"),
+            "PASSWORD": os.environ.get("JIUZHU_DB_PASSWORD", ""),
+        }
+    }
+else:
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3"}}

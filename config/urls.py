@@ -1,0 +1,9 @@
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="registry:household_list", permanent=False)),
+    path("accounts/", include("jiuzhu.accounts.urls")),
+    path("registry/", include("jiuzhu.registry.urls")),
+    path("audit/", include("jiuzhu.core.urls")),
+]

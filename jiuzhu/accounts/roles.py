@@ -1,0 +1,73 @@
+"""Roles and what each may do (R4). Pure data: no database."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    COUNTY_ADMIN = "county_admin"
+    COUNTY_REVIEWER = "county_reviewer"
+    TOWNSHIP_OFFICER = "township_officer"
+    TOWNSHIP_HEAD = "township_head"
+    VILLAGE_ASSISTANT = "village_assistant"
+    INSPECTOR = "inspector"
+    FINANCE = "finance"
+    AUDITOR = "auditor"
+
+
+ROLE_LABELS = {
+    Role.COUNTY_ADMIN: "县级管理员",
+    Role.COUNTY_REVIEWER: "县级审核确认人员",
+    Role.TOWNSHIP_OFFICER: "乡镇民政经办人员",
+    Role.TOWNSHIP_HEAD: "乡镇负责人",
+    Role.VILLAGE_ASSISTANT: "村（居）委会协办人员",
+    Role.INSPECTOR: "纪检监察人员",
+    Role.FINANCE: "财政人员",
+    Role.AUDITOR: "审计人员",
+}
+
+# The level of region each role is scoped to.
+ROLE_LEVEL = {
+    Role.COUNTY_ADMIN: "county",
+    Role.COUNTY_REVIEWER: "county",
+    Role.INSPECTOR: "county",
+    Role.FINANCE: "county",
+    Role.AUDITOR: "county",
+    Role.TOWNSHIP_OFFICER: "township",
+    Role.TOWNSHIP_HEAD: "township",
+    Role.VILLAGE_ASSISTANT: "village",
+}
+
+COUNTY_ROLES = frozenset(r for r, level in ROLE_LEVEL.items() if level == "county")
+
+
+class Perm(StrEnum):
+    VIEW_HOUSEHOLDS = "view_households"
+    EDIT_HOUSEHOLDS = "edit_households"
+    IMPORT_HOUSEHOLDS = "import_households"
+    VIEW_FULL_ID = "view_full_id"
+    VIEW_SENSITIVE = "view_sensitive"  # health conditions, bank accounts
+    VIEW_AUDIT = "view_audit"
+    MANAGE_USERS = "manage_users"
+
+
+_ALL_VIEW = {Perm.VIEW_HOUSEHOLDS}
+PERMISSIONS: dict[Role, frozenset[Perm]] = {
+    Role.COUNTY_ADMIN: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
+                                             Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
+                                             Perm.VIEW_AUDIT, Perm.MANAGE_USERS}),
+    Role.COUNTY_REVIEWER: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE}),
+    Role.TOWNSHIP_OFFICER: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
+                                                 Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE}),
+    Role.TOWNSHIP_HEAD: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE}),
+    Role.VILLAGE_ASSISTANT: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS}),
+    Role.INSPECTOR: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}),
+    Role.FINANCE: frozenset(_ALL_VIEW),
+    Role.AUDITOR: frozenset(_ALL_VIEW | {Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}),
+}
+
+
+def role_can(role: str, perm: Perm) -> bool:
+    try:
+        return perm in PERMISSIONS[Role(role)]
+    except ValueError:
+        return False

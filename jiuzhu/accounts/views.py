@@ -1,0 +1,76 @@
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from jiuzhu.core import audit
+
+
+class LoginForm(AuthenticationForm):
+    error_messages = {
+        "invalid_login": "用户名或密码错误。连续输错5次，账号将被锁定30分钟。",
+        "inactive": "该账号已停用。",
+    }
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record(action="user.login", actor=form.get_user())
+        return response
+
+
+class TokenForm(forms.Form):
+    token = forms.CharField(label="动态验证码", max_length=6, min_length=6,
+                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
+                                                          "inputmode": "numeric"}))
+
+
+def _qr_svg(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+def otp_view(request):
+    """TOTP second factor: first use binds an authenticator app, later uses verify a code."""
+    user = request.user
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or \
+            TOTPDevice.objects.create(user=user, name="手机令牌", confirmed=False)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit.record(action="user.otp_enrol", actor=user, obj=user)
+            otp_login(request, device)
+            target = request.GET.get("next", "/")
+            if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
+                target = "/"
+            return redirect(target)
+        messages.error(request, "验证码不正确或已过期，请重新输入。")
+    context = {"form": form, "enrolling": enrolling}
+    if enrolling:
+        context["qr_svg"] = _qr_svg(device.config_url)
+        context["secret"] = base64.b32encode(device.bin_key).decode()
+    return render(request, "accounts/otp.html", context)

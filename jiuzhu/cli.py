@@ -1,0 +1,43 @@
+"""The `jiuzhu` command: everything a user or an operator runs.
+
+    jiuzhu demo [--households N] [--seed S] [--no-serve]   build the demo county and serve it
+    jiuzhu serve [--port 8000]                             run the web UI on 127.0.0.1
+    jiuzhu import households FILE --user NAME [--good-rows] check (and import) a household file
+    jiuzhu import regions FILE                             load a region tree from CSV
+    jiuzhu audit verify                                    check the audit trail's hash chain
+    jiuzhu manage …                                        any Django management command
+"""
+
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    argv = list(sys.argv[1:] if argv is None else argv)
+    import django
+
+    django.setup()
+    from django.core.management import call_command, execute_from_command_line
+
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(__doc__)
+        return 0
+    command, rest = argv[0], argv[1:]
+    if command == "manage":
+        execute_from_command_line(["jiuzhu", *rest])
+        return 0
+    mapping = {"demo": "jiuzhu_demo", "serve": "jiuzhu_serve", "import": "jiuzhu_import",
+               "audit": "jiuzhu_audit"}
+    if command not in mapping:
+        print(f"未知命令：{command}\n{__doc__}", file=sys.stderr)
+        return 2
+    try:
+        call_command(mapping[command], *rest)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,41 @@
+import time
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from tqdm import tqdm
+
+from jiuzhu.core.workdays_db import seed_holidays
+from jiuzhu.registry.models import Household
+
+
+class Command(BaseCommand):
+    help = "生成演示县（凤凰县）并启动网页界面"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--households", type=int, default=20000, help="演示家庭户数")
+        parser.add_argument("--seed", type=int, default=20261122)
+        parser.add_argument("--no-serve", action="store_true", help="只生成数据，不启动网页")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, households, seed, no_serve, port, **options):
+        from jiuzhu.demo.generator import generate_demo
+        from jiuzhu.demo.users import DEMO_PASSWORD, create_demo_users
+
+        call_command("migrate", verbosity=0)
+        seed_holidays(range(2024, 2028))
+        if Household.objects.exists():
+            self.stdout.write(f"数据库已有{Household.objects.count()}户，跳过生成。")
+        else:
+            started = time.monotonic()
+            with tqdm(total=households, unit="户", desc="生成演示县") as bar:
+                def progress(done, total):
+                    bar.update(done - bar.n)
+                summary = generate_demo(households=households, seed=seed, progress=progress)
+            self.stdout.write(f"已生成{summary.households}户、{summary.persons}人，"
+                              f"用时{time.monotonic() - started:.0f}秒。")
+        users = create_demo_users()
+        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        for username, role, region in users:
+            self.stdout.write(f"  {username:<20} {role:<14} {region}")
+        if not no_serve:
+            call_command("jiuzhu_serve", port=port)

@@ -1,0 +1,37 @@
+"""PostgreSQL only: refuse UPDATE and DELETE on the audit table at the database too, so even a
+bug or a stray script cannot change history through the application's account. (A superuser can
+still disable the trigger; the hash chain is what detects that.)"""
+
+from django.db import migrations
+
+FORWARD = """
+CREATE OR REPLACE FUNCTION core_auditentry_append_only() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION '审计记录只能追加，不能修改或删除';
+END;
+$$ LANGUAGE plpgsql;
+CREATE TRIGGER core_auditentry_no_change BEFORE UPDATE OR DELETE ON core_auditentry
+  FOR EACH ROW EXECUTE FUNCTION core_auditentry_append_only();
+CREATE TRIGGER core_auditentry_no_truncate BEFORE TRUNCATE ON core_auditentry
+  FOR EACH STATEMENT EXECUTE FUNCTION core_auditentry_append_only();
+"""
+BACKWARD = """
+DROP TRIGGER IF EXISTS core_auditentry_no_change ON core_auditentry;
+DROP TRIGGER IF EXISTS core_auditentry_no_truncate ON core_auditentry;
+DROP FUNCTION IF EXISTS core_auditentry_append_only();
+"""
+
+
+def forwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(FORWARD)
+
+
+def backwards(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute(BACKWARD)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("core", "0001_initial")]
+    operations = [migrations.RunPython(forwards, backwards)]

@@ -1,0 +1,114 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("审计记录只能追加，不能修改")
+
+    def delete(self):
+        raise TypeError("审计记录只能追加，不能删除")
+
+
+class AuditEntry(models.Model):
+    """Append-only, hash-chained audit trail (ARCHITECTURE rule 4). Written only by core.audit."""
+
+    seq = models.BigIntegerField("序号", unique=True)
+    at = models.DateTimeField("时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="操作人",
+    )
+    actor_name = models.CharField("操作人账号", max_length=150, blank=True)
+    action = models.CharField("操作", max_length=80, db_index=True)
+    object_type = models.CharField("对象类型", max_length=60, blank=True)
+    object_id = models.CharField("对象编号", max_length=40, blank=True)
+    object_repr = models.CharField("对象", max_length=200, blank=True)
+    household_id = models.BigIntegerField("相关家庭", null=True, blank=True, db_index=True)
+    old = models.JSONField("原值", default=dict, blank=True)
+    new = models.JSONField("新值", default=dict, blank=True)
+    reason = models.CharField("理由", max_length=500, blank=True)
+    ip = models.CharField("IP地址", max_length=45, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["seq"]
+        verbose_name = verbose_name_plural = "审计记录"
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["actor", "seq"]),
+        ]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("审计记录只能追加，不能修改")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("审计记录只能追加，不能删除")
+
+
+class AuditHead(models.Model):
+    """One row: the last sequence number and hash. Locking it serialises appends; comparing it
+    with the table catches truncation of the newest rows."""
+
+    last_seq = models.BigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class JobRun(models.Model):
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中"
+        RUNNING = "running", "运行中"
+        SUCCEEDED = "succeeded", "已完成"
+        FAILED = "failed", "失败"
+
+    kind = models.CharField("任务类型", max_length=60)
+    title = models.CharField("任务", max_length=200)
+    status = models.CharField("状态", max_length=20, choices=Status.choices, default=Status.QUEUED)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    total = models.IntegerField("总数", default=0)
+    done = models.IntegerField("已处理", default=0)
+    message = models.CharField("说明", max_length=500, blank=True)
+    log = models.TextField("日志", blank=True)
+    result = models.JSONField("结果", default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = verbose_name_plural = "后台任务"
+
+
+class HolidayDay(models.Model):
+    """A day that differs from plain Monday–Friday: a weekday holiday or a weekend workday (调休)."""
+
+    day = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("是否上班")
+    name = models.CharField("名称", max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = verbose_name_plural = "节假日与调休"
+
+
+class HolidayYear(models.Model):
+    """A year whose State Council holiday notice has been entered; other years count Mon–Fri."""
+
+    year = models.IntegerField("年份", unique=True)
+    source = models.CharField("来源", max_length=100)
+    entered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = verbose_name_plural = "已录入节假日的年份"

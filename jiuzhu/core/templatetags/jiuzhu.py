@@ -1,0 +1,36 @@
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+
+from jiuzhu.core.money import format_yuan
+from jiuzhu.core.month import format_date_cn
+
+register = template.Library()
+
+
+@register.filter
+def yuan(value) -> str:
+    return "" if value is None or value == "" else format_yuan(value)
+
+
+@register.filter
+def cn_date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return format_date_cn(value) if isinstance(value, date) else str(value)
+
+
+@register.filter
+def cn_datetime(value) -> str:
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return f"{format_date_cn(local.date())} {local:%H:%M:%S}"
+
+
+@register.filter
+def percent(done, total) -> int:
+    return int(100 * done / total) if total else 0

@@ -1,0 +1,29 @@
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from jiuzhu.accounts.roles import Perm
+
+from . import audit_selectors
+from .jobs import job_progress
+from .models import JobRun
+
+
+@login_required
+def audit_list(request, user_id: int | None = None, household_id: int | None = None):
+    """The inspector's view of the audit trail: everything, one user's actions, or one household."""
+    if not request.user.can(Perm.VIEW_AUDIT):
+        raise Http404
+    entries, subject = audit_selectors.entries_for(
+        user=request.user, actor_id=user_id, household_id=household_id,
+        action=request.GET.get("action", ""))
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    return render(request, "core/audit_list.html", {"page": page, "subject": subject,
+                                                    "action": request.GET.get("action", "")})
+
+
+@login_required
+def job_status(request, job_id: int):
+    job = get_object_or_404(JobRun, pk=job_id, started_by=request.user)
+    return render(request, "core/_job_status.html", {"job": job, "progress": job_progress(job)})

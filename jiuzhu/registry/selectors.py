@@ -1,0 +1,85 @@
+"""Reads of the registry. Every user-facing query starts from the user's jurisdiction."""
+
+import re
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.http import Http404
+
+from jiuzhu.accounts.jurisdiction import region_q
+from jiuzhu.core.idnumber import IdNumberError, parse_resident_id
+from jiuzhu.core.models import AuditEntry
+
+from .models import Household, Person
+from .sensitive import id_lookup_hash
+
+ID_LIKE = re.compile(r"^[0-9０-９]{15}$|^[0-9０-９]{17}[0-9０-９xXｘＸ]$")
+LATIN = re.compile(r"^[a-zA-Z]+$")
+
+
+def households_for(user) -> QuerySet[Household]:
+    return Household.objects.filter(region_q(user))
+
+
+def household_get(*, user, pk: int) -> Household:
+    """404, not 403, outside the user's regions: nothing is revealed about other townships."""
+    household = (households_for(user).select_related("county", "township", "village")
+                 .filter(pk=pk).first())
+    if household is None:
+        raise Http404("没有找到该家庭")
+    return household
+
+
+def household_for_update(*, user, pk: int) -> Household:
+    household = households_for(user).select_for_update().filter(pk=pk).first()
+    if household is None:
+        raise Http404("没有找到该家庭")
+    return household
+
+
+def person_get(*, user, pk: int) -> Person:
+    person = (Person.objects.filter(region_q(user, prefix="household__"), pk=pk)
+              .select_related("household").first())
+    if person is None:
+        raise Http404("没有找到该人员")
+    return person
+
+
+def household_search(*, user, query: str, region_id: int | None = None) -> QuerySet[Household]:
+    """By ID number (exact, via the keyed hash), by pinyin initials, or by name."""
+    qs = households_for(user)
+    if region_id:
+        qs = qs.filter(Q(township_id=region_id) | Q(village_id=region_id))
+    query = (query or "").strip()
+    if not query:
+        return qs.order_by("number")
+    if ID_LIKE.match(query):
+        try:
+            number = parse_resident_id(query).number
+        except IdNumberError:
+            return qs.none()
+        return qs.filter(members__id_hash=id_lookup_hash(number)).order_by("number")
+    if LATIN.match(query):
+        members = Person.objects.filter(name_initials__startswith=query.lower())
+    else:
+        members = Person.objects.filter(name__startswith=query)
+    return qs.filter(Q(head_name__startswith=query) | Q(pk__in=members.values("household_id"))
+                     ).order_by("number")
+
+
+def with_member_count(qs: QuerySet[Household]) -> QuerySet[Household]:
+    """A correlated count, evaluated only for the rows of the page (not a GROUP BY over all)."""
+    counts = (Person.objects.filter(household=OuterRef("pk")).order_by()
+              .values("household").annotate(n=Count("*")).values("n"))
+    return qs.annotate(member_count=Subquery(counts))
+
+
+def household_list_page(qs: QuerySet[Household]) -> QuerySet[Household]:
+    return with_member_count(qs.select_related("village", "township"))
+
+
+def members_of(household: Household) -> QuerySet[Person]:
+    return household.members.order_by("id")
+
+
+def household_history(household: Household) -> QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(household_id=household.pk).select_related("actor").order_by("-seq")

@@ -1,0 +1,164 @@
+"""Writes to the registry: each checks permission and jurisdiction, locks, audits, in one
+transaction (ARCHITECTURE rule 1)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+
+from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import audit, crypto
+from jiuzhu.core.errors import PermissionDenied, ValidationFailed
+from jiuzhu.core.money import MoneyError, parse_money
+
+from . import selectors
+from .choices import AssetKind, DisabilityType, HealthStatus, HukouType, IncomeCategory, LabourCapacity, Relation
+from .models import AssetFact, Household, IncomeFact, Person
+from .sensitive import protect_bank_account, protect_phone
+
+
+def require(actor, perm: Perm) -> None:
+    if not actor.can(perm):
+        raise PermissionDenied("您没有进行此项操作的权限")
+
+
+@transaction.atomic
+def household_update(*, actor, household_id: int, address: str, phone: str, bank_name: str,
+                     bank_account: str, reason: str) -> Household:
+    """Edit contact and bank details. Blank phone or account leaves the stored one unchanged."""
+    require(actor, Perm.EDIT_HOUSEHOLDS)
+    h = selectors.household_for_update(user=actor, pk=household_id)
+    old = {"address": h.address, "phone": h.phone_masked, "bank_name": h.bank_name,
+           "bank_account": h.bank_account_masked}
+    h.address, h.bank_name = address.strip(), bank_name.strip()
+    if phone.strip():
+        p = protect_phone(phone.strip())
+        h.phone_cipher, h.phone_masked = p.cipher, p.masked
+    if bank_account.strip():
+        b = protect_bank_account(bank_account.strip())
+        h.bank_account_cipher, h.bank_account_hash, h.bank_account_masked = b.cipher, b.hash, b.masked
+    new = {"address": h.address, "phone": h.phone_masked, "bank_name": h.bank_name,
+           "bank_account": h.bank_account_masked}
+    if new == old:
+        raise ValidationFailed("没有任何修改")
+    h.save()
+    audit.record(action="household.update", actor=actor, obj=h, household_id=h.pk,
+                 old=_changed(old, new), new=_changed(new, old), reason=reason)
+    return h
+
+
+PERSON_EDITABLE = {
+    "relation": Relation, "hukou_type": HukouType, "labour_capacity": LabourCapacity,
+    "disability_type": DisabilityType, "health_status": HealthStatus,
+}
+
+
+@dataclass(frozen=True)
+class PersonChanges:
+    relation: str
+    hukou_type: str
+    labour_capacity: str
+    disability_type: str
+    disability_grade: int | None
+    health_status: str
+    ethnicity: str
+
+
+def _check_person_changes(c: PersonChanges) -> None:
+    for name, choices in PERSON_EDITABLE.items():
+        if getattr(c, name) not in choices.values:
+            raise ValidationFailed(f"取值无效：{getattr(c, name)}")
+    if c.disability_type and c.disability_grade not in (1, 2, 3, 4):
+        raise ValidationFailed("有残疾类别时，残疾等级应为1至4级")
+    if not c.disability_type and c.disability_grade:
+        raise ValidationFailed("没有残疾类别时不能填写残疾等级")
+
+
+@transaction.atomic
+def person_update(*, actor, person_id: int, changes: PersonChanges, reason: str) -> Person:
+    require(actor, Perm.EDIT_HOUSEHOLDS)
+    _check_person_changes(changes)
+    person = selectors.person_get(user=actor, pk=person_id)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    fields = list(PersonChanges.__dataclass_fields__)
+    old = {f: getattr(person, f) for f in fields}
+    new = {f: getattr(changes, f) for f in fields}
+    if old == new:
+        raise ValidationFailed("没有任何修改")
+    if changes.relation == Relation.SELF and person.relation != Relation.SELF:
+        if person.household.members.filter(relation=Relation.SELF).exclude(pk=person.pk).exists():
+            raise ValidationFailed("该户已有户主，请先将原户主改为其他关系")
+    for f in fields:
+        setattr(person, f, new[f])
+    person.save()
+    if changes.relation == Relation.SELF:
+        Household.objects.filter(pk=person.household_id).update(head_name=person.name)
+    audit.record(action="person.update", actor=actor, obj=person, household_id=person.household_id,
+                 old=_changed(old, new), new=_changed(new, old), reason=reason)
+    return person
+
+
+@transaction.atomic
+def person_reveal_id(*, actor, person_id: int, reason: str) -> str:
+    """Show a full ID number: allowed to some roles, and always written to the audit trail."""
+    require(actor, Perm.VIEW_FULL_ID)
+    if not reason.strip():
+        raise ValidationFailed("查看完整身份证号码须填写事由")
+    person = selectors.person_get(user=actor, pk=person_id)
+    audit.record(action="person.reveal_id", actor=actor, obj=person,
+                 household_id=person.household_id, reason=reason)
+    return crypto.decrypt(person.id_cipher)
+
+
+def _amount(raw) -> Decimal:
+    try:
+        return parse_money(raw)
+    except MoneyError as exc:
+        raise ValidationFailed(str(exc)) from exc
+
+
+@transaction.atomic
+def income_add(*, actor, household_id: int, person_id: int | None, category: str, amount,
+               period_start: date, period_end: date, source: str, note: str = "") -> IncomeFact:
+    require(actor, Perm.EDIT_HOUSEHOLDS)
+    household = selectors.household_for_update(user=actor, pk=household_id)
+    if category not in IncomeCategory.values:
+        raise ValidationFailed(f"收入类别无效：{category}")
+    if period_end < period_start:
+        raise ValidationFailed("收入期间的截止日期早于起始日期")
+    person = household.members.filter(pk=person_id).first() if person_id else None
+    fact = IncomeFact.objects.create(household=household, person=person, category=category,
+                                     amount=_amount(amount), period_start=period_start,
+                                     period_end=period_end, source=source, note=note)
+    audit.record(action="income.add", actor=actor, obj=fact, household_id=household.pk,
+                 new={"category": category, "amount": fact.amount, "person": person and person.name,
+                      "period": f"{period_start}~{period_end}"})
+    return fact
+
+
+@transaction.atomic
+def asset_add(*, actor, household_id: int, person_id: int | None, kind: str, description: str,
+              identifier: str, quantity: int, value, is_disability_vehicle: bool,
+              recorded_on: date, source: str) -> AssetFact:
+    require(actor, Perm.EDIT_HOUSEHOLDS)
+    household = selectors.household_for_update(user=actor, pk=household_id)
+    if kind not in AssetKind.values:
+        raise ValidationFailed(f"财产类别无效：{kind}")
+    if quantity < 1:
+        raise ValidationFailed("数量应至少为1")
+    person = household.members.filter(pk=person_id).first() if person_id else None
+    fact = AssetFact.objects.create(
+        household=household, person=person, kind=kind, description=description,
+        identifier=identifier, quantity=quantity,
+        value=_amount(value) if value not in (None, "") else None,
+        is_disability_vehicle=is_disability_vehicle and kind == AssetKind.VEHICLE,
+        recorded_on=recorded_on, source=source)
+    audit.record(action="asset.add", actor=actor, obj=fact, household_id=household.pk,
+                 new={"kind": kind, "description": description, "quantity": quantity,
+                      "value": fact.value})
+    return fact
+
+
+def _changed(a: dict, b: dict) -> dict:
+    return {k: v for k, v in a.items() if b.get(k) != v}

@@ -1,0 +1,160 @@
+"""Registry pages. Views parse input and call selectors and services; nothing else."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import audit
+from jiuzhu.core.errors import JiuzhuError
+
+from . import exports, selectors, services
+from .forms import AssetForm, HouseholdForm, IncomeForm, PersonForm, RevealForm, SearchForm
+from .services import PersonChanges
+
+
+def _filter_regions(user):
+    from jiuzhu.regions.models import Region
+
+    region = user.region
+    if region is None or region.level == "village":
+        return Region.objects.none()
+    return Region.objects.filter(parent=region).order_by("code")
+
+
+def _searched(request):
+    form = SearchForm(request.GET or None, regions=_filter_regions(request.user))
+    query, region_id = "", None
+    if form.is_valid():
+        query, region_id = form.cleaned_data["q"], form.cleaned_data["region"]
+    return form, selectors.household_search(user=request.user, query=query, region_id=region_id)
+
+
+@login_required
+def household_list(request):
+    if not request.user.can(Perm.VIEW_HOUSEHOLDS):
+        raise Http404
+    form, households = _searched(request)
+    page = Paginator(selectors.household_list_page(households), 20).get_page(request.GET.get("page"))
+    template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
+    return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
+
+
+@login_required
+def household_export(request):
+    if not request.user.can(Perm.VIEW_HOUSEHOLDS):
+        raise Http404
+    _, households = _searched(request)
+    data, count = exports.households_xlsx(households)
+    audit.record(action="household.export", actor=request.user,
+                 new={"query": request.GET.dict(), "rows": count})
+    response = HttpResponse(data, content_type=exports.XLSX)
+    name = f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{exports.quote(name)}"
+    return response
+
+
+@login_required
+def household_detail(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    today = timezone.localdate()
+    members = [(m, m.age_on(today)) for m in selectors.members_of(household)]
+    return render(request, "registry/household_detail.html", {
+        "household": household, "members": members,
+        "incomes": household.incomes.select_related("person"),
+        "assets": household.assets.select_related("person"),
+        "history": selectors.household_history(household)[:100],
+        "can_edit": request.user.can(Perm.EDIT_HOUSEHOLDS),
+        "can_reveal": request.user.can(Perm.VIEW_FULL_ID),
+        "can_sensitive": request.user.can(Perm.VIEW_SENSITIVE),
+        "can_audit": request.user.can(Perm.VIEW_AUDIT),
+        "reveal_form": RevealForm(),
+    })
+
+
+def _run_service(request, form, call, success: str, template: str, context: dict):
+    """Shared POST handling: valid form → service; a service error is shown, nothing saved."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except JiuzhuError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, success)
+            return None
+    return render(request, template, {**context, "form": form})
+
+
+@login_required
+def household_edit(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    if not request.user.can(Perm.EDIT_HOUSEHOLDS):
+        raise Http404
+    form = HouseholdForm(request.POST or None, initial={"address": household.address,
+                                                       "bank_name": household.bank_name})
+    response = _run_service(
+        request, form,
+        lambda d: services.household_update(actor=request.user, household_id=pk, **d),
+        "家庭信息已保存", "registry/form.html",
+        {"household": household, "title": f"修改家庭信息：{household}"})
+    return response or redirect("registry:household_detail", pk=pk)
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = selectors.person_get(user=request.user, pk=pk)
+    if not request.user.can(Perm.EDIT_HOUSEHOLDS):
+        raise Http404
+    fields = list(PersonChanges.__dataclass_fields__)
+    form = PersonForm(request.POST or None, initial={f: getattr(person, f) for f in fields})
+
+    def call(d):
+        changes = PersonChanges(**{f: d[f] or ("" if f != "disability_grade" else None) for f in fields})
+        services.person_update(actor=request.user, person_id=pk, changes=changes, reason=d["reason"])
+
+    response = _run_service(request, form, call, "成员信息已保存", "registry/form.html",
+                            {"household": person.household, "title": f"修改成员信息：{person.name}"})
+    return response or redirect("registry:household_detail", pk=person.household_id)
+
+
+@login_required
+@require_POST
+def person_reveal(request, pk: int):
+    """htmx: the full ID number in place of the masked one, after an audited reason."""
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse('<span class="text-danger">请填写查看事由</span>')
+    try:
+        number = services.person_reveal_id(actor=request.user, person_id=pk,
+                                           reason=form.cleaned_data["reason"])
+    except JiuzhuError as exc:
+        return HttpResponse(f'<span class="text-danger">{exc.message}</span>')
+    return render(request, "registry/_revealed_id.html", {"number": number})
+
+
+@login_required
+def income_new(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    form = IncomeForm(request.POST or None, members=selectors.members_of(household))
+    response = _run_service(
+        request, form,
+        lambda d: services.income_add(actor=request.user, household_id=pk,
+                                      person_id=d.pop("person"), **d),
+        "收入情况已登记", "registry/form.html", {"household": household, "title": "登记收入情况"})
+    return response or redirect("registry:household_detail", pk=pk)
+
+
+@login_required
+def asset_new(request, pk: int):
+    household = selectors.household_get(user=request.user, pk=pk)
+    form = AssetForm(request.POST or None, members=selectors.members_of(household))
+    response = _run_service(
+        request, form,
+        lambda d: services.asset_add(actor=request.user, household_id=pk,
+                                     person_id=d.pop("person"), **d),
+        "财产情况已登记", "registry/form.html", {"household": household, "title": "登记财产情况"})
+    return response or redirect("registry:household_detail", pk=pk)
