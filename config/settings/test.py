@@ -13,6 +13,8 @@ JIUZHU_JOBS_INLINE = True
 JIUZHU_REQUIRE_2FA_FOR_COUNTY = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 VAR_DIR = Path(tempfile.mkdtemp(prefix="jiuzhu-test-"))
+STATIC_ROOT = VAR_DIR / "staticfiles"
+STATIC_ROOT.mkdir()
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                       "LOCATION": str(VAR_DIR / "cache")}}
 

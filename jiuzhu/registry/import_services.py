@@ -129,7 +129,7 @@ def _write_batch(actor, batch_id: int, progress: Progress) -> int:
     if check.rows_good != batch.rows_good:
         raise Conflict("自预览以来登记数据已有变化（部分人员已被登记），请重新上传文件预览")
     progress.start(len(check.households), "正在导入")
-    villages = {v.code: v for v in Region.objects.select_for_update()
+    villages = {v.code: v for v in Region.objects.select_for_update(of=("self",))
                 .select_related("parent").filter(code__in={h.village_code for h in check.households})}
     serials = _next_serials(villages)
     events = []
