@@ -29,6 +29,7 @@ from jiuzhu.registry.builders import build_household, build_person, household_nu
 from jiuzhu.registry.choices import (AssetKind, DisabilityType, HealthStatus, HukouType,
                                      IncomeCategory, LabourCapacity, Relation)
 from jiuzhu.registry.models import AssetFact, Household, IncomeFact, Person, Source
+from jiuzhu.registry.sensitive import protect_id_number
 
 COUNTY_CODE = "433123000000"
 REGION_CSV = Path(__file__).resolve().parents[1] / "regions" / "data" / "433123_fenghuang.csv"
@@ -299,7 +300,10 @@ class DemoPlanner:
             return [head, spouse, *self._children(head, spouse, n, surname)]
         if shape == "single_parent":
             head = self._head(0.35, 27, 56)
-            surname = self.names.surname() if head.sex == "F" and self._chance(0.6) else None
+            head.surname = self.names.surname()
+            # A mother heading the household: the children mostly carry their father's surname.
+            fathers = head.sex == "F" and self._chance(0.6)
+            surname = self.names.surname() if fathers else head.surname
             return [head, *self._children(head, None, rng.choice((1, 1, 2)), surname)]
         if shape == "three_generation":
             return self._three_generations()
@@ -719,7 +723,9 @@ class _Writer:
             for i in pending:
                 m = plan_of[i]
                 m.id_number = self.planner.ids.take(m.id_number[:6], m.birth_date, m.sex)
-                flat[i] = self._person(flat[i].household, m)
+                protected = protect_id_number(m.id_number)
+                flat[i].id_cipher, flat[i].id_hash = protected.cipher, protected.hash
+                flat[i].id_masked = protected.masked
 
     def _facts(self, households, plans, people):
         start, end = self.planner.today - timedelta(days=365), self.planner.today
