@@ -19,8 +19,9 @@ from decimal import Decimal
 from itertools import islice
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from jiuzhu.core import audit
 from jiuzhu.core.idnumber import make_resident_id
@@ -61,8 +62,8 @@ DISABILITY_TYPES = ((DisabilityType.PHYSICAL, 36), (DisabilityType.HEARING, 18),
                     (DisabilityType.MENTAL, 10), (DisabilityType.MULTIPLE, 10),
                     (DisabilityType.SPEECH, 4))
 DISABILITY_GRADES = ((1, 11), (2, 18), (3, 30), (4, 41))  # more grade 3–4, as in the population
-# Household shapes and their shares; the mix averages about 2.5 people.
 HARDSHIP_SHARE = 0.05  # illness, job loss or disaster: earnings cut to 5–35%
+# Household shapes and their shares; the mix averages about 2.5 people.
 SHAPES = (("elderly_alone", 15), ("single", 10), ("couple", 22), ("nuclear", 27),
           ("single_parent", 6), ("three_generation", 10), ("skip_generation", 5), ("siblings", 5))
 PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
@@ -664,29 +665,65 @@ def _next_serials(regions) -> dict[str, int]:
     return last
 
 
+INCOME_COLUMNS = ("household_id", "person_id", "category", "amount", "period_start",
+                  "period_end", "source", "note")
+ASSET_COLUMNS = ("household_id", "person_id", "kind", "description", "identifier", "quantity",
+                 "value", "is_disability_vehicle", "recorded_on", "source")
+
+
 class _Writer:
+    """Writes one chunk of plans per transaction: ORM bulk_create, or COPY on PostgreSQL."""
+
     def __init__(self, planner: DemoPlanner, regions) -> None:
         self.planner = planner
         self.village = {r.code: r for r in regions}
         self.serial = _next_serials(regions)
         self.check_existing = Person.objects.exists()
+        self.use_copy = connection.vendor == "postgresql"
         self.counts = [0, 0, 0, 0]
 
     def write(self, plans: list[HouseholdPlan]) -> None:
         with transaction.atomic():
+            if self.use_copy:
+                n = self._write_copy(plans)
+            else:
+                n = self._write_orm(plans)
+        self.counts = [a + b for a, b in zip(self.counts, n, strict=True)]
+
+    def _write_orm(self, plans: list[HouseholdPlan]) -> tuple[int, int, int, int]:
+        households = [self._household(p) for p in plans]
+        Household.objects.bulk_create(households, batch_size=CHUNK)
+        people = self._people(households, plans)
+        flat = [person for group in people for person in group]
+        Person.objects.bulk_create(flat, batch_size=CHUNK)  # PKs come back (PostgreSQL, SQLite)
+        incomes, assets = self._fact_rows(households, plans, people)
+        IncomeFact.objects.bulk_create(
+            [IncomeFact(**dict(zip(INCOME_COLUMNS, r, strict=True))) for r in incomes],
+            batch_size=CHUNK)
+        AssetFact.objects.bulk_create(
+            [AssetFact(**dict(zip(ASSET_COLUMNS, r, strict=True))) for r in assets],
+            batch_size=CHUNK)
+        return len(households), len(flat), len(incomes), len(assets)
+
+    def _write_copy(self, plans: list[HouseholdPlan]) -> tuple[int, int, int, int]:
+        """PostgreSQL: primary keys drawn from the sequences up front, rows streamed by COPY."""
+        now = timezone.now()
+        with connection.cursor() as wrapper:
+            cur = wrapper.cursor
             households = [self._household(p) for p in plans]
-            Household.objects.bulk_create(households, batch_size=CHUNK)
-            people = [[self._person(h, m) for m in p.members] for h, p in
-                      zip(households, plans, strict=True)]
+            for h, pk in zip(households, _reserve_ids(cur, Household, len(households)),
+                             strict=True):
+                h.pk, h.created_at, h.updated_at = pk, now, now
+            people = self._people(households, plans)
             flat = [person for group in people for person in group]
-            if self.check_existing:
-                self._avoid_existing_ids(flat, plans)
-            Person.objects.bulk_create(flat, batch_size=CHUNK)
-            incomes, assets = self._facts(households, plans, people)
-            IncomeFact.objects.bulk_create(incomes, batch_size=CHUNK)
-            AssetFact.objects.bulk_create(assets, batch_size=CHUNK)
-        for i, n in enumerate((len(households), len(flat), len(incomes), len(assets))):
-            self.counts[i] += n
+            for person, pk in zip(flat, _reserve_ids(cur, Person, len(flat)), strict=True):
+                person.pk = pk
+            incomes, assets = self._fact_rows(households, plans, people)
+            _copy_models(cur, Household, households)
+            _copy_models(cur, Person, flat)
+            _copy_rows(cur, IncomeFact._meta.db_table, INCOME_COLUMNS, incomes)
+            _copy_rows(cur, AssetFact._meta.db_table, ASSET_COLUMNS, assets)
+        return len(households), len(flat), len(incomes), len(assets)
 
     def _household(self, p: HouseholdPlan) -> Household:
         serial = self.serial[p.village_code] + 1
@@ -699,50 +736,76 @@ class _Writer:
                                bank_name=p.bank_name, bank_account=p.bank_account,
                                source=Source.DEMO)
 
-    @staticmethod
-    def _person(h: Household, m: PersonPlan) -> Person:
-        return build_person(household=h, name=m.name, id_number=m.id_number,
-                            birth_date=m.birth_date, sex=m.sex, relation=m.relation,
-                            hukou_type=m.hukou_type, ethnicity=m.ethnicity,
-                            labour_capacity=m.labour_capacity, disability_type=m.disability_type,
-                            disability_grade=m.disability_grade, health_status=m.health_status,
-                            health_note=m.health_note)
+    def _people(self, households: list[Household], plans: list[HouseholdPlan]) -> list[list]:
+        people = [[_person(h, m) for m in p.members]
+                  for h, p in zip(households, plans, strict=True)]
+        if self.check_existing:
+            self._avoid_existing_ids([x for g in people for x in g],
+                                     [m for p in plans for m in p.members])
+        return people
 
-    def _avoid_existing_ids(self, flat: list[Person], plans: list[HouseholdPlan]) -> None:
+    def _avoid_existing_ids(self, flat: list[Person], planned: list[PersonPlan]) -> None:
         """On a database that already holds people, re-draw any ID that is taken there."""
-        plan_of = [m for p in plans for m in p.members]
         pending = list(range(len(flat)))
         while pending:
             hashes = {flat[i].id_hash: i for i in pending}
-            taken = set()
-            keys = list(hashes)
+            keys, taken = list(hashes), set()
             for start in range(0, len(keys), 900):
                 taken.update(Person.objects.filter(id_hash__in=keys[start:start + 900])
                              .values_list("id_hash", flat=True))
             pending = [hashes[h] for h in taken]
             for i in pending:
-                m = plan_of[i]
+                m = planned[i]
                 m.id_number = self.planner.ids.take(m.id_number[:6], m.birth_date, m.sex)
                 protected = protect_id_number(m.id_number)
                 flat[i].id_cipher, flat[i].id_hash = protected.cipher, protected.hash
                 flat[i].id_masked = protected.masked
 
-    def _facts(self, households, plans, people):
+    def _fact_rows(self, households, plans, people) -> tuple[list[tuple], list[tuple]]:
+        """Income and asset rows as tuples in INCOME_COLUMNS / ASSET_COLUMNS order."""
         start, end = self.planner.today - timedelta(days=365), self.planner.today
         incomes, assets = [], []
         for h, p, group in zip(households, plans, people, strict=True):
             for f in p.incomes:
-                person = group[f.member] if f.member is not None else None
-                incomes.append(IncomeFact(household=h, person=person, category=f.category,
-                                          amount=f.amount, period_start=start, period_end=end,
-                                          source=f.source))
+                person_id = group[f.member].pk if f.member is not None else None
+                incomes.append((h.pk, person_id, f.category.value, f.amount, start, end,
+                                f.source, ""))
             for a in p.assets:
-                person = group[a.member] if a.member is not None else None
-                assets.append(AssetFact(household=h, person=person, kind=a.kind,
-                                        description=a.description, identifier=a.identifier,
-                                        value=a.value, is_disability_vehicle=a.is_disability_vehicle,
-                                        recorded_on=a.recorded_on or end, source="演示数据"))
+                person_id = group[a.member].pk if a.member is not None else None
+                assets.append((h.pk, person_id, a.kind.value, a.description, a.identifier, 1,
+                               a.value, a.is_disability_vehicle, a.recorded_on or end,
+                               "演示数据"))
         return incomes, assets
+
+
+def _person(h: Household, m: PersonPlan) -> Person:
+    return build_person(household=h, name=m.name, id_number=m.id_number,
+                        birth_date=m.birth_date, sex=m.sex, relation=m.relation,
+                        hukou_type=m.hukou_type, ethnicity=m.ethnicity,
+                        labour_capacity=m.labour_capacity, disability_type=m.disability_type,
+                        disability_grade=m.disability_grade, health_status=m.health_status,
+                        health_note=m.health_note)
+
+
+def _reserve_ids(cur, model, n: int) -> list[int]:
+    table = model._meta.db_table
+    cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                [table, n])
+    return [row[0] for row in cur.fetchall()]
+
+
+def _copy_rows(cur, table: str, columns: Sequence[str], rows) -> None:
+    with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def _copy_models(cur, model, objs) -> None:
+    """COPY model instances whose every field (the primary key too) is already set."""
+    fields = model._meta.concrete_fields
+    attnames = [f.attname for f in fields]
+    _copy_rows(cur, model._meta.db_table, [f.column for f in fields],
+               ([getattr(o, a) for a in attnames] for o in objs))
 
 
 def generate_demo(*, households: int = 20000, seed: int = 20261122,

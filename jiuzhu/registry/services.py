@@ -32,19 +32,27 @@ def household_update(*, actor, household_id: int, address: str, phone: str, bank
     old = {"address": h.address, "phone": h.phone_masked, "bank_name": h.bank_name,
            "bank_account": h.bank_account_masked}
     h.address, h.bank_name = address.strip(), bank_name.strip()
+    # Compare the numbers themselves, not their masks: a corrected middle digit keeps the mask.
+    changed = set()
     if phone.strip():
         p = protect_phone(phone.strip())
+        if crypto.decrypt(h.phone_cipher) != phone.strip():
+            changed.add("phone")
         h.phone_cipher, h.phone_masked = p.cipher, p.masked
     if bank_account.strip():
         b = protect_bank_account(bank_account.strip())
+        if b.hash != h.bank_account_hash:
+            changed.add("bank_account")
         h.bank_account_cipher, h.bank_account_hash, h.bank_account_masked = b.cipher, b.hash, b.masked
     new = {"address": h.address, "phone": h.phone_masked, "bank_name": h.bank_name,
            "bank_account": h.bank_account_masked}
-    if new == old:
+    changed |= {k for k in new if new[k] != old[k]}
+    if not changed:
         raise ValidationFailed("没有任何修改")
     h.save()
     audit.record(action="household.update", actor=actor, obj=h, household_id=h.pk,
-                 old=_changed(old, new), new=_changed(new, old), reason=reason)
+                 old={k: old[k] for k in old if k in changed},
+                 new={k: new[k] for k in new if k in changed}, reason=reason)
     return h
 
 
