@@ -37,24 +37,35 @@ def main(argv: list[str]) -> int:
         if done >= shown["next"] or done == total:
             shown["next"] = done + step
             rate = done / max(time.monotonic() - began, 1e-9)
-            print(f"{done:>9}/{total} households  {time.monotonic() - began:8.1f} s  "
-                  f"{rate:8.0f} households/s", file=sys.stderr, flush=True)
+            print(
+                f"{done:>9}/{total} households  {time.monotonic() - began:8.1f} s  "
+                f"{rate:8.0f} households/s",
+                file=sys.stderr,
+                flush=True,
+            )
 
     summary = generate_demo(households=households, progress=progress)
     rows = summary.households + summary.persons + summary.incomes + summary.assets
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    print(json.dumps({
-        "database": connection.vendor,
-        "seconds": summary.seconds,
-        "households": summary.households,
-        "persons": summary.persons,
-        "incomes": summary.incomes,
-        "assets": summary.assets,
-        "rows": rows,
-        "rows_per_s": round(rows / summary.seconds) if summary.seconds else None,
-        "persons_per_s": round(summary.persons / summary.seconds) if summary.seconds else None,
-        "peak_rss_mib": round(peak_kib / 1024, 1),
-    }, ensure_ascii=False))
+    print(
+        json.dumps(
+            {
+                "database": connection.vendor,
+                "seconds": summary.seconds,
+                "households": summary.households,
+                "persons": summary.persons,
+                "incomes": summary.incomes,
+                "assets": summary.assets,
+                "rows": rows,
+                "rows_per_s": round(rows / summary.seconds) if summary.seconds else None,
+                "persons_per_s": round(summary.persons / summary.seconds)
+                if summary.seconds
+                else None,
+                "peak_rss_mib": round(peak_kib / 1024, 1),
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0
 
 

@@ -19,6 +19,7 @@ def main(argv: list[str] | None = None) -> int:
 
     django.setup()
     from django.core.management import call_command, execute_from_command_line
+    from django.core.management.base import CommandError
 
     if not argv or argv[0] in ("-h", "--help", "help"):
         print(__doc__)
@@ -34,8 +35,13 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         call_command(mapping[command], *rest)
+    except CommandError as exc:  # a clear message, not a traceback
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     except SystemExit as exc:
         return int(exc.code or 0)
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 

@@ -126,6 +126,8 @@ JIUZHU_IDLE_TIMEOUT_SECONDS = 30 * 60
 # Run jobs inline (tests) instead of in a background thread.
 JIUZHU_JOBS_INLINE = False
 JIUZHU_PAGE_SIZE = 20
+# Take the client IP for the audit trail from X-Forwarded-For (only behind a trusted proxy).
+JIUZHU_TRUST_X_FORWARDED_FOR = False
 
 LOGGING = {
     "version": 1,

@@ -32,6 +32,14 @@ def decrypt(token: str) -> str:
         raise ValueError("加密数据无法解密（密钥不匹配或数据损坏）") from exc
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    return _fernet(settings.JIUZHU_FIELD_KEY).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet(settings.JIUZHU_FIELD_KEY).decrypt(token)
+
+
 def lookup_hash(value: str, *, purpose: str) -> str:
     """Keyed hash for exact-match lookup; `purpose` separates ID numbers from bank accounts."""
     if not value:

@@ -1,4 +1,14 @@
+from django.conf import settings
+
 from .requestctx import current_ip
+
+
+def client_ip(request) -> str:
+    if settings.JIUZHU_TRUST_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()[:45]
+    return request.META.get("REMOTE_ADDR", "")
 
 
 class RequestContextMiddleware:
@@ -6,7 +16,7 @@ class RequestContextMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        token = current_ip.set(request.META.get("REMOTE_ADDR", ""))
+        token = current_ip.set(client_ip(request))
         try:
             return self.get_response(request)
         finally:

@@ -27,8 +27,15 @@ from jiuzhu.core import audit
 from jiuzhu.core.idnumber import make_resident_id
 from jiuzhu.demo.names import NameGenerator
 from jiuzhu.registry.builders import build_household, build_person, household_number
-from jiuzhu.registry.choices import (AssetKind, DisabilityType, HealthStatus, HukouType,
-                                     IncomeCategory, LabourCapacity, Relation)
+from jiuzhu.registry.choices import (
+    AssetKind,
+    DisabilityType,
+    HealthStatus,
+    HukouType,
+    IncomeCategory,
+    LabourCapacity,
+    Relation,
+)
 from jiuzhu.registry.models import AssetFact, Household, IncomeFact, Person, Source
 from jiuzhu.registry.sensitive import protect_id_number
 
@@ -46,26 +53,100 @@ ALL_CODES = (LOCAL_CODE, *NEIGHBOUR_CODES, *FAR_CODES)
 # (local, neighbour, far) shares: married-in spouses come from further away than heads.
 ORIGIN_MIX = {"head": (0.88, 0.08, 0.04), "spouse": (0.74, 0.16, 0.10), "child": (0.95, 0.04, 0.01)}
 
-BANKS = (("凤凰县农村商业银行", "6230", 45), ("中国农业银行凤凰县支行", "6228", 30),
-         ("中国邮政储蓄银行凤凰县支行", "6217", 25))
-MOBILE_PREFIXES = ("130", "131", "132", "133", "134", "135", "136", "137", "138", "139", "150",
-                   "151", "152", "153", "155", "156", "157", "158", "159", "173", "177", "180",
-                   "181", "182", "183", "185", "186", "187", "188", "189", "199")
-ROADS = ("建设路", "人民路", "解放路", "沱江路", "凤凰路", "南华路", "虹桥路", "文化路", "迎宾路",
-         "团结路", "胜利路", "新华路", "滨江路", "回龙阁路")
-CHRONIC_NOTES = ("高血压", "2型糖尿病", "慢性阻塞性肺疾病", "类风湿关节炎", "冠心病", "慢性肾炎",
-                 "慢性乙型肝炎", "腰椎间盘突出症")
-SERIOUS_NOTES = ("恶性肿瘤（术后放化疗）", "尿毒症（规律透析）", "白血病", "脑卒中后遗症",
-                 "耐多药肺结核", "重度再生障碍性贫血")
-DISABILITY_TYPES = ((DisabilityType.PHYSICAL, 36), (DisabilityType.HEARING, 18),
-                    (DisabilityType.VISUAL, 13), (DisabilityType.INTELLECTUAL, 9),
-                    (DisabilityType.MENTAL, 10), (DisabilityType.MULTIPLE, 10),
-                    (DisabilityType.SPEECH, 4))
+BANKS = (
+    ("凤凰县农村商业银行", "6230", 45),
+    ("中国农业银行凤凰县支行", "6228", 30),
+    ("中国邮政储蓄银行凤凰县支行", "6217", 25),
+)
+MOBILE_PREFIXES = (
+    "130",
+    "131",
+    "132",
+    "133",
+    "134",
+    "135",
+    "136",
+    "137",
+    "138",
+    "139",
+    "150",
+    "151",
+    "152",
+    "153",
+    "155",
+    "156",
+    "157",
+    "158",
+    "159",
+    "173",
+    "177",
+    "180",
+    "181",
+    "182",
+    "183",
+    "185",
+    "186",
+    "187",
+    "188",
+    "189",
+    "199",
+)
+ROADS = (
+    "建设路",
+    "人民路",
+    "解放路",
+    "沱江路",
+    "凤凰路",
+    "南华路",
+    "虹桥路",
+    "文化路",
+    "迎宾路",
+    "团结路",
+    "胜利路",
+    "新华路",
+    "滨江路",
+    "回龙阁路",
+)
+CHRONIC_NOTES = (
+    "高血压",
+    "2型糖尿病",
+    "慢性阻塞性肺疾病",
+    "类风湿关节炎",
+    "冠心病",
+    "慢性肾炎",
+    "慢性乙型肝炎",
+    "腰椎间盘突出症",
+)
+SERIOUS_NOTES = (
+    "恶性肿瘤（术后放化疗）",
+    "尿毒症（规律透析）",
+    "白血病",
+    "脑卒中后遗症",
+    "耐多药肺结核",
+    "重度再生障碍性贫血",
+)
+DISABILITY_TYPES = (
+    (DisabilityType.PHYSICAL, 36),
+    (DisabilityType.HEARING, 18),
+    (DisabilityType.VISUAL, 13),
+    (DisabilityType.INTELLECTUAL, 9),
+    (DisabilityType.MENTAL, 10),
+    (DisabilityType.MULTIPLE, 10),
+    (DisabilityType.SPEECH, 4),
+)
 DISABILITY_GRADES = ((1, 11), (2, 18), (3, 30), (4, 41))  # more grade 3–4, as in the population
 HARDSHIP_SHARE = 0.05  # illness, job loss or disaster: earnings cut to 5–35%
 # Household shapes and their shares; the mix averages about 2.5 people.
-SHAPES = (("elderly_alone", 15), ("single", 10), ("couple", 22), ("nuclear", 27),
-          ("single_parent", 6), ("three_generation", 10), ("skip_generation", 5), ("siblings", 5))
+SHAPES = (
+    ("elderly_alone", 15),
+    ("single", 10),
+    ("couple", 22),
+    ("nuclear", 27),
+    ("single_parent", 6),
+    ("three_generation", 10),
+    ("skip_generation", 5),
+    ("siblings", 5),
+)
 PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
 
 
@@ -186,8 +267,9 @@ class IdAllocator:
             if used < 100:
                 self._counts[slot] = used + 1
                 sequence = (used * 37 + slot * 11) % 100  # a bijection of `used` within the slot
-                return make_resident_id(region_code=ALL_CODES[ri], birth_date=born,
-                                        sequence=sequence, sex=sex)
+                return make_resident_id(
+                    region_code=ALL_CODES[ri], birth_date=born, sequence=sequence, sex=sex
+                )
         raise RuntimeError(f"no resident ID left for {born} {sex}")
 
 
@@ -246,9 +328,18 @@ class DemoPlanner:
         born = min(born, self._t - self._years(19))
         return _Draft(Relation.SPOUSE, "F" if head.sex == "M" else "M", born, None, "spouse")
 
-    def _children(self, head: _Draft, spouse: _Draft | None, n: int, surname: str | None,
-                  *, oldest: float = 30, youngest: float = 0, relation: str | None = None,
-                  gap=(20, 40)) -> list[_Draft]:
+    def _children(
+        self,
+        head: _Draft,
+        spouse: _Draft | None,
+        n: int,
+        surname: str | None,
+        *,
+        oldest: float = 30,
+        youngest: float = 0,
+        relation: str | None = None,
+        gap=(20, 40),
+    ) -> list[_Draft]:
         """Up to n children 20–40 years younger than the head (and the spouse, if any)."""
         first, last = head.born + self._years(gap[0]), head.born + self._years(gap[1])
         if spouse is not None:
@@ -266,8 +357,9 @@ class DemoPlanner:
             kids.append(_Draft(rel, sex, born, surname))
         return kids
 
-    def _parents_of(self, child: _Draft, relation: str, surname: str | None,
-                    n: int) -> list[_Draft]:
+    def _parents_of(
+        self, child: _Draft, relation: str, surname: str | None, n: int
+    ) -> list[_Draft]:
         first = max(child.born - self._years(40), self._t - self._years(96))
         last = child.born - self._years(21)
         out = []
@@ -317,8 +409,9 @@ class DemoPlanner:
         if self._chance(0.6):  # working-age couple with children and one or two old parents
             head, spouse, surname = self._couple(0.9, 30, 56, 40)
             kids = self._children(head, spouse, rng.choices((1, 2), (55, 45))[0], surname)
-            elder, rel = (head, Relation.PARENT) if self._chance(0.85) else (spouse,
-                                                                             Relation.PARENT_IN_LAW)
+            elder, rel = (
+                (head, Relation.PARENT) if self._chance(0.85) else (spouse, Relation.PARENT_IN_LAW)
+            )
             parents = self._parents_of(elder, rel, elder.surname, rng.choice((1, 2)))
             return [head, spouse, *kids, *parents]
         head = self._head(0.8, 58, 84, 66)  # an old head, the son's family living with them
@@ -333,11 +426,18 @@ class DemoPlanner:
             return members
         son = sons[0]
         son.sex, son.relation = "M", Relation.SON
-        wife = _Draft(Relation.CHILD_IN_LAW, "F", son.born + rng.randint(-2 * 365, 5 * 365),
-                      None, "spouse")
+        wife = _Draft(
+            Relation.CHILD_IN_LAW, "F", son.born + rng.randint(-2 * 365, 5 * 365), None, "spouse"
+        )
         wife.born = min(wife.born, self._t - self._years(20))
-        grandkids = self._children(son, wife, rng.choices((1, 2), (50, 50))[0], son.surname,
-                                   oldest=25, relation=Relation.GRANDCHILD)
+        grandkids = self._children(
+            son,
+            wife,
+            rng.choices((1, 2), (50, 50))[0],
+            son.surname,
+            oldest=25,
+            relation=Relation.GRANDCHILD,
+        )
         return [*members, son, wife, *grandkids]
 
     def _skip_generation(self) -> list[_Draft]:
@@ -346,8 +446,16 @@ class DemoPlanner:
         head.surname = self.names.surname()
         members = [head] + ([self._spouse(head)] if self._chance(0.5) else [])
         surname = head.surname if head.sex == "M" else self.names.surname()
-        grandkids = self._children(head, None, self.rng.choice((1, 2)), surname, oldest=16,
-                                   youngest=1, relation=Relation.GRANDCHILD, gap=(40, 70))
+        grandkids = self._children(
+            head,
+            None,
+            self.rng.choice((1, 2)),
+            surname,
+            oldest=16,
+            youngest=1,
+            relation=Relation.GRANDCHILD,
+            gap=(40, 70),
+        )
         return members + grandkids
 
     def _siblings(self) -> list[_Draft]:
@@ -401,8 +509,15 @@ class DemoPlanner:
         id_number = self.ids.take(self._region_code(d.origin), born, d.sex)
         if self._chance(0.05):
             hukou = HukouType.RURAL if hukou == HukouType.URBAN else HukouType.URBAN
-        p = PersonPlan(name=name, sex=d.sex, birth_date=born, id_number=id_number,
-                       relation=d.relation, hukou_type=hukou, ethnicity=ethnicity)
+        p = PersonPlan(
+            name=name,
+            sex=d.sex,
+            birth_date=born,
+            id_number=id_number,
+            relation=d.relation,
+            hukou_type=hukou,
+            ethnicity=ethnicity,
+        )
         self._condition(p, self._age(d.born))
         return p
 
@@ -410,8 +525,14 @@ class DemoPlanner:
         head_ethnicity = self.names.ethnic_group()
         out = []
         for d in drafts:
-            if d.relation in (Relation.SELF, Relation.SON, Relation.DAUGHTER, Relation.GRANDCHILD,
-                              Relation.SIBLING, Relation.PARENT) and self._chance(0.9):
+            if d.relation in (
+                Relation.SELF,
+                Relation.SON,
+                Relation.DAUGHTER,
+                Relation.GRANDCHILD,
+                Relation.SIBLING,
+                Relation.PARENT,
+            ) and self._chance(0.9):
                 ethnicity = head_ethnicity
             else:
                 ethnicity = self.names.ethnic_group()
@@ -425,7 +546,8 @@ class DemoPlanner:
         if v.is_community:
             flat = f"{rng.randint(1, 12)}栋{rng.randint(1, 4)}单元{rng.randint(1, 18)}0{rng.randint(1, 4)}室"
             return f"{v.township_name}{v.name}{rng.choice(ROADS)}{rng.randint(1, 320)}号" + (
-                flat if self._chance(0.4) else "")
+                flat if self._chance(0.4) else ""
+            )
         return f"{v.township_name}{v.name}{rng.randint(1, 12)}组{rng.randint(1, 90)}号"
 
     def _phone(self) -> str:
@@ -446,9 +568,15 @@ class DemoPlanner:
         drafts = self._shape_drafts(self._pick(self._shapes))
         members = self._members(drafts, hukou)
         bank_name, account = self._bank() if self._chance(0.92) else ("", "")
-        plan = HouseholdPlan(village_code=village.code, address=self._address(village),
-                             area_type=area, phone=self._phone() if self._chance(0.9) else "",
-                             bank_name=bank_name, bank_account=account, members=members)
+        plan = HouseholdPlan(
+            village_code=village.code,
+            address=self._address(village),
+            area_type=area,
+            phone=self._phone() if self._chance(0.9) else "",
+            bank_name=bank_name,
+            bank_account=account,
+            members=members,
+        )
         economy = _Economy(self, plan, village)
         plan.incomes = economy.incomes()
         plan.assets = economy.assets()
@@ -499,8 +627,14 @@ class _Economy:
         rng, out = self.rng, []
         student = 16 <= age <= 22 and m.relation != Relation.SELF and rng.random() < 0.6
         if student and rng.random() < 0.08:
-            out.append(IncomePlan(i, IncomeCategory.SCHOLARSHIP,
-                                  _money(rng.choice((1000, 2000, 2500, 3000, 4000))), "国家助学金"))
+            out.append(
+                IncomePlan(
+                    i,
+                    IncomeCategory.SCHOLARSHIP,
+                    _money(rng.choice((1000, 2000, 2500, 3000, 4000))),
+                    "国家助学金",
+                )
+            )
         elif 16 <= age < 60 and not student and m.labour_capacity != LabourCapacity.NONE:
             partial = m.labour_capacity == LabourCapacity.PARTIAL
             if rng.random() < (0.5 if partial else 0.92):
@@ -517,100 +651,193 @@ class _Economy:
         rng = self.rng
         if m.hukou_type == HukouType.URBAN and rng.random() < 0.4:  # retired employee: counted
             monthly = rng.randint(2200, 4800)
-            return [IncomePlan(i, IncomeCategory.TRANSFER, _money(monthly * 12), "城镇职工基本养老金")]
+            return [
+                IncomePlan(i, IncomeCategory.TRANSFER, _money(monthly * 12), "城镇职工基本养老金")
+            ]
         if rng.random() < 0.92:
             monthly = rng.randint(150, 250)
-            return [IncomePlan(i, IncomeCategory.BASIC_PENSION, _money(monthly * 12),
-                               "城乡居民基本养老保险")]
+            return [
+                IncomePlan(
+                    i, IncomeCategory.BASIC_PENSION, _money(monthly * 12), "城乡居民基本养老保险"
+                )
+            ]
         return []
 
     def _household_incomes(self) -> list[IncomePlan]:
         rng, out = self.rng, []
-        able = any(16 <= a < 70 and m.labour_capacity != LabourCapacity.NONE
-                   for m, a in zip(self.plan.members, self.ages, strict=True))
+        able = any(
+            16 <= a < 70 and m.labour_capacity != LabourCapacity.NONE
+            for m, a in zip(self.plan.members, self.ages, strict=True)
+        )
         if able and not self.urban and rng.random() < 0.55:
-            out.append(IncomePlan(None, IncomeCategory.BUSINESS, _money(self._logn(7000, 0.6)),
-                                  rng.choice(("种植业", "养殖业", "种养结合", "乡村旅游"))))
+            out.append(
+                IncomePlan(
+                    None,
+                    IncomeCategory.BUSINESS,
+                    _money(self._logn(7000, 0.6)),
+                    rng.choice(("种植业", "养殖业", "种养结合", "乡村旅游")),
+                )
+            )
         elif able and self.urban and rng.random() < 0.1:
-            out.append(IncomePlan(None, IncomeCategory.BUSINESS, _money(self._logn(30000, 0.7)),
-                                  "个体经营"))
+            out.append(
+                IncomePlan(
+                    None, IncomeCategory.BUSINESS, _money(self._logn(30000, 0.7)), "个体经营"
+                )
+            )
         if min(self.ages) >= 55 and rng.random() < 0.9:  # children living elsewhere support them
             support = 9000 * len(self.ages) * rng.lognormvariate(0, 0.45)
             out.append(IncomePlan(None, IncomeCategory.TRANSFER, _money(support), "子女赡养费"))
-        elif any(m.relation == Relation.GRANDCHILD for m in self.plan.members) and not any(
-                m.relation == Relation.SON for m in self.plan.members) and rng.random() < 0.85:
-            out.append(IncomePlan(None, IncomeCategory.TRANSFER,
-                                  _money(self._logn(14000, 0.5)), "子女外出务工汇款"))
+        elif (
+            any(m.relation == Relation.GRANDCHILD for m in self.plan.members)
+            and not any(m.relation == Relation.SON for m in self.plan.members)
+            and rng.random() < 0.85
+        ):
+            out.append(
+                IncomePlan(
+                    None,
+                    IncomeCategory.TRANSFER,
+                    _money(self._logn(14000, 0.5)),
+                    "子女外出务工汇款",
+                )
+            )
         if rng.random() < 0.03:
-            out.append(IncomePlan(None, IncomeCategory.PROPERTY,
-                                  _money(rng.randint(30, 240) * 100), "房屋出租"))
+            out.append(
+                IncomePlan(
+                    None, IncomeCategory.PROPERTY, _money(rng.randint(30, 240) * 100), "房屋出租"
+                )
+            )
         if rng.random() < 0.012:
-            out.append(IncomePlan(0, IncomeCategory.SPECIAL_CARE,
-                                  _money(rng.randint(400, 1500) * 10), "优抚对象抚恤补助"))
+            out.append(
+                IncomePlan(
+                    0,
+                    IncomeCategory.SPECIAL_CARE,
+                    _money(rng.randint(400, 1500) * 10),
+                    "优抚对象抚恤补助",
+                )
+            )
         if max(self.ages) >= 60 and rng.random() < 0.04:
-            out.append(IncomePlan(None, IncomeCategory.FAMILY_PLANNING, _money(960), "计划生育奖励扶助"))
+            out.append(
+                IncomePlan(None, IncomeCategory.FAMILY_PLANNING, _money(960), "计划生育奖励扶助")
+            )
         for i, m in enumerate(self.plan.members):
             if m.health_status == HealthStatus.SERIOUS:
-                out.append(IncomePlan(i, IncomeCategory.RIGID_SPENDING,
-                                      _money(rng.randint(80, 600) * 100), "自付医疗费用"))
+                out.append(
+                    IncomePlan(
+                        i,
+                        IncomeCategory.RIGID_SPENDING,
+                        _money(rng.randint(80, 600) * 100),
+                        "自付医疗费用",
+                    )
+                )
         return out
 
     def assets(self) -> list[AssetPlan]:
         rng = self.rng
         out: list[AssetPlan] = []
         if rng.random() < (0.85 if self.level > 0.4 else 0.5):
-            out.append(self._asset(None, AssetKind.DEPOSIT, "活期及定期存款",
-                                   self._logn(18000, 1.2)))
+            out.append(
+                self._asset(None, AssetKind.DEPOSIT, "活期及定期存款", self._logn(18000, 1.2))
+            )
         if rng.random() < 0.9:
             out.append(self._home())
         if self.urban and rng.random() < 0.05:
-            out.append(self._asset(0, AssetKind.REAL_ESTATE, "商品房（第二套）",
-                                   rng.randint(20, 60) * 10000))
+            out.append(
+                self._asset(
+                    0, AssetKind.REAL_ESTATE, "商品房（第二套）", rng.randint(20, 60) * 10000
+                )
+            )
         if rng.random() < min(0.6, 0.15 * self.level):
-            out.append(self._asset(0, AssetKind.VEHICLE, "小型普通客车", self._logn(70000, 0.5),
-                                   identifier=self._plate()))
+            out.append(
+                self._asset(
+                    0,
+                    AssetKind.VEHICLE,
+                    "小型普通客车",
+                    self._logn(70000, 0.5),
+                    identifier=self._plate(),
+                )
+            )
         elif not self.urban and rng.random() < 0.12:
-            out.append(self._asset(0, AssetKind.VEHICLE, "普通二轮摩托车", rng.randint(25, 90) * 100,
-                                   identifier=self._plate()))
+            out.append(
+                self._asset(
+                    0,
+                    AssetKind.VEHICLE,
+                    "普通二轮摩托车",
+                    rng.randint(25, 90) * 100,
+                    identifier=self._plate(),
+                )
+            )
         out += self._disability_vehicles()
         if rng.random() < 0.04:
-            out.append(self._asset(0, AssetKind.BUSINESS, rng.choice(
-                ("个体工商户（餐饮）", "个体工商户（零售）", "个体工商户（民宿）", "农民专业合作社")),
-                self._logn(80000, 0.8), identifier="92433123MA" + self._alnum(8)))
+            out.append(
+                self._asset(
+                    0,
+                    AssetKind.BUSINESS,
+                    rng.choice(
+                        (
+                            "个体工商户（餐饮）",
+                            "个体工商户（零售）",
+                            "个体工商户（民宿）",
+                            "农民专业合作社",
+                        )
+                    ),
+                    self._logn(80000, 0.8),
+                    identifier="92433123MA" + self._alnum(8),
+                )
+            )
         if not self.urban and rng.random() < 0.015:
-            out.append(self._asset(0, AssetKind.FARM_MACHINERY,
-                                   rng.choice(("轮式拖拉机", "联合收割机", "大型旋耕机")),
-                                   rng.randint(30, 180) * 1000))
+            out.append(
+                self._asset(
+                    0,
+                    AssetKind.FARM_MACHINERY,
+                    rng.choice(("轮式拖拉机", "联合收割机", "大型旋耕机")),
+                    rng.randint(30, 180) * 1000,
+                )
+            )
         if rng.random() < 0.03:
-            out.append(self._asset(0, AssetKind.INSURANCE, "商业人寿保险（现金价值）",
-                                   self._logn(20000, 0.8)))
+            out.append(
+                self._asset(
+                    0, AssetKind.INSURANCE, "商业人寿保险（现金价值）", self._logn(20000, 0.8)
+                )
+            )
         if rng.random() < 0.015:
             out.append(self._asset(0, AssetKind.SECURITIES, "股票及基金", self._logn(40000, 1.0)))
         return out
 
-    def _asset(self, member, kind, description, value, *, identifier="",
-               disability=False) -> AssetPlan:
+    def _asset(
+        self, member, kind, description, value, *, identifier="", disability=False
+    ) -> AssetPlan:
         recorded = self.p.today - timedelta(days=self.rng.randrange(365))
-        return AssetPlan(member, kind, description, _money(value), identifier, disability,
-                         recorded)
+        return AssetPlan(member, kind, description, _money(value), identifier, disability, recorded)
 
     def _home(self) -> AssetPlan:
         rng = self.rng
         if self.village.is_community:
             size = rng.randint(55, 140)
-            return self._asset(0, AssetKind.REAL_ESTATE, f"商品房{size}平方米",
-                               size * rng.randint(2800, 4800))
+            return self._asset(
+                0, AssetKind.REAL_ESTATE, f"商品房{size}平方米", size * rng.randint(2800, 4800)
+            )
         size = rng.randint(60, 220)
-        return self._asset(0, AssetKind.REAL_ESTATE, f"自建房（砖混结构）{size}平方米",
-                           size * rng.randint(500, 1200))
+        return self._asset(
+            0,
+            AssetKind.REAL_ESTATE,
+            f"自建房（砖混结构）{size}平方米",
+            size * rng.randint(500, 1200),
+        )
 
     def _disability_vehicles(self) -> list[AssetPlan]:
         out = []
         for i, m in enumerate(self.plan.members):
             if m.disability_type == DisabilityType.PHYSICAL and self.rng.random() < 0.2:
-                out.append(self._asset(i, AssetKind.VEHICLE, "残疾人机动轮椅车",
-                                       self.rng.randint(30, 90) * 100,
-                                       identifier=self._plate(), disability=True))
+                out.append(
+                    self._asset(
+                        i,
+                        AssetKind.VEHICLE,
+                        "残疾人机动轮椅车",
+                        self.rng.randint(30, 90) * 100,
+                        identifier=self._plate(),
+                        disability=True,
+                    )
+                )
         return out
 
     def _alnum(self, n: int) -> str:
@@ -620,8 +847,9 @@ class _Economy:
         return "湘U" + self._alnum(5)
 
 
-def plan_households(*, villages: Sequence[VillageInfo], count: int, seed: int,
-                    today: date | None = None) -> Iterator[HouseholdPlan]:
+def plan_households(
+    *, villages: Sequence[VillageInfo], count: int, seed: int, today: date | None = None
+) -> Iterator[HouseholdPlan]:
     """The households ``generate_demo`` would write for this seed, without the database."""
     planner = DemoPlanner(villages=villages, seed=seed, today=today or date.today())
     return planner.households(count)
@@ -644,8 +872,11 @@ def demo_villages() -> list:
     from jiuzhu.regions.models import Region
 
     county = ensure_demo_county()
-    return list(Region.objects.filter(level=Region.Level.VILLAGE, parent__parent=county)
-                .select_related("parent").order_by("code"))
+    return list(
+        Region.objects.filter(level=Region.Level.VILLAGE, parent__parent=county)
+        .select_related("parent")
+        .order_by("code")
+    )
 
 
 def _village_infos(regions) -> list[VillageInfo]:
@@ -656,19 +887,41 @@ def _next_serials(regions) -> dict[str, int]:
     """Last household serial used in each village, so new numbers continue after it."""
     by_id = {r.pk: r.code for r in regions}
     last = {code: 0 for code in by_id.values()}
-    rows = (Household.objects.filter(village_id__in=by_id).values("village_id")
-            .annotate(top=Max("number")).values_list("village_id", "top"))
+    rows = (
+        Household.objects.filter(village_id__in=by_id)
+        .values("village_id")
+        .annotate(top=Max("number"))
+        .values_list("village_id", "top")
+    )
     for village_id, top in rows:
         code = by_id[village_id]
-        if top and top.startswith(code) and top[len(code):].isdigit():
-            last[code] = int(top[len(code):])
+        if top and top.startswith(code) and top[len(code) :].isdigit():
+            last[code] = int(top[len(code) :])
     return last
 
 
-INCOME_COLUMNS = ("household_id", "person_id", "category", "amount", "period_start",
-                  "period_end", "source", "note")
-ASSET_COLUMNS = ("household_id", "person_id", "kind", "description", "identifier", "quantity",
-                 "value", "is_disability_vehicle", "recorded_on", "source")
+INCOME_COLUMNS = (
+    "household_id",
+    "person_id",
+    "category",
+    "amount",
+    "period_start",
+    "period_end",
+    "source",
+    "note",
+)
+ASSET_COLUMNS = (
+    "household_id",
+    "person_id",
+    "kind",
+    "description",
+    "identifier",
+    "quantity",
+    "value",
+    "is_disability_vehicle",
+    "recorded_on",
+    "source",
+)
 
 
 class _Writer:
@@ -699,10 +952,12 @@ class _Writer:
         incomes, assets = self._fact_rows(households, plans, people)
         IncomeFact.objects.bulk_create(
             [IncomeFact(**dict(zip(INCOME_COLUMNS, r, strict=True))) for r in incomes],
-            batch_size=CHUNK)
+            batch_size=CHUNK,
+        )
         AssetFact.objects.bulk_create(
             [AssetFact(**dict(zip(ASSET_COLUMNS, r, strict=True))) for r in assets],
-            batch_size=CHUNK)
+            batch_size=CHUNK,
+        )
         return len(households), len(flat), len(incomes), len(assets)
 
     def _write_copy(self, plans: list[HouseholdPlan]) -> tuple[int, int, int, int]:
@@ -711,8 +966,9 @@ class _Writer:
         with connection.cursor() as wrapper:
             cur = wrapper.cursor
             households = [self._household(p) for p in plans]
-            for h, pk in zip(households, _reserve_ids(cur, Household, len(households)),
-                             strict=True):
+            for h, pk in zip(
+                households, _reserve_ids(cur, Household, len(households)), strict=True
+            ):
                 h.pk, h.created_at, h.updated_at = pk, now, now
             people = self._people(households, plans)
             flat = [person for group in people for person in group]
@@ -730,18 +986,26 @@ class _Writer:
         if serial > MAX_SERIAL:
             raise ValueError(f"村（社区）{p.village_code}的家庭编号已用完")
         self.serial[p.village_code] = serial
-        return build_household(number=household_number(p.village_code, serial),
-                               village=self.village[p.village_code], address=p.address,
-                               area_type=p.area_type, head_name=p.members[0].name, phone=p.phone,
-                               bank_name=p.bank_name, bank_account=p.bank_account,
-                               source=Source.DEMO)
+        return build_household(
+            number=household_number(p.village_code, serial),
+            village=self.village[p.village_code],
+            address=p.address,
+            area_type=p.area_type,
+            head_name=p.members[0].name,
+            phone=p.phone,
+            bank_name=p.bank_name,
+            bank_account=p.bank_account,
+            source=Source.DEMO,
+        )
 
     def _people(self, households: list[Household], plans: list[HouseholdPlan]) -> list[list]:
-        people = [[_person(h, m) for m in p.members]
-                  for h, p in zip(households, plans, strict=True)]
+        people = [
+            [_person(h, m) for m in p.members] for h, p in zip(households, plans, strict=True)
+        ]
         if self.check_existing:
-            self._avoid_existing_ids([x for g in people for x in g],
-                                     [m for p in plans for m in p.members])
+            self._avoid_existing_ids(
+                [x for g in people for x in g], [m for p in plans for m in p.members]
+            )
         return people
 
     def _avoid_existing_ids(self, flat: list[Person], planned: list[PersonPlan]) -> None:
@@ -751,8 +1015,11 @@ class _Writer:
             hashes = {flat[i].id_hash: i for i in pending}
             keys, taken = list(hashes), set()
             for start in range(0, len(keys), 900):
-                taken.update(Person.objects.filter(id_hash__in=keys[start:start + 900])
-                             .values_list("id_hash", flat=True))
+                taken.update(
+                    Person.objects.filter(id_hash__in=keys[start : start + 900]).values_list(
+                        "id_hash", flat=True
+                    )
+                )
             pending = [hashes[h] for h in taken]
             for i in pending:
                 m = planned[i]
@@ -768,29 +1035,51 @@ class _Writer:
         for h, p, group in zip(households, plans, people, strict=True):
             for f in p.incomes:
                 person_id = group[f.member].pk if f.member is not None else None
-                incomes.append((h.pk, person_id, f.category.value, f.amount, start, end,
-                                f.source, ""))
+                incomes.append(
+                    (h.pk, person_id, f.category.value, f.amount, start, end, f.source, "")
+                )
             for a in p.assets:
                 person_id = group[a.member].pk if a.member is not None else None
-                assets.append((h.pk, person_id, a.kind.value, a.description, a.identifier, 1,
-                               a.value, a.is_disability_vehicle, a.recorded_on or end,
-                               "演示数据"))
+                assets.append(
+                    (
+                        h.pk,
+                        person_id,
+                        a.kind.value,
+                        a.description,
+                        a.identifier,
+                        1,
+                        a.value,
+                        a.is_disability_vehicle,
+                        a.recorded_on or end,
+                        "演示数据",
+                    )
+                )
         return incomes, assets
 
 
 def _person(h: Household, m: PersonPlan) -> Person:
-    return build_person(household=h, name=m.name, id_number=m.id_number,
-                        birth_date=m.birth_date, sex=m.sex, relation=m.relation,
-                        hukou_type=m.hukou_type, ethnicity=m.ethnicity,
-                        labour_capacity=m.labour_capacity, disability_type=m.disability_type,
-                        disability_grade=m.disability_grade, health_status=m.health_status,
-                        health_note=m.health_note)
+    return build_person(
+        household=h,
+        name=m.name,
+        id_number=m.id_number,
+        birth_date=m.birth_date,
+        sex=m.sex,
+        relation=m.relation,
+        hukou_type=m.hukou_type,
+        ethnicity=m.ethnicity,
+        labour_capacity=m.labour_capacity,
+        disability_type=m.disability_type,
+        disability_grade=m.disability_grade,
+        health_status=m.health_status,
+        health_note=m.health_note,
+    )
 
 
 def _reserve_ids(cur, model, n: int) -> list[int]:
     table = model._meta.db_table
-    cur.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, n])
+    cur.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)", [table, n]
+    )
     return [row[0] for row in cur.fetchall()]
 
 
@@ -804,12 +1093,20 @@ def _copy_models(cur, model, objs) -> None:
     """COPY model instances whose every field (the primary key too) is already set."""
     fields = model._meta.concrete_fields
     attnames = [f.attname for f in fields]
-    _copy_rows(cur, model._meta.db_table, [f.column for f in fields],
-               ([getattr(o, a) for a in attnames] for o in objs))
+    _copy_rows(
+        cur,
+        model._meta.db_table,
+        [f.column for f in fields],
+        ([getattr(o, a) for a in attnames] for o in objs),
+    )
 
 
-def generate_demo(*, households: int = 20000, seed: int = 20261122,
-                  progress: Callable[[int, int], None] | None = None) -> DemoSummary:
+def generate_demo(
+    *,
+    households: int = 20000,
+    seed: int = 20261122,
+    progress: Callable[[int, int], None] | None = None,
+) -> DemoSummary:
     """Write `households` seeded demo households (about 2.5 people each) into the county."""
     began = time.monotonic()
     regions = demo_villages()
@@ -824,8 +1121,11 @@ def generate_demo(*, households: int = 20000, seed: int = 20261122,
         if progress is not None:
             progress(done, households)
     h, p, i, a = writer.counts
-    summary = DemoSummary(households=h, persons=p, incomes=i, assets=a,
-                          seconds=round(time.monotonic() - began, 2))
-    audit.record(action="demo.generate", new={"households": h, "persons": p, "incomes": i,
-                                              "assets": a, "seed": seed})
+    summary = DemoSummary(
+        households=h, persons=p, incomes=i, assets=a, seconds=round(time.monotonic() - began, 2)
+    )
+    audit.record(
+        action="demo.generate",
+        new={"households": h, "persons": p, "incomes": i, "assets": a, "seed": seed},
+    )
     return summary

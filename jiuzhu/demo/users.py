@@ -30,10 +30,16 @@ class DemoUser:
 DEMO_USERS = (
     DemoUser("county-admin", Role.COUNTY_ADMIN, "county", "龙建华", "凤凰县民政局"),
     DemoUser("county-reviewer", Role.COUNTY_REVIEWER, "county", "吴秀英", "凤凰县民政局社会救助股"),
-    DemoUser("township-officer", Role.TOWNSHIP_OFFICER, HOME_TOWNSHIP, "杨海燕",
-             "沱江镇人民政府民政办"),
-    DemoUser("township-officer-b", Role.TOWNSHIP_OFFICER, SECOND_TOWNSHIP, "麻志强",
-             "山江镇人民政府民政办"),
+    DemoUser(
+        "township-officer", Role.TOWNSHIP_OFFICER, HOME_TOWNSHIP, "杨海燕", "沱江镇人民政府民政办"
+    ),
+    DemoUser(
+        "township-officer-b",
+        Role.TOWNSHIP_OFFICER,
+        SECOND_TOWNSHIP,
+        "麻志强",
+        "山江镇人民政府民政办",
+    ),
     DemoUser("township-head", Role.TOWNSHIP_HEAD, HOME_TOWNSHIP, "田国强", "沱江镇人民政府"),
     DemoUser("village-assistant", Role.VILLAGE_ASSISTANT, "village", "石美玲", "村（居）民委员会"),
     DemoUser("inspector", Role.INSPECTOR, "county", "彭建军", "县纪委监委派驻民政局纪检监察组"),
@@ -44,12 +50,19 @@ DEMO_USERS = (
 
 def _scopes() -> dict[str, Region]:
     county = ensure_demo_county()
-    townships = {r.name: r for r in Region.objects.filter(parent=county,
-                                                          level=Region.Level.TOWNSHIP)}
+    townships = {
+        r.name: r for r in Region.objects.filter(parent=county, level=Region.Level.TOWNSHIP)
+    }
     home = townships[HOME_TOWNSHIP]
-    village = Region.objects.filter(parent=home, level=Region.Level.VILLAGE).order_by("code").first()
-    return {"county": county, HOME_TOWNSHIP: home, SECOND_TOWNSHIP: townships[SECOND_TOWNSHIP],
-            "village": village}
+    village = (
+        Region.objects.filter(parent=home, level=Region.Level.VILLAGE).order_by("code").first()
+    )
+    return {
+        "county": county,
+        HOME_TOWNSHIP: home,
+        SECOND_TOWNSHIP: townships[SECOND_TOWNSHIP],
+        "village": village,
+    }
 
 
 @transaction.atomic
@@ -67,7 +80,12 @@ def create_demo_users() -> list[tuple[str, str, str]]:
             unit = f"{region.name}{'居民委员会' if region.name.endswith('社区') else '村民委员会'}"
         else:
             unit = spec.unit
-        user.role, user.region, user.full_name, user.unit = spec.role.value, region, spec.full_name, unit
+        user.role, user.region, user.full_name, user.unit = (
+            spec.role.value,
+            region,
+            spec.full_name,
+            unit,
+        )
         user.is_active = True
         user.set_password(DEMO_PASSWORD)
         user.save()

@@ -14,11 +14,11 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("家庭编号", "family_key", True, "1"),
-    Column("村（社区）代码", "village_code", True, "433123100201"),
-    Column("家庭住址", "address", False, "沱江镇某某村3组"),
+    Column("村（社区）代码", "village_code", True, "433123109201"),
+    Column("家庭住址", "address", False, "沱江镇大坪村3组"),
     Column("与户主关系", "relation", True, "户主"),
     Column("姓名", "name", True, "龙大山"),
-    Column("身份证号码", "id_number", True, "433123196805120016"),
+    Column("身份证号码", "id_number", True, "433123196805120131"),
     Column("出生日期", "birth_date", False, "1968-05-12"),
     Column("户籍性质", "hukou_type", False, "农业"),
     Column("民族", "ethnicity", False, "苗族"),

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from jiuzhu.accounts.jurisdiction import region_ids_q
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit
+from jiuzhu.core import audit, crypto
 from jiuzhu.core.errors import Conflict, ValidationFailed
 from jiuzhu.core.jobs import Progress, job_start
 from jiuzhu.regions.models import Region
@@ -72,8 +72,9 @@ def import_preview(*, actor, file_name: str, data: bytes) -> ImportBatch:
     require(actor, Perm.IMPORT_HOUSEHOLDS)
     check = check_file(actor=actor, file_name=file_name, data=data)
     digest = hashlib.sha256(data).hexdigest()
-    stored = _import_dir() / f"{digest}{Path(file_name).suffix.lower()}"
-    stored.write_bytes(data)
+    # The file holds full ID numbers: kept encrypted, and deleted once imported or discarded.
+    stored = _import_dir() / f"{digest}{Path(file_name).suffix.lower()}.enc"
+    stored.write_bytes(crypto.encrypt_bytes(data))
     batch = ImportBatch.objects.create(
         file_name=file_name[:200], file_sha256=digest, stored_path=str(stored), uploaded_by=actor,
         rows_total=check.rows_total, rows_good=check.rows_good,
@@ -109,12 +110,19 @@ def import_discard(*, actor, batch_id: int) -> None:
                                       status=ImportBatch.Status.PREVIEWED
                                       ).update(status=ImportBatch.Status.DISCARDED):
         raise Conflict("该批次不能放弃（已导入或正在导入）")
-    audit.record(action="import.discard", actor=actor, obj=ImportBatch.objects.get(pk=batch_id))
+    batch = ImportBatch.objects.get(pk=batch_id)
+    audit.record(action="import.discard", actor=actor, obj=batch)
+    _remove_file(batch)
+
+
+def _remove_file(batch: ImportBatch) -> None:
+    Path(batch.stored_path).unlink(missing_ok=True)
 
 
 def _run_import(actor, batch_id: int, progress: Progress) -> dict:
     try:
         count = _write_batch(actor, batch_id, progress)
+        _remove_file(ImportBatch.objects.get(pk=batch_id))
     except Exception:
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.FAILED)
         raise
@@ -124,7 +132,7 @@ def _run_import(actor, batch_id: int, progress: Progress) -> dict:
 @transaction.atomic
 def _write_batch(actor, batch_id: int, progress: Progress) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
-    data = Path(batch.stored_path).read_bytes()
+    data = crypto.decrypt_bytes(Path(batch.stored_path).read_bytes())
     check = check_file(actor=actor, file_name=batch.file_name, data=data)  # again: data may have moved on
     if check.rows_good != batch.rows_good:
         raise Conflict("自预览以来登记数据已有变化（部分人员已被登记），请重新上传文件预览")

@@ -19,13 +19,12 @@ def template_xlsx() -> bytes:
         cell.font = Font(bold=True)
         if col.required:
             cell.fill = REQUIRED_FILL
-        sheet.cell(row=2, column=index, value=col.example).number_format = "@"
         sheet.column_dimensions[get_column_letter(index)].width = max(10, len(col.header) * 2 + 2)
     for index in range(1, len(COLUMNS) + 1):  # IDs and codes must stay text, not numbers
         for row in range(2, 1002):
             sheet.cell(row=row, column=index).number_format = "@"
     notes = book.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "说明"])
+    notes.append(["列名", "是否必填", "示例"])
     for col in COLUMNS:
         notes.append([col.header, "必填" if col.required else "选填", col.example])
     notes.append([])

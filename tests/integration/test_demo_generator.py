@@ -10,8 +10,14 @@ from jiuzhu.accounts.models import User
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.idnumber import parse_resident_id
 from jiuzhu.core.models import AuditEntry
-from jiuzhu.demo.generator import (COUNTY_CODE, IdAllocator, VillageInfo, demo_villages,
-                                   generate_demo, plan_households)
+from jiuzhu.demo.generator import (
+    COUNTY_CODE,
+    IdAllocator,
+    VillageInfo,
+    demo_villages,
+    generate_demo,
+    plan_households,
+)
 from jiuzhu.demo.users import DEMO_PASSWORD, create_demo_users
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import AssetFact, Household, IncomeFact, Person, Source
@@ -120,10 +126,15 @@ def test_second_run_continues_serials_and_avoids_existing_ids(db):
 
 def _snapshot(seed: int, villages: list[VillageInfo], today: date) -> list[tuple]:
     return [
-        (p.village_code, p.address, p.phone, p.bank_account,
-         tuple((m.name, m.birth_date, m.id_number, m.relation) for m in p.members),
-         tuple((f.category, f.amount) for f in p.incomes),
-         tuple((a.kind, a.value) for a in p.assets))
+        (
+            p.village_code,
+            p.address,
+            p.phone,
+            p.bank_account,
+            tuple((m.name, m.birth_date, m.id_number, m.relation) for m in p.members),
+            tuple((f.category, f.amount) for f in p.incomes),
+            tuple((a.kind, a.value) for a in p.assets),
+        )
         for p in plan_households(villages=villages, count=N, seed=seed, today=today)
     ]
 
