@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from .errors import JiuzhuError
 from .models import JobRun
+from .requestctx import current_ip
 
 
 class Progress:
@@ -58,11 +59,14 @@ def job_start(*, kind: str, title: str, actor, func: Callable[[Progress], dict],
         _run(job.pk, func, on_progress)
         job.refresh_from_db()
     else:
-        threading.Thread(target=_run_in_thread, args=(job.pk, func), daemon=True).start()
+        # the request's IP travels with the job, so its audit rows name the same client
+        threading.Thread(target=_run_in_thread, args=(job.pk, func, current_ip.get()),
+                         daemon=True).start()
     return job
 
 
-def _run_in_thread(job_id: int, func) -> None:
+def _run_in_thread(job_id: int, func, ip: str) -> None:
+    current_ip.set(ip)
     close_old_connections()
     try:
         _run(job_id, func)

@@ -46,6 +46,9 @@ class AuditEntry(models.Model):
             models.Index(fields=["actor", "seq"]),
         ]
 
+    def __str__(self) -> str:
+        return f"审计记录#{self.seq}（{self.action}）"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("审计记录只能追加，不能修改")
@@ -61,6 +64,9 @@ class AuditHead(models.Model):
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+
+    def __str__(self) -> str:
+        return f"审计链头（第{self.last_seq}条）"
 
 
 class JobRun(models.Model):
@@ -89,6 +95,9 @@ class JobRun(models.Model):
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "后台任务"
 
+    def __str__(self) -> str:
+        return f"任务#{self.pk}（{self.title}）"
+
 
 class HolidayDay(models.Model):
     """A day that differs from plain Monday–Friday: a weekday holiday or a weekend workday (调休)."""
@@ -101,6 +110,9 @@ class HolidayDay(models.Model):
         ordering = ["day"]
         verbose_name = verbose_name_plural = "节假日与调休"
 
+    def __str__(self) -> str:
+        return f"{self.day}{'上班' if self.is_workday else '休息'}（{self.name}）"
+
 
 class HolidayYear(models.Model):
     """A year whose State Council holiday notice has been entered; other years count Mon–Fri."""
@@ -112,3 +124,6 @@ class HolidayYear(models.Model):
     class Meta:
         ordering = ["year"]
         verbose_name = verbose_name_plural = "已录入节假日的年份"
+
+    def __str__(self) -> str:
+        return f"{self.year}年"

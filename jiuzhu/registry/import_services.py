@@ -63,7 +63,8 @@ def check_file(*, actor, file_name: str, data: bytes, today: date | None = None)
 
 
 def _report(check: ImportCheck) -> dict:
-    return {"problems": [asdict(p) for p in check.problems], "bad_rows": sorted(check.bad_rows)}
+    problems = sorted(check.problems, key=lambda p: (p.row, p.severity != "error"))
+    return {"problems": [asdict(p) for p in problems], "bad_rows": sorted(check.bad_rows)}
 
 
 @transaction.atomic

@@ -150,3 +150,6 @@ class ImportBatch(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "导入批次"
         ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"导入批次#{self.pk}（{self.file_name}）"

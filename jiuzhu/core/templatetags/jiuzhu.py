@@ -3,6 +3,7 @@ from datetime import date, datetime
 from django import template
 from django.utils import timezone
 
+from jiuzhu.core.audit_labels import action_label
 from jiuzhu.core.money import format_yuan
 from jiuzhu.core.month import format_date_cn
 
@@ -34,3 +35,8 @@ def cn_datetime(value) -> str:
 @register.filter
 def percent(done, total) -> int:
     return int(100 * done / total) if total else 0
+
+
+@register.filter
+def action_name(action: str) -> str:
+    return action_label(action)

@@ -1,0 +1,22 @@
+"""Chinese names of audit actions, for the pages inspectors read."""
+
+ACTION_LABELS = {
+    "user.login": "登录",
+    "user.otp_enrol": "绑定手机令牌",
+    "regions.import": "导入行政区划",
+    "import.preview": "上传导入文件（检查）",
+    "import.commit": "确认导入",
+    "import.discard": "放弃导入",
+    "household.import": "导入建档",
+    "household.update": "修改家庭信息",
+    "household.export": "导出家庭名册",
+    "person.update": "修改成员信息",
+    "person.reveal_id": "查看完整身份证号码",
+    "income.add": "登记收入",
+    "asset.add": "登记财产",
+    "demo.generate": "生成演示数据",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
