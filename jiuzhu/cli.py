@@ -5,6 +5,8 @@
     jiuzhu import households FILE --user NAME [--good-rows] check (and import) a household file
     jiuzhu import regions FILE                             load a region tree from CSV
     jiuzhu audit verify                                    check the audit trail's hash chain
+    jiuzhu user add NAME --role R --region CODE            create an account (also: password,
+                                                           unlock, reset-otp, list)
     jiuzhu manage …                                        any Django management command
 """
 
@@ -29,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
         execute_from_command_line(["jiuzhu", *rest])
         return 0
     mapping = {"demo": "jiuzhu_demo", "serve": "jiuzhu_serve", "import": "jiuzhu_import",
-               "audit": "jiuzhu_audit"}
+               "audit": "jiuzhu_audit", "user": "jiuzhu_user"}
     if command not in mapping:
         print(f"未知命令：{command}\n{__doc__}", file=sys.stderr)
         return 2

@@ -1,8 +1,9 @@
 """Embedded default: SQLite under var/, demo keys generated on first run, demo banner."""
 
+from jiuzhu.core.localkeys import load_or_create_local_keys
+
 from .base import *  # noqa: F401,F403
 from .base import VAR_DIR
-from jiuzhu.core.localkeys import load_or_create_local_keys
 
 DEBUG = False
 _keys = load_or_create_local_keys(VAR_DIR)

@@ -1,10 +1,10 @@
 """Writing and verifying the audit trail. The only code that creates AuditEntry rows."""
 
+import json
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-import json
 
 from django.db import transaction
 from django.utils import timezone

@@ -3,6 +3,10 @@
 ACTION_LABELS = {
     "user.login": "登录",
     "user.otp_enrol": "绑定手机令牌",
+    "user.create": "新建账号",
+    "user.set_password": "重设密码",
+    "user.unlock": "解除账号锁定",
+    "user.reset_otp": "重置手机令牌",
     "regions.import": "导入行政区划",
     "import.preview": "上传导入文件（检查）",
     "import.commit": "确认导入",

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from .models import HolidayDay, HolidayYear
-from .workdays import WorkdayCalendar, DayOverride, overrides_from_chinese_calendar
+from .workdays import DayOverride, WorkdayCalendar, overrides_from_chinese_calendar
 
 
 def calendar() -> WorkdayCalendar:

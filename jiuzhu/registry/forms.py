@@ -1,6 +1,14 @@
 from django import forms
 
-from .choices import AssetKind, DisabilityType, HealthStatus, HukouType, IncomeCategory, LabourCapacity, Relation
+from .choices import (
+    AssetKind,
+    DisabilityType,
+    HealthStatus,
+    HukouType,
+    IncomeCategory,
+    LabourCapacity,
+    Relation,
+)
 
 
 class SearchForm(forms.Form):

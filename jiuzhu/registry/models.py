@@ -3,8 +3,16 @@
 from django.conf import settings
 from django.db import models
 
-from .choices import (AssetKind, DisabilityType, HealthStatus, HukouType, IncomeCategory,
-                      LabourCapacity, Relation, Sex)
+from .choices import (
+    AssetKind,
+    DisabilityType,
+    HealthStatus,
+    HukouType,
+    IncomeCategory,
+    LabourCapacity,
+    Relation,
+    Sex,
+)
 
 
 class Source(models.TextChoices):
@@ -104,6 +112,9 @@ class IncomeFact(models.Model):
         verbose_name = verbose_name_plural = "收入情况"
         ordering = ["household_id", "category", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.amount}元"
+
 
 class AssetFact(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assets")
@@ -121,6 +132,9 @@ class AssetFact(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "财产情况"
         ordering = ["household_id", "kind", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ×{self.quantity}"
 
 
 class ImportBatch(models.Model):

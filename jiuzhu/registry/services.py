@@ -13,7 +13,15 @@ from jiuzhu.core.errors import PermissionDenied, ValidationFailed
 from jiuzhu.core.money import MoneyError, parse_money
 
 from . import selectors
-from .choices import AssetKind, DisabilityType, HealthStatus, HukouType, IncomeCategory, LabourCapacity, Relation
+from .choices import (
+    AssetKind,
+    DisabilityType,
+    HealthStatus,
+    HukouType,
+    IncomeCategory,
+    LabourCapacity,
+    Relation,
+)
 from .models import AssetFact, Household, IncomeFact, Person
 from .sensitive import protect_bank_account, protect_phone
 

@@ -34,7 +34,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成{summary.households}户、{summary.persons}人，"
                               f"用时{time.monotonic() - started:.0f}秒。")
         users = create_demo_users()
-        self.stdout.write("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+        self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, region in users:
             self.stdout.write(f"  {username:<20} {role:<14} {region}")
         if not no_serve:
