@@ -7,6 +7,7 @@
     jiuzhu audit verify                                    check the audit trail's hash chain
     jiuzhu user add NAME --role R --region CODE            create an account (also: password,
                                                            unlock, reset-otp, list)
+    jiuzhu holidays seed|off|work|confirm|list|deadline …  the working-day calendar
     jiuzhu manage …                                        any Django management command
 """
 
@@ -31,7 +32,8 @@ def main(argv: list[str] | None = None) -> int:
         execute_from_command_line(["jiuzhu", *rest])
         return 0
     mapping = {"demo": "jiuzhu_demo", "serve": "jiuzhu_serve", "import": "jiuzhu_import",
-               "audit": "jiuzhu_audit", "user": "jiuzhu_user"}
+               "audit": "jiuzhu_audit", "user": "jiuzhu_user",
+               "holidays": "jiuzhu_holidays"}
     if command not in mapping:
         print(f"未知命令：{command}\n{__doc__}", file=sys.stderr)
         return 2

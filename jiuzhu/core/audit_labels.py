@@ -19,6 +19,9 @@ ACTION_LABELS = {
     "income.add": "登记收入",
     "asset.add": "登记财产",
     "demo.generate": "生成演示数据",
+    "holidays.seed": "载入节假日",
+    "holidays.set": "录入节假日/调休",
+    "holidays.confirm_year": "确认全年节假日已录入",
 }
 
 

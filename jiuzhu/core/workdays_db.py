@@ -1,27 +1,52 @@
-"""The working-day calendar from the holiday table (data, editable by the county administrator)."""
+"""The working-day calendar from the holiday table: data the county administrator maintains
+(each year's State Council holiday notice), seeded from chinese-calendar for the years it knows."""
+
+from datetime import date
 
 from django.db import transaction
 
+from . import audit
+from .errors import ValidationFailed
 from .models import HolidayDay, HolidayYear
 from .workdays import DayOverride, WorkdayCalendar, overrides_from_chinese_calendar
 
 
 def calendar() -> WorkdayCalendar:
     days = [DayOverride(h.day, h.is_workday, h.name) for h in HolidayDay.objects.all()]
-    return WorkdayCalendar(
-        days, known_years=set(HolidayYear.objects.values_list("year", flat=True))
-    )
+    return WorkdayCalendar(days, known_years=set(HolidayYear.objects.values_list("year", flat=True)))
 
 
 @transaction.atomic
-def seed_holidays(years) -> list[int]:
+def seed_holidays(years, *, actor=None) -> list[int]:
     """Load the years the chinese-calendar package knows; returns the years loaded."""
     overrides = overrides_from_chinese_calendar(years)
     loaded = sorted({o.day.year for o in overrides})
     for o in overrides:
-        HolidayDay.objects.update_or_create(
-            day=o.day, defaults={"is_workday": o.is_workday, "name": o.name}
-        )
+        HolidayDay.objects.update_or_create(day=o.day, defaults={"is_workday": o.is_workday, "name": o.name})
     for year in loaded:
         HolidayYear.objects.get_or_create(year=year, defaults={"source": "chinese-calendar 1.11.0"})
+    if loaded:
+        audit.record(action="holidays.seed", actor=actor, new={"years": loaded})
     return loaded
+
+
+@transaction.atomic
+def holiday_set(*, actor, day: date, is_workday: bool, name: str) -> HolidayDay:
+    """Enter one day of a holiday notice: a weekday off, or a weekend working day (调休)."""
+    if is_workday == (day.weekday() < 5):
+        raise ValidationFailed(f"{day}本来就是{'工作日' if is_workday else '休息日'}，无需录入")
+    old = HolidayDay.objects.filter(day=day).first()
+    entry, _ = HolidayDay.objects.update_or_create(day=day, defaults={"is_workday": is_workday, "name": name})
+    audit.record(action="holidays.set", actor=actor, obj=entry,
+                 old={"is_workday": old.is_workday, "name": old.name} if old else {},
+                 new={"day": day, "is_workday": is_workday, "name": name})
+    return entry
+
+
+@transaction.atomic
+def holiday_year_confirm(*, actor, year: int, source: str) -> None:
+    """Mark a year's notice as fully entered: deadlines in it stop carrying the warning."""
+    if not HolidayDay.objects.filter(day__year=year).exists():
+        raise ValidationFailed(f"{year}年还没有录入任何节假日或调休日期")
+    HolidayYear.objects.update_or_create(year=year, defaults={"source": source})
+    audit.record(action="holidays.confirm_year", actor=actor, new={"year": year, "source": source})
