@@ -7,5 +7,4 @@ urlpatterns = [
     path("", views.audit_list, name="list"),
     path("user/<int:user_id>/", views.audit_list, name="user"),
     path("household/<int:household_id>/", views.audit_list, name="household"),
-    path("jobs/<int:job_id>/", views.job_status, name="job"),
 ]

@@ -1,13 +1,11 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from jiuzhu.accounts.roles import Perm
 
 from . import audit_selectors
-from .jobs import job_progress
-from .models import JobRun
 
 
 @login_required
@@ -21,9 +19,3 @@ def audit_list(request, user_id: int | None = None, household_id: int | None = N
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit_list.html", {"page": page, "subject": subject,
                                                     "action": request.GET.get("action", "")})
-
-
-@login_required
-def job_status(request, job_id: int):
-    job = get_object_or_404(JobRun, pk=job_id, started_by=request.user)
-    return render(request, "core/_job_status.html", {"job": job, "progress": job_progress(job)})

@@ -1,15 +1,10 @@
+from django.db.models import QuerySet
+
 from .models import Region
 
 
-def townships_of(county: Region):
-    return Region.objects.filter(parent=county, level=Region.Level.TOWNSHIP)
-
-
-def villages_of(township: Region):
-    return Region.objects.filter(parent=township, level=Region.Level.VILLAGE)
-
-
-def county_of(region: Region) -> Region:
-    while region.parent_id is not None:
-        region = region.parent
-    return region
+def children_of(region: Region | None) -> QuerySet[Region]:
+    """The next level down (a county's townships, a township's villages), in code order."""
+    if region is None:
+        return Region.objects.none()
+    return Region.objects.filter(parent=region).order_by("code")

@@ -1,5 +1,6 @@
 """Registry pages. Views parse input and call selectors and services; nothing else."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -11,23 +12,15 @@ from django.views.decorators.http import require_POST
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit
 from jiuzhu.core.errors import JiuzhuError
+from jiuzhu.regions.selectors import children_of
 
 from . import exports, selectors, services
 from .forms import AssetForm, HouseholdForm, IncomeForm, PersonForm, RevealForm, SearchForm
 from .services import PersonChanges
 
 
-def _filter_regions(user):
-    from jiuzhu.regions.models import Region
-
-    region = user.region
-    if region is None or region.level == "village":
-        return Region.objects.none()
-    return Region.objects.filter(parent=region).order_by("code")
-
-
 def _searched(request):
-    form = SearchForm(request.GET or None, regions=_filter_regions(request.user))
+    form = SearchForm(request.GET or None, regions=children_of(request.user.region))
     query, region_id = "", None
     if form.is_valid():
         query, region_id = form.cleaned_data["q"], form.cleaned_data["region"]
@@ -39,7 +32,8 @@ def household_list(request):
     if not request.user.can(Perm.VIEW_HOUSEHOLDS):
         raise Http404
     form, households = _searched(request)
-    page = Paginator(selectors.household_list_page(households), 20).get_page(request.GET.get("page"))
+    page = Paginator(selectors.household_list_page(households), settings.JIUZHU_PAGE_SIZE
+                     ).get_page(request.GET.get("page"))
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
 
@@ -113,8 +107,11 @@ def person_edit(request, pk: int):
     form = PersonForm(request.POST or None, initial={f: getattr(person, f) for f in fields})
 
     def call(d):
-        changes = PersonChanges(**{f: d[f] or ("" if f != "disability_grade" else None) for f in fields})
-        services.person_update(actor=request.user, person_id=pk, changes=changes, reason=d["reason"])
+        # an empty choice means "none": blank text, or no grade
+        values = {f: d[f] if d[f] is not None else "" for f in fields}
+        values["disability_grade"] = d["disability_grade"] or None
+        services.person_update(actor=request.user, person_id=pk, changes=PersonChanges(**values),
+                               reason=d["reason"])
 
     response = _run_service(request, form, call, "成员信息已保存", "registry/form.html",
                             {"household": person.household, "title": f"修改成员信息：{person.name}"})
