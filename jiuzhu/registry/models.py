@@ -62,7 +62,7 @@ class Person(models.Model):
     relation = models.CharField("与户主关系", max_length=20, choices=Relation.choices)
     name = models.CharField("姓名", max_length=40, db_index=True)
     name_initials = models.CharField("拼音首字母", max_length=40, db_index=True)
-    name_pinyin = models.CharField("拼音", max_length=120, blank=True)
+    name_pinyin = models.CharField("拼音", max_length=120, blank=True, db_index=True)
     id_cipher = models.TextField()
     id_hash = models.CharField(max_length=64, unique=True)
     id_masked = models.CharField("身份证号码", max_length=18)

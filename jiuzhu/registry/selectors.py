@@ -58,8 +58,9 @@ def household_search(*, user, query: str, region_id: int | None = None) -> Query
         except IdNumberError:
             return qs.none()
         return qs.filter(members__id_hash=id_lookup_hash(number)).order_by("number")
-    if LATIN.match(query):
-        members = Person.objects.filter(name_initials__startswith=query.lower())
+    if LATIN.match(query):  # pinyin initials (lds) or full pinyin (longdashan)
+        q = query.lower()
+        members = Person.objects.filter(Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q))
     else:
         members = Person.objects.filter(name__startswith=query)
     return qs.filter(Q(head_name__startswith=query) | Q(pk__in=members.values("household_id"))
