@@ -10,16 +10,12 @@ from jiuzhu.accounts.models import User
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.idnumber import parse_resident_id
 from jiuzhu.core.models import AuditEntry
-from jiuzhu.demo.generator import (
-    COUNTY_CODE,
-    IdAllocator,
-    VillageInfo,
-    demo_villages,
-    generate_demo,
-    plan_households,
-)
+from jiuzhu.demo import codes
+from jiuzhu.demo.generator import COUNTY_CODE, demo_villages, generate_demo
+from jiuzhu.demo.plan import IdAllocator, VillageInfo, plan_households
 from jiuzhu.demo.users import DEMO_PASSWORD, create_demo_users
 from jiuzhu.regions.models import Region
+from jiuzhu.registry import choices
 from jiuzhu.registry.models import AssetFact, Household, IncomeFact, Person, Source
 
 N, SEED = 300, 4242
@@ -156,6 +152,15 @@ def test_id_allocator_never_repeats_on_a_crowded_birthday():
     assert all(parse_resident_id(n).birth_date == born for n in numbers)
     assert all(parse_resident_id(n).sex == "F" for n in numbers)
     assert numbers[0][:6] == "433123" and numbers[-1][:6] != "433123"
+
+
+def test_planner_codes_are_registry_choice_values():
+    # The pure planner writes plain strings; each must still be a value of the registry choice.
+    for group in codes.ALL:
+        registry_choice = getattr(choices, group.__name__)
+        for name, value in vars(group).items():
+            if name.isupper():
+                assert getattr(registry_choice, name).value == value, f"{group.__name__}.{name}"
 
 
 @pytest.mark.django_db
