@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
@@ -129,29 +130,26 @@ def person_reveal(request, pk: int):
         number = services.person_reveal_id(actor=request.user, person_id=pk,
                                            reason=form.cleaned_data["reason"])
     except JiuzhuError as exc:
-        return HttpResponse(f'<span class="text-danger">{exc.message}</span>')
+        return HttpResponse(format_html('<span class="text-danger">{}</span>', exc.message))
     return render(request, "registry/_revealed_id.html", {"number": number})
+
+
+def _fact_new(request, pk: int, form_class, add, success: str, title: str):
+    """Register an income or asset fact on a household (the two forms differ only in fields)."""
+    household = selectors.household_get(user=request.user, pk=pk)
+    form = form_class(request.POST or None, members=selectors.members_of(household))
+    response = _run_service(
+        request, form,
+        lambda d: add(actor=request.user, household_id=pk, person_id=d.pop("person"), **d),
+        success, "registry/form.html", {"household": household, "title": title})
+    return response or redirect("registry:household_detail", pk=pk)
 
 
 @login_required
 def income_new(request, pk: int):
-    household = selectors.household_get(user=request.user, pk=pk)
-    form = IncomeForm(request.POST or None, members=selectors.members_of(household))
-    response = _run_service(
-        request, form,
-        lambda d: services.income_add(actor=request.user, household_id=pk,
-                                      person_id=d.pop("person"), **d),
-        "收入情况已登记", "registry/form.html", {"household": household, "title": "登记收入情况"})
-    return response or redirect("registry:household_detail", pk=pk)
+    return _fact_new(request, pk, IncomeForm, services.income_add, "收入情况已登记", "登记收入情况")
 
 
 @login_required
 def asset_new(request, pk: int):
-    household = selectors.household_get(user=request.user, pk=pk)
-    form = AssetForm(request.POST or None, members=selectors.members_of(household))
-    response = _run_service(
-        request, form,
-        lambda d: services.asset_add(actor=request.user, household_id=pk,
-                                     person_id=d.pop("person"), **d),
-        "财产情况已登记", "registry/form.html", {"household": household, "title": "登记财产情况"})
-    return response or redirect("registry:household_detail", pk=pk)
+    return _fact_new(request, pk, AssetForm, services.asset_add, "财产情况已登记", "登记财产情况")
