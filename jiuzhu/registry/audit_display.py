@@ -1,7 +1,14 @@
 """Audit values as an officer reads them: Chinese field names and choice labels, not codes."""
 
-from .choices import (AssetKind, DisabilityType, HealthStatus, HukouType, IncomeCategory,
-                      LabourCapacity, Relation)
+from .choices import (
+    AssetKind,
+    DisabilityType,
+    HealthStatus,
+    HukouType,
+    IncomeCategory,
+    LabourCapacity,
+    Relation,
+)
 
 FIELD_LABELS = {
     "address": "家庭住址", "phone": "联系电话", "bank_name": "开户银行", "bank_account": "银行账号",
