@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "jiuzhu.accounts",
     "jiuzhu.regions",
     "jiuzhu.registry",
+    "jiuzhu.programmes",
 ]
 
 MIDDLEWARE = [

@@ -48,13 +48,16 @@ class Perm(StrEnum):
     VIEW_SENSITIVE = "view_sensitive"  # health conditions, bank accounts
     VIEW_AUDIT = "view_audit"
     MANAGE_USERS = "manage_users"
+    MANAGE_SETTINGS = "manage_settings"  # standards, delegation, county parameters
+    VIEW_SETTINGS = "view_settings"
 
 
-_ALL_VIEW = {Perm.VIEW_HOUSEHOLDS}
+_ALL_VIEW = {Perm.VIEW_HOUSEHOLDS, Perm.VIEW_SETTINGS}
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.COUNTY_ADMIN: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
                                              Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                             Perm.VIEW_AUDIT, Perm.MANAGE_USERS}),
+                                             Perm.VIEW_AUDIT, Perm.MANAGE_USERS,
+                                             Perm.MANAGE_SETTINGS}),
     Role.COUNTY_REVIEWER: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE}),
     Role.TOWNSHIP_OFFICER: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
                                                  Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE}),

@@ -20,6 +20,12 @@ ACTION_LABELS = {
     "asset.add": "登记财产",
     "demo.generate": "生成演示数据",
     "holidays.seed": "载入节假日",
+    "settings.standard": "设置保障标准",
+    "settings.delegation": "设置审核确认权限下放",
+    "settings.countysetting": "设置县级参数",
+    "settings.addonrate": "设置分类施保加发",
+    "settings.temporarytier": "设置临时救助档次",
+    "settings.carerate": "设置照料护理补贴标准",
     "holidays.set": "录入节假日/调休",
     "holidays.confirm_year": "确认全年节假日已录入",
 }

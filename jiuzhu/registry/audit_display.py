@@ -19,6 +19,9 @@ FIELD_LABELS = {
     "number": "家庭编号", "members": "人数", "batch": "导入批次", "file": "文件", "rows": "行数",
     "households": "户数", "good_rows": "可导入行数", "errors": "错误数", "skipped_rows": "未导入行数",
     "sha256": "文件指纹", "query": "查询条件", "username": "用户名", "role": "角色", "region": "区划",
+    "county": "县（区）", "effective_from": "生效日期", "note": "依据/说明", "programme": "救助项目",
+    "area": "城乡", "delegated": "下放乡镇", "key": "设置项", "rate": "比例", "fixed": "固定金额",
+    "code": "代码", "label": "名称", "multiple": "倍数", "max_amount": "上限", "level": "等级",
     "years": "年份", "year": "年份", "day": "日期", "is_workday": "是否上班", "name": "名称",
 }
 VALUE_LABELS = {

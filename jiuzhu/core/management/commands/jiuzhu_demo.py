@@ -5,6 +5,8 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from jiuzhu.core.workdays_db import seed_holidays
+from jiuzhu.programmes.seed import seed_county_defaults
+from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household
 
 
@@ -33,6 +35,9 @@ class Command(BaseCommand):
                 summary = generate_demo(households=households, seed=seed, progress=progress)
             self.stdout.write(f"已生成{summary.households}户、{summary.persons}人，"
                               f"用时{time.monotonic() - started:.0f}秒。")
+        county = Region.objects.get(code="433123000000")
+        if seed_county_defaults(county=county):
+            self.stdout.write("已载入演示县的保障标准与参数。")
         users = create_demo_users()
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, region in users:

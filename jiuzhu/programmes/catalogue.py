@@ -1,0 +1,56 @@
+"""The programmes of GUIDE §2 (pure data: no Django). Codes are stable; labels are what officers see."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProgrammeInfo:
+    code: str
+    name: str
+    payment: str  # "monthly", "yearly" or "once"
+    needs_notice: bool = True  # unsupported children have no public notice (2019 opinion)
+    delegated_by_default: bool = True  # R1: seed 001 delegates these to townships
+
+
+PROGRAMMES: tuple[ProgrammeInfo, ...] = (
+    ProgrammeInfo("dibao_urban", "城市最低生活保障", "monthly"),
+    ProgrammeInfo("dibao_rural", "农村最低生活保障", "monthly"),
+    ProgrammeInfo("extreme_poverty_centralised", "特困人员救助供养（集中供养）", "monthly"),
+    ProgrammeInfo("extreme_poverty_dispersed", "特困人员救助供养（分散供养）", "monthly"),
+    ProgrammeInfo("temporary", "临时救助", "once"),
+    ProgrammeInfo("disability_living", "困难残疾人生活补贴", "monthly"),
+    ProgrammeInfo("disability_care", "重度残疾人护理补贴", "monthly"),
+    ProgrammeInfo("orphan", "孤儿基本生活保障", "monthly"),
+    ProgrammeInfo("unsupported_child", "事实无人抚养儿童基本生活保障", "monthly", needs_notice=False),
+    ProgrammeInfo("elderly_allowance", "高龄津贴（百岁老人长寿保健金）", "monthly"),
+    ProgrammeInfo("heating", "取暖救助", "yearly", delegated_by_default=False),
+)
+BY_CODE = {p.code: p for p in PROGRAMMES}
+
+
+class SettingKey:
+    """County settings that are single values with effective dates (rules as data)."""
+
+    TEMPORARY_CAP = "temporary_cap"  # R1: township confirms temporary assistance up to this
+    FINANCIAL_MONTHS = "financial_months_per_person"  # S2 art. 14, county limit
+    MAX_VEHICLES = "max_vehicles"
+    SINGLE_PERSON_FACTOR = "single_person_factor"  # S2 art. 8: edge household < factor × standard
+    EP_CONSUMPTION_SHARE = "ep_consumption_share"  # R11: 60 %
+    EP_DIBAO_FACTOR = "ep_dibao_factor"  # R11: 1.3
+    PREV_YEAR_CONSUMPTION = "prev_year_consumption"  # R11: yuan per person per year
+    ONE_CASE_THRESHOLD = "one_case_threshold"  # R15: 一事一议 above this amount
+    EMERGENCY_FILING_DAYS = "emergency_filing_days"  # R15: file within N working days
+    GRADUAL_EXIT_MONTHS = "gradual_exit_months"  # S6: in principle up to 6
+
+    LABELS = {
+        TEMPORARY_CAP: ("乡镇审核确认临时救助的金额上限（元，含）", "2000"),
+        FINANCIAL_MONTHS: ("人均金融资产上限（相当于N个月保障标准）", "24"),
+        MAX_VEHICLES: ("允许拥有的机动车数量（残疾人功能性补偿代步车除外）", "0"),
+        SINGLE_PERSON_FACTOR: ("低保边缘家庭收入上限（保障标准的倍数）", "1.5"),
+        EP_CONSUMPTION_SHARE: ("特困基本生活标准：上年人均消费支出的比例", "0.60"),
+        EP_DIBAO_FACTOR: ("特困基本生活标准：低保标准的倍数", "1.3"),
+        PREV_YEAR_CONSUMPTION: ("上年度居民人均消费支出（元/年）", "14000"),
+        ONE_CASE_THRESHOLD: ("临时救助一事一议起点金额（元）", "10000"),
+        EMERGENCY_FILING_DAYS: ("先行救助后补办手续期限（工作日）", "5"),
+        GRADUAL_EXIT_MONTHS: ("渐退期（月）", "6"),
+    }

@@ -1,0 +1,75 @@
+"""Parameters in force on a date. A parameter applies from its effective date until the next
+row's effective date for the same key (R12: amounts use the standard in force for the month)."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from jiuzhu.core.errors import ValidationFailed
+
+from .catalogue import SettingKey
+from .models import (
+    AddOnRate,
+    CareRate,
+    CountySetting,
+    Delegation,
+    Programme,
+    Standard,
+    TemporaryTier,
+)
+
+
+def _latest(qs: QuerySet, on: date):
+    return qs.filter(effective_from__lte=on).order_by("-effective_from").first()
+
+
+def standard_in_force(*, county, programme_code: str, area: str, on: date) -> Standard:
+    """The area's own standard, else the county-wide one (城乡统一)."""
+    qs = Standard.objects.filter(county=county, programme__code=programme_code)
+    found = _latest(qs.filter(area=area), on) or _latest(qs.filter(area=Standard.Area.ALL), on)
+    if found is None:
+        raise ValidationFailed(f"{on:%Y年%m月%d日}没有生效的保障标准：{programme_code}（{area}），请先录入")
+    return found
+
+
+def setting_value(*, county, key: str, on: date) -> Decimal:
+    found = _latest(CountySetting.objects.filter(county=county, key=key), on)
+    if found is not None:
+        return found.value
+    return Decimal(SettingKey.LABELS[key][1])  # the documented default
+
+
+def delegated_programmes(*, county, on: date) -> frozenset[str]:
+    """R1: programmes townships confirm; a programme with no row follows the catalogue default."""
+    from .catalogue import PROGRAMMES
+
+    result = {p.code for p in PROGRAMMES if p.delegated_by_default}
+    for code in Programme.objects.values_list("code", flat=True):
+        row = _latest(Delegation.objects.filter(county=county, programme__code=code), on)
+        if row is not None:
+            (result.add if row.delegated else result.discard)(code)
+    return frozenset(result)
+
+
+def _in_force_by(qs: QuerySet, key: str, on: date) -> list:
+    rows = {}
+    for row in qs.filter(effective_from__lte=on).order_by(key, "-effective_from"):
+        rows.setdefault(getattr(row, key), row)
+    return list(rows.values())
+
+
+def add_ons_in_force(*, county, on: date) -> list[AddOnRate]:
+    return _in_force_by(AddOnRate.objects.filter(county=county), "kind", on)
+
+
+def temporary_tiers_in_force(*, county, on: date) -> list[TemporaryTier]:
+    return _in_force_by(TemporaryTier.objects.filter(county=county), "code", on)
+
+
+def care_rates_in_force(*, county, on: date) -> list[CareRate]:
+    return _in_force_by(CareRate.objects.filter(county=county), "level", on)
+
+
+def standards_overview(*, county) -> QuerySet[Standard]:
+    return Standard.objects.filter(county=county).select_related("programme", "created_by")
