@@ -6,4 +6,5 @@ urlpatterns = [
     path("accounts/", include("jiuzhu.accounts.urls")),
     path("registry/", include("jiuzhu.registry.urls")),
     path("audit/", include("jiuzhu.core.urls")),
+    path("standards/", include("jiuzhu.programmes.urls")),
 ]

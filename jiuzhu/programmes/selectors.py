@@ -73,3 +73,7 @@ def care_rates_in_force(*, county, on: date) -> list[CareRate]:
 
 def standards_overview(*, county) -> QuerySet[Standard]:
     return Standard.objects.filter(county=county).select_related("programme", "created_by")
+
+
+def programmes_with_delegation(delegated: frozenset[str]) -> list[tuple[Programme, bool]]:
+    return [(p, p.code in delegated) for p in Programme.objects.order_by("id")]

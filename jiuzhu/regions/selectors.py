@@ -8,3 +8,9 @@ def children_of(region: Region | None) -> QuerySet[Region]:
     if region is None:
         return Region.objects.none()
     return Region.objects.filter(parent=region).order_by("code")
+
+
+def county_of(region: Region) -> Region:
+    while region.parent_id is not None:
+        region = region.parent
+    return region

@@ -87,3 +87,20 @@ def test_seeded_tiers_add_ons_and_care_rates(county):
     assert {a.kind for a in selectors.add_ons_in_force(county=county, on=on)} == {
         "elderly", "minor", "severe_disability", "serious_illness"}
     assert {c.level: c.amount for c in selectors.care_rates_in_force(county=county, on=on)}["full_loss"] == Decimal("700.00")
+
+
+def test_settings_page_shows_and_saves_standards(client, county, users):
+    seed_county_defaults(county=county)
+    client.force_login(users["officer_a"])
+    page = client.get("/standards/").content.decode()
+    assert "¥4,770.00 元/人·年" in page and "种子文件002" in page and "录入新标准" not in page
+    assert client.post("/standards/", {"programme": "dibao_urban"}).status_code == 200
+    assert not AuditEntry.objects.filter(action="settings.standard", actor=users["officer_a"]).exists()
+    client.force_login(users["county"])
+    response = client.post("/standards/", {"programme": "dibao_urban", "area": "urban", "amount": "720",
+                                           "period": "monthly", "effective_from": "2027-01-01",
+                                           "note": "凤政发〔2026〕1号"})
+    assert response.status_code == 302
+    assert selectors.standard_in_force(county=county, programme_code="dibao_urban", area="urban",
+                                       on=date(2027, 1, 1)).amount == Decimal("720.00")
+    assert "凤政发〔2026〕1号" in client.get("/standards/").content.decode()
