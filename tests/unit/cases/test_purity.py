@@ -1,0 +1,19 @@
+import ast
+from pathlib import Path
+
+import pytest
+
+import jiuzhu.cases
+
+CASES_DIR = Path(jiuzhu.cases.__file__).parent
+PURE = ("workflow", "deadlines", "authority", "kinship", "sampling")
+
+
+@pytest.mark.parametrize("name", PURE)
+def test_pure_modules_do_not_import_django(name):
+    tree = ast.parse((CASES_DIR / f"{name}.py").read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            assert not any(alias.name.split(".")[0] == "django" for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            assert (node.module or "").split(".")[0] != "django"
