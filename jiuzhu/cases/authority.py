@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from jiuzhu.programmes.catalogue import BY_CODE
+
 __all__ = [
     "DECISION_ACTIONS",
     "DEFAULT_DELEGATED_PROGRAMMES",
@@ -25,19 +27,6 @@ Level = Literal["township", "county"]
 
 LEVEL_LABELS = {"township": "乡镇（街道）", "county": "县级民政部门", "village": "村（居）委会"}
 
-PROGRAMME_LABELS = {
-    "dibao_urban": "城市低保",
-    "dibao_rural": "农村低保",
-    "extreme_poverty_centralised": "特困人员集中供养",
-    "extreme_poverty_dispersed": "特困人员分散供养",
-    "disability_living": "困难残疾人生活补贴",
-    "disability_care": "重度残疾人护理补贴",
-    "orphan": "孤儿基本生活保障",
-    "unsupported_child": "事实无人抚养儿童基本生活保障",
-    "elderly_allowance": "高龄津贴",
-    "temporary": "临时救助",
-    "heating": "取暖救助",
-}
 
 TEMPORARY = "temporary"
 
@@ -81,7 +70,8 @@ class LevelDecision:
 
 
 def _programme_label(programme: str) -> str:
-    return PROGRAMME_LABELS.get(programme, programme)
+    info = BY_CODE.get(programme)
+    return info.name if info else programme
 
 
 def decide_level(
@@ -107,9 +97,7 @@ def decide_level(
     return LevelDecision("township", f"“{name}”已下放乡镇（街道）审核确认")
 
 
-def confirming_level(
-    programme: str, amount: Decimal | None, settings: DelegationSettings
-) -> Level:
+def confirming_level(programme: str, amount: Decimal | None, settings: DelegationSettings) -> Level:
     """R1: "township" or "county"; see :func:`decide_level` for the reason."""
     return decide_level(programme, amount, settings).level
 

@@ -1,4 +1,6 @@
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,3 +19,9 @@ def test_pure_modules_do_not_import_django(name):
             assert not any(alias.name.split(".")[0] == "django" for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             assert (node.module or "").split(".")[0] != "django"
+
+
+def test_importing_the_pure_modules_loads_no_django():
+    modules = ", ".join(f"jiuzhu.cases.{name}" for name in PURE)
+    code = f"import sys, {modules}; sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=CASES_DIR.parent.parent)

@@ -234,4 +234,3 @@ def test_allowed_actions_and_possible_targets_agree_with_next_status():
 
 def test_accepts_plain_strings():
     assert next_status("draft", "accept") == S.ACCEPTED
-
