@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "jiuzhu.regions",
     "jiuzhu.registry",
     "jiuzhu.programmes",
+    "jiuzhu.cases",
+    "jiuzhu.payments",
 ]
 
 MIDDLEWARE = [

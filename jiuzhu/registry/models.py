@@ -167,3 +167,35 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"导入批次#{self.pk}（{self.file_name}）"
+
+
+class KinDeclaration(models.Model):
+    """近亲属备案 (R5, S2 art. 11): a staff member or cadre declares a close relative. The relative
+    is identified by ID number (keyed hash), so a declaration also covers a relative who has not
+    applied yet."""
+
+    class Role(models.TextChoices):
+        CIVIL_AFFAIRS = "civil_affairs", "民政（社会救助）经办人员"
+        FISCAL_STAFF = "fiscal_staff", "财政供养人员"
+        VILLAGE_CADRE = "village_cadre", "村（社区）干部"
+
+    declarant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                  on_delete=models.PROTECT, related_name="kin_declarations",
+                                  verbose_name="申报人账号")
+    declarant_name = models.CharField("申报人姓名", max_length=40)
+    declarant_role = models.CharField("申报人身份", max_length=20, choices=Role.choices)
+    declarant_unit = models.CharField("工作单位及职务", max_length=100)
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    relative_name = models.CharField("亲属姓名", max_length=40)
+    relative_id_hash = models.CharField(max_length=64, db_index=True)
+    relative_id_masked = models.CharField("亲属身份证号码", max_length=18)
+    kin = models.CharField("关系", max_length=20)  # jiuzhu.cases.kinship.Kin
+    declared_on = models.DateField("申报日期")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "近亲属备案"
+        ordering = ["-declared_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.declarant_name}的近亲属{self.relative_name}"
