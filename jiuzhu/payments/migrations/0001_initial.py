@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         ('cases', '0001_initial'),
         ('programmes', '0002_programme_catalogue'),
         ('regions', '0001_initial'),
-        ('registry', '0004_postgres_pinyin_prefix_index'),
+        ('registry', '0005_kindeclaration'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
