@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Literal
 
+from jiuzhu.core.money import format_yuan
 from jiuzhu.programmes.catalogue import BY_CODE
 
 __all__ = [
@@ -91,9 +92,12 @@ def decide_level(
         cap = settings.temporary_cap
         if amount > cap:
             return LevelDecision(
-                "county", f"临时救助金额{amount}元超过乡镇审核确认上限{cap}元，由县级审核确认"
+                "county",
+                f"临时救助金额{format_yuan(amount)}超过乡镇审核确认上限{format_yuan(cap)}，由县级审核确认",
             )
-        return LevelDecision("township", f"临时救助金额{amount}元未超过{cap}元，由乡镇审核确认")
+        return LevelDecision(
+            "township", f"临时救助金额{format_yuan(amount)}未超过{format_yuan(cap)}，由乡镇审核确认"
+        )
     return LevelDecision("township", f"“{name}”已下放乡镇（街道）审核确认")
 
 

@@ -25,7 +25,7 @@ class AuditEvent:
     reason: str = ""
 
 
-def _plain(values: Mapping[str, Any]) -> dict:
+def json_safe(values: Mapping[str, Any]) -> dict:
     """JSON-safe copy (Decimal and dates as strings) so the stored value hashes the same."""
     return json.loads(hashchain.canonical(values or {}))
 
@@ -59,8 +59,8 @@ def _entry(event: AuditEvent, at: datetime, ip: str) -> AuditEntry:
         object_id=str(obj.pk) if obj is not None else "",
         object_repr=str(obj)[:200] if obj is not None else "",
         household_id=event.household_id,
-        old=_plain(event.old),
-        new=_plain(event.new),
+        old=json_safe(event.old),
+        new=json_safe(event.new),
         reason=(event.reason or "")[:500],
         ip=ip,
     )

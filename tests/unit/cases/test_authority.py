@@ -50,7 +50,7 @@ def test_temporary_cap_is_inclusive():
     assert confirming_level("temporary", Decimal("2000.00"), DEFAULT_DELEGATION) == "township"
     decision = decide_level("temporary", Decimal("2000.01"), DEFAULT_DELEGATION)
     assert decision.level == "county"
-    assert decision.reason == "临时救助金额2000.01元超过乡镇审核确认上限2000元，由县级审核确认"
+    assert decision.reason == "临时救助金额¥2,000.01超过乡镇审核确认上限¥2,000.00，由县级审核确认"
     assert confirming_level("temporary", Decimal("0"), DEFAULT_DELEGATION) == "township"
 
 

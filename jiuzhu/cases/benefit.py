@@ -1,0 +1,146 @@
+"""The benefit of a case, computed from the household's recorded facts by the pure rules, with
+the explanation an officer reads (S2 arts. 13, 14, 23, 27; R11, R12, R14, R15)."""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from jiuzhu.core.money import CENT, format_yuan
+from jiuzhu.programmes import rules
+from jiuzhu.programmes import selectors as params
+from jiuzhu.programmes.models import Standard
+
+DIBAO = {"dibao_urban", "dibao_rural"}
+EXTREME_POVERTY = {"extreme_poverty_centralised", "extreme_poverty_dispersed"}
+FINANCIAL = {"deposit", "securities", "insurance", "receivable", "online_finance"}
+
+
+@dataclass(frozen=True)
+class Benefit:
+    eligible: bool
+    amount: Decimal  # monthly, or the one-off sum for temporary assistance, yearly for heating
+    lines: tuple[str, ...]
+
+
+def monthly_standard(standard: Standard) -> Decimal:
+    if standard.period == Standard.Period.YEARLY:
+        return rules.yearly_to_monthly(standard.amount)
+    return standard.amount
+
+
+def _dibao_standard(app, on: date) -> tuple[Decimal, str]:
+    code = "dibao_urban" if app.household.area_type == "urban" else "dibao_rural"
+    standard = params.standard_in_force(county=app.county, programme_code=code,
+                                        area=app.household.area_type, on=on)
+    monthly = monthly_standard(standard)
+    return monthly, (f"适用{standard.programme.name}标准{format_yuan(standard.amount)}"
+                     f"{standard.get_period_display()}（{standard.effective_from:%Y年%m月%d日}起执行），"
+                     f"折合每人每月{format_yuan(monthly)}")
+
+
+def _months(start: date, end: date) -> int:
+    return max(1, round((end - start).days / 30.44))
+
+
+def _income(household) -> rules.CountedIncome:
+    items = [rules.IncomeItem(category=f.category, amount=f.amount,
+                              months=_months(f.period_start, f.period_end),
+                              person_name=f.person.name if f.person else "")
+             for f in household.incomes.select_related("person")]
+    return rules.counted_income(items)
+
+
+def _property(app, members: int, standard: Decimal, on: date) -> rules.PropertyResult:
+    limits = rules.PropertyLimits(
+        financial_months_per_person=int(params.setting_value(county=app.county, key="financial_months_per_person", on=on)),
+        max_vehicles=int(params.setting_value(county=app.county, key="max_vehicles", on=on)))
+    assets = [rules.AssetItem(kind=a.kind, value=a.value if a.kind not in FINANCIAL else (a.value or Decimal("0")),
+                              quantity=a.quantity, is_disability_vehicle=a.is_disability_vehicle)
+              for a in app.household.assets.all()]
+    return rules.assess_property(assets=assets, members=members, standard_monthly=standard, limits=limits)
+
+
+def _add_ons(app, people, on: date, standard: Decimal) -> list[rules.AddOn]:
+    qualifies = {
+        "elderly": lambda p, age: age >= 60,
+        "minor": lambda p, age: age < 18,
+        "severe_disability": lambda p, age: rules.is_severely_disabled(p.disability_type, p.disability_grade),
+        "serious_illness": lambda p, age: p.health_status == "serious",
+    }
+    result = []
+    for rate in params.add_ons_in_force(county=app.county, on=on):
+        persons = sum(1 for p in people if qualifies[rate.kind](p, p.age_on(on)))
+        if persons:
+            result.append(rules.AddOn(kind=rate.kind, label=rate.get_kind_display(), rate=rate.rate,
+                                      fixed=rate.fixed, persons=persons))
+    return result
+
+
+def _dibao(app, on: date) -> Benefit:
+    people = list(app.household.members.all())
+    standard, standard_line = _dibao_standard(app, on)
+    income = _income(app.household)
+    prop = _property(app, len(people), standard, on)
+    result = rules.dibao_amount(standard_monthly=standard, counted_income_monthly=income.monthly_total,
+                                members=len(people), add_ons=_add_ons(app, people, on, standard),
+                                property_ok=prop.passed, property_reasons=prop.reasons)
+    return Benefit(result.eligible, result.monthly_amount,
+                   (standard_line, *income.lines, *prop.lines, *result.lines))
+
+
+def _extreme_poverty(app, on: date) -> Benefit:
+    person = app.applicant or app.household.members.filter(relation="self").first()
+    people = app.household.members.count()
+    standard, standard_line = _dibao_standard(app, on)
+    income = _income(app.household)
+    per_capita = (income.monthly_total / people).quantize(CENT)
+    prop = _property(app, people, standard, on)
+    eligibility = rules.extreme_poverty_eligible(
+        age=person.age_on(on), per_capita_income_monthly=per_capita, dibao_standard_monthly=standard,
+        low_income_threshold_monthly=standard, disability_type=person.disability_type,
+        disability_grade=person.disability_grade, property_ok=prop.passed,
+        property_reasons=prop.reasons)
+    living = rules.basic_living_standard(
+        params.setting_value(county=app.county, key="prev_year_consumption", on=on), standard,
+        share=params.setting_value(county=app.county, key="ep_consumption_share", on=on),
+        factor=params.setting_value(county=app.county, key="ep_dibao_factor", on=on))
+    amount = living.monthly if eligibility.eligible else Decimal("0.00")
+    note = "（赡养、扶养、抚养义务人情况按入户调查记录核实；照料护理补贴待生活自理能力评估后另计）"
+    return Benefit(eligibility.eligible, amount,
+                   (standard_line, *income.lines, *prop.lines, *eligibility.lines, *living.lines, note))
+
+
+def _temporary(app, on: date) -> Benefit:
+    standard, standard_line = _dibao_standard(app, on)
+    tiers = {t.code: t for t in params.temporary_tiers_in_force(county=app.county, on=on)}
+    tier = tiers.get(app.temporary_tier)
+    if tier is None:
+        amount = app.requested_amount or Decimal("0.00")
+        return Benefit(amount > 0, amount, (standard_line, f"未选择救助档次，按申请金额{format_yuan(amount)}计"))
+    result = rules.temporary_amount(
+        rules.TempTier(code=tier.code, label=tier.label, category=tier.category,
+                       multiple_of_monthly_standard=tier.multiple, max_amount=tier.max_amount), standard)
+    return Benefit(True, result.amount, (standard_line, *result.lines))
+
+
+def _flat(app, on: date) -> Benefit:
+    standard = params.standard_in_force(county=app.county, programme_code=app.programme.code,
+                                        area=app.household.area_type, on=on)
+    if app.programme.code == "heating":
+        result = rules.heating_amount("dispersed", standard.amount)
+        return Benefit(True, result.amount_yearly, result.lines)
+    amount = monthly_standard(standard)
+    return Benefit(True, amount, (f"{standard.programme.name}标准{format_yuan(standard.amount)}"
+                                  f"{standard.get_period_display()}，每月发放{format_yuan(amount)}",))
+
+
+def calculate(app, on: date) -> Benefit:
+    """The benefit for `app` with the parameters in force on `on` (R12)."""
+    code = app.programme.code
+    if code in DIBAO:
+        return _dibao(app, on)
+    if code in EXTREME_POVERTY:
+        return _extreme_poverty(app, on)
+    if code == "temporary":
+        return _temporary(app, on)
+    return _flat(app, on)

@@ -1,0 +1,336 @@
+"""Application workflow services (R1–R5, S2 arts. 15–24). Each checks permission, jurisdiction
+and the actor's authority, locks the case, moves it by the pure transition table, and writes
+the case event and the audit record in one transaction."""
+
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import audit
+from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiuzhu.programmes.models import Programme
+from jiuzhu.programmes.selectors import delegated_programmes, setting_value
+from jiuzhu.registry.selectors import household_for_update
+
+from . import authority, selectors, workflow
+from .kin import household_kin_matches, recused_user_ids
+from .models import Application, Appraisal, CaseEvent, Investigation, NoticeObjection, Verification
+from .workflow import Action, Status
+
+
+def require(actor, perm: Perm) -> None:
+    if not actor.can(perm):
+        raise PermissionDenied("您没有办理此项业务的权限")
+
+
+def actor_level(actor) -> str:
+    return "county" if actor.region and actor.region.level == "county" else "township"
+
+
+def facts_of(app: Application, today: date | None = None) -> workflow.CaseFacts:
+    today = today or timezone.localdate()
+    elapsed = (today - app.notice_started_on).days if app.notice_started_on else 0
+    return workflow.CaseFacts(
+        needs_notice=app.programme.needs_notice,
+        emergency_allowed=app.programme.code == "temporary",
+        notice_days_elapsed=elapsed,
+        unresolved_objections=app.objections.filter(resolved=False).count(),
+    )
+
+
+def _check_authority(app: Application, actor, action: Action) -> None:
+    """Recusal (R5) for every action; separation of duties and R1 level for decisions."""
+    investigated = set()
+    for inv in app.investigations.all():
+        investigated |= {inv.investigator_1_id, inv.investigator_2_id}
+    try:
+        authority.check_actor(
+            action=action.value, actor_id=actor.pk, actor_level=actor_level(actor),
+            created_by=app.created_by_id, investigated_by=frozenset(investigated),
+            recused=recused_user_ids(household_kin_matches(app.household)),
+            required_level=app.confirming_level or "township")
+    except authority.AuthorityError as exc:
+        raise PermissionDenied(str(exc)) from exc
+
+
+def transition(app: Application, *, actor, action: Action, reason: str = "",
+               choice: Status | None = None, data: dict | None = None, **changes) -> Application:
+    """Move the (locked) case by one step; compare-and-set on status and version."""
+    _check_authority(app, actor, action)
+    old = Status(app.status)
+    try:
+        new = workflow.next_status(old, action, facts_of(app), choice=choice)
+    except workflow.IllegalTransition as exc:
+        raise Conflict(f"{exc}（申请{app.number}）") from exc
+    updated = Application.objects.filter(pk=app.pk, status=old, version=app.version).update(
+        status=new, version=F("version") + 1, **changes)
+    if updated != 1:
+        raise Conflict(f"申请{app.number}已被他人处理，本次操作未执行，请刷新后查看")
+    app.refresh_from_db()
+    CaseEvent.objects.create(application=app, action=action.value, from_status=old, to_status=new,
+                             actor=actor, reason=reason, data=audit.json_safe(data or {}))
+    audit.record(action=f"case.{action.value}", actor=actor, obj=app, household_id=app.household_id,
+                 old={"status": old.value}, new={"status": new.value, **(data or {})}, reason=reason)
+    return app
+
+
+def _locked(actor, application_id: int, perm: Perm) -> Application:
+    require(actor, perm)
+    return selectors.application_for_update(user=actor, pk=application_id)
+
+
+def _next_number(township_code: str) -> str:
+    year = timezone.localdate().year
+    prefix = f"SQ{year}{township_code[:9]}"
+    last = (Application.objects.filter(number__startswith=prefix).order_by("-number")
+            .values_list("number", flat=True).first())
+    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:05d}"
+
+
+@transaction.atomic
+def application_register(*, actor, household_id: int, programme_code: str, reason: str,
+                         applicant_id: int | None = None, requested_amount: Decimal | None = None,
+                         temporary_tier: str = "", supporter_incapable_claim: bool = False) -> Application:
+    require(actor, Perm.HANDLE_CASES)
+    household = household_for_update(user=actor, pk=household_id)
+    programme = Programme.objects.filter(code=programme_code).first()
+    if programme is None:
+        raise ValidationFailed(f"救助项目不存在：{programme_code}")
+    applicant = household.members.filter(pk=applicant_id).first() if applicant_id else None
+    if applicant_id and applicant is None:
+        raise ValidationFailed("申请人不是该家庭的成员")
+    if Application.objects.filter(household=household, programme=programme).exclude(
+            status__in=[Status.REFUSED, Status.WITHDRAWN, Status.ENROLLED]).exists():
+        raise ValidationFailed(f"该家庭已有一件正在办理的“{programme.name}”申请")
+    matches = household_kin_matches(household)
+    app = Application.objects.create(
+        number=_next_number(household.township.code), household=household, applicant=applicant,
+        programme=programme, county_id=household.county_id, township_id=household.township_id,
+        village_id=household.village_id, reason=reason, requested_amount=requested_amount,
+        temporary_tier=temporary_tier, created_by=actor, kin_registered=bool(matches),
+        supporter_incapable_claim=supporter_incapable_claim)
+    CaseEvent.objects.create(application=app, action=Action.REGISTER.value, from_status="",
+                             to_status=app.status, actor=actor, reason=reason,
+                             data={"kin": [m.reason for m in matches]})
+    audit.record(action="case.register", actor=actor, obj=app, household_id=household.pk,
+                 new={"programme": programme.code, "kin_registered": app.kin_registered,
+                      "requested_amount": requested_amount})
+    return app
+
+
+@transaction.atomic
+def application_mark_incomplete(*, actor, application_id: int, missing: list[str]) -> Application:
+    """一次性告知: everything missing, listed at once."""
+    items = [m.strip() for m in missing if m.strip()]
+    if not items:
+        raise ValidationFailed("请列出所缺的全部材料（一次性告知）")
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    return transition(app, actor=actor, action=Action.MARK_INCOMPLETE, data={"missing": items},
+                      missing_materials=items)
+
+
+@transaction.atomic
+def application_supplement(*, actor, application_id: int, note: str) -> Application:
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    return transition(app, actor=actor, action=Action.SUPPLEMENT, reason=note, missing_materials=[])
+
+
+@transaction.atomic
+def application_accept(*, actor, application_id: int, accepted_on: date | None = None) -> Application:
+    """Accept the case; fix who confirms it (R1) from the county's delegation in force."""
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    accepted_on = accepted_on or timezone.localdate()
+    delegated = delegated_programmes(county=app.county, on=accepted_on)
+    cap = setting_value(county=app.county, key="temporary_cap", on=accepted_on)
+    amount = app.requested_amount
+    if app.programme.code == "temporary" and amount is None:
+        from .benefit import calculate
+
+        amount = calculate(app, accepted_on).amount
+        if not amount:
+            raise ValidationFailed("临时救助须先填写申请金额或选择救助档次，才能确定由谁审核确认")
+    decision = authority.decide_level(
+        app.programme.code, amount,
+        authority.DelegationSettings(delegated_programmes=delegated, temporary_cap=cap))
+    return transition(app, actor=actor, action=Action.ACCEPT, data={"level": decision.level},
+                      reason=decision.reason, accepted_on=accepted_on,
+                      confirming_level=decision.level, confirming_reason=decision.reason,
+                      delegated=decision.level == "township")
+
+
+@transaction.atomic
+def investigation_record(*, actor, application_id: int, visited_on: date, investigator_1,
+                         investigator_2, living_conditions: str, income_findings: str,
+                         asset_findings: str, family_signed: bool) -> Investigation:
+    """S2 art. 16: two investigators, the form signed by both and by the family."""
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    if investigator_1.pk == investigator_2.pk:
+        raise ValidationFailed("入户调查须由两名工作人员进行")
+    if not family_signed:
+        raise ValidationFailed("调查表须经申请人（家庭成员）签字确认")
+    recused = recused_user_ids(household_kin_matches(app.household))
+    for person in (investigator_1, investigator_2):
+        if person.pk in recused:
+            raise PermissionDenied(f"{person.display_name}与申请家庭有近亲属关系，应当回避")
+    if app.status == Status.ACCEPTED:
+        app = transition(app, actor=actor, action=Action.START_INVESTIGATION)
+    investigation = Investigation.objects.create(
+        application=app, visited_on=visited_on, investigator_1=investigator_1,
+        investigator_2=investigator_2, living_conditions=living_conditions,
+        income_findings=income_findings, asset_findings=asset_findings,
+        family_signed=family_signed, recorded_by=actor)
+    transition(app, actor=actor, action=Action.RECORD_INVESTIGATION,
+               data={"investigators": [investigator_1.username, investigator_2.username],
+                     "visited_on": visited_on})
+    return investigation
+
+
+@transaction.atomic
+def verification_record(*, actor, application_id: int, checked_on: date, result: str, details: str,
+                        objection: str = "", needs_appraisal: bool = False) -> Verification:
+    """S2 art. 17: record the check; an objection by the applicant means checking again."""
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    if result not in Verification.Result.values:
+        raise ValidationFailed(f"核对结果无效：{result}")
+    verification = Verification.objects.create(application=app, checked_on=checked_on,
+                                               result=result, details=details,
+                                               objection=objection, recorded_by=actor)
+    if objection.strip():
+        transition(app, actor=actor, action=Action.VERIFICATION_OBJECTION, reason=objection)
+    else:
+        choice = Status.APPRAISAL if needs_appraisal else None
+        transition(app, actor=actor, action=Action.RECORD_VERIFICATION, choice=choice,
+                   data={"result": result})
+    return verification
+
+
+@transaction.atomic
+def notice_publish(*, actor, application_id: int, start_on: date | None = None) -> Application:
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    start_on = start_on or timezone.localdate()
+    return transition(app, actor=actor, action=Action.PUBLISH_NOTICE, data={"start_on": start_on},
+                      notice_started_on=start_on)
+
+
+@transaction.atomic
+def notice_objection_record(*, actor, application_id: int, received_on: date, content: str,
+                            route: Status) -> Application:
+    """An objection during the notice: investigate again or hold a village appraisal."""
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    NoticeObjection.objects.create(application=app, received_on=received_on, content=content,
+                                   recorded_by=actor, resolved=True,
+                                   resolution=f"转入{workflow.STATUS_LABELS[route]}")
+    return transition(app, actor=actor, action=Action.NOTICE_OBJECTION, reason=content, choice=route,
+                      notice_started_on=None)
+
+
+@transaction.atomic
+def notice_close(*, actor, application_id: int) -> Application:
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    return transition(app, actor=actor, action=Action.CLOSE_NOTICE)
+
+
+@transaction.atomic
+def appraisal_record(*, actor, application_id: int, held_on: date, attendees: int, votes_for: int,
+                     votes_against: int, record: str) -> Appraisal:
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    if votes_for + votes_against > attendees:
+        raise ValidationFailed("票数之和不能超过参加人数")
+    appraisal = Appraisal.objects.create(application=app, held_on=held_on, attendees=attendees,
+                                         votes_for=votes_for, votes_against=votes_against,
+                                         record=record, recorded_by=actor)
+    transition(app, actor=actor, action=Action.RECORD_APPRAISAL,
+               data={"votes_for": votes_for, "votes_against": votes_against})
+    return appraisal
+
+
+@transaction.atomic
+def township_opinion_record(*, actor, application_id: int, opinion: str) -> Application:
+    """The township's written opinion; where the county decides, this sends it the file."""
+    if not opinion.strip():
+        raise ValidationFailed("请填写乡镇审核意见")
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    changes = {"township_opinion": opinion}
+    if app.confirming_level == "county" and app.county_received_on is None:
+        changes["county_received_on"] = timezone.localdate()
+    return transition(app, actor=actor, action=Action.TOWNSHIP_OPINION, reason=opinion, **changes)
+
+
+MONTHLY_PAYMENT = "monthly"
+
+
+@transaction.atomic
+def application_calculate(*, actor, application_id: int, on: date | None = None) -> Application:
+    """Compute and store the benefit with its explanation (no status change)."""
+    from .benefit import calculate
+
+    app = _locked(actor, application_id, Perm.VIEW_CASES)
+    result = calculate(app, on or timezone.localdate())
+    Application.objects.filter(pk=app.pk).update(monthly_amount=result.amount,
+                                                 calculation=list(result.lines))
+    audit.record(action="case.calculate", actor=actor, obj=app, household_id=app.household_id,
+                 old={"amount": app.monthly_amount}, new={"amount": result.amount,
+                                                          "eligible": result.eligible})
+    app.refresh_from_db()
+    return app
+
+
+@transaction.atomic
+def application_confirm(*, actor, application_id: int, reason: str) -> Application:
+    """审核确认 (R1, R4): by the level holding the power; monthly programmes are enrolled, paid
+    from the next month (S2 art. 21)."""
+    from jiuzhu.payments.services import enrolment_create_from
+
+    from .benefit import calculate
+
+    app = _locked(actor, application_id, Perm.DECIDE_CASES)
+    today = timezone.localdate()
+    result = calculate(app, today)
+    if not result.eligible or result.amount <= 0:
+        raise ValidationFailed("按现有收入、财产情况计算，该申请不符合条件或金额为零，不能确认；"
+                               "如核实情况有误，请先更正家庭信息，否则应作不予确认处理")
+    app = transition(app, actor=actor, action=Action.CONFIRM, reason=reason,
+                     data={"amount": result.amount}, monthly_amount=result.amount,
+                     calculation=list(result.lines), decided_by=actor, decided_at=timezone.now(),
+                     decided_on=today, decision_reason=reason)
+    if app.programme.payment == MONTHLY_PAYMENT:
+        enrolment_create_from(application=app, actor=actor, monthly_amount=result.amount,
+                              decided_on=today)
+        app = transition(app, actor=actor, action=Action.ENROL)
+    return app
+
+
+@transaction.atomic
+def application_refuse(*, actor, application_id: int, reason: str) -> Application:
+    """不予确认: in writing, with reasons (R2, S2 art. 21); the letter is printable."""
+    if len(reason.strip()) < 5:
+        raise ValidationFailed("不予确认须书面说明理由")
+    app = _locked(actor, application_id, Perm.DECIDE_CASES)
+    return transition(app, actor=actor, action=Action.REFUSE, reason=reason, decided_by=actor,
+                      decided_at=timezone.now(), decided_on=timezone.localdate(),
+                      decision_reason=reason)
+
+
+@transaction.atomic
+def application_withdraw(*, actor, application_id: int, reason: str) -> Application:
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    return transition(app, actor=actor, action=Action.WITHDRAW, reason=reason)
+
+
+@transaction.atomic
+def application_extend(*, actor, application_id: int, reason: str) -> Application:
+    """Extend the whole-case limit from 30 to 45 working days (S2 art. 22), with a reason."""
+    if not reason.strip():
+        raise ValidationFailed("延期须说明理由")
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    if app.extended:
+        raise Conflict("该申请已经延期")
+    Application.objects.filter(pk=app.pk).update(extended=True, extension_reason=reason)
+    audit.record(action="case.extend", actor=actor, obj=app, household_id=app.household_id,
+                 new={"extended": True}, reason=reason)
+    app.refresh_from_db()
+    return app
