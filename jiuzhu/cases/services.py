@@ -334,3 +334,53 @@ def application_extend(*, actor, application_id: int, reason: str) -> Applicatio
                  new={"extended": True}, reason=reason)
     app.refresh_from_db()
     return app
+
+
+@transaction.atomic
+def emergency_pay(*, actor, application_id: int, amount: Decimal, reason: str) -> Application:
+    """先行救助 (R15, S8): pay first, file the paperwork within the county's limit afterwards."""
+    from jiuzhu.core.money import parse_money
+
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    value = parse_money(amount)
+    cap = setting_value(county=app.county, key="temporary_cap", on=timezone.localdate())
+    if value > cap:
+        raise ValidationFailed(f"先行救助金额不能超过乡镇审核确认上限{cap.normalize()}元，"
+                               "更大金额请按一般程序或一事一议办理")
+    return transition(app, actor=actor, action=Action.EMERGENCY_PAY, reason=reason,
+                      data={"amount": value}, monthly_amount=value)
+
+
+@transaction.atomic
+def filing_complete(*, actor, application_id: int, note: str) -> Application:
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    return transition(app, actor=actor, action=Action.COMPLETE_FILING, reason=note)
+
+
+@transaction.atomic
+def complaint_record(*, actor, application_id: int, received_on: date, channel: str,
+                     content: str):
+    """A complaint about a case: kept on the case and forces a county visit (R3)."""
+    from .models import CaseComplaint
+
+    app = _locked(actor, application_id, Perm.VIEW_CASES)
+    if not content.strip():
+        raise ValidationFailed("请填写投诉举报内容")
+    complaint = CaseComplaint.objects.create(application=app, received_on=received_on,
+                                             channel=channel, content=content, recorded_by=actor)
+    Application.objects.filter(pk=app.pk).update(has_complaint=True)
+    audit.record(action="case.complaint", actor=actor, obj=app, household_id=app.household_id,
+                 new={"channel": channel, "received_on": received_on})
+    return complaint
+
+
+@transaction.atomic
+def refusal_letter_printed(*, actor, application_id: int) -> None:
+    """Printing the refusal letter is the written answer (R2); it closes that deadline."""
+    app = _locked(actor, application_id, Perm.VIEW_CASES)
+    if app.status != Status.REFUSED:
+        raise Conflict("只有不予确认的申请才有不予确认告知书")
+    if not app.events.filter(action="print_refusal").exists():
+        CaseEvent.objects.create(application=app, action="print_refusal", from_status=app.status,
+                                 to_status=app.status, actor=actor, reason="打印书面告知")
+        audit.record(action="case.print_refusal", actor=actor, obj=app, household_id=app.household_id)

@@ -1,0 +1,97 @@
+"""Deadlines of each case and the work queues built from them (S2 time limits, working days)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from jiuzhu.core.workdays_db import calendar as workday_calendar
+
+from . import deadlines
+from .models import Application
+from .selectors import applications_for
+from .workflow import Status
+
+OPEN = [s.value for s in Status if s not in (Status.ENROLLED, Status.REFUSED, Status.WITHDRAWN,
+                                             Status.CONFIRMED)]
+AFTER_INVESTIGATION = {Status.VERIFYING, Status.AWAITING_NOTICE, Status.NOTICED, Status.APPRAISAL,
+                       Status.TOWNSHIP_REVIEWED, Status.CONFIRMED, Status.REFUSED, Status.ENROLLED}
+DECIDED = {Status.CONFIRMED, Status.REFUSED, Status.ENROLLED, Status.WITHDRAWN}
+
+
+@dataclass(frozen=True)
+class DeadlineView:
+    item: deadlines.DeadlineItem
+    days_left: int
+    done: bool
+
+    @property
+    def overdue(self) -> bool:
+        return not self.done and self.days_left < 0
+
+
+def _done_codes(app: Application) -> set[str]:
+    status = Status(app.status)
+    done = set()
+    if status not in (Status.DRAFT, Status.INCOMPLETE, Status.ACCEPTED, Status.PAID_FIRST):
+        done.add("investigation_start")
+    if status in AFTER_INVESTIGATION - {Status.VERIFYING}:
+        done |= {"verification_start", "investigation_done"}
+    if status in {Status.TOWNSHIP_REVIEWED} | DECIDED:
+        done.add("notice_end")
+    if status in DECIDED:
+        done |= {"county_decision", "county_decision_extreme_poverty", "whole_case"}
+    if status != Status.PAID_FIRST:
+        done.add("emergency_filing")
+    if app.events.filter(action="print_refusal").exists():
+        done.add("refusal_letter")
+    return done
+
+
+def case_deadlines(app: Application, today: date, cal=None) -> list[DeadlineView]:
+    if app.accepted_on is None:
+        return []
+    cal = cal or workday_calendar()
+    paid_first = app.events.filter(action="emergency_pay").values_list("at", flat=True).first()
+    items = deadlines.case_deadlines(
+        accepted_on=app.accepted_on, calendar=cal, limits=deadlines.TimeLimits(),
+        delegated=app.delegated, extended=app.extended, county_received_on=app.county_received_on,
+        refused_on=app.decided_on if app.status == Status.REFUSED else None,
+        paid_first_on=paid_first.date() if paid_first else None, programme_kind=app.programme.code,
+        notice_started_on=app.notice_started_on)
+    done = _done_codes(app)
+    return [DeadlineView(i, deadlines.days_left(i, today, cal), i.code in done) for i in items]
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    application: Application
+    next_due: DeadlineView | None
+    overdue: tuple[DeadlineView, ...]
+
+
+def work_queue(user, today: date, *, township_id: int | None = None) -> list[QueueRow]:
+    """Open cases in the user's jurisdiction, most urgent first."""
+    cal = workday_calendar()
+    qs = (applications_for(user).filter(status__in=OPEN)
+          .select_related("programme", "household", "township", "village", "created_by"))
+    if township_id:
+        qs = qs.filter(township_id=township_id)
+    rows = []
+    for app in qs:
+        views = case_deadlines(app, today, cal)
+        pending = [v for v in views if not v.done]
+        rows.append(QueueRow(app, min(pending, key=lambda v: v.item.due) if pending else None,
+                             tuple(v for v in pending if v.overdue)))
+    return sorted(rows, key=lambda r: (r.next_due is None, r.next_due.item.due if r.next_due else today))
+
+
+def township_summary(rows: list[QueueRow]) -> list[tuple[str, int, int, int]]:
+    """(township, open cases, due within 3 working days, overdue) for the county's view."""
+    summary: dict[str, list[int]] = {}
+    for row in rows:
+        counts = summary.setdefault(row.application.township.name, [0, 0, 0])
+        counts[0] += 1
+        if row.next_due and 0 <= row.next_due.days_left <= 3:
+            counts[1] += 1
+        if row.overdue:
+            counts[2] += 1
+    return [(name, *counts) for name, counts in sorted(summary.items())]
