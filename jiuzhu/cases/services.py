@@ -384,3 +384,16 @@ def refusal_letter_printed(*, actor, application_id: int) -> None:
         CaseEvent.objects.create(application=app, action="print_refusal", from_status=app.status,
                                  to_status=app.status, actor=actor, reason="打印书面告知")
         audit.record(action="case.print_refusal", actor=actor, obj=app, household_id=app.household_id)
+
+
+def kin_mark_open_applications(*, actor, household_id: int, reason: str) -> int:
+    """Mark the household's undecided applications 单独登记备案 (R5); returns how many."""
+    open_statuses = [s.value for s in Status if s not in (Status.CONFIRMED, Status.ENROLLED,
+                                                         Status.REFUSED, Status.WITHDRAWN)]
+    apps = list(Application.objects.select_for_update().filter(
+        household_id=household_id, status__in=open_statuses, kin_registered=False))
+    for app in apps:
+        Application.objects.filter(pk=app.pk).update(kin_registered=True)
+        audit.record(action="case.kin_registered", actor=actor, obj=app, household_id=household_id,
+                     new={"kin_registered": True}, reason=reason)
+    return len(apps)
