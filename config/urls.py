@@ -7,4 +7,5 @@ urlpatterns = [
     path("registry/", include("jiuzhu.registry.urls")),
     path("audit/", include("jiuzhu.core.urls")),
     path("standards/", include("jiuzhu.programmes.urls")),
+    path("spot-checks/", include("jiuzhu.cases.urls_spotcheck")),
 ]

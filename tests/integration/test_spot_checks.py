@@ -69,3 +69,19 @@ def test_only_county_draws_and_not_below_thirty_percent(users, make_user, confir
     with pytest.raises(ValidationFailed, match="30%"):
         spot_checks.spot_check_draw(actor=reviewer, period_start=today - timedelta(days=30),
                                     period_end=today, fraction=Decimal("0.2"))
+
+
+def test_spot_check_pages(client, users, make_user, confirmed_cases):
+    reviewer = make_user("reviewer", "county_reviewer", "433123000000")
+    client.force_login(users["officer_a"])
+    assert client.get("/spot-checks/").status_code == 404
+    client.force_login(reviewer)
+    today = timezone.localdate()
+    response = client.post("/spot-checks/", {"period_start": str(today - timedelta(days=30)),
+                                              "period_end": str(today), "fraction": "0.30", "seed": "99"})
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
+    assert "<code>99</code>" in page and "结果一致" in page and "近亲属备案" in page
+    visit = confirmed_cases[7].spot_checks.get()
+    client.post(f"/spot-checks/visits/{visit.pk}/", {"result": "failed", "findings": "收入不实"})
+    assert Application.objects.get(pk=confirmed_cases[7].pk).status == Status.REOPENED
