@@ -54,3 +54,17 @@ def test_bad_input_and_permission(users, household):
         kin_declare(actor=users["officer_a"], declarant_name="x", declarant_role="civil_affairs",
                     declarant_unit="y", relative_name="z", relative_id_number="123",
                     kin="child", declared_on=timezone.localdate())
+
+
+def test_kin_page_records_a_declaration(client, users, household):
+    from jiuzhu.registry.models import KinDeclaration
+
+    member = household.members.get(relation="daughter")
+    client.force_login(users["officer_a"])
+    response = client.post("/registry/kin/", {
+        "declarant_name": "吴主任", "declarant_role": "village_cadre", "declarant_unit": "大坪村支书",
+        "relative_name": member.name, "relative_id_number": decrypt(member.id_cipher), "kin": "child",
+        "declared_on": str(timezone.localdate())})
+    assert response.status_code == 302 and KinDeclaration.objects.count() == 1
+    page = client.get("/registry/kin/").content.decode()
+    assert member.id_masked in page and decrypt(member.id_cipher) not in page
