@@ -39,6 +39,10 @@ class Command(BaseCommand):
         if seed_county_defaults(county=county):
             self.stdout.write("已载入演示县的保障标准与参数。")
         users = create_demo_users()
+        from jiuzhu.demo.cases_demo import create_demo_cases
+
+        if n := create_demo_cases():
+            self.stdout.write(f"已生成{n}件处于各办理环节的演示申请（沱江镇）。")
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, region in users:
             self.stdout.write(f"  {username:<20} {role:<14} {region}")
