@@ -18,7 +18,18 @@ def regions(db):
     from jiuzhu.regions.services import regions_import_csv
 
     regions_import_csv(path=REGIONS_CSV)
+    _ensure_programmes()
     return {r.code: r for r in Region.objects.all()}
+
+
+def _ensure_programmes():
+    """The catalogue rows come from a data migration, which transactional tests' flush removes."""
+    from jiuzhu.programmes.catalogue import PROGRAMMES
+    from jiuzhu.programmes.models import Programme
+
+    for p in PROGRAMMES:
+        Programme.objects.update_or_create(
+            code=p.code, defaults={"name": p.name, "payment": p.payment, "needs_notice": p.needs_notice})
 
 
 def first_village(regions, township_code):
