@@ -5,6 +5,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:household_list", permanent=False)),
     path("accounts/", include("jiuzhu.accounts.urls")),
     path("registry/", include("jiuzhu.registry.urls")),
+    path("cases/", include("jiuzhu.cases.urls")),
     path("audit/", include("jiuzhu.core.urls")),
     path("standards/", include("jiuzhu.programmes.urls")),
     path("spot-checks/", include("jiuzhu.cases.urls_spotcheck")),

@@ -51,29 +51,32 @@ class Perm(StrEnum):
     MANAGE_SETTINGS = "manage_settings"  # standards, delegation, county parameters
     VIEW_SETTINGS = "view_settings"
     VIEW_CASES = "view_cases"
-    HANDLE_CASES = "handle_cases"  # register, accept, investigate, verify, notice, opinion
+    REGISTER_CASES = "register_cases"  # register an application, hand in missing material (R4)
+    HANDLE_CASES = "handle_cases"  # accept, investigate, verify, notice, opinion
     DECIDE_CASES = "decide_cases"  # confirm or refuse, at the level that holds the power (R1, R4)
     SPOT_CHECK = "spot_check"  # county re-visits (R3)
     DECLARE_KIN = "declare_kin"  # record staff and cadre kin declarations (R5)
 
 
 _ALL_VIEW = {Perm.VIEW_HOUSEHOLDS, Perm.VIEW_SETTINGS, Perm.VIEW_CASES}
-_HANDLE = {Perm.HANDLE_CASES}
+_HANDLE = {Perm.REGISTER_CASES, Perm.HANDLE_CASES}
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.COUNTY_ADMIN: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
                                              Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
                                              Perm.VIEW_AUDIT, Perm.MANAGE_USERS,
-                                             Perm.MANAGE_SETTINGS, Perm.HANDLE_CASES,
+                                             Perm.MANAGE_SETTINGS, *_HANDLE,
                                              Perm.DECLARE_KIN, Perm.SPOT_CHECK}),
     Role.COUNTY_REVIEWER: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                                Perm.HANDLE_CASES, Perm.DECIDE_CASES,
+                                                *_HANDLE, Perm.DECIDE_CASES,
                                                 Perm.SPOT_CHECK}),
     Role.TOWNSHIP_OFFICER: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
                                                  Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                                 Perm.HANDLE_CASES, Perm.DECLARE_KIN}),
+                                                 *_HANDLE, Perm.DECLARE_KIN}),
     Role.TOWNSHIP_HEAD: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
                                               Perm.DECIDE_CASES}),
-    Role.VILLAGE_ASSISTANT: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.HANDLE_CASES}),
+    # R4: village committees discover and report needy households and assist; they register
+    # applications but do not accept, investigate on their own account or decide.
+    Role.VILLAGE_ASSISTANT: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.REGISTER_CASES}),
     Role.INSPECTOR: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}),
     Role.FINANCE: frozenset(_ALL_VIEW),
     Role.AUDITOR: frozenset(_ALL_VIEW | {Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}),

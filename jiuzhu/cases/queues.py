@@ -41,7 +41,7 @@ def _done_codes(app: Application) -> set[str]:
         done |= {"county_decision", "county_decision_extreme_poverty", "whole_case"}
     if status != Status.PAID_FIRST:
         done.add("emergency_filing")
-    if app.events.filter(action="print_refusal").exists():
+    if any(e.action == "print_refusal" for e in app.events.all()):  # prefetched in queues
         done.add("refusal_letter")
     return done
 
@@ -50,7 +50,7 @@ def case_deadlines(app: Application, today: date, cal=None) -> list[DeadlineView
     if app.accepted_on is None:
         return []
     cal = cal or workday_calendar()
-    paid_first = app.events.filter(action="emergency_pay").values_list("at", flat=True).first()
+    paid_first = next((e.at for e in app.events.all() if e.action == "emergency_pay"), None)
     items = deadlines.case_deadlines(
         accepted_on=app.accepted_on, calendar=cal, limits=deadlines.TimeLimits(),
         delegated=app.delegated, extended=app.extended, county_received_on=app.county_received_on,
@@ -72,7 +72,8 @@ def work_queue(user, today: date, *, township_id: int | None = None) -> list[Que
     """Open cases in the user's jurisdiction, most urgent first."""
     cal = workday_calendar()
     qs = (applications_for(user).filter(status__in=OPEN)
-          .select_related("programme", "household", "township", "village", "created_by"))
+          .select_related("programme", "household", "township", "village", "created_by")
+          .prefetch_related("events"))
     if township_id:
         qs = qs.filter(township_id=township_id)
     rows = []

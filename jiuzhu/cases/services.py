@@ -85,7 +85,8 @@ def _locked(actor, application_id: int, perm: Perm) -> Application:
 
 def _next_number(township_code: str) -> str:
     year = timezone.localdate().year
-    prefix = f"SQ{year}{township_code[:9]}"
+    # separators keep the number from looking like an 18-digit ID number
+    prefix = f"SQ{year}-{township_code[:9]}-"
     last = (Application.objects.filter(number__startswith=prefix).order_by("-number")
             .values_list("number", flat=True).first())
     return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:05d}"
@@ -95,7 +96,7 @@ def _next_number(township_code: str) -> str:
 def application_register(*, actor, household_id: int, programme_code: str, reason: str,
                          applicant_id: int | None = None, requested_amount: Decimal | None = None,
                          temporary_tier: str = "", supporter_incapable_claim: bool = False) -> Application:
-    require(actor, Perm.HANDLE_CASES)
+    require(actor, Perm.REGISTER_CASES)
     household = household_for_update(user=actor, pk=household_id)
     programme = Programme.objects.filter(code=programme_code).first()
     if programme is None:
@@ -135,7 +136,7 @@ def application_mark_incomplete(*, actor, application_id: int, missing: list[str
 
 @transaction.atomic
 def application_supplement(*, actor, application_id: int, note: str) -> Application:
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = _locked(actor, application_id, Perm.REGISTER_CASES)
     return transition(app, actor=actor, action=Action.SUPPLEMENT, reason=note, missing_materials=[])
 
 
@@ -261,6 +262,7 @@ def township_opinion_record(*, actor, application_id: int, opinion: str) -> Appl
 
 
 MONTHLY_PAYMENT = "monthly"
+DECIDED_STATUSES = {Status.CONFIRMED, Status.ENROLLED, Status.REFUSED, Status.WITHDRAWN}
 
 
 @transaction.atomic
@@ -269,6 +271,8 @@ def application_calculate(*, actor, application_id: int, on: date | None = None)
     from .benefit import calculate
 
     app = _locked(actor, application_id, Perm.VIEW_CASES)
+    if app.status in DECIDED_STATUSES:
+        raise Conflict("该申请已作出决定，核定金额不能再重新计算")
     result = calculate(app, on or timezone.localdate())
     Application.objects.filter(pk=app.pk).update(monthly_amount=result.amount,
                                                  calculation=list(result.lines))
@@ -329,6 +333,8 @@ def application_extend(*, actor, application_id: int, reason: str) -> Applicatio
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
     if app.extended:
         raise Conflict("该申请已经延期")
+    if app.accepted_on is None or app.status in DECIDED_STATUSES:
+        raise Conflict("只有已受理、尚未作出决定的申请才能延期")
     Application.objects.filter(pk=app.pk).update(extended=True, extension_reason=reason)
     audit.record(action="case.extend", actor=actor, obj=app, household_id=app.household_id,
                  new={"extended": True}, reason=reason)
@@ -342,7 +348,10 @@ def emergency_pay(*, actor, application_id: int, amount: Decimal, reason: str) -
     from jiuzhu.core.money import parse_money
 
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
-    value = parse_money(amount)
+    try:
+        value = parse_money(amount)
+    except (ValueError, TypeError) as exc:
+        raise ValidationFailed(str(exc)) from exc
     cap = setting_value(county=app.county, key="temporary_cap", on=timezone.localdate())
     if value > cap:
         raise ValidationFailed(f"先行救助金额不能超过乡镇审核确认上限{cap.normalize()}元，"
