@@ -66,6 +66,13 @@ class QueueRow:
     application: Application
     next_due: DeadlineView | None
     overdue: tuple[DeadlineView, ...]
+    handler: object  # the officer who accepted the case (else who registered it)
+
+
+def handler_of(app: Application):
+    """Who answers for the case's deadlines: whoever accepted it, else whoever registered it."""
+    accepted = [e for e in app.events.all() if e.action == "accept"]
+    return accepted[-1].actor if accepted else app.created_by
 
 
 def work_queue(user, today: date, *, township_id: int | None = None) -> list[QueueRow]:
@@ -73,7 +80,7 @@ def work_queue(user, today: date, *, township_id: int | None = None) -> list[Que
     cal = workday_calendar()
     qs = (applications_for(user).filter(status__in=OPEN)
           .select_related("programme", "household", "township", "village", "created_by")
-          .prefetch_related("events"))
+          .prefetch_related("events__actor"))
     if township_id:
         qs = qs.filter(township_id=township_id)
     rows = []
@@ -81,15 +88,24 @@ def work_queue(user, today: date, *, township_id: int | None = None) -> list[Que
         views = case_deadlines(app, today, cal)
         pending = [v for v in views if not v.done]
         rows.append(QueueRow(app, min(pending, key=lambda v: v.item.due) if pending else None,
-                             tuple(v for v in pending if v.overdue)))
+                             tuple(v for v in pending if v.overdue), handler_of(app)))
     return sorted(rows, key=lambda r: (r.next_due is None, r.next_due.item.due if r.next_due else today))
 
 
 def township_summary(rows: list[QueueRow]) -> list[tuple[str, int, int, int]]:
     """(township, open cases, due within 3 working days, overdue) for the county's view."""
+    return _summary(rows, lambda row: row.application.township.name)
+
+
+def handler_summary(rows: list[QueueRow]) -> list[tuple[str, int, int, int]]:
+    """(officer, open cases, due within 3 working days, overdue): the per-person view."""
+    return _summary(rows, lambda row: row.handler.display_name)
+
+
+def _summary(rows: list[QueueRow], key) -> list[tuple[str, int, int, int]]:
     summary: dict[str, list[int]] = {}
     for row in rows:
-        counts = summary.setdefault(row.application.township.name, [0, 0, 0])
+        counts = summary.setdefault(key(row), [0, 0, 0])
         counts[0] += 1
         if row.next_due and 0 <= row.next_due.days_left <= 3:
             counts[1] += 1

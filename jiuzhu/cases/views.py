@@ -25,7 +25,7 @@ from jiuzhu.regions.selectors import children_of, county_of
 from jiuzhu.registry import selectors as registry_selectors
 
 from . import deadlines, forms, selectors, services
-from .queues import OPEN, case_deadlines, township_summary, work_queue
+from .queues import OPEN, case_deadlines, handler_summary, township_summary, work_queue
 from .workflow import STATUS_LABELS, Action, Status, allowed_actions
 
 DECIDED = {Status.CONFIRMED, Status.REFUSED, Status.ENROLLED, Status.WITHDRAWN}
@@ -197,12 +197,14 @@ def queue(request):
     form.is_valid()
     township_id = form.cleaned_data.get("township") if form.is_bound else None
     status = form.cleaned_data.get("status") if form.is_bound else None
+    mine = request.GET.get("mine") == "1"
     rows = work_queue(user, today)
     shown = [
         r
         for r in rows
         if (not township_id or r.application.township_id == township_id)
         and (not status or r.application.status == status)
+        and (not mine or r.handler.pk == user.pk)
     ]
     query = request.GET.copy()
     query.pop("page", None)
@@ -216,6 +218,8 @@ def queue(request):
             "total": len(shown),
             "page": Paginator(shown, QUEUE_PAGE_SIZE).get_page(request.GET.get("page")),
             "summary": township_summary(rows) if is_county else None,
+            "handlers": handler_summary(rows),
+            "mine": mine,
             "query": query.urlencode(),
             "lookup_form": forms.HouseholdNumberForm(),
             "can_register": user.can(Perm.REGISTER_CASES),

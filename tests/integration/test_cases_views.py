@@ -412,3 +412,19 @@ def test_kin_registered_case_shows_the_banner(staff, as_user, make_household):
         "单独登记备案" not in client.get(reverse("cases:detail", args=[plain.pk])).content.decode()
     )
     assert "单独登记备案" in client.get(reverse("cases:queue")).content.decode()
+
+
+def test_queue_shows_each_handlers_load_and_filters_mine(client, staff, make_household):
+    from jiuzhu.cases import services as case_services
+
+    app = case_services.application_register(actor=staff["village_a"],
+                                             household_id=make_household(TOWNSHIP_A).pk,
+                                             programme_code="dibao_rural", reason="申请")
+    case_services.application_accept(actor=staff["officer_a2"], application_id=app.pk)
+    client.force_login(staff["officer_a"])
+    page = client.get("/cases/").content.decode()
+    assert "各经办人办理情况" in page and staff["officer_a2"].display_name in page
+    mine = client.get("/cases/?mine=1").content.decode()
+    assert app.number not in mine
+    client.force_login(staff["officer_a2"])
+    assert app.number in client.get("/cases/?mine=1").content.decode()
