@@ -112,6 +112,10 @@ def _extreme_poverty(app, on: date) -> Benefit:
 
 def _temporary(app, on: date) -> Benefit:
     standard, standard_line = _dibao_standard(app, on)
+    if app.one_case_amount:
+        return Benefit(True, app.one_case_amount, (
+            standard_line, f"经{app.one_case_held_on:%Y年%m月%d日}一事一议，确定救助金额"
+                           f"{format_yuan(app.one_case_amount)}"))
     tiers = {t.code: t for t in params.temporary_tiers_in_force(county=app.county, on=on)}
     tier = tiers.get(app.temporary_tier)
     if tier is None:

@@ -250,3 +250,9 @@ class ComplaintForm(StyledForm):
         label="渠道", choices=CaseComplaint._meta.get_field("channel").choices
     )
     content = _text("投诉举报内容", max_length=2000)
+
+
+class OneCaseForm(StyledForm):
+    held_on = _date("会议日期", initial=_today)
+    amount = forms.DecimalField(label="议定救助金额（元）", max_digits=12, decimal_places=2, min_value=0)
+    record = _text("会议记录（参会人员、议定事项和金额）", rows=4, max_length=4000)

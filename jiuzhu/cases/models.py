@@ -27,6 +27,10 @@ class Application(models.Model):
     requested_amount = models.DecimalField("申请金额（临时救助）", max_digits=12, decimal_places=2,
                                            null=True, blank=True)
     temporary_tier = models.CharField("临时救助档次", max_length=20, blank=True)
+    one_case_held_on = models.DateField("一事一议会议日期", null=True, blank=True)
+    one_case_record = models.TextField("一事一议会议记录", blank=True)
+    one_case_amount = models.DecimalField("一事一议确定金额", max_digits=12, decimal_places=2,
+                                          null=True, blank=True)
     missing_materials = models.JSONField("一次性告知的缺少材料", default=list, blank=True)
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
     created_at = models.DateTimeField("登记时间", auto_now_add=True)

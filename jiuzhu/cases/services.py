@@ -406,3 +406,35 @@ def kin_mark_open_applications(*, actor, household_id: int, reason: str) -> int:
         audit.record(action="case.kin_registered", actor=actor, obj=app, household_id=household_id,
                      new={"kin_registered": True}, reason=reason)
     return len(apps)
+
+
+@transaction.atomic
+def one_case_decision_record(*, actor, application_id: int, held_on: date, record: str,
+                             amount) -> Application:
+    """一事一议 (R15): a major hardship above the county's threshold is decided case by case at a
+    meeting; the record is attached and the county confirms the agreed amount."""
+    from jiuzhu.core.money import MoneyError, parse_money
+
+    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    if app.programme.code != "temporary":
+        raise ValidationFailed("一事一议只适用于临时救助")
+    if app.status in DECIDED_STATUSES or app.accepted_on is None:
+        raise Conflict("只有已受理、尚未作出决定的临时救助才能一事一议")
+    try:
+        value = parse_money(amount)
+    except (MoneyError, TypeError) as exc:
+        raise ValidationFailed(str(exc)) from exc
+    threshold = setting_value(county=app.county, key="one_case_threshold", on=held_on)
+    if value <= threshold:
+        raise ValidationFailed(f"金额未超过一事一议起点{threshold.normalize()}元，按档次办理即可")
+    if len(record.strip()) < 10:
+        raise ValidationFailed("请附上会议记录（参会人员、议定事项和金额）")
+    Application.objects.filter(pk=app.pk).update(
+        one_case_held_on=held_on, one_case_record=record, one_case_amount=value,
+        confirming_level="county", delegated=False,
+        confirming_reason=f"一事一议确定救助金额{value}元，由县级审核确认")
+    audit.record(action="case.one_case_decision", actor=actor, obj=app, household_id=app.household_id,
+                 old={"level": app.confirming_level}, new={"amount": value, "held_on": held_on,
+                                                           "level": "county"}, reason=record[:500])
+    app.refresh_from_db()
+    return app

@@ -106,6 +106,9 @@ STEPS: dict[str, Step] = {
                      "撤回申请", kind="extra", style="outline-danger"),
     "extend": Step("延长办理期限（至45个工作日）", forms.ReasonForm, H, S.application_extend,
                    "办理期限已延长", "延期", kind="extra", style="outline-secondary"),
+    "one_case": Step("一事一议（重大困难）", forms.OneCaseForm, H, S.one_case_decision_record,
+                     "一事一议结果已记录，转县级审核确认", "保存会议结果", kind="extra",
+                     style="outline-primary"),
     "complaint": Step("登记投诉举报", forms.ComplaintForm, HD, S.complaint_record,
                       "投诉举报已登记，本案须县级入户核查", "登记投诉举报", kind="extra",
                       style="outline-secondary"),
@@ -140,6 +143,8 @@ def _extra_steps(app) -> list[str]:
         names.append("calculate")
     if app.accepted_on and not app.extended and status.value in OPEN:
         names.append("extend")
+    if app.programme.code == "temporary" and app.accepted_on and status not in DECIDED:
+        names.append("one_case")
     names.append("complaint")
     return names
 

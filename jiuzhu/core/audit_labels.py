@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "case.emergency_pay": "先行救助",
     "case.complete_filing": "补办手续",
     "case.complaint": "登记投诉举报",
+    "case.one_case_decision": "一事一议",
     "case.print_refusal": "打印不予确认告知书",
     "case.kin_registered": "单独登记备案",
     "enrolment.create": "纳入保障对象",

@@ -142,3 +142,24 @@ def test_incomplete_material_is_told_once(staff, make_household):
     assert app.status == Status.INCOMPLETE and app.missing_materials == ["户口簿复印件", "收入证明"]
     app = services.application_supplement(actor=staff["village_a"], application_id=app.pk, note="已补齐")
     assert app.status == Status.DRAFT and app.missing_materials == []
+
+
+def test_one_case_decision_for_a_major_hardship(staff, make_household):
+    app = services.application_register(actor=staff["village_a"],
+                                        household_id=make_household(TOWNSHIP_A).pk,
+                                        programme_code="temporary", reason="重病住院，自付医疗费巨大",
+                                        requested_amount=Decimal("1800"))
+    app = services.application_accept(actor=staff["officer_a"], application_id=app.pk)
+    assert app.confirming_level == "township"
+    with pytest.raises(ValidationFailed, match="一事一议起点"):
+        services.one_case_decision_record(actor=staff["officer_a"], application_id=app.pk,
+                                          held_on=timezone.localdate(), record="县民政局局务会议记录",
+                                          amount="5000")
+    app = services.one_case_decision_record(
+        actor=staff["officer_a"], application_id=app.pk, held_on=timezone.localdate(),
+        record="县民政局局务会议，参会7人，议定一次性救助30000元", amount="30000")
+    assert app.confirming_level == "county" and app.one_case_amount == Decimal("30000.00")
+    from jiuzhu.cases.benefit import calculate
+
+    assert calculate(app, timezone.localdate()).amount == Decimal("30000.00")
+    assert AuditEntry.objects.filter(action="case.one_case_decision").count() == 1
