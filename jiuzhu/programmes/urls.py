@@ -3,4 +3,11 @@ from django.urls import path
 from . import views
 
 app_name = "programmes"
-urlpatterns = [path("", views.overview, name="overview")]
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("delegation/", views.delegation_add, name="delegation_add"),
+    path("settings/", views.setting_add, name="setting_add"),
+    path("add-ons/", views.add_on_add, name="add_on_add"),
+    path("tiers/", views.tier_add, name="tier_add"),
+    path("care-rates/", views.care_rate_add, name="care_rate_add"),
+]
