@@ -28,6 +28,6 @@ def test_upload_preview_and_import_good_rows(login, page, live_server, users, se
     assert Household.objects.count() == 0  # nothing written before the user confirms
 
     page.click("#commit-import")
-    page.wait_for_selector("#batch-status:has-text('已导入')", timeout=20000)
+    page.wait_for_selector("#batch-status:has-text('已导入')", timeout=60000)
     assert "已导入 2 户" in page.locator("#import-status").inner_text()
     assert Household.objects.count() == 2 and Person.objects.count() == 3
