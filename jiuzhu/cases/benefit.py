@@ -89,6 +89,8 @@ def _dibao(app, on: date) -> Benefit:
 
 
 def _extreme_poverty(app, on: date) -> Benefit:
+    from .extreme_poverty import supporters_of
+
     person = app.applicant or app.household.members.filter(relation="self").first()
     people = app.household.members.count()
     standard, standard_line = _dibao_standard(app, on)
@@ -99,15 +101,28 @@ def _extreme_poverty(app, on: date) -> Benefit:
         age=person.age_on(on), per_capita_income_monthly=per_capita, dibao_standard_monthly=standard,
         low_income_threshold_monthly=standard, disability_type=person.disability_type,
         disability_grade=person.disability_grade, property_ok=prop.passed,
-        property_reasons=prop.reasons)
+        property_reasons=prop.reasons, supporters=supporters_of(app))
     living = rules.basic_living_standard(
         params.setting_value(county=app.county, key="prev_year_consumption", on=on), standard,
         share=params.setting_value(county=app.county, key="ep_consumption_share", on=on),
         factor=params.setting_value(county=app.county, key="ep_dibao_factor", on=on))
-    amount = living.monthly if eligibility.eligible else Decimal("0.00")
-    note = "（赡养、扶养、抚养义务人情况按入户调查记录核实；照料护理补贴待生活自理能力评估后另计）"
-    return Benefit(eligibility.eligible, amount,
-                   (standard_line, *income.lines, *prop.lines, *eligibility.lines, *living.lines, note))
+    care_lines, care = _care(app, on)
+    amount = (living.monthly + care) if eligibility.eligible else Decimal("0.00")
+    total = (f"合计每月{format_yuan(amount)}（基本生活标准{format_yuan(living.monthly)}"
+             f" + 照料护理补贴{format_yuan(care)}）") if eligibility.eligible else "不符合特困人员条件"
+    return Benefit(eligibility.eligible, amount, (standard_line, *income.lines, *prop.lines,
+                                                  *eligibility.lines, *living.lines, *care_lines, total))
+
+
+def _care(app, on: date) -> tuple[tuple[str, ...], Decimal]:
+    """The care subsidy from the latest six-item assessment (S3), if one was made."""
+    assessment = app.self_care.order_by("-assessed_on", "-id").first()
+    if assessment is None:
+        return ("尚未进行生活自理能力评估，照料护理补贴暂不计发",), Decimal("0.00")
+    graded = rules.self_care_assessment(assessment.failed_items)
+    rates = {r.level: r.amount for r in params.care_rates_in_force(county=app.county, on=on)}
+    subsidy = rules.care_subsidy(graded.level, rates)
+    return (*graded.lines, *subsidy.lines), subsidy.monthly_amount
 
 
 def _temporary(app, on: date) -> Benefit:

@@ -223,3 +223,43 @@ class SpotCheckVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.application.number} 抽查"
+
+
+class SupporterRecord(models.Model):
+    """A legal supporter (赡养、扶养、抚养义务人) of an extreme-poverty applicant (S3)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="supporters")
+    name = models.CharField("姓名", max_length=40)
+    relation = models.CharField("与申请人关系", max_length=20)
+    age = models.PositiveSmallIntegerField("年龄")
+    monthly_income = models.DecimalField("月收入（元）", max_digits=10, decimal_places=2, default=0)
+    is_extreme_poverty = models.BooleanField("本人为特困人员", default=False)
+    is_dibao = models.BooleanField("本人为低保对象", default=False)
+    severely_disabled = models.BooleanField("重度残疾", default=False)
+    missing = models.BooleanField("宣告失踪", default=False)
+    in_prison = models.BooleanField("在监狱服刑", default=False)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "赡养（扶养、抚养）义务人"
+
+    def __str__(self) -> str:
+        return f"{self.application.number} 义务人{self.name}"
+
+
+class SelfCareAssessment(models.Model):
+    """生活自理能力评估: the six items the person cannot do alone (S3)."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="self_care")
+    assessed_on = models.DateField("评估日期")
+    failed_items = models.JSONField("不能独立完成的项目", default=list)
+    level = models.CharField("评估等级", max_length=15, choices=[
+        ("self_care", "生活自理"), ("partial", "部分丧失生活自理能力"), ("full_loss", "完全丧失生活自理能力")])
+    assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "生活自理能力评估"
+        ordering = ["-assessed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.application.number} 自理能力评估 {self.assessed_on}"

@@ -24,7 +24,7 @@ from jiuzhu.regions.models import Region
 from jiuzhu.regions.selectors import children_of, county_of
 from jiuzhu.registry import selectors as registry_selectors
 
-from . import deadlines, forms, selectors, services
+from . import deadlines, extreme_poverty, forms, selectors, services
 from .queues import OPEN, case_deadlines, handler_summary, township_summary, work_queue
 from .workflow import STATUS_LABELS, Action, Status, allowed_actions
 
@@ -65,6 +65,7 @@ class Step:
 H, D, HD = (Perm.HANDLE_CASES,), (Perm.DECIDE_CASES,), (Perm.HANDLE_CASES, Perm.DECIDE_CASES)
 R = (Perm.REGISTER_CASES,)
 S = services
+EP = extreme_poverty
 
 # fmt: off
 STEPS: dict[str, Step] = {
@@ -106,6 +107,10 @@ STEPS: dict[str, Step] = {
                      "撤回申请", kind="extra", style="outline-danger"),
     "extend": Step("延长办理期限（至45个工作日）", forms.ReasonForm, H, S.application_extend,
                    "办理期限已延长", "延期", kind="extra", style="outline-secondary"),
+    "supporter": Step("登记赡养（扶养、抚养）义务人", forms.SupporterForm, H, EP.supporter_add,
+                      "义务人情况已登记", "登记义务人", kind="extra", style="outline-primary"),
+    "self_care": Step("生活自理能力评估（六项）", forms.SelfCareForm, H, EP.self_care_assess,
+                      "评估结果已记录", "保存评估", kind="extra", style="outline-primary"),
     "one_case": Step("一事一议（重大困难）", forms.OneCaseForm, H, S.one_case_decision_record,
                      "一事一议结果已记录，转县级审核确认", "保存会议结果", kind="extra",
                      style="outline-primary"),
@@ -145,6 +150,8 @@ def _extra_steps(app) -> list[str]:
         names.append("extend")
     if app.programme.code == "temporary" and app.accepted_on and status not in DECIDED:
         names.append("one_case")
+    if app.programme.code in extreme_poverty.PROGRAMMES and status not in DECIDED:
+        names += ["supporter", "self_care"]
     names.append("complaint")
     return names
 

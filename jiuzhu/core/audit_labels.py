@@ -45,6 +45,8 @@ ACTION_LABELS = {
     "case.complete_filing": "补办手续",
     "case.complaint": "登记投诉举报",
     "case.one_case_decision": "一事一议",
+    "case.supporter_add": "登记赡养（扶养、抚养）义务人",
+    "case.self_care_assess": "生活自理能力评估",
     "case.print_refusal": "打印不予确认告知书",
     "case.kin_registered": "单独登记备案",
     "enrolment.create": "纳入保障对象",
