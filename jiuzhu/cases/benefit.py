@@ -76,11 +76,31 @@ def _add_ons(app, people, on: date, standard: Decimal) -> list[rules.AddOn]:
     return result
 
 
+def _single_person(app, on: date, people, standard, standard_line, income, prop) -> Benefit:
+    """单人保 (S2 art. 8): a dibao application naming one member is that member's own inclusion."""
+    person = app.applicant
+    own = rules.counted_income([
+        rules.IncomeItem(category=f.category, amount=f.amount,
+                         months=_months(f.period_start, f.period_end), person_name=person.name)
+        for f in app.household.incomes.filter(person=person)])
+    result = rules.single_person_inclusion(
+        standard_monthly=standard, counted_income_monthly=income.monthly_total, members=len(people),
+        disability_type=person.disability_type, disability_grade=person.disability_grade,
+        gravely_ill=person.health_status == "serious", property_ok=prop.passed,
+        property_reasons=prop.reasons,
+        edge_factor=params.setting_value(county=app.county, key="single_person_factor", on=on),
+        own_income_monthly=own.monthly_total, person_name=person.name)
+    return Benefit(result.eligible, result.monthly_amount,
+                   (standard_line, *income.lines, *prop.lines, *result.lines))
+
+
 def _dibao(app, on: date) -> Benefit:
     people = list(app.household.members.all())
     standard, standard_line = _dibao_standard(app, on)
     income = _income(app.household)
     prop = _property(app, len(people), standard, on)
+    if app.applicant_id:
+        return _single_person(app, on, people, standard, standard_line, income, prop)
     result = rules.dibao_amount(standard_monthly=standard, counted_income_monthly=income.monthly_total,
                                 members=len(people), add_ons=_add_ons(app, people, on, standard),
                                 property_ok=prop.passed, property_reasons=prop.reasons)

@@ -97,7 +97,8 @@ class RegisterForm(StyledForm):
         required=False,
         coerce=int,
         empty_value=None,
-        help_text="特困供养、残疾人补贴、孤儿、高龄津贴等个人项目必选",
+        help_text="特困供养、残疾人补贴、孤儿、高龄津贴等个人项目必选；低保选定一人即为单人保"
+        "（低保边缘家庭中的重度残疾人、重病患者）",
     )
     reason = _text("申请理由", rows=3, max_length=1000)
     requested_amount = forms.CharField(

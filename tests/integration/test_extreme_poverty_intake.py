@@ -75,3 +75,36 @@ def test_intake_forms_on_the_case_page(client, users, elder_case):
         "self_care-assessed_on": str(timezone.localdate()), "self_care-failed_items": ["bathing"]})
     assert elder_case.self_care.get().level == "partial"
     assert "部分丧失生活自理能力" in client.get(f"/cases/{elder_case.pk}/").content.decode()
+
+
+def test_single_person_inclusion_for_a_severely_disabled_member_of_an_edge_household(users, regions):
+    """S2 art. 8: the household is above the standard but below 1.5 ×; the disabled son alone."""
+    from jiuzhu.registry.models import IncomeFact
+
+    seed_county_defaults(county=regions["433123000000"])
+    village = first_village(regions, TOWNSHIP_A)
+    h = build_household(number=household_number(village.code, 90002), village=village, address="x",
+                        area_type="rural", head_name="吴父")
+    h.save()
+    people = []
+    for i, (name, born, rel, dis, grade) in enumerate([("吴父", date(1965, 1, 1), "self", "", None),
+                                                      ("吴子", date(1995, 1, 1), "son", "intellectual", 2)]):
+        p = build_person(household=h, name=name, id_number=make_resident_id(
+            region_code="433123", birth_date=born, sequence=10 + i, sex="M"), birth_date=born, sex="M",
+            relation=rel, hukou_type="rural", disability_type=dis, disability_grade=grade)
+        p.save()
+        people.append(p)
+    today = timezone.localdate()
+    # father earns 12,000 a year: per capita 500.00/month ≥ 450.00 standard, < 1.5 × 450 = 675.00
+    IncomeFact.objects.create(household=h, person=people[0], category="wages", amount=Decimal("12000"),
+                              period_start=date(today.year - 1, today.month, 1), period_end=today)
+    whole = services.application_register(actor=users["village_a"], household_id=h.pk,
+                                          programme_code="dibao_rural", reason="全户申请")
+    assert not calculate(whole, today).eligible
+    services.application_withdraw(actor=users["officer_a"], application_id=whole.pk, reason="改为单人保")
+    single = services.application_register(actor=users["village_a"], household_id=h.pk,
+                                           programme_code="dibao_rural", reason="单人保",
+                                           applicant_id=people[1].pk)
+    result = calculate(single, today)
+    assert result.eligible and result.amount == Decimal("450.00")  # no own income: full gap
+    assert any("单人保" in line for line in result.lines)
