@@ -42,11 +42,15 @@ def _months(start: date, end: date) -> int:
     return max(1, round((end - start).days / 30.44))
 
 
-def _income(household) -> rules.CountedIncome:
+def _income(household, person=None) -> rules.CountedIncome:
+    """Counted monthly income of the household, or of one member only (单人保)."""
+    facts = household.incomes.select_related("person")
+    if person is not None:
+        facts = facts.filter(person=person)
     items = [rules.IncomeItem(category=f.category, amount=f.amount,
                               months=_months(f.period_start, f.period_end),
                               person_name=f.person.name if f.person else "")
-             for f in household.incomes.select_related("person")]
+             for f in facts]
     return rules.counted_income(items)
 
 
@@ -79,10 +83,7 @@ def _add_ons(app, people, on: date, standard: Decimal) -> list[rules.AddOn]:
 def _single_person(app, on: date, people, standard, standard_line, income, prop) -> Benefit:
     """单人保 (S2 art. 8): a dibao application naming one member is that member's own inclusion."""
     person = app.applicant
-    own = rules.counted_income([
-        rules.IncomeItem(category=f.category, amount=f.amount,
-                         months=_months(f.period_start, f.period_end), person_name=person.name)
-        for f in app.household.incomes.filter(person=person)])
+    own = _income(app.household, person)
     result = rules.single_person_inclusion(
         standard_monthly=standard, counted_income_monthly=income.monthly_total, members=len(people),
         disability_type=person.disability_type, disability_grade=person.disability_grade,

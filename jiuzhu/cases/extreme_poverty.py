@@ -12,7 +12,8 @@ from jiuzhu.core.errors import Conflict, ValidationFailed
 from jiuzhu.programmes import rules
 
 from .models import SelfCareAssessment, SupporterRecord
-from .services import DECIDED_STATUSES, _locked
+from .services import _locked
+from .workflow import DECIDED_STATUSES
 
 PROGRAMMES = {"extreme_poverty_centralised", "extreme_poverty_dispersed"}
 

@@ -8,13 +8,12 @@ from jiuzhu.core.workdays_db import calendar as workday_calendar
 from . import deadlines
 from .models import Application
 from .selectors import applications_for
-from .workflow import Status
+from .workflow import DECIDED_STATUSES, Status
 
-OPEN = [s.value for s in Status if s not in (Status.ENROLLED, Status.REFUSED, Status.WITHDRAWN,
-                                             Status.CONFIRMED)]
+OPEN = [s.value for s in Status if s not in DECIDED_STATUSES]
 AFTER_INVESTIGATION = {Status.VERIFYING, Status.AWAITING_NOTICE, Status.NOTICED, Status.APPRAISAL,
                        Status.TOWNSHIP_REVIEWED, Status.CONFIRMED, Status.REFUSED, Status.ENROLLED}
-DECIDED = {Status.CONFIRMED, Status.REFUSED, Status.ENROLLED, Status.WITHDRAWN}
+DECIDED = DECIDED_STATUSES
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from jiuzhu.registry.selectors import household_for_update
 from . import authority, selectors, workflow
 from .kin import household_kin_matches, recused_user_ids
 from .models import Application, Appraisal, CaseEvent, Investigation, NoticeObjection, Verification
-from .workflow import Action, Status
+from .workflow import DECIDED_STATUSES, FINAL_STATUSES, Action, Status
 
 
 def require(actor, perm: Perm) -> None:
@@ -105,7 +105,7 @@ def application_register(*, actor, household_id: int, programme_code: str, reaso
     if applicant_id and applicant is None:
         raise ValidationFailed("申请人不是该家庭的成员")
     if Application.objects.filter(household=household, programme=programme).exclude(
-            status__in=[Status.REFUSED, Status.WITHDRAWN, Status.ENROLLED]).exists():
+            status__in=FINAL_STATUSES).exists():
         raise ValidationFailed(f"该家庭已有一件正在办理的“{programme.name}”申请")
     matches = household_kin_matches(household)
     app = Application.objects.create(
@@ -262,7 +262,6 @@ def township_opinion_record(*, actor, application_id: int, opinion: str) -> Appl
 
 
 MONTHLY_PAYMENT = "monthly"
-DECIDED_STATUSES = {Status.CONFIRMED, Status.ENROLLED, Status.REFUSED, Status.WITHDRAWN}
 
 
 @transaction.atomic
@@ -397,10 +396,8 @@ def refusal_letter_printed(*, actor, application_id: int) -> None:
 
 def kin_mark_open_applications(*, actor, household_id: int, reason: str) -> int:
     """Mark the household's undecided applications 单独登记备案 (R5); returns how many."""
-    open_statuses = [s.value for s in Status if s not in (Status.CONFIRMED, Status.ENROLLED,
-                                                         Status.REFUSED, Status.WITHDRAWN)]
     apps = list(Application.objects.select_for_update().filter(
-        household_id=household_id, status__in=open_statuses, kin_registered=False))
+        household_id=household_id, kin_registered=False).exclude(status__in=DECIDED_STATUSES))
     for app in apps:
         Application.objects.filter(pk=app.pk).update(kin_registered=True)
         audit.record(action="case.kin_registered", actor=actor, obj=app, household_id=household_id,

@@ -26,9 +26,9 @@ from jiuzhu.registry import selectors as registry_selectors
 
 from . import deadlines, extreme_poverty, forms, selectors, services
 from .queues import OPEN, case_deadlines, handler_summary, township_summary, work_queue
-from .workflow import STATUS_LABELS, Action, Status, allowed_actions
+from .workflow import DECIDED_STATUSES, STATUS_LABELS, Action, Status, allowed_actions
 
-DECIDED = {Status.CONFIRMED, Status.REFUSED, Status.ENROLLED, Status.WITHDRAWN}
+DECIDED = DECIDED_STATUSES
 PAYMENT_UNITS = {"monthly": "每月", "yearly": "每年", "once": "一次性"}
 STATUS_BADGES = {
     Status.CONFIRMED: "success",

@@ -27,6 +27,7 @@ from enum import StrEnum
 
 __all__ = [
     "ACTION_LABELS",
+    "DECIDED_STATUSES",
     "FINAL_STATUSES",
     "STATUS_LABELS",
     "TRANSITIONS",
@@ -205,6 +206,11 @@ TRANSITIONS: dict[tuple[Status, Action], Target] = {
 # Statuses where the handling of the application has ended. ``enrolled`` may still be
 # reopened after a failed spot check (R3), as the table says.
 FINAL_STATUSES: frozenset[Status] = frozenset({Status.ENROLLED, Status.REFUSED, Status.WITHDRAWN})
+
+# A decision has been taken (or the applicant withdrew): no more case handling, no recalculation.
+DECIDED_STATUSES: frozenset[Status] = frozenset(
+    {Status.CONFIRMED, Status.ENROLLED, Status.REFUSED, Status.WITHDRAWN}
+)
 
 # Actions whose target the caller must choose when several remain.
 _CHOICE_REQUIRED = frozenset({Action.NOTICE_OBJECTION})

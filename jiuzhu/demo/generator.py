@@ -16,7 +16,6 @@ from itertools import islice
 from pathlib import Path
 
 from django.db import connection, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from jiuzhu.core import audit
@@ -30,6 +29,7 @@ from jiuzhu.demo.plan import (
 )
 from jiuzhu.registry.builders import build_household, build_person, household_number
 from jiuzhu.registry.models import AssetFact, Household, IncomeFact, Person, Source
+from jiuzhu.registry.selectors import last_household_serials
 from jiuzhu.registry.sensitive import protect_id_number
 
 COUNTY_CODE = "433123000000"
@@ -72,23 +72,6 @@ def _village_infos(regions) -> list[VillageInfo]:
     return [VillageInfo(r.code, r.name, r.parent.name, r.is_urban) for r in regions]
 
 
-def _next_serials(regions) -> dict[str, int]:
-    """Last household serial used in each village, so new numbers continue after it."""
-    by_id = {r.pk: r.code for r in regions}
-    last = {code: 0 for code in by_id.values()}
-    rows = (
-        Household.objects.filter(village_id__in=by_id)
-        .values("village_id")
-        .annotate(top=Max("number"))
-        .values_list("village_id", "top")
-    )
-    for village_id, top in rows:
-        code = by_id[village_id]
-        if top and top.startswith(code) and top[len(code) :].isdigit():
-            last[code] = int(top[len(code) :])
-    return last
-
-
 INCOME_COLUMNS = (
     "household_id",
     "person_id",
@@ -119,7 +102,7 @@ class _Writer:
     def __init__(self, planner: DemoPlanner, regions) -> None:
         self.planner = planner
         self.village = {r.code: r for r in regions}
-        self.serial = _next_serials(regions)
+        self.serial = last_household_serials(regions)
         self.check_existing = Person.objects.exists()
         self.use_copy = connection.vendor == "postgresql"
         self.counts = [0, 0, 0, 0]

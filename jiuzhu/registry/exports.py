@@ -1,7 +1,6 @@
 """Excel exports of registry lists (masked personal data only)."""
 
 import io
-from urllib.parse import quote
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -9,12 +8,8 @@ from openpyxl.styles import Font
 
 from .selectors import with_member_count
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_EXPORT_ROWS = 100_000
 HEADERS = ("家庭编号", "户主姓名", "乡镇（街道）", "村（社区）", "家庭住址", "城乡类别", "家庭人口", "联系电话")
-
-__all__ = ["XLSX", "households_xlsx", "quote", "workbook_bytes", "header_cells"]
-
 
 def header_cells(sheet, titles) -> list:
     cells = []

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from jiuzhu.accounts.jurisdiction import region_ids_q
@@ -22,6 +21,7 @@ from . import builders
 from .import_check import HouseholdRows, ImportCheck, check_rows, id_numbers_in, missing_columns
 from .import_reader import read_table
 from .models import AssetFact, Household, ImportBatch, IncomeFact, Person, Source
+from .selectors import last_household_serials
 from .sensitive import id_lookup_hash
 from .services import require
 
@@ -140,7 +140,7 @@ def _write_batch(actor, batch_id: int, progress: Progress) -> int:
     progress.start(len(check.households), "正在导入")
     villages = {v.code: v for v in Region.objects.select_for_update(of=("self",))
                 .select_related("parent").filter(code__in={h.village_code for h in check.households})}
-    serials = _next_serials(villages)
+    serials = last_household_serials(villages.values())
     events = []
     for done, rows in enumerate(check.households, start=1):
         household = _write_household(rows, villages[rows.village_code], serials, batch)
@@ -158,14 +158,6 @@ def _write_batch(actor, batch_id: int, progress: Progress) -> int:
                       "skipped_rows": len(check.bad_rows)})
     progress.update(len(check.households), "完成")
     return len(check.households)
-
-
-def _next_serials(villages: dict) -> dict[str, int]:
-    serials = {code: 0 for code in villages}
-    for code in villages:
-        last = (Household.objects.filter(number__startswith=code).aggregate(m=Max("number"))["m"])
-        serials[code] = int(last[12:]) if last else 0
-    return serials
 
 
 def _write_household(rows: HouseholdRows, village: Region, serials: dict, batch) -> Household:

@@ -2,7 +2,7 @@
 
 import re
 
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from jiuzhu.accounts.jurisdiction import region_q
@@ -84,3 +84,17 @@ def members_of(household: Household) -> QuerySet[Person]:
 
 def household_history(household: Household) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(household_id=household.pk).select_related("actor").order_by("-seq")
+
+
+def last_household_serials(villages) -> dict[str, int]:
+    """The last household serial used in each village (household numbers are the village code
+    plus a serial), so that new numbers continue after it. One grouped query."""
+    by_id = {v.pk: v.code for v in villages}
+    last = {code: 0 for code in by_id.values()}
+    rows = (Household.objects.filter(village_id__in=by_id).values("village_id")
+            .annotate(top=Max("number")).values_list("village_id", "top"))
+    for village_id, top in rows:
+        code = by_id[village_id]
+        if top and top.startswith(code) and top[len(code):].isdigit():
+            last[code] = int(top[len(code):])
+    return last

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit
+from jiuzhu.core.downloads import xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.regions.selectors import children_of
 
@@ -47,10 +48,7 @@ def household_export(request):
     data, count = exports.households_xlsx(households)
     audit.record(action="household.export", actor=request.user,
                  new={"query": request.GET.dict(), "rows": count})
-    response = HttpResponse(data, content_type=exports.XLSX)
-    name = f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{exports.quote(name)}"
-    return response
+    return xlsx_response(data, f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required

@@ -2,15 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
+from jiuzhu.core.downloads import xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_progress
 
-from . import exports, import_services, import_template
+from . import import_services, import_template
 from .forms import UploadForm
 from .models import ImportBatch
 
@@ -66,10 +67,7 @@ def import_errors(request, pk: int):
     """The problems as an Excel file the officer can fix the source file from."""
     batch = _batch(request, pk)
     data = import_template.problems_xlsx(batch.report.get("problems", []))
-    response = HttpResponse(data, content_type=exports.XLSX)
-    name = f"导入检查结果_{batch.pk}.xlsx"
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{exports.quote(name)}"
-    return response
+    return xlsx_response(data, f"导入检查结果_{batch.pk}.xlsx")
 
 
 @login_required
@@ -98,8 +96,6 @@ def import_discard(request, pk: int):
 @login_required
 def import_template_view(request):
     _require_import(request.user)
-    response = HttpResponse(import_template.template_xlsx(), content_type=exports.XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{exports.quote('家庭人员导入模板.xlsx')}"
-    return response
+    return xlsx_response(import_template.template_xlsx(), "家庭人员导入模板.xlsx")
 
 

@@ -14,8 +14,6 @@ from jiuzhu.cases.workflow import Status
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.workdays_db import seed_holidays
 from jiuzhu.payments.models import Enrolment
-from jiuzhu.programmes.catalogue import PROGRAMMES
-from jiuzhu.programmes.models import Programme
 from jiuzhu.programmes.seed import seed_county_defaults
 from jiuzhu.registry.models import KinDeclaration
 from jiuzhu.registry.sensitive import id_lookup_hash
@@ -28,12 +26,6 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 @pytest.fixture
 def staff(users, make_user, regions):
-    # a transactional test may follow another that flushed the rows the migrations loaded
-    for p in PROGRAMMES:
-        Programme.objects.update_or_create(
-            code=p.code,
-            defaults={"name": p.name, "payment": p.payment, "needs_notice": p.needs_notice},
-        )
     seed_county_defaults(county=regions["433123000000"])
     seed_holidays([2026])
     for user, name in ((users["village_a"], "田秀英"), (users["officer_a"], "杨建军")):
