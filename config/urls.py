@@ -9,4 +9,6 @@ urlpatterns = [
     path("audit/", include("jiuzhu.core.urls")),
     path("standards/", include("jiuzhu.programmes.urls")),
     path("spot-checks/", include("jiuzhu.cases.urls_spotcheck")),
+    path("crosscheck/snapshots/", include("jiuzhu.crosscheck.urls_snapshots")),
+    path("crosscheck/", include("jiuzhu.crosscheck.urls")),
 ]

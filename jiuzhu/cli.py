@@ -4,6 +4,10 @@
     jiuzhu serve [--port 8000]                             run the web UI on 127.0.0.1
     jiuzhu import households FILE --user NAME [--good-rows] check (and import) a household file
     jiuzhu import regions FILE                             load a region tree from CSV
+    jiuzhu snapshot import KIND FILE --as-of YYYY-MM-DD --user NAME [--source TEXT] [--good-rows]
+                                                           check (and import) a registry snapshot
+    jiuzhu crosscheck run --month YYYY-MM|current --user NAME [--exact-only]
+                                                           run every cross-check for the month
     jiuzhu audit verify                                    check the audit trail's hash chain
     jiuzhu user add NAME --role R --region CODE            create an account (also: password,
                                                            unlock, reset-otp, list)
@@ -33,7 +37,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     mapping = {"demo": "jiuzhu_demo", "serve": "jiuzhu_serve", "import": "jiuzhu_import",
                "audit": "jiuzhu_audit", "user": "jiuzhu_user",
-               "holidays": "jiuzhu_holidays"}
+               "holidays": "jiuzhu_holidays", "snapshot": "jiuzhu_snapshot",
+               "crosscheck": "jiuzhu_crosscheck"}
     if command not in mapping:
         print(f"未知命令：{command}\n{__doc__}", file=sys.stderr)
         return 2

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "jiuzhu.programmes",
     "jiuzhu.cases",
     "jiuzhu.payments",
+    "jiuzhu.crosscheck",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +132,11 @@ JIUZHU_JOBS_INLINE = False
 JIUZHU_PAGE_SIZE = 20
 # Take the client IP for the audit trail from X-Forwarded-For (only behind a trusted proxy).
 JIUZHU_TRUST_X_FORWARDED_FOR = False
+# Cross-checks (issue 4): where registry snapshots (Parquet) live, and DuckDB's limits.
+JIUZHU_SNAPSHOT_DIR = Path(os.environ.get("JIUZHU_SNAPSHOT_DIR", VAR_DIR / "snapshots"))
+JIUZHU_DUCKDB_MEMORY_LIMIT = os.environ.get("JIUZHU_DUCKDB_MEMORY_LIMIT", "4GB")
+JIUZHU_DUCKDB_TEMP_DIR = Path(os.environ.get("JIUZHU_DUCKDB_TEMP_DIR", VAR_DIR / "duckdb-tmp"))
+JIUZHU_DUCKDB_THREADS = int(os.environ.get("JIUZHU_DUCKDB_THREADS", "0"))  # 0: all cores
 
 LOGGING = {
     "version": 1,

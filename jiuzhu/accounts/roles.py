@@ -56,24 +56,32 @@ class Perm(StrEnum):
     DECIDE_CASES = "decide_cases"  # confirm or refuse, at the level that holds the power (R1, R4)
     SPOT_CHECK = "spot_check"  # county re-visits (R3)
     DECLARE_KIN = "declare_kin"  # record staff and cadre kin declarations (R5)
+    IMPORT_REGISTRIES = "import_registries"  # other agencies' registry snapshots (R5–R9)
+    RUN_CHECKS = "run_checks"  # run the monthly cross-checks, work the linkage review queue
+    VIEW_FINDINGS = "view_findings"
+    HANDLE_FINDINGS = "handle_findings"  # assign, verify, act on and close findings
 
 
-_ALL_VIEW = {Perm.VIEW_HOUSEHOLDS, Perm.VIEW_SETTINGS, Perm.VIEW_CASES}
+_ALL_VIEW = {Perm.VIEW_HOUSEHOLDS, Perm.VIEW_SETTINGS, Perm.VIEW_CASES, Perm.VIEW_FINDINGS}
 _HANDLE = {Perm.REGISTER_CASES, Perm.HANDLE_CASES}
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.COUNTY_ADMIN: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
                                              Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
                                              Perm.VIEW_AUDIT, Perm.MANAGE_USERS,
                                              Perm.MANAGE_SETTINGS, *_HANDLE,
-                                             Perm.DECLARE_KIN, Perm.SPOT_CHECK}),
+                                             Perm.DECLARE_KIN, Perm.SPOT_CHECK,
+                                             Perm.IMPORT_REGISTRIES, Perm.RUN_CHECKS,
+                                             Perm.HANDLE_FINDINGS}),
     Role.COUNTY_REVIEWER: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
                                                 *_HANDLE, Perm.DECIDE_CASES,
-                                                Perm.SPOT_CHECK}),
+                                                Perm.SPOT_CHECK, Perm.IMPORT_REGISTRIES,
+                                                Perm.RUN_CHECKS, Perm.HANDLE_FINDINGS}),
     Role.TOWNSHIP_OFFICER: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
                                                  Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                                 *_HANDLE, Perm.DECLARE_KIN}),
+                                                 *_HANDLE, Perm.DECLARE_KIN,
+                                                 Perm.HANDLE_FINDINGS}),
     Role.TOWNSHIP_HEAD: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                              Perm.DECIDE_CASES}),
+                                              Perm.DECIDE_CASES, Perm.HANDLE_FINDINGS}),
     # R4: village committees discover and report needy households and assist; they register
     # applications but do not accept, investigate on their own account or decide.
     Role.VILLAGE_ASSISTANT: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.REGISTER_CASES}),

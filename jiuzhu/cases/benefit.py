@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.money import CENT, format_yuan
 from jiuzhu.programmes import rules
 from jiuzhu.programmes import selectors as params
+from jiuzhu.programmes.catalogue import DIBAO_MODE_TIERED
 from jiuzhu.programmes.models import Standard
 
 DIBAO = {"dibao_urban", "dibao_rural"}
@@ -80,8 +82,31 @@ def _add_ons(app, people, on: date, standard: Decimal) -> list[rules.AddOn]:
     return result
 
 
+def _dibao_mode(app, on: date) -> tuple[str, list[rules.Tier], tuple[str, ...]]:
+    """The county's 低保计发方式 on `on` and, when tiered, the tier table of the household's area
+    in force then (S1 art. 12, S2 art. 23), with the lines that say which applied."""
+    mode = params.dibao_mode(county=app.county, on=on)
+    if mode != DIBAO_MODE_TIERED:
+        return mode, [], ()  # the rule's own line says 按差额计发
+    area = app.household.area_type
+    rows = params.dibao_tiers_in_force(county=app.county, area=area, on=on)
+    if not rows:
+        area_label = Standard.Area(area).label if area in Standard.Area.values else area
+        raise ValidationFailed(
+            f"本县低保计发方式为分档计发，但{on:%Y年%m月%d日}没有生效的低保分档设置"
+            f"（{area_label}），无法计算金额；请县级管理员在“保障标准与参数”中录入低保分档")
+    table = "；".join(f"第{r.level}档人均月收入不超过{format_yuan(r.max_per_capita_income)}的"
+                     f"每人{format_yuan(r.amount_per_person)}" for r in rows)
+    first = rows[0]
+    note = f"，依据{first.note}" if first.note else ""
+    return mode, [rules.Tier(r.max_per_capita_income, r.amount_per_person) for r in rows], (
+        f"本县低保计发方式：分档计发，适用{first.get_area_display()}低保分档"
+        f"（{first.effective_from:%Y年%m月%d日}起执行{note}）：{table}",)
+
+
 def _single_person(app, on: date, people, standard, standard_line, income, prop) -> Benefit:
-    """单人保 (S2 art. 8): a dibao application naming one member is that member's own inclusion."""
+    """单人保 (S2 art. 8): a dibao application naming one member is that member's own inclusion.
+    Its amount follows the 单人保 basis, not the county's gap or tier mode."""
     person = app.applicant
     own = _income(app.household, person)
     result = rules.single_person_inclusion(
@@ -91,8 +116,10 @@ def _single_person(app, on: date, people, standard, standard_line, income, prop)
         property_reasons=prop.reasons,
         edge_factor=params.setting_value(county=app.county, key="single_person_factor", on=on),
         own_income_monthly=own.monthly_total, person_name=person.name)
+    tiered = params.dibao_mode(county=app.county, on=on) == DIBAO_MODE_TIERED
+    mode_line = ("本县低保计发方式为分档计发；单人保按单人保计发办法计算金额，不适用分档",) if tiered else ()
     return Benefit(result.eligible, result.monthly_amount,
-                   (standard_line, *income.lines, *prop.lines, *result.lines))
+                   (standard_line, *mode_line, *income.lines, *prop.lines, *result.lines))
 
 
 def _dibao(app, on: date) -> Benefit:
@@ -102,11 +129,19 @@ def _dibao(app, on: date) -> Benefit:
     prop = _property(app, len(people), standard, on)
     if app.applicant_id:
         return _single_person(app, on, people, standard, standard_line, income, prop)
-    result = rules.dibao_amount(standard_monthly=standard, counted_income_monthly=income.monthly_total,
-                                members=len(people), add_ons=_add_ons(app, people, on, standard),
-                                property_ok=prop.passed, property_reasons=prop.reasons)
+    mode, tiers, mode_lines = _dibao_mode(app, on)
+    try:
+        result = rules.dibao_amount(
+            standard_monthly=standard, counted_income_monthly=income.monthly_total,
+            members=len(people), mode=mode, tiers=tiers,
+            add_ons=_add_ons(app, people, on, standard), property_ok=prop.passed,
+            property_reasons=prop.reasons)
+    except ValueError as exc:  # e.g. the tier table does not reach this household's income
+        if mode != DIBAO_MODE_TIERED:
+            raise
+        raise ValidationFailed(f"{exc}，无法计算金额；请县级管理员调整低保分档设置") from exc
     return Benefit(result.eligible, result.monthly_amount,
-                   (standard_line, *income.lines, *prop.lines, *result.lines))
+                   (standard_line, *mode_lines, *income.lines, *prop.lines, *result.lines))
 
 
 def _extreme_poverty(app, on: date) -> Benefit:
@@ -184,3 +219,8 @@ def calculate(app, on: date) -> Benefit:
     if code == "temporary":
         return _temporary(app, on)
     return _flat(app, on)
+
+
+def household_counted_income(household) -> rules.CountedIncome:
+    """The household's counted monthly income under S2 art. 13 (used by the R7 estimate)."""
+    return _income(household)

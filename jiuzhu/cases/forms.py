@@ -82,6 +82,23 @@ class QueueFilterForm(StyledForm):
         ]
 
 
+class AppraisalFilterForm(StyledForm):
+    """民主评议 list: one village (grouped by township) and one month, both optional."""
+
+    village = forms.TypedChoiceField(
+        label="村（社区）", required=False, coerce=int, empty_value=None
+    )
+    month = forms.ChoiceField(label="评议月份", required=False)
+
+    def __init__(self, *args, villages=(), months=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list] = {}
+        for village in villages:
+            groups.setdefault(village.parent.name, []).append((village.pk, village.name))
+        self.fields["village"].choices = [("", "全部村（社区）"), *groups.items()]
+        self.fields["month"].choices = [("", "全部月份")] + [(str(m), m.label) for m in months]
+
+
 class HouseholdNumberForm(StyledForm):
     number = forms.CharField(
         label="家庭编号",

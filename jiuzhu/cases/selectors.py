@@ -1,11 +1,15 @@
-"""Reads of applications, always within the reader's jurisdiction (404 outside it)."""
+"""Reads of applications and their records, always within the reader's jurisdiction (404
+outside it)."""
 
 from django.db.models import QuerySet
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 
 from jiuzhu.accounts.jurisdiction import region_q
+from jiuzhu.core.month import Month
+from jiuzhu.regions.models import Region
 
-from .models import Application
+from .models import Application, Appraisal
 
 
 def applications_for(user) -> QuerySet[Application]:
@@ -27,3 +31,36 @@ def application_for_update(*, user, pk: int) -> Application:
     if app is None:
         raise Http404("没有找到该申请")
     return app
+
+
+def appraisals_for(user) -> QuerySet[Appraisal]:
+    """民主评议 records of the applications the user sees, newest month first, then by village."""
+    return (
+        Appraisal.objects.filter(region_q(user, prefix="application__"))
+        .select_related(
+            "application__household",
+            "application__programme",
+            "application__township",
+            "application__village",
+            "recorded_by",
+        )
+        .annotate(month=TruncMonth("held_on"))
+        .order_by("-month", "application__village__code", "held_on", "id")
+    )
+
+
+def appraisal_villages(user) -> QuerySet[Region]:
+    """The villages (within the user's jurisdiction) that have at least one appraisal."""
+    villages = Appraisal.objects.filter(region_q(user, prefix="application__")).values(
+        "application__village"
+    )
+    return Region.objects.filter(pk__in=villages).select_related("parent").order_by("code")
+
+
+def appraisal_months(user) -> list[Month]:
+    """The months in which the user's appraisals were held, newest first."""
+    days = (
+        Appraisal.objects.filter(region_q(user, prefix="application__"))
+        .dates("held_on", "month", order="DESC")
+    )
+    return [Month.of(d) for d in days]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_appraisals, views_print
 
 app_name = "cases"
 urlpatterns = [
@@ -8,7 +8,17 @@ urlpatterns = [
     path("new/", views.register, name="register"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/do/<slug:step>/", views.act, name="act"),
-    path("<int:pk>/print/investigation/", views.print_investigation, name="print_investigation"),
-    path("<int:pk>/print/refusal/", views.print_refusal, name="print_refusal"),
-    path("notice/<int:village_id>/print/", views.print_notice, name="print_notice"),
+    path(
+        "<int:pk>/print/investigation/",
+        views_print.print_investigation,
+        name="print_investigation",
+    ),
+    path("<int:pk>/print/refusal/", views_print.print_refusal, name="print_refusal"),
+    path("notice/<int:village_id>/print/", views_print.print_notice, name="print_notice"),
+    path("appraisals/", views_appraisals.appraisal_list, name="appraisals"),
+    path(
+        "appraisals/<int:village_id>/<int:year>/<int:month>/print/",
+        views_appraisals.print_appraisals,
+        name="print_appraisals",
+    ),
 ]

@@ -24,3 +24,9 @@ def entries_for(*, user, actor_id: int | None = None, household_id: int | None =
     if action:
         entries = entries.filter(action__startswith=action)
     return entries, subject
+
+
+def entries_for_object(obj) -> QuerySet[AuditEntry]:
+    """The history of one object (the caller has already checked it may see the object)."""
+    return (AuditEntry.objects.select_related("actor")
+            .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq"))

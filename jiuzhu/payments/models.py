@@ -35,3 +35,29 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.household.head_name}户 {self.programme} {self.monthly_amount}元/月"
+
+
+class EnrolmentChange(models.Model):
+    """A stop or a reduction of an enrolment from a given month (异动, R17), with its reason."""
+
+    class Kind(models.TextChoices):
+        STOP = "stop", "停发"
+        REDUCE = "reduce", "减发"
+
+    enrolment = models.ForeignKey(Enrolment, on_delete=models.PROTECT, related_name="changes",
+                                  verbose_name="保障对象")
+    kind = models.CharField("变更类型", max_length=10, choices=Kind.choices)
+    effective_month = models.CharField("生效月份", max_length=7)  # YYYY-MM
+    old_amount = models.DecimalField("原月保障金额", max_digits=12, decimal_places=2)
+    new_amount = models.DecimalField("新月保障金额", max_digits=12, decimal_places=2)
+    reason = models.TextField("理由")
+    source = models.CharField("来源", max_length=60, blank=True)  # e.g. 核查发现#12
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "保障变更"
+        ordering = ["effective_month", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}（{self.effective_month}起）"

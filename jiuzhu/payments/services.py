@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from jiuzhu.core import audit
+from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.month import Month
 
 from .models import Enrolment
@@ -25,4 +26,65 @@ def enrolment_create_from(*, application, actor, monthly_amount: Decimal, decide
                  new={"programme": application.programme.code, "monthly_amount": monthly_amount,
                       "start_month": enrolment.start_month, "members": members,
                       "application": application.number})
+    return enrolment
+
+
+def _locked_enrolment(enrolment_id: int) -> Enrolment:
+    return Enrolment.objects.select_for_update().get(pk=enrolment_id)
+
+
+@transaction.atomic
+def enrolment_stop(*, actor, enrolment_id: int, effective_month: str, reason: str,
+                   source: str = "") -> Enrolment:
+    """Stop paying from `effective_month` (the last month paid is the one before)."""
+    from .models import EnrolmentChange
+
+    enrolment = _locked_enrolment(enrolment_id)
+    first_unpaid = Month.parse(effective_month)
+    if enrolment.status == Enrolment.Status.STOPPED:
+        raise ValidationFailed("该保障对象已停保")
+    if not reason.strip():
+        raise ValidationFailed("请填写停发理由")
+    last_paid = first_unpaid.prev()
+    start = Month.parse(enrolment.start_month)
+    end_month = str(max(last_paid, start.prev()))
+    old = {"status": enrolment.status, "end_month": enrolment.end_month}
+    enrolment.status, enrolment.end_month = Enrolment.Status.STOPPED, end_month
+    enrolment.save(update_fields=["status", "end_month"])
+    EnrolmentChange.objects.create(enrolment=enrolment, kind=EnrolmentChange.Kind.STOP,
+                                   effective_month=str(first_unpaid),
+                                   old_amount=enrolment.monthly_amount, new_amount=Decimal("0"),
+                                   reason=reason, source=source, created_by=actor)
+    audit.record(action="enrolment.stop", actor=actor, obj=enrolment,
+                 household_id=enrolment.household_id, old=old,
+                 new={"status": enrolment.status, "end_month": end_month,
+                      "effective_month": str(first_unpaid), "source": source}, reason=reason)
+    return enrolment
+
+
+@transaction.atomic
+def enrolment_reduce(*, actor, enrolment_id: int, effective_month: str, new_amount: Decimal,
+                     reason: str, source: str = "") -> Enrolment:
+    """Pay `new_amount` a month from `effective_month` on (recorded as a dated change)."""
+    from .models import EnrolmentChange
+
+    enrolment = _locked_enrolment(enrolment_id)
+    Month.parse(effective_month)
+    if enrolment.status == Enrolment.Status.STOPPED:
+        raise ValidationFailed("该保障对象已停保")
+    if not reason.strip():
+        raise ValidationFailed("请填写减发理由")
+    if new_amount < 0 or new_amount >= enrolment.monthly_amount:
+        raise ValidationFailed(f"减发后的金额应在0与原金额{enrolment.monthly_amount}元之间")
+    old_amount = enrolment.monthly_amount
+    EnrolmentChange.objects.create(enrolment=enrolment, kind=EnrolmentChange.Kind.REDUCE,
+                                   effective_month=effective_month, old_amount=old_amount,
+                                   new_amount=new_amount, reason=reason, source=source,
+                                   created_by=actor)
+    enrolment.monthly_amount = new_amount
+    enrolment.save(update_fields=["monthly_amount"])
+    audit.record(action="enrolment.reduce", actor=actor, obj=enrolment,
+                 household_id=enrolment.household_id, old={"monthly_amount": old_amount},
+                 new={"monthly_amount": new_amount, "effective_month": effective_month,
+                      "source": source}, reason=reason)
     return enrolment

@@ -34,6 +34,9 @@ class SettingKey:
     TEMPORARY_CAP = "temporary_cap"  # R1: township confirms temporary assistance up to this
     FINANCIAL_MONTHS = "financial_months_per_person"  # S2 art. 14, county limit
     MAX_VEHICLES = "max_vehicles"
+    FARM_MACHINE_VALUE = "farm_machine_value"  # R6: large farm machinery from this value
+    BUSINESS_CAPITAL = "business_capital"  # R6: a business from this registered capital
+    MAX_DWELLINGS = "max_dwellings"  # R6: residential properties allowed
     SINGLE_PERSON_FACTOR = "single_person_factor"  # S2 art. 8: edge household < factor × standard
     EP_CONSUMPTION_SHARE = "ep_consumption_share"  # R11: 60 %
     EP_DIBAO_FACTOR = "ep_dibao_factor"  # R11: 1.3
@@ -41,11 +44,15 @@ class SettingKey:
     ONE_CASE_THRESHOLD = "one_case_threshold"  # R15: 一事一议 above this amount
     EMERGENCY_FILING_DAYS = "emergency_filing_days"  # R15: file within N working days
     GRADUAL_EXIT_MONTHS = "gradual_exit_months"  # S6: in principle up to 6
+    DIBAO_MODE = "dibao_mode"  # S1 art. 12, S2 art. 23: 0 = gap (差额), 1 = tiered (分档)
 
     LABELS = {
         TEMPORARY_CAP: ("乡镇审核确认临时救助的金额上限（元，含）", "2000"),
         FINANCIAL_MONTHS: ("人均金融资产上限（相当于N个月保障标准）", "24"),
         MAX_VEHICLES: ("允许拥有的机动车数量（残疾人功能性补偿代步车除外）", "0"),
+        FARM_MACHINE_VALUE: ("大型农机具价值标准（元，达到即为比对发现）", "50000"),
+        BUSINESS_CAPITAL: ("经营实体注册资本标准（元，达到即为比对发现）", "100000"),
+        MAX_DWELLINGS: ("允许拥有的住宅套数", "1"),
         SINGLE_PERSON_FACTOR: ("低保边缘家庭收入上限（保障标准的倍数）", "1.5"),
         EP_CONSUMPTION_SHARE: ("特困基本生活标准：上年人均消费支出的比例", "0.60"),
         EP_DIBAO_FACTOR: ("特困基本生活标准：低保标准的倍数", "1.3"),
@@ -53,4 +60,20 @@ class SettingKey:
         ONE_CASE_THRESHOLD: ("临时救助一事一议起点金额（元）", "10000"),
         EMERGENCY_FILING_DAYS: ("先行救助后补办手续期限（工作日）", "5"),
         GRADUAL_EXIT_MONTHS: ("渐退期（月）", "6"),
+        DIBAO_MODE: ("低保计发方式（差额计发或分档计发）", "0"),  # stored as 0 or 1
     }
+
+
+# 低保计发方式 (S1 art. 12, S2 art. 23). CountySetting values are numbers: the mode is stored as
+# its code below and read back with ``dibao_mode_of``.
+DIBAO_MODE_GAP, DIBAO_MODE_TIERED = "gap", "tiered"
+DIBAO_MODE_CODES = {DIBAO_MODE_GAP: 0, DIBAO_MODE_TIERED: 1}
+DIBAO_MODE_LABELS = {DIBAO_MODE_GAP: "差额计发", DIBAO_MODE_TIERED: "分档计发"}
+
+
+def dibao_mode_of(value) -> str:
+    """The stored setting value (0 or 1) as the mode name the dibao rule takes."""
+    for mode, code in DIBAO_MODE_CODES.items():
+        if value == code:
+            return mode
+    raise ValueError(f"低保计发方式取值无效：{value}（应为0差额计发或1分档计发）")

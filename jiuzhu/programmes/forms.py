@@ -8,7 +8,7 @@ from django import forms
 
 from jiuzhu.core.money import MoneyError, parse_money
 
-from .catalogue import SettingKey
+from .catalogue import DIBAO_MODE_GAP, DIBAO_MODE_LABELS, DIBAO_MODE_TIERED, SettingKey
 from .models import AddOnRate, CareRate, Programme, Standard, TemporaryTier
 
 # settings that count things: whole numbers only
@@ -132,7 +132,12 @@ class SettingForm(DatedForm):
 
     key = forms.ChoiceField(
         label="参数",
-        choices=[(key, label) for key, (label, _) in SettingKey.LABELS.items()],
+        # the dibao mode has its own form (a choice, not a number) on the dibao tiers card
+        choices=[
+            (key, label)
+            for key, (label, _) in SettingKey.LABELS.items()
+            if key != SettingKey.DIBAO_MODE
+        ],
     )
     value = _decimal(
         "取值",
@@ -223,3 +228,68 @@ class CareRateForm(DatedForm):
 
     def clean_amount(self):
         return self._money(self.cleaned_data.get("amount"), required=True)
+
+
+class DibaoModeForm(DatedForm):
+    """低保计发方式 (S1 art. 12, S2 art. 23): gap or tiered, from a date (a county setting)."""
+
+    slug = "dibaomode"
+    field_order = ["mode", "effective_from", "note"]
+
+    mode = forms.ChoiceField(
+        label="计发方式",
+        choices=[
+            (DIBAO_MODE_GAP, f"{DIBAO_MODE_LABELS[DIBAO_MODE_GAP]}：（保障标准 − 家庭人均收入）× 人数"),
+            (DIBAO_MODE_TIERED, f"{DIBAO_MODE_LABELS[DIBAO_MODE_TIERED]}：按家庭人均收入所在档次，每人定额"),
+        ],
+    )
+
+
+DIBAO_TIER_SLOTS = 5
+
+
+class DibaoTierForm(DatedForm):
+    """低保分档: the whole tier table of an area from a date, one row per tier (blank rows are
+    skipped). The service numbers the tiers from the lowest income up and checks their order."""
+
+    slug = "dibaotier"
+    field_order = [
+        "area",
+        "effective_from",
+        *(f"{kind}_{i}" for i in range(1, DIBAO_TIER_SLOTS + 1) for kind in ("upper", "amount")),
+        "note",
+    ]
+
+    area = forms.ChoiceField(label="城乡", choices=Standard.Area.choices)
+
+    def clean(self):
+        data = super().clean()
+        tiers = []
+        for i in range(1, DIBAO_TIER_SLOTS + 1):
+            names = (f"upper_{i}", f"amount_{i}")
+            if not any(data.get(name) for name in names):
+                continue
+            pair = []
+            for name in names:
+                try:
+                    pair.append(self._money(data.get(name), required=True, positive=True))
+                except forms.ValidationError as exc:
+                    self.add_error(name, exc)
+            if len(pair) == 2:
+                tiers.append(tuple(pair))
+        if not tiers and not self.errors:
+            raise forms.ValidationError("请至少填写一档的收入上限和保障金")
+        data["tiers"] = tiers
+        return data
+
+
+for _i in range(1, DIBAO_TIER_SLOTS + 1):
+    DibaoTierForm.base_fields[f"upper_{_i}"] = forms.CharField(
+        label=f"第{_i}档：家庭人均月收入上限（元，含）", max_length=20, required=False
+    )
+    DibaoTierForm.base_fields[f"amount_{_i}"] = forms.CharField(
+        label=f"第{_i}档：每人每月保障金（元）", max_length=20, required=False
+    )
+DibaoTierForm.base_fields["upper_1"].help_text = (
+    "从收入最低的一档填起，不用的行留空；最高一档的上限应不低于月保障标准"
+)

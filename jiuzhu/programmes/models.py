@@ -148,6 +148,32 @@ class TemporaryTier(Dated):
         return f"{self.get_category_display()}·{self.label}"
 
 
+class DibaoTier(Dated):
+    """低保分档 (S1 art. 12, S2 art. 23): one row of a county's tier table for an area.
+
+    The rows of one area with the same effective date form the table in force from that date;
+    a change is a whole new table from a new date (tiers are never mixed across tables)."""
+
+    area = models.CharField("城乡", max_length=10, choices=Standard.Area.choices, default=Standard.Area.ALL)
+    level = models.PositiveSmallIntegerField("档次")
+    max_per_capita_income = models.DecimalField("家庭人均月收入上限（元，含）", max_digits=10,
+                                                decimal_places=2)
+    amount_per_person = models.DecimalField("每人每月保障金（元）", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "低保分档"
+        ordering = ["area", "-effective_from", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "area", "effective_from", "level"],
+                                    name="dibao_tier_unique_level"),
+            models.UniqueConstraint(fields=["county", "area", "effective_from", "max_per_capita_income"],
+                                    name="dibao_tier_unique_bound"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_area_display()}低保第{self.level}档"
+
+
 class CareRate(Dated):
     """特困人员照料护理补贴 by self-care level (S3), per month."""
 

@@ -32,6 +32,15 @@ TIERS = [  # code, label, category, multiple of the monthly standard, cap
     ("X2", "支出型二档", "expenditure", "6", None),
     ("X3", "支出型三档", "expenditure", "12", "20000"),
 ]
+# 低保分档 (S2 art. 23), illustrative: (upper bound of per-capita monthly income, monthly amount
+# per person). Each table reaches the monthly standard in force from its date (rural 5,040/year
+# = 420.00 and 5,400/year = 450.00; urban 620 and 680). The demo county keeps the gap mode.
+DIBAO_TIERS = [  # area, effective from, tiers
+    ("rural", D(2024, 1, 1), [("140", "340"), ("280", "220"), ("420", "100")]),
+    ("rural", D(2025, 7, 1), [("150", "360"), ("300", "240"), ("450", "110")]),
+    ("urban", D(2024, 1, 1), [("200", "510"), ("400", "330"), ("620", "140")]),
+    ("urban", D(2025, 7, 1), [("220", "560"), ("450", "360"), ("680", "150")]),
+]
 ADD_ONS = [("elderly", "0.10"), ("minor", "0.10"), ("severe_disability", "0.20"), ("serious_illness", "0.15")]
 CARE = [("self_care", "60"), ("partial", "300"), ("full_loss", "700")]
 SETTINGS = [("prev_year_consumption", "14000", D(2026, 1, 1), "演示：上年度居民人均消费支出")]
@@ -56,6 +65,9 @@ def seed_county_defaults(*, county) -> bool:
     for level, amount in CARE:
         services.care_rate_set(actor=None, county=county, level=level, amount=amount,
                                effective_from=START, note="演示")
+    for area, start, tiers in DIBAO_TIERS:
+        services.dibao_tiers_set(actor=None, county=county, area=area, tiers=tiers,
+                                 effective_from=start, note="演示：低保分档（本县现行为差额计发）")
     for key, value, start, note in SETTINGS:
         services.setting_set(actor=None, county=county, key=key, value=value, effective_from=start,
                              note=note)

@@ -8,12 +8,13 @@ from django.db.models import QuerySet
 
 from jiuzhu.core.errors import ValidationFailed
 
-from .catalogue import SettingKey
+from .catalogue import SettingKey, dibao_mode_of
 from .models import (
     AddOnRate,
     CareRate,
     CountySetting,
     Delegation,
+    DibaoTier,
     Programme,
     Standard,
     TemporaryTier,
@@ -38,6 +39,25 @@ def setting_value(*, county, key: str, on: date) -> Decimal:
     if found is not None:
         return found.value
     return Decimal(SettingKey.LABELS[key][1])  # the documented default
+
+
+def dibao_mode(*, county, on: date) -> str:
+    """低保计发方式 in force: "gap" (差额, the default) or "tiered" (分档)."""
+    return dibao_mode_of(setting_value(county=county, key=SettingKey.DIBAO_MODE, on=on))
+
+
+def _tier_table(qs: QuerySet, on: date) -> list[DibaoTier]:
+    start = _latest(qs, on)
+    if start is None:
+        return []
+    return list(qs.filter(effective_from=start.effective_from).order_by("level"))
+
+
+def dibao_tiers_in_force(*, county, area: str, on: date) -> list[DibaoTier]:
+    """The area's own tier table in force, else the county-wide one (城乡统一), lowest income
+    first; empty when none is in force. Tables are whole: rows of different dates never mix."""
+    qs = DibaoTier.objects.filter(county=county)
+    return _tier_table(qs.filter(area=area), on) or _tier_table(qs.filter(area=Standard.Area.ALL), on)
 
 
 def delegated_programmes(*, county, on: date) -> frozenset[str]:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("add-ons/", views.add_on_add, name="add_on_add"),
     path("tiers/", views.tier_add, name="tier_add"),
     path("care-rates/", views.care_rate_add, name="care_rate_add"),
+    path("dibao-mode/", views.dibao_mode_set, name="dibao_mode_set"),
+    path("dibao-tiers/", views.dibao_tier_add, name="dibao_tier_add"),
 ]

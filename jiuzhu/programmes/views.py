@@ -17,10 +17,27 @@ from jiuzhu.core.money import format_yuan
 from jiuzhu.core.month import format_date_cn
 from jiuzhu.regions.selectors import county_of
 
-from . import selectors, services
-from .catalogue import SettingKey
-from .forms import AddOnForm, CareRateForm, DelegationForm, SettingForm, StandardForm, TierForm
-from .models import AddOnRate, CareRate, CountySetting, Delegation, TemporaryTier
+from . import rules, selectors, services
+from .catalogue import DIBAO_MODE_CODES, DIBAO_MODE_LABELS, SettingKey, dibao_mode_of
+from .forms import (
+    AddOnForm,
+    CareRateForm,
+    DelegationForm,
+    DibaoModeForm,
+    DibaoTierForm,
+    SettingForm,
+    StandardForm,
+    TierForm,
+)
+from .models import (
+    AddOnRate,
+    CareRate,
+    CountySetting,
+    Delegation,
+    DibaoTier,
+    Standard,
+    TemporaryTier,
+)
 
 NOT_ALLOWED = "只有本县的县级管理员可以修改保障标准和参数"
 FIX_FORM = "未保存：请按表单中的提示修改后再保存"
@@ -45,6 +62,8 @@ def _plain(value: Decimal) -> str:
 
 
 def _setting_text(key: str, value: Decimal) -> str:
+    if key == SettingKey.DIBAO_MODE:
+        return DIBAO_MODE_LABELS[dibao_mode_of(value)]
     if key in _YUAN:
         return format_yuan(value)
     if key in _PERCENT:
@@ -61,6 +80,13 @@ def _add_on_text(row: AddOnRate) -> str:
 def _tier_text(row: TemporaryTier) -> str:
     text = f"月低保标准×{_plain(row.multiple)}"
     return f"{text}，最高{format_yuan(row.max_amount)}" if row.max_amount is not None else text
+
+
+def _dibao_tier_text(row: DibaoTier) -> str:
+    return (
+        f"人均月收入不超过{format_yuan(row.max_per_capita_income)}，"
+        f"每人{format_yuan(row.amount_per_person)}/月"
+    )
 
 
 def _delegation_text(delegated: bool) -> str:
@@ -92,6 +118,89 @@ def _history(model, county, order, today, *, group, what, text) -> list:
     for row in rows:
         row.what, row.shown = what(row), text(row)
     return rows
+
+
+def _dibao_tier_history(county, today) -> list[DibaoTier]:
+    """Every tier row, newest table first within each area. A table is all rows of one area and
+    one date: rows of the table in force today are 现行, of later tables 待生效, else 已调整."""
+    rows = list(
+        DibaoTier.objects.filter(county=county)
+        .select_related("created_by")
+        .order_by("area", "-effective_from", "level")
+    )
+    in_force = {}
+    for row in rows:
+        if row.effective_from <= today:
+            in_force.setdefault(row.area, row.effective_from)
+    for row in rows:
+        if row.effective_from > today:
+            row.status = "future"
+        else:
+            row.status = "current" if in_force[row.area] == row.effective_from else "past"
+        row.what = f"{row.get_area_display()}第{row.level}档"
+        row.shown = _dibao_tier_text(row)
+    return rows
+
+
+def _monthly_standard(county, code: str, area: str, today) -> Decimal | None:
+    try:
+        standard = selectors.standard_in_force(
+            county=county, programme_code=code, area=area, on=today
+        )
+    except JiuzhuError:
+        return None
+    if standard.period == Standard.Period.YEARLY:
+        return rules.yearly_to_monthly(standard.amount)
+    return standard.amount
+
+
+_DIBAO_OF_AREA = {
+    Standard.Area.URBAN: (("dibao_urban", "urban"),),
+    Standard.Area.RURAL: (("dibao_rural", "rural"),),
+    Standard.Area.ALL: (("dibao_urban", "urban"), ("dibao_rural", "rural")),
+}
+
+
+def _dibao_tables(county, today, history) -> list[dict]:
+    """The tier table in force today per area, with a warning when its highest bound is below
+    the monthly dibao standard (households in between could not be computed)."""
+    tables = []
+    for area, label in Standard.Area.choices:
+        rows = [r for r in history if r.area == area and r.status == "current"]
+        if not rows:
+            continue
+        top = rows[-1].max_per_capita_income
+        warnings = []
+        for code, standard_area in _DIBAO_OF_AREA[area]:
+            monthly = _monthly_standard(county, code, standard_area, today)
+            if monthly is not None and top < monthly:
+                warnings.append(
+                    f"最高一档上限{format_yuan(top)}低于现行{Standard.Area(standard_area).label}"
+                    f"低保月标准{format_yuan(monthly)}，人均收入在两者之间的家庭无法按分档计算，"
+                    "请调整分档"
+                )
+        tables.append(
+            {
+                "area": label,
+                "since": rows[0].effective_from,
+                "note": rows[0].note,
+                "rows": rows,
+                "warnings": warnings,
+            }
+        )
+    return tables
+
+
+def _dibao_mode_now(county, today, setting_history) -> dict:
+    own = [r for r in setting_history if r.key == SettingKey.DIBAO_MODE]
+    current = next((r for r in own if r.status == "current"), None)
+    mode = selectors.dibao_mode(county=county, on=today)
+    return {
+        "mode": mode,
+        "label": DIBAO_MODE_LABELS[mode],
+        "since": current.effective_from if current else None,
+        "pending": sorted((r for r in own if r.status == "future"), key=lambda r: r.effective_from),
+    }
 
 
 def _access(request):
@@ -155,6 +264,8 @@ def _page(request, county, can_manage, bound=None, status=200):
             ("add_on_form", AddOnForm),
             ("tier_form", TierForm),
             ("care_form", CareRateForm),
+            ("dibao_mode_form", DibaoModeForm),
+            ("dibao_tier_form", DibaoTierForm),
         ):
             forms[name] = bound.get(name) or form_class()
     delegation_history = _history(
@@ -202,6 +313,7 @@ def _page(request, county, can_manage, bound=None, status=200):
         what=lambda r: r.get_level_display(),
         text=lambda r: f"{format_yuan(r.amount)}/月",
     )
+    dibao_tier_history = _dibao_tier_history(county, today)
     standards = _mark(
         selectors.standards_overview(county=county), lambda r: (r.programme_id, r.area), today
     )
@@ -231,6 +343,9 @@ def _page(request, county, can_manage, bound=None, status=200):
         "add_on_history": add_on_history,
         "care_rates": selectors.care_rates_in_force(county=county, on=today),
         "care_history": care_history,
+        "dibao_mode": _dibao_mode_now(county, today, setting_history),
+        "dibao_tables": _dibao_tables(county, today, dibao_tier_history),
+        "dibao_tier_history": dibao_tier_history,
         "pending": {
             name: sum(1 for r in rows if r.status == "future")
             for name, rows in (
@@ -240,6 +355,7 @@ def _page(request, county, can_manage, bound=None, status=200):
                 ("add_ons", add_on_history),
                 ("tiers", tier_history),
                 ("care", care_history),
+                ("dibao_tiers", dibao_tier_history),
             )
         },
     }
@@ -392,4 +508,48 @@ def care_rate_add(request):
 
     return _change(
         request, form_name="care_form", form_class=CareRateForm, anchor="care", save=save
+    )
+
+
+@login_required
+def dibao_mode_set(request):
+    def save(county, form, d):
+        row = services.setting_set(
+            actor=request.user,
+            county=county,
+            key=SettingKey.DIBAO_MODE,
+            value=DIBAO_MODE_CODES[d["mode"]],
+            effective_from=d["effective_from"],
+            note=d["note"],
+        )
+        return f"低保计发方式：{_setting_text(row.key, row.value)}"
+
+    return _change(
+        request,
+        form_name="dibao_mode_form",
+        form_class=DibaoModeForm,
+        anchor="dibao-tiers",
+        save=save,
+    )
+
+
+@login_required
+def dibao_tier_add(request):
+    def save(county, form, d):
+        rows = services.dibao_tiers_set(
+            actor=request.user,
+            county=county,
+            area=d["area"],
+            tiers=d["tiers"],
+            effective_from=d["effective_from"],
+            note=d["note"],
+        )
+        return f"{rows[0].get_area_display()}低保分档（共{len(rows)}档）"
+
+    return _change(
+        request,
+        form_name="dibao_tier_form",
+        form_class=DibaoTierForm,
+        anchor="dibao-tiers",
+        save=save,
     )

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from collections.abc import Mapping
 from pathlib import Path
 
 from jiuzhu.core.errors import ValidationFailed
@@ -43,8 +44,10 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
 
 
-def read_table(file_name: str, data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    """Returns (headers as in the file, rows keyed by column key). Trailing blank rows dropped."""
+def read_table(file_name: str, data: bytes, *, header_to_key: Mapping[str, str] = HEADER_TO_KEY,
+               ) -> tuple[list[str], list[dict[str, str]]]:
+    """Returns (headers as in the file, rows keyed by column key). Trailing blank rows dropped.
+    `header_to_key`: the template's headers (default: the household template)."""
     suffix = Path(file_name).suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         table = _read_xlsx(data)
@@ -55,14 +58,14 @@ def read_table(file_name: str, data: bytes) -> tuple[list[str], list[dict[str, s
     if not table:
         raise ValidationFailed("文件是空的")
     headers = [h.strip() for h in table[0]]
-    unknown = [h for h in headers if h and h not in HEADER_TO_KEY]
+    unknown = [h for h in headers if h and h not in header_to_key]
     if unknown:
         raise ValidationFailed("文件中有模板以外的列：" + "、".join(unknown) + "。请使用导入模板。")
     rows = []
     for lineno, cells in enumerate(table[1:], start=2):
         if not any(cells):
             continue
-        row = {HEADER_TO_KEY[h]: (cells[i] if i < len(cells) else "")
+        row = {header_to_key[h]: (cells[i] if i < len(cells) else "")
                for i, h in enumerate(headers) if h}
         row["_row"] = lineno  # the spreadsheet's own row number, for error messages
         rows.append(row)

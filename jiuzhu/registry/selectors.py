@@ -98,3 +98,49 @@ def last_household_serials(villages) -> dict[str, int]:
         if top and top.startswith(code) and top[len(code):].isdigit():
             last[code] = int(top[len(code):])
     return last
+
+
+# --- cross-check export (issue 4): plain column sets, read once per run by DuckDB -------------
+
+PEOPLE_EXPORT_COLUMNS = {
+    "person_id": ("id", "BIGINT"),
+    "household_id": ("household_id", "BIGINT"),
+    "id_hash": ("id_hash", "VARCHAR"),
+    "id_masked": ("id_masked", "VARCHAR"),
+    "name": ("name", "VARCHAR"),
+    "birth_date": ("birth_date", "DATE"),
+    "sex": ("sex", "VARCHAR"),
+    "relation": ("relation", "VARCHAR"),
+    "disability_type": ("disability_type", "VARCHAR"),
+    "disability_grade": ("disability_grade", "INTEGER"),
+    "health_status": ("health_status", "VARCHAR"),
+    "region_code": ("household__village__code", "VARCHAR"),
+    "village_id": ("household__village_id", "BIGINT"),
+    "township_id": ("household__township_id", "BIGINT"),
+    "area_type": ("household__area_type", "VARCHAR"),
+}
+
+
+def people_for_export(*, county_id: int) -> QuerySet:
+    """Every person of the county's households, as the columns the cross-checks read."""
+    return Person.objects.filter(household__county_id=county_id).values_list(
+        *[field for field, _ in PEOPLE_EXPORT_COLUMNS.values()]).order_by()
+
+
+def person_ids_reveal(person_ids) -> dict[int, str]:
+    """Plain ID numbers of a few persons, for resolving one-character ID errors (linkage tier 2).
+    The caller audits the run that needed them."""
+    from jiuzhu.core.crypto import decrypt
+
+    return {pk: decrypt(cipher) for pk, cipher in
+            Person.objects.filter(pk__in=list(person_ids)).values_list("id", "id_cipher")}
+
+
+def household_income_facts(household_ids) -> dict[int, list]:
+    """Income facts of the given households (for estimating eligibility of missed households)."""
+    from .models import IncomeFact
+
+    out: dict[int, list] = {}
+    for fact in IncomeFact.objects.filter(household_id__in=list(household_ids)):
+        out.setdefault(fact.household_id, []).append(fact)
+    return out

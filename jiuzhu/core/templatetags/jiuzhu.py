@@ -40,3 +40,12 @@ def percent(done, total) -> int:
 @register.filter
 def action_name(action: str) -> str:
     return action_label(action)
+
+
+@register.filter
+def get_item(mapping, key):
+    """Look a key up in a dict from a template: ``labels|get_item:code``."""
+    try:
+        return mapping.get(key, key)
+    except AttributeError:
+        return key

@@ -1,0 +1,21 @@
+"""Applications as the column set the cross-checks read (re-screening lists, R8)."""
+
+from django.db.models import QuerySet
+
+from .models import Application
+
+APPLICATION_EXPORT_COLUMNS = {
+    "application_id": ("id", "BIGINT"),
+    "number": ("number", "VARCHAR"),
+    "household_id": ("household_id", "BIGINT"),
+    "programme_code": ("programme__code", "VARCHAR"),
+    "status": ("status", "VARCHAR"),
+    "decided_on": ("decided_on", "DATE"),
+    "township_id": ("township_id", "BIGINT"),
+    "village_id": ("village_id", "BIGINT"),
+}
+
+
+def applications_for_export(*, county_id: int) -> QuerySet:
+    return Application.objects.filter(county_id=county_id).values_list(
+        *[field for field, _ in APPLICATION_EXPORT_COLUMNS.values()]).order_by()

@@ -1,0 +1,40 @@
+"""DuckDB connections for the cross-checks: embedded, offline, bounded by settings.
+
+No extension is ever installed or loaded at run time (government intranets are offline); only
+what the duckdb wheel contains is used.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+
+
+def connect(*, memory_limit: str | None = None, temp_dir: Path | None = None,
+            threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the memory limit, spill directory and threads from settings."""
+    con = duckdb.connect(config={"autoinstall_known_extensions": False,
+                                 "autoload_known_extensions": False})
+    tmp = Path(temp_dir or settings.JIUZHU_DUCKDB_TEMP_DIR)
+    tmp.mkdir(parents=True, exist_ok=True)
+    # DuckDB 2 wants every result consumed before a table is registered: fetch each one
+    con.execute(f"SET memory_limit = '{memory_limit or settings.JIUZHU_DUCKDB_MEMORY_LIMIT}'").fetchall()
+    con.execute("SET temp_directory = ?", [str(tmp)]).fetchall()
+    n = settings.JIUZHU_DUCKDB_THREADS if threads is None else threads
+    if n:
+        con.execute(f"SET threads = {int(n)}").fetchall()
+    con.execute("SET preserve_insertion_order = false").fetchall()
+    return con
+
+
+def snapshot_dir() -> Path:
+    path = Path(settings.JIUZHU_SNAPSHOT_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def sql_literal(text: str) -> str:
+    """A string literal for the DuckDB statements that cannot take parameters (views, COPY)."""
+    return "'" + str(text).replace("'", "''") + "'"

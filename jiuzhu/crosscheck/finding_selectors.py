@@ -1,0 +1,79 @@
+"""Reads of findings and runs, always within the reader's jurisdiction."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from jiuzhu.accounts.jurisdiction import region_q
+from jiuzhu.regions.models import Region
+
+from .finding_flow import OPEN_STATUSES
+from .models import CheckRun, Finding
+
+
+def findings_for(user) -> QuerySet[Finding]:
+    return Finding.objects.filter(region_q(user))
+
+
+def finding_get(*, user, pk: int) -> Finding:
+    finding = (findings_for(user).select_related(
+        "township", "village", "household", "person", "enrolment", "enrolment__programme",
+        "snapshot", "run", "assignee", "verified_by", "new_application").filter(pk=pk).first())
+    if finding is None:
+        raise Http404("没有找到该核查发现")
+    return finding
+
+
+def finding_for_update(*, user, pk: int) -> Finding:
+    finding = findings_for(user).select_for_update(of=("self",)).filter(pk=pk).first()
+    if finding is None:
+        raise Http404("没有找到该核查发现")
+    return finding
+
+
+def finding_search(*, user, check: str = "", status: str = "", township_id: int | None = None,
+                   overdue: bool = False, today: date | None = None) -> QuerySet[Finding]:
+    qs = findings_for(user).select_related("township", "village")
+    if check:
+        qs = qs.filter(check_code=check)
+    if status:
+        qs = qs.filter(status=status)
+    if township_id:
+        qs = qs.filter(township_id=township_id)
+    if overdue:
+        qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=today or date.today())
+    return qs
+
+
+def runs_for(user) -> QuerySet[CheckRun]:
+    region = user.region
+    county_id = region.pk if region.level == "county" else (
+        region.parent_id if region.level == "township" else region.parent.parent_id)
+    return CheckRun.objects.filter(county_id=county_id).select_related("started_by", "job")
+
+
+def overview(*, user, today: date) -> dict:
+    """Counts by check and township: raised, confirmed, acted, closed, overdue (inspector view)."""
+    qs = findings_for(user).exclude(status="dismissed")
+    overdue_q = Q(status__in=OPEN_STATUSES, due_date__lt=today)
+    rows = (qs.values("check_code", "township_id")
+            .annotate(raised=Count("id"),
+                      confirmed=Count("id", filter=Q(verdict=True)),
+                      rejected=Count("id", filter=Q(verdict=False)),
+                      acted=Count("id", filter=Q(status__in=["acted", "closed"], acted_at__isnull=False)),
+                      overdue=Count("id", filter=overdue_q),
+                      review=Count("id", filter=Q(status="review"))))
+    towns = {r.pk: r.name for r in Region.objects.filter(pk__in={r["township_id"] for r in rows})}
+    by_check: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    by_township: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    keys = ("raised", "confirmed", "rejected", "acted", "overdue", "review")
+    for r in rows:
+        for k in keys:
+            by_check[r["check_code"]][k] += r[k]
+            by_township[towns.get(r["township_id"], "")][k] += r[k]
+    return {"by_check": {k: dict(v) for k, v in by_check.items()},
+            "by_township": {k: dict(v) for k, v in sorted(by_township.items())}}

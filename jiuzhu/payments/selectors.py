@@ -1,0 +1,26 @@
+"""Reads of enrolments."""
+
+from django.db.models import QuerySet
+
+from .models import Enrolment
+
+ENROLMENT_EXPORT_COLUMNS = {
+    "enrolment_id": ("id", "BIGINT"),
+    "household_id": ("household_id", "BIGINT"),
+    "person_id": ("person_id", "BIGINT"),
+    "application_id": ("application_id", "BIGINT"),
+    "programme_code": ("programme__code", "VARCHAR"),
+    "monthly_amount": ("monthly_amount", "DECIMAL(12,2)"),
+    "members": ("members", "INTEGER"),
+    "start_month": ("start_month", "VARCHAR"),
+    "end_month": ("end_month", "VARCHAR"),
+    "status": ("status", "VARCHAR"),
+    "township_id": ("township_id", "BIGINT"),
+    "village_id": ("village_id", "BIGINT"),
+}
+
+
+def enrolments_for_export(*, county_id: int) -> QuerySet:
+    """Every enrolment of the county (the checks pick those in force in the month)."""
+    return Enrolment.objects.filter(county_id=county_id).values_list(
+        *[field for field, _ in ENROLMENT_EXPORT_COLUMNS.values()]).order_by()

@@ -1,0 +1,135 @@
+"""The monthly run end to end on the database: snapshot → run → finding → verify → act."""
+
+from datetime import date
+from decimal import Decimal
+
+import duckdb
+import pytest
+
+from jiuzhu.cases.models import Application
+from jiuzhu.core.crypto import decrypt
+from jiuzhu.core.errors import PermissionDenied, ValidationFailed
+from jiuzhu.core.models import AuditEntry
+from jiuzhu.crosscheck import findings as services
+from jiuzhu.crosscheck.models import CheckRun, Finding
+from jiuzhu.crosscheck.run import crosscheck_run
+from jiuzhu.crosscheck.snapshot_services import snapshot_commit, snapshot_preview
+from jiuzhu.payments.models import Enrolment, EnrolmentChange
+from jiuzhu.programmes.models import Programme
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+HEADER = "姓名,公民身份号码,性别,出生日期,所在地区划代码,死亡日期,死亡信息来源\n"
+
+
+def enrol(household, user, *, amount="620.00", start="2026-01"):
+    app = Application.objects.create(
+        number=f"T{household.pk:06d}", household=household,
+        programme=Programme.objects.get(code="dibao_rural"), county_id=household.county_id,
+        township_id=household.township_id, village_id=household.village_id, status="enrolled",
+        created_by=user)
+    return Enrolment.objects.create(
+        household=household, programme=app.programme, application=app,
+        county_id=household.county_id, township_id=household.township_id,
+        village_id=household.village_id, members=household.members.count(),
+        monthly_amount=Decimal(amount), start_month=start, created_by=user)
+
+
+def death_snapshot(user, rows: str, as_of=date(2026, 11, 1)):
+    snap = snapshot_preview(actor=user, kind="death", as_of=as_of, source="县殡葬管理所",
+                            file_name="deaths.csv", data=(HEADER + rows).encode())
+    return snapshot_commit(actor=user, snapshot_id=snap.pk, good_rows=True, inline=True)
+
+
+@pytest.fixture
+def recipient(users, make_household):
+    household = make_household(size=1, head_name="龙老汉")
+    person = household.members.get()
+    enrolment = enrol(household, users["county"])
+    return household, person, enrolment
+
+
+def test_death_run_raises_once_and_the_officer_stops_payment(users, recipient, tmp_path, settings):
+    settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
+    household, person, enrolment = recipient
+    id18 = decrypt(person.id_cipher)
+    death_snapshot(users["county"], f"龙老汉,{id18},,,,2026-08-15,火化\n"
+                                    f"龙老汉,,男,1931-01-01,,2026-09-01,火化\n")
+    run = crosscheck_run(actor=users["county"], month="2026-11", inline=True)
+    run.refresh_from_db()
+    assert run.status == CheckRun.Status.DONE, run.message
+    [finding] = Finding.objects.filter(check_code="death")
+    assert finding.enrolment_id == enrolment.pk and finding.person_id == person.pk
+    assert finding.months_paid == 3 and finding.amount_to_recover == Decimal("1860.00")
+    assert finding.township_id == household.township_id and finding.tier == "exact"
+    assert finding.snapshot.kind == "death" and finding.ref_row == 2
+    assert run.summary["new"] == 1 and run.summary["by_check"]["death"]["new"] == 1
+    assert AuditEntry.objects.filter(action="crosscheck.finding_raise", object_id=str(finding.pk)).exists()
+
+    # the same month again with the same snapshots: nothing new, nothing changed
+    before = Finding.objects.values().get(pk=finding.pk)
+    again = crosscheck_run(actor=users["county"], month="2026-11", inline=True)
+    again.refresh_from_db()
+    assert again.summary["new"] == 0 and again.summary["known"] == 1
+    assert Finding.objects.count() == 1 and Finding.objects.values().get(pk=finding.pk) == before
+
+    # another township's officer cannot see it
+    with pytest.raises(Exception):
+        services.finding_verify(actor=users["officer_b"], finding_id=finding.pk, is_true=True,
+                                note="x")
+    officer = users["officer_a"]
+    services.finding_assign(actor=officer, finding_id=finding.pk, assignee_id=officer.pk)
+    services.finding_verify(actor=officer, finding_id=finding.pk, is_true=True,
+                            note="入户核实：已于8月去世，有火化证明", attachment_name="火化证明.jpg",
+                            attachment=b"\xff\xd8fake-jpeg")
+    services.finding_act(actor=officer, finding_id=finding.pk, action="stop",
+                         note="死亡停发，追回多发资金", effective_month="2026-12")
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.STOPPED and enrolment.end_month == "2026-11"
+    change = EnrolmentChange.objects.get(enrolment=enrolment)
+    assert change.effective_month == "2026-12" and change.source == f"核查发现#{finding.pk}"
+    services.finding_close(actor=officer, finding_id=finding.pk)
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.CLOSED and finding.verdict is True
+    assert services.finding_attachment(actor=officer, finding=finding) == b"\xff\xd8fake-jpeg"
+
+
+def test_a_finding_verified_false_is_not_raised_again(users, recipient, tmp_path, settings):
+    settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
+    household, person, enrolment = recipient
+    id18 = decrypt(person.id_cipher)
+    death_snapshot(users["county"], f"龙老汉,{id18},,,,2026-10-15,火化\n")
+    crosscheck_run(actor=users["county"], month="2026-11", inline=True)
+    finding = Finding.objects.get(check_code="death")
+    with pytest.raises(ValidationFailed):
+        services.finding_verify(actor=users["officer_a"], finding_id=finding.pk, is_true=False,
+                                note="")
+    services.finding_verify(actor=users["officer_a"], finding_id=finding.pk, is_true=False,
+                            note="本人健在，殡葬数据录入错误，已函告殡葬管理所")
+    # a newer snapshot carrying the same record
+    death_snapshot(users["county"], f"龙老汉,{id18},,,,2026-10-15,火化\n", as_of=date(2026, 11, 20))
+    run = crosscheck_run(actor=users["county"], month="2026-12", inline=True)
+    run.refresh_from_db()
+    assert run.summary["new"] == 0 and Finding.objects.count() == 1
+
+
+def test_only_county_users_with_the_permission_run_checks(users):
+    with pytest.raises(PermissionDenied):
+        crosscheck_run(actor=users["officer_a"], month="2026-11", inline=True)
+    with pytest.raises(PermissionDenied):
+        crosscheck_run(actor=users["inspector"], month="2026-11", inline=True)
+
+
+def test_a_failed_run_writes_nothing(users, recipient, tmp_path, settings, monkeypatch):
+    settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
+    household, person, enrolment = recipient
+    death_snapshot(users["county"], f"龙老汉,{decrypt(person.id_cipher)},,,,2026-08-15,火化\n")
+    from jiuzhu.crosscheck.checks import rescreen
+
+    def broken(ctx):
+        raise duckdb.Error("磁盘已满")
+    monkeypatch.setattr(rescreen, "run", broken)
+    crosscheck_run(actor=users["county"], month="2026-11", inline=True)
+    run = CheckRun.objects.get()
+    assert run.status == CheckRun.Status.FAILED and "磁盘已满" in run.message
+    assert Finding.objects.count() == 0
