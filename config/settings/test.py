@@ -14,6 +14,9 @@ JIUZHU_REQUIRE_2FA_FOR_COUNTY = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 VAR_DIR = Path(tempfile.mkdtemp(prefix="jiuzhu-test-"))
 STATIC_ROOT = VAR_DIR / "staticfiles"
+JIUZHU_SNAPSHOT_DIR = VAR_DIR / "snapshots"
+JIUZHU_DUCKDB_TEMP_DIR = VAR_DIR / "duckdb-tmp"
+JIUZHU_DUCKDB_MEMORY_LIMIT = "1GB"
 STATIC_ROOT.mkdir()
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                       "LOCATION": str(VAR_DIR / "cache")}}

@@ -13,13 +13,12 @@ from pathlib import Path
 import pyarrow as pa
 from django.db import connection
 
-from .engine import sql_literal
-
 from jiuzhu.cases.selectors_export import APPLICATION_EXPORT_COLUMNS, applications_for_export
 from jiuzhu.payments.selectors import ENROLMENT_EXPORT_COLUMNS, enrolments_for_export
 from jiuzhu.regions.selectors import VILLAGE_EXPORT_COLUMNS, villages_for_export
 from jiuzhu.registry.selectors import PEOPLE_EXPORT_COLUMNS, people_for_export
 
+from .engine import sql_literal
 
 # Names in our registry are entered in simplified Chinese; strip spaces and middle dots only.
 NAME_NORM_SQL = "regexp_replace(name, '[[:space:]·•‧・]', '', 'g')"

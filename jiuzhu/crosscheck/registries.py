@@ -5,7 +5,7 @@ the checks (which read them with DuckDB). Pure module: no Django import.
 
 Every snapshot has the common columns; each kind adds its own. Types are DuckDB types.
 ID numbers are never stored in plain text: a usable ID is kept as the keyed hash that
-``registry.Person.id_hash`` uses (``core.crypto.lookup_hash(id18, purpose="id")``), and an ID
+``registry.Person.id_hash`` uses (``registry.sensitive.id_lookup_hash(id18)``), and an ID
 that fails its check digit is kept encrypted (``id_cipher``) so that one-character errors can be
 resolved for the few candidate pairs (linkage tier 2).
 """

@@ -35,7 +35,7 @@ from .checks.base import CheckContext, Hit, Limits
 from .estimate import estimate_households
 from .linkage import LinkSettings, link, link_exact
 from .models import CheckRun, Finding, RegistrySnapshot
-from .snapshot_selectors import latest_snapshots
+from .snapshot_selectors import latest_snapshots, snapshot_file
 
 FINDING_DUE_WORKING_DAYS = 15
 logger = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
     try:
         exported = export.export_county(con, county=run.county, month=run.month)
         for kind, snap in snapshots.items():
-            path = engine.snapshot_dir() / snap.parquet_path
+            path = snapshot_file(snap)
             con.execute(f"CREATE OR REPLACE VIEW snap_{kind} AS "
                         f"SELECT * FROM read_parquet({engine.sql_literal(path)})")
         timings["export"] = time.perf_counter() - started

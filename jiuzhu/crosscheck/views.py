@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import quote
 from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -27,7 +27,7 @@ from . import findings as services
 from .checks import LABELS, NEEDS
 from .exports import findings_xlsx
 from .finding_flow import STEP_LABELS, Step, steps_from
-from .models import CheckRun, Finding
+from .models import Finding
 from .registries import REGISTRIES
 from .run import crosscheck_run
 from .snapshot_selectors import latest_snapshots

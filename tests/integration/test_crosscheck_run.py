@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from django.http import Http404
 
 from jiuzhu.cases.models import Application
 from jiuzhu.core.crypto import decrypt
@@ -74,7 +75,7 @@ def test_death_run_raises_once_and_the_officer_stops_payment(users, recipient, t
     assert Finding.objects.count() == 1 and Finding.objects.values().get(pk=finding.pk) == before
 
     # another township's officer cannot see it
-    with pytest.raises(Exception):
+    with pytest.raises(Http404):
         services.finding_verify(actor=users["officer_b"], finding_id=finding.pk, is_true=True,
                                 note="x")
     officer = users["officer_a"]

@@ -263,8 +263,12 @@ def run(con, *, left: str, right: str, out: str, match_threshold: float,
 
     ``out`` has one row per registry row whose best candidate scores at least
     ``review_threshold``: row_no, person_id, tier ('probable' or 'review'), score, detail.
-    A row whose two best candidates both reach ``match_threshold`` is ambiguous and goes to
-    review.
+    A row becomes 'probable' only when its best candidate reaches ``match_threshold``, is the
+    only one that does, and is corroborated by both name (at least similar pinyin or two Hanzi
+    in common) and birth date (exact, day and month swapped, or one digit off). Otherwise a
+    score at or above ``review_threshold`` goes to review: a rare name in the same village with
+    a wholly different birth date scores high under the independence assumption of the model,
+    but namesakes cluster in villages, and without an ID only a person should decide.
     """
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -314,6 +318,7 @@ def _best_links(con, predictions: str, out: str, match_threshold: float) -> None
                    match_probability AS score,
                    concat_ws('；', {_NAME_DETAIL}, {_BIRTH_DETAIL}, {_SEX_DETAIL},
                              {_REGION_DETAIL}) AS detail,
+                   gamma_name, gamma_birth_date,
                    row_number() OVER (PARTITION BY unique_id_r
                                       ORDER BY match_probability DESC, unique_id_l) AS rank,
                    count(*) FILTER (WHERE match_probability >= {match_threshold})
@@ -321,7 +326,8 @@ def _best_links(con, predictions: str, out: str, match_threshold: float) -> None
             FROM {predictions}
         )
         SELECT CAST(row_no AS INTEGER) AS row_no, person_id,
-               CASE WHEN score >= {match_threshold} AND n_matching = 1 THEN 'probable'
+               CASE WHEN score >= {match_threshold} AND n_matching = 1
+                         AND gamma_name >= 1 AND gamma_birth_date >= 2 THEN 'probable'
                     ELSE 'review' END AS tier,
                score,
                detail || CASE WHEN n_matching > 1

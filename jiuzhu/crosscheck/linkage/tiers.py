@@ -51,7 +51,7 @@ class LinkSettings:
     near_score: float = 0.999          # score of a tier-2 link
     probabilistic: bool = True         # run tier 3 at all
     u_seed: int = 20261122             # seed of Splink's u sampling (reproducible model)
-    u_max_pairs: float = 5e6           # pairs sampled to estimate u
+    u_max_pairs: float = 2e6           # pairs sampled to estimate u
     deterministic_recall: float = 0.7  # share of true matches agreeing on name + birth date (prior)
     splink_log_level: int = logging.WARNING
 

@@ -139,7 +139,7 @@ def test_missed_inclusion():
     c.enrol(2)
     severe = c.person("林静", date(1990, 1, 1), household=3, sex="F")
     mild = c.person("林动", date(1991, 1, 1), household=4)
-    ill = c.person("何病", date(1970, 1, 1), household=5, health_status="serious")
+    c.person("何病", date(1970, 1, 1), household=5, health_status="serious")
     c.ref("poverty", "黄大山", id18=monitored["id18"], household_no="P001",
           monitoring_type="edge", risk_status="open")
     c.ref("poverty", "黄小山", id18=covered["id18"], household_no="P002",

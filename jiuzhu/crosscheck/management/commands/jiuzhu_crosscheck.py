@@ -50,7 +50,7 @@ class Command(BaseCommand):
         s = run.summary
         self.stdout.write(f"新发现{s['new']}条，待人工比对{s['review']}条，已知{s['known']}条；"
                           f"用时{s['timings']['total']:.1f}秒。")
-        for code, c in s["by_check"].items():
+        for _code, c in s["by_check"].items():
             self.stdout.write(f"  {c['label']}：新{c.get('new', 0)}，待人工比对{c.get('review', 0)}，"
                               f"已知{c.get('known', 0)}")
         self.stdout.write(self.style.SUCCESS(f"比对完成（#{run.pk}）。"))
