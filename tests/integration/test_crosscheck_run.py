@@ -134,3 +134,51 @@ def test_a_failed_run_writes_nothing(users, recipient, tmp_path, settings, monke
     run = CheckRun.objects.get()
     assert run.status == CheckRun.Status.FAILED and "磁盘已满" in run.message
     assert Finding.objects.count() == 0
+
+
+KIN_HEADER = "工作人员姓名,工作人员身份号码,工作单位,职务,姓名,公民身份号码,与工作人员关系\n"
+
+
+def test_kin_finding_marks_the_case_and_a_cousin_is_not_raised(users, make_household, tmp_path,
+                                                                settings):
+    settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
+    mother_home = make_household(size=1, head_name="田秀英")
+    cousin_home = make_household(size=1, head_name="田小龙")
+    mother_enrolment = enrol(mother_home, users["county"])
+    enrol(cousin_home, users["county"])
+    mother, cousin = mother_home.members.get(), cousin_home.members.get()
+    staff_id = "433123198503031234"
+    from jiuzhu.core.idnumber import check_digit
+    staff_id = staff_id[:17] + check_digit(staff_id[:17])
+    rows = (f"田大明,{staff_id},县财政局,科员,田秀英,{decrypt(mother.id_cipher)},父母\n"
+            f"田大明,{staff_id},县财政局,科员,田小龙,{decrypt(cousin.id_cipher)},堂表兄弟姐妹\n")
+    snap = snapshot_preview(actor=users["county"], kind="fiscal_staff", as_of=date(2026, 11, 1),
+                            source="县委组织部", file_name="staff.csv",
+                            data=(KIN_HEADER + rows).encode())
+    snapshot_commit(actor=users["county"], snapshot_id=snap.pk, good_rows=True, inline=True)
+    crosscheck_run(actor=users["county"], month="2026-11", inline=True)
+    [finding] = Finding.objects.filter(check_code="kin")
+    assert finding.person_id == mother.pk and "父母" in finding.summary
+    application = Application.objects.get(pk=mother_enrolment.application_id)
+    assert application.kin_registered is True
+    assert not Application.objects.get(pk=Enrolment.objects.get(household=cousin_home)
+                                       .application_id).kin_registered
+
+
+def test_review_queue_decisions(users, recipient, tmp_path, settings):
+    settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
+    household, person, enrolment = recipient
+    death_snapshot(users["county"], f"龙老汉,{decrypt(person.id_cipher)},,,,2026-10-15,火化\n")
+    crosscheck_run(actor=users["county"], month="2026-11", inline=True)
+    finding = Finding.objects.get(check_code="death")
+    Finding.objects.filter(pk=finding.pk).update(status=Finding.Status.REVIEW)
+    with pytest.raises(ValidationFailed):  # not yet the same person: cannot verify
+        services.finding_verify(actor=users["officer_a"], finding_id=finding.pk, is_true=True,
+                                note="x")
+    services.finding_review(actor=users["officer_a"], finding_id=finding.pk, same_person=False,
+                            note="出生日期和村组均不同，不是同一人")
+    finding.refresh_from_db()
+    assert finding.status == Finding.Status.DISMISSED
+    again = crosscheck_run(actor=users["county"], month="2026-11", inline=True)
+    again.refresh_from_db()
+    assert again.summary["new"] == 0 and Finding.objects.count() == 1
