@@ -304,10 +304,18 @@ class _Refs:
 
 def _true_ref(gen: _Generator, refs: _Refs, people: list[_Person], error: str) -> None:
     rng = gen.rng
+    sounds_like: dict[int, str] = {}
+
+    def has_homophone(p: _Person) -> bool:
+        other = gen.homophone(p.name)
+        if other is not None:
+            sounds_like[p.person_id] = other
+        return other is not None
+
     want = {
         "id15": lambda p: p.birth.year < 2000,
         "traditional_noid": lambda p: _traditional(p.name) != p.name,
-        "homophone_noid": lambda p: gen.homophone(p.name) is not None,
+        "homophone_noid": has_homophone,
         "swapped_dm_noid": lambda p: p.birth.day <= 12 and p.birth.day != p.birth.month,
     }.get(error, lambda p: True)
     p = _draw_person(gen, people, want)
@@ -323,7 +331,7 @@ def _true_ref(gen: _Generator, refs: _Refs, people: list[_Person], error: str) -
         if error == "traditional_noid":
             name = _traditional(p.name)
         elif error == "homophone_noid":
-            name = gen.homophone(p.name)
+            name = sounds_like[p.person_id]
         elif error == "swapped_dm_noid":
             birth = date(p.birth.year, p.birth.day, p.birth.month)
         elif error == "dob_digit_noid":
