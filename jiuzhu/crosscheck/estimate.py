@@ -1,37 +1,62 @@
-"""R7: a first estimate of a missed household's eligibility from its recorded income."""
+"""A household's recorded means, and the R7 first estimate of a missed household's eligibility."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from jiuzhu.cases.benefit import household_counted_income, monthly_standard
 from jiuzhu.core.errors import ValidationFailed
-from jiuzhu.core.money import format_yuan
+from jiuzhu.core.money import CENT, format_yuan
 from jiuzhu.programmes import selectors as params
 from jiuzhu.registry.models import Household
 
 
-def estimate_households(*, county, household_ids: list[int], on: date) -> dict[int, tuple[str, str]]:
+@dataclass(frozen=True)
+class Means:
+    """A household's recorded means for the month: counted income and the dibao standard."""
+
+    members: int
+    counted_monthly: Decimal          # S2 art. 13 counted income, whole household, per month
+    standard_monthly: Decimal | None  # the dibao standard in force for its area, per person
+    has_income_facts: bool
+
+    @property
+    def per_capita(self) -> Decimal:
+        return (self.counted_monthly / max(self.members, 1)).quantize(CENT)
+
+
+def household_means(*, county, household_ids: list[int], on: date) -> dict[int, Means]:
     out = {}
     households = Household.objects.filter(pk__in=household_ids).prefetch_related("members")
     for household in households:
-        members = len(household.members.all())
         code = "dibao_urban" if household.area_type == "urban" else "dibao_rural"
         try:
             standard = monthly_standard(params.standard_in_force(
                 county=county, programme_code=code, area=household.area_type, on=on))
         except ValidationFailed:
-            out[household.pk] = ("未估算", "没有生效的低保标准")
-            continue
-        income = household_counted_income(household)
-        if not household.incomes.exists():
-            out[household.pk] = ("未估算", "家庭收入未登记，需入户核查")
-            continue
-        per_capita = (income.monthly_total / max(members, 1)).quantize(standard)
-        if per_capita < standard:
-            out[household.pk] = ("可能符合", f"登记的人均月收入{format_yuan(per_capita)}低于"
-                                          f"低保标准{format_yuan(standard)}")
+            standard = None
+        out[household.pk] = Means(members=len(household.members.all()),
+                                  counted_monthly=household_counted_income(household).monthly_total,
+                                  standard_monthly=standard,
+                                  has_income_facts=household.incomes.exists())
+    return out
+
+
+def estimate_households(*, county, household_ids: list[int], on: date) -> dict[int, tuple[str, str]]:
+    """R7: a first estimate of eligibility from the recorded income, as (label, explanation)."""
+    out = {}
+    for hid, means in household_means(county=county, household_ids=household_ids, on=on).items():
+        standard = means.standard_monthly
+        if standard is None:
+            out[hid] = ("未估算", "没有生效的低保标准")
+        elif not means.has_income_facts:
+            out[hid] = ("未估算", "家庭收入未登记，需入户核查")
+        elif means.per_capita < standard:
+            out[hid] = ("可能符合", f"登记的人均月收入{format_yuan(means.per_capita)}低于"
+                                  f"低保标准{format_yuan(standard)}")
         else:
-            out[household.pk] = ("收入高于标准", f"登记的人均月收入{format_yuan(per_capita)}不低于"
-                                             f"低保标准{format_yuan(standard)}，仍需核实")
+            out[hid] = ("收入高于标准", f"登记的人均月收入{format_yuan(means.per_capita)}不低于"
+                                     f"低保标准{format_yuan(standard)}，仍需核实")
     return out

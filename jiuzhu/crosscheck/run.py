@@ -32,7 +32,7 @@ from jiuzhu.registry.selectors import person_ids_reveal
 from . import engine, export
 from .checks import CHECKS, LABELS
 from .checks.base import CheckContext, Hit, Limits
-from .estimate import estimate_households
+from .estimate import estimate_households, household_means
 from .linkage import LinkSettings, link, link_exact
 from .models import CheckRun, Finding, RegistrySnapshot
 from .snapshot_selectors import latest_snapshots, snapshot_file
@@ -143,7 +143,9 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
                            snapshots={k: s.pk for k, s in snapshots.items()}, link=linker,
                            reveal_people=person_ids_reveal,
                            estimate=lambda ids: estimate_households(county=run.county,
-                                                                    household_ids=ids, on=month_end))
+                                                                    household_ids=ids, on=month_end),
+                           means=lambda ids: household_means(county=run.county, household_ids=ids,
+                                                             on=month_end))
         hits: list[Hit] = []
         for n, check in enumerate(CHECKS, start=2):
             t0 = time.perf_counter()

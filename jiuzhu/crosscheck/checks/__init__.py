@@ -1,22 +1,24 @@
 """The monthly cross-checks, one readable file each (rules R5–R9 of the GUIDE)."""
 
-from . import assets, death, duplicates, kin, missed, rescreen
+from . import assets, death, duplicates, income, kin, missed, rescreen
 
 # Run in this order; each returns a list of base.Hit.
-CHECKS = (death, kin, assets, missed, duplicates, rescreen)
+CHECKS = (death, kin, assets, income, missed, duplicates, rescreen)
 
 LABELS: dict[str, str] = {
     death.CODE: death.LABEL,
     kin.CODE_KIN: kin.LABEL_KIN,
     kin.CODE_STAFF: kin.LABEL_STAFF,
     **assets.LABELS,
+    income.CODE: income.LABEL,
     missed.CODE: missed.LABEL,
     **duplicates.LABELS,
     **rescreen.LABELS,
 }
 
 RULES: dict[str, str] = {
-    death.CODE: "R9", kin.CODE_KIN: "R5", kin.CODE_STAFF: "R6", missed.CODE: "R7",
+    death.CODE: "R9", kin.CODE_KIN: "R5", kin.CODE_STAFF: "R6", income.CODE: "R6",
+    missed.CODE: "R7",
     **{code: "R6" for code in assets.LABELS}, **{code: "R6" for code in duplicates.LABELS},
     **{code: "R8" for code in rescreen.LABELS},
 }
@@ -27,6 +29,7 @@ NEEDS: dict[str, tuple[str, ...]] = {
     kin.CODE_KIN: tuple(kin.KINDS), kin.CODE_STAFF: tuple(kin.KINDS),
     assets.CODE_VEHICLE: ("vehicle",), assets.CODE_MACHINE: ("vehicle",),
     assets.CODE_BUSINESS: ("business",), assets.CODE_REAL_ESTATE: ("real_estate",),
+    income.CODE: ("pension",),
     missed.CODE: ("poverty", "disability"),
     duplicates.CODE_COUNTIES: ("neighbour",),
 }

@@ -45,6 +45,8 @@ class CheckContext:
     reveal_people: Callable[[list[int]], dict[int, str]] = lambda ids: {}
     # household ids -> (short label, explanation) of the eligibility estimate (R7)
     estimate: Callable[[list[int]], dict[int, tuple[str, str]]] = lambda ids: {}
+    # household ids -> recorded means (members, counted_monthly, standard_monthly) (R6 income)
+    means: Callable[[list[int]], dict[int, object]] = lambda ids: {}
     today: date | None = None
 
     def has(self, kind: str) -> bool:

@@ -223,3 +223,33 @@ def test_every_check_is_stable(check):
     first = sorted(h.fingerprint for h in check.run(c.context()))
     second = sorted(h.fingerprint for h in check.run(c.context()))
     assert first == second
+
+
+# --- income (R6): pensions not recorded ------------------------------------------------------
+
+def test_pension_income_over_the_standard():
+    from jiuzhu.crosscheck.checks import income
+    from jiuzhu.crosscheck.estimate import Means
+
+    c = County()
+    retired = c.person("钱退休", date(1955, 1, 1), household=1)
+    c.enrol(1)
+    resident = c.person("孙农民", date(1950, 1, 1), household=2)
+    c.enrol(2)
+    small = c.person("李小额", date(1952, 1, 1), household=3)
+    c.person("李老伴", date(1953, 1, 1), household=3, relation="spouse", sex="F")
+    c.enrol(3, members=2)
+    c.ref("pension", "钱退休", id18=retired["id18"], benefit_type="employee_pension",
+          monthly_amount=Decimal("2800"))
+    c.ref("pension", "孙农民", id18=resident["id18"], benefit_type="resident_pension",
+          monthly_amount=Decimal("3000"))   # not counted under S2 art. 13
+    c.ref("pension", "李小额", id18=small["id18"], benefit_type="employee_pension",
+          monthly_amount=Decimal("300"))    # 150 a head: still below the standard
+    means = {1: Means(1, Decimal("0"), Decimal("397.50"), False),
+             2: Means(1, Decimal("0"), Decimal("397.50"), False),
+             3: Means(2, Decimal("200"), Decimal("397.50"), True)}
+    ctx = c.context()
+    ctx.means = lambda ids: {i: means[i] for i in ids}
+    hits = income.run(ctx)
+    assert [h.household_id for h in hits] == [1]
+    assert "¥2,800.00" in hits[0].summary and hits[0].rule == "R6"

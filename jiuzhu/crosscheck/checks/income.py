@@ -1,0 +1,81 @@
+"""R6 (seed 003): wrongful inclusion on income — a recipient household whose members draw a
+pension or social-insurance benefit that, added to the household's recorded income, puts its
+per-capita income at or above the dibao standard. The urban-rural residents' basic pension is
+not counted (S2 art. 13), so it never raises this finding.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from jiuzhu.core.money import CENT, format_yuan
+
+from .base import CheckContext, Hit, rows
+
+CODE = "income_pension"
+RULE = "R6"
+LABEL = "养老金等收入超过标准"
+
+COUNTED = {"employee_pension": "企业职工基本养老金", "public_pension": "机关事业单位养老金",
+           "unemployment": "失业保险金", "other": "其他社会保险待遇"}
+
+SQL = """
+    SELECT DISTINCT rc.household_id, rc.enrolment_id, rc.application_id, rc.township_id,
+           rc.village_id, rc.programme_code, p.person_id, p.name, r.row_no, r.benefit_type,
+           r.monthly_amount, l.tier, l.score,
+           hp.name AS head_name, hp.id_masked AS head_id
+    FROM {link} l
+    JOIN snap_pension r ON r.row_no = l.row_no
+    JOIN people p ON p.person_id = l.person_id
+    JOIN recipients rc ON rc.person_id = l.person_id
+    LEFT JOIN people hp ON hp.household_id = p.household_id AND hp.relation = 'self'
+    WHERE l.tier IN ('exact', 'near', 'probable') AND r.monthly_amount > 0
+      AND r.benefit_type IN ('employee_pension', 'public_pension', 'unemployment', 'other')
+      AND rc.programme_code LIKE 'dibao%'
+    ORDER BY rc.household_id, r.row_no
+"""
+
+
+def run(ctx: CheckContext) -> list[Hit]:
+    if not ctx.has("pension"):
+        return []
+    found: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    for row in rows(ctx.con, SQL.format(link=ctx.link("pension"))):
+        found[(row["household_id"], row["enrolment_id"])].append(row)
+    if not found:
+        return []
+    means = ctx.means(sorted({hid for hid, _ in found}))
+    hits = []
+    for (household_id, enrolment_id), items in sorted(found.items()):
+        m = means.get(household_id)
+        if m is None or m.standard_monthly is None:
+            continue
+        pensions = sum((Decimal(i["monthly_amount"]) for i in items), Decimal(0))
+        members = max(m.members, 1)
+        recorded = (m.counted_monthly / members).quantize(CENT)
+        with_pension = ((m.counted_monthly + pensions) / members).quantize(CENT)
+        if with_pension < m.standard_monthly:
+            continue
+        first = items[0]
+        lines = [{"field": f"{i['name']}的待遇", "ours": "未登记",
+                  "theirs": f"{COUNTED.get(i['benefit_type'], i['benefit_type'])} "
+                            f"{format_yuan(i['monthly_amount'])}/月", "match": False} for i in items]
+        lines += [{"field": "登记的人均月收入", "ours": format_yuan(recorded), "theirs": "", "match": None},
+                  {"field": "计入待遇后的人均月收入", "ours": format_yuan(with_pension),
+                   "theirs": "", "match": None},
+                  {"field": "低保标准（每人每月）", "ours": format_yuan(m.standard_monthly),
+                   "theirs": "", "match": None}]
+        key = ",".join(f"{i['person_id']}:{i['benefit_type']}:{i['monthly_amount']}" for i in items)
+        hits.append(Hit(
+            check=CODE, rule=RULE, key=f"household:{household_id}|enrolment:{enrolment_id}|{key}",
+            township_id=first["township_id"], village_id=first["village_id"],
+            household_id=household_id, person_id=first["person_id"], enrolment_id=enrolment_id,
+            application_id=first["application_id"], subject_name=first["head_name"] or first["name"],
+            subject_id_masked=first["head_id"] or "",
+            summary=(f"家庭成员领取养老金等待遇{format_yuan(pensions)}/月，计入后人均月收入"
+                     f"{format_yuan(with_pension)}，不低于低保标准{format_yuan(m.standard_monthly)}"),
+            snapshot_kind="pension", ref_row=first["row_no"],
+            tier=min((i["tier"] for i in items), key=lambda t: {"probable": 0, "near": 1}.get(t, 2)),
+            score=min(i["score"] for i in items), evidence=lines))
+    return hits
