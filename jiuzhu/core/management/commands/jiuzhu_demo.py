@@ -43,6 +43,12 @@ class Command(BaseCommand):
 
         if n := create_demo_cases():
             self.stdout.write(f"已生成{n}件处于各办理环节的演示申请（沱江镇）。")
+        from django.utils import timezone
+
+        from jiuzhu.demo.crosscheck_demo import create_demo_crosscheck, demo_accounts
+
+        if cc := create_demo_crosscheck(users=demo_accounts(), today=timezone.localdate(), seed=seed):
+            self.stdout.write(cc.line())
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, region in users:
             self.stdout.write(f"  {username:<20} {role:<14} {region}")
