@@ -158,7 +158,7 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
     summary = write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
     timings["write"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
-    summary.update(exported=exported, links=linker.stats,
+    summary.update(exported=exported, links=linker.stats, notes=ctx.notes,
                    timings={k: round(v, 3) for k, v in timings.items()})
     CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.DONE, summary=summary,
                                               finished_at=timezone.now(),

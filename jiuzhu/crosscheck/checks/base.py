@@ -32,7 +32,7 @@ class Limits:
     close_relatives: frozenset[str] = frozenset()    # cases.kinship.Kin values that count (R5)
     rescreen_since: date | None = None     # R8: refused / exited since this date
     outlier_factor: Decimal = Decimal("2")  # R8: village rate above factor × county rate
-    outlier_min_cases: int = 5
+    outlier_min_cases: int = 10            # persons covered (or exits) before a rate is judged
 
 
 @dataclass
@@ -47,6 +47,7 @@ class CheckContext:
     estimate: Callable[[list[int]], dict[int, tuple[str, str]]] = lambda ids: {}
     # household ids -> recorded means (members, counted_monthly, standard_monthly) (R6 income)
     means: Callable[[list[int]], dict[int, object]] = lambda ids: {}
+    notes: dict[str, int] = field(default_factory=dict)   # counts a check reports beside hits
     today: date | None = None
 
     def has(self, kind: str) -> bool:
@@ -88,7 +89,8 @@ def fingerprint(check: str, key: str) -> str:
 # Columns a check selects to show a linked pair side by side (p = people, r = snapshot, l = link).
 LINK_COLUMNS = """
     l.row_no, l.person_id, l.tier, l.score, l.detail,
-    p.name AS p_name, r.name AS r_name, p.id_masked AS p_id, r.id_masked AS r_id,
+    p.name AS p_name, r.name AS r_name, p.name_norm AS p_norm, r.name_norm AS r_norm,
+    p.id_masked AS p_id, r.id_masked AS r_id,
     p.birth_date AS p_birth, r.birth_date AS r_birth, p.sex AS p_sex, r.sex AS r_sex,
     p.region_code AS p_region, r.region_code AS r_region
 """
@@ -114,6 +116,8 @@ def evidence_rows(row: dict, extra: list[tuple[str, object, object]] = ()) -> li
     out = []
     for label, ours, theirs in pairs:
         match = None if theirs in (None, "") else ours == theirs
+        if label == "姓名" and theirs:   # 張偉 in a registry is our 张伟: compare simplified names
+            match = row.get("p_norm", ours) == row.get("r_norm", theirs)
         out.append({"field": label, "ours": _fmt(ours), "theirs": _fmt(theirs), "match": match})
     tier_label = {"exact": "身份证号一致", "near": "身份证号一位之差", "probable": "概率匹配",
                   "review": "概率匹配（待人工确认）"}.get(row["tier"], row["tier"])

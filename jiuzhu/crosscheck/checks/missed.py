@@ -1,7 +1,9 @@
 """R7 (seeds 002, 000, 004, 003): missed inclusion ("漏保") — people who should at least be
 screened for dibao and are not covered: households in the poverty-alleviation / return-to-poverty
 monitoring registry, the severely disabled (grade 1–2, and mental or intellectual grade 3) and
-the seriously ill ("双纳入": both registries should hold them).
+the seriously ill ("双纳入": both registries should hold them). A person flagged only by our own
+registry's serious-illness field is raised only when the household's recorded income already looks
+eligible; the others are counted in the run summary.
 
 A hit per household: when the household is in our registry, the eligibility estimate compares its
 recorded per-capita income with the dibao standard (run service supplies ``ctx.estimate``);
@@ -21,6 +23,7 @@ LABEL = "疑似漏保"
 
 MONITORING = {"lifted": "脱贫户", "unstable": "脱贫不稳定户", "edge": "边缘易致贫户",
               "sudden_hardship": "突发严重困难户"}
+ILL = "重特大疾病（本系统登记）"
 DISABILITY = {"visual": "视力", "hearing": "听力", "speech": "言语", "physical": "肢体",
               "intellectual": "智力", "mental": "精神", "multiple": "多重"}
 
@@ -89,7 +92,7 @@ def run(ctx: CheckContext) -> list[Hit]:
                    f"{row['disability_grade']}级")
             _collect(row, why, "disability", f"disability:{row['row_no']}", reasons, refs, unlinked)
     for row in rows(ctx.con, _SERIOUS):
-        reasons[row["person_id"]].append("重特大疾病（本系统登记）")
+        reasons[row["person_id"]].append(ILL)
     return _linked_hits(ctx, reasons, refs) + _unlinked_hits(ctx, unlinked)
 
 
@@ -113,6 +116,12 @@ def _linked_hits(ctx: CheckContext, reasons, refs) -> list[Hit]:
     for household_id, people in sorted(by_household.items()):
         people.sort(key=lambda p: p["person_id"])
         label, line = estimates.get(household_id, ("未估算", "家庭收入未登记，需入户核查"))
+        only_ill = all(reasons[p["person_id"]] == [ILL] for p in people)
+        if only_ill and label != "可能符合":
+            # our own registry's illness flag alone: raise it only where the recorded income
+            # already looks eligible (no registry says the household is at risk)
+            ctx.notes["missed_ill_not_eligible"] = ctx.notes.get("missed_ill_not_eligible", 0) + 1
+            continue
         whys = [f"{p['name']}：{'；'.join(reasons[p['person_id']])}" for p in people]
         first_ref = next((refs[p["person_id"]] for p in people if p["person_id"] in refs), None)
         evidence = [{"field": "需筛查人员", "ours": w, "theirs": "", "match": None} for w in whys]
@@ -136,8 +145,9 @@ def _unlinked_hits(ctx: CheckContext, unlinked) -> list[Hit]:
     hits = []
     for group, items in sorted(unlinked.items()):
         village_id, township_id = places.of(items[0]["region_code"])
-        if township_id is None:
-            continue   # no usable region code: counted in the run summary by the caller
+        if township_id is None:   # no usable region code: counted in the run summary
+            ctx.notes["missed_no_region"] = ctx.notes.get("missed_no_region", 0) + len(items)
+            continue
         whys = [f"{i['name']}：{i['why']}" for i in items]
         evidence = [{"field": "名单人员", "ours": "本系统无此人", "theirs": w, "match": False}
                     for w in whys]

@@ -253,3 +253,14 @@ def test_pension_income_over_the_standard():
     hits = income.run(ctx)
     assert [h.household_id for h in hits] == [1]
     assert "¥2,800.00" in hits[0].summary and hits[0].rule == "R6"
+
+
+def test_illness_flag_alone_is_raised_only_when_income_looks_eligible():
+    c = County()
+    c.person("何病", date(1970, 1, 1), household=1, health_status="serious")
+    c.person("何富", date(1971, 1, 1), household=2, health_status="serious")
+    estimate = {1: ("可能符合", "人均收入低于标准"), 2: ("收入高于标准", "人均收入高于标准")}
+    ctx = c.context(estimate=lambda ids: {i: estimate[i] for i in ids})
+    hits = missed.run(ctx)
+    assert [h.household_id for h in hits] == [1]
+    assert ctx.notes["missed_ill_not_eligible"] == 1
