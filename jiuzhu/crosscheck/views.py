@@ -89,7 +89,10 @@ def run_detail(request, pk: int):
     towns = {str(r.pk): r.name for r in Region.objects.filter(parent=run.county)}
     summary = run.summary or {}
     by_township = sorted(((towns.get(k, k), v) for k, v in summary.get("by_township", {}).items()))
-    context = {"run": run, "summary": summary, "by_township": by_township,
+    order = list(LABELS)
+    by_check = sorted((summary.get("by_check") or {}).items(),
+                      key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+    context = {"run": run, "summary": summary, "by_township": by_township, "by_check": by_check,
                "progress": job_progress(run.job) if run.job_id else None,
                "skipped": [(LABELS[c], "、".join(REGISTRIES[k].label for k in kinds))
                            for c, kinds in NEEDS.items()
@@ -125,9 +128,11 @@ def finding_list(request):
 
 
 def _assignees(finding: Finding):
-    return [u for u in User.objects.filter(is_active=True, region_id__in=[finding.township_id,
-                                                                         finding.county_id])
-            .order_by("username") if u.can(Perm.HANDLE_FINDINGS)]
+    """Handlers of the finding's township first, then the county's."""
+    users = User.objects.filter(is_active=True, region_id__in=[finding.township_id,
+                                                               finding.county_id])
+    return sorted((u for u in users if u.can(Perm.HANDLE_FINDINGS)),
+                  key=lambda u: (u.region_id != finding.township_id, u.username))
 
 
 @login_required

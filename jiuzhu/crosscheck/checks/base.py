@@ -126,8 +126,9 @@ def evidence_rows(row: dict, extra: list[tuple[str, object, object]] = ()) -> li
                 "match": None})
     if row.get("detail"):
         out.append({"field": "匹配说明", "ours": row["detail"], "theirs": "", "match": None})
-    for label, ours, theirs in extra:
-        out.append({"field": label, "ours": _fmt(ours), "theirs": _fmt(theirs), "match": None})
+    for label, ours, theirs in extra:   # facts of one side only: leave the other side blank
+        out.append({"field": label, "ours": _fmt(ours) if ours != "" else "",
+                    "theirs": _fmt(theirs) if theirs != "" else "", "match": None})
     return out
 
 
