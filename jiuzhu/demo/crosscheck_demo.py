@@ -359,6 +359,7 @@ class _Demo:
             ("poverty", "县乡村振兴局（防返贫监测信息系统）", 8, self._poverty),
             ("disability", "县残疾人联合会（残疾人证新办和换领）", 12, self._disability),
             ("neighbour", "吉首市民政局等周边县市", 30, self._neighbours),
+            ("pension", "县人力资源和社会保障局（社保待遇发放）", 6, self._pensions),
         ]
         for kind, source, days_ago, build in files:
             rows = build()
@@ -772,6 +773,26 @@ class _Demo:
                 and not severe(p) and p.pk not in self.covered and p.household_id not in self.busy]
         for p in self.rng.sample(mild, min(150, len(mild))):
             rows.append(self._row(p, **_disability_cells(p)))
+        return rows
+
+    # pensions (R6 income) -----------------------------------------------------------------------
+
+    def _pensions(self) -> list[dict]:
+        """Two recipients draw an employee pension well above the standard (raised); others draw
+        the residents' basic pension, which S2 art. 13 does not count (not raised)."""
+        rows = []
+        for _h, p in self._take(2, 1, person=lambda m: m.age(self.today) >= 60):
+            self.notes["pension"].append(p.pk)
+            rows.append(self._row(p, benefit_type="企业职工基本养老保险",
+                                  monthly_amount=str(self.rng.randint(26, 38) * 100),
+                                  since="2018-01-01"))
+        for _h, p in self._take(40, 10, person=lambda m: m.age(self.today) >= 60):
+            rows.append(self._row(p, benefit_type="城乡居民基本养老保险", monthly_amount="168",
+                                  since="2016-01-01"))
+        for p in self._others(150):
+            rows.append(self._row(p, benefit_type=self.rng.choice(
+                ["城乡居民基本养老保险", "企业职工基本养老保险", "机关事业单位养老保险"]),
+                monthly_amount=str(self.rng.randint(10, 60) * 100), since="2015-01-01"))
         return rows
 
     # duplicates across counties ----------------------------------------------------------------

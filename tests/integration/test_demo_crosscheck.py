@@ -47,7 +47,7 @@ def _recipients_are_written_once_and_audited(demo):
     assert demo is not None and demo.findings > 0
     run = CheckRun.objects.get()
     assert run.status == CheckRun.Status.DONE and run.month == demo.month
-    assert RegistrySnapshot.objects.filter(status="active").count() == demo.snapshots == 9
+    assert RegistrySnapshot.objects.filter(status="active").count() == demo.snapshots == 10
     live = Enrolment.objects.filter(status="active", programme__code__startswith="dibao")
     assert live.count() >= 80 and live.filter(township__code=HOME_TOWNSHIP).exists()
     assert Enrolment.objects.filter(status="stopped", end_month__startswith=demo.month[:4]).exists()
@@ -121,6 +121,8 @@ def _missed_inclusion_duplicates_and_rescreening(demo):
     assert "估算" in str(missed.filter(household_id__in=monitored).first().evidence)
     assert _of("dup_programme").get().person_id == planted["ep_duplicate"][0]
     assert set(_of("dup_county").values_list("person_id", flat=True)) == set(planted["neighbour"])
+    # employee pensions above the standard are raised; residents' basic pensions never are
+    assert set(_of("income_pension").values_list("person_id", flat=True)) == set(planted["pension"])
     assert _of("rescreen_refused").count() > 3 and _of("rescreen_exited").count() > 3
 
 
