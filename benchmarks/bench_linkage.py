@@ -36,6 +36,11 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from jiuzhu.crosscheck.linkage import LinkSettings, link  # noqa: E402
 from jiuzhu.crosscheck.linkage import truthset as T  # noqa: E402
+from jiuzhu.crosscheck.linkage.model import model_u  # noqa: E402
+
+
+def rss_mb(who=resource.RUSAGE_SELF) -> int:
+    return resource.getrusage(who).ru_maxrss // 1024   # Linux: KiB
 
 
 def generate(args) -> None:
@@ -46,11 +51,15 @@ def generate(args) -> None:
     data = Path(args.data)
     for name in ("people", "refs", "truth"):
         pq.write_table(getattr(ts, name), data / f"{name}.parquet")
-    print(json.dumps({"seconds": round(time.perf_counter() - start, 1)}))
+    print(json.dumps({"seconds": round(time.perf_counter() - start, 1), "peak_rss_mb": rss_mb()}))
 
 
-def rss_mb(who=resource.RUSAGE_SELF) -> int:
-    return resource.getrusage(who).ru_maxrss // 1024   # Linux: KiB
+def rss_now_mb() -> int:
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) // 1024
+    return 0
 
 
 def connect(args, tmp: Path) -> duckdb.DuckDBPyConnection:
@@ -72,8 +81,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--memory-limit", default="8GB")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--data", help="keep the generated Parquet files here and re-use them")
     parser.add_argument("--generate-only", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--data", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.generate_only:
         generate(args)
@@ -81,18 +90,22 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-linkage-") as tmpdir:
         tmp = Path(tmpdir)
-        child = subprocess.run(
-            [sys.executable, __file__, "--generate-only", "--data", tmpdir,
-             "--people", str(args.people), "--refs", str(args.refs),
-             "--counties", str(args.counties), "--seed", str(args.seed)],
-            check=True, capture_output=True, text=True)
-        generated = json.loads(child.stdout.strip().splitlines()[-1])
+        data = Path(args.data) if args.data else tmp
+        data.mkdir(parents=True, exist_ok=True)
+        generated = {"seconds": None, "peak_rss_mb": None}
+        if not (data / "truth.parquet").exists():
+            child = subprocess.run(
+                [sys.executable, __file__, "--generate-only", "--data", str(data),
+                 "--people", str(args.people), "--refs", str(args.refs),
+                 "--counties", str(args.counties), "--seed", str(args.seed)],
+                check=True, capture_output=True, text=True)
+            generated = json.loads(child.stdout.strip().splitlines()[-1])
 
         con = connect(args, tmp)
         start = time.perf_counter()
         for name in ("people", "refs", "truth"):
             con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
-                        [str(tmp / f"{name}.parquet")])
+                        [str(data / f"{name}.parquet")])
         load_s = time.perf_counter() - start
 
         revealed = {"people": 0, "refs": 0}
@@ -105,12 +118,13 @@ def main() -> None:
             revealed["refs"] += len(ciphers)
             return {}
 
-        rss_before = rss_mb()
+        rss_before = rss_now_mb()
         start = time.perf_counter()
         stats = link(con, people="people", refs="refs", out="links",
                      reveal_people=reveal_people, reveal_refs=reveal_refs,
                      settings=LinkSettings())
         link_s = time.perf_counter() - start
+        rss_after = rss_now_mb()
         quality = T.evaluate(con, links="links", truth="truth")
 
     result = {
@@ -121,15 +135,17 @@ def main() -> None:
                     "memory_limit": args.memory_limit, "threads": args.threads},
         "people": args.people, "refs": args.refs, "counties": args.counties, "seed": args.seed,
         "generate_seconds": generated["seconds"],
-        "generate_peak_rss_mb": rss_mb(resource.RUSAGE_CHILDREN),
+        "generate_peak_rss_mb": generated["peak_rss_mb"],
         "load_seconds": round(load_s, 2),
         "link_seconds": round(link_s, 2),
         "peak_rss_mb": rss_mb(),
         "rss_before_link_mb": rss_before,
+        "rss_after_link_mb": rss_after,
         "stats": {k: (round(v, 9) if isinstance(v, float) else v)
                   for k, v in stats.as_dict().items() if k != "seconds"},
         "phases_seconds": {k: round(v, 2) for k, v in stats.seconds.items()},
         "revealed": revealed,
+        "u": model_u(stats.model) if stats.model else None,
         "precision": round(quality.precision, 5),
         "recall": round(quality.recall, 5),
         "by_error": quality.by_error,

@@ -1,37 +1,9 @@
-"""Linkage tier 3: probabilistic matching with Splink for registry rows without a usable ID.
+"""Linkage tier 3: Splink on the registry rows without a usable ID.
 
-Pure module (no Django). The model is a Fellegi–Sunter model over four comparisons:
-
-============  ==================================================================================
-name          exact ``name_norm`` (term-frequency adjusted, so 张伟 weighs less than 滕翠珊) /
-              same pinyin under any reading of heteronyms and surname readings (``name_py_all``
-              intersect; term-frequency adjusted on the first reading ``name_py``) / ≥ 2 Hanzi in
-              common / Jaro-Winkler ≥ 0.92 on the first reading — pinyin only, never Hanzi,
-              because DuckDB's string functions count UTF-8 bytes / other
-birth date   exact / day and month swapped / one digit of YYYYMMDD wrong (Levenshtein 1 on the
-              8-digit string) / same year / other
-sex          same / different
-region       same village (12 digits) / same township (first 9) / same county (first 6) / other
-============  ==================================================================================
-
-**Parameters, and why they are reproducible.** There are no labelled pairs, so m (how often a
-true match shows each level) is *fixed* from what registry data look like — :data:`M_PROBABILITIES`,
-documented below; EM would re-estimate them from whatever the run happens to contain and drift
-between months. u (how often two unrelated records agree by chance) depends on the data —
-a county's people share a county code, a province's do not — so it is *estimated* from each run
-by Splink's random sampling with a **fixed seed** (:attr:`LinkSettings.u_seed`): Splink picks the
-sample as a hash of the unique ids and the seed, so the same tables always give the same u.
-The prior (probability that a random pair matches) is the number of registry rows that agree
-with some person on name and birth date, divided by an assumed recall of that rule
-(``deterministic_recall``), over the number of pairs; it is clamped so that tiny inputs cannot
-drive it to 0 or 1. Every run returns the full trained model (:func:`run` → ``model``), which
-can be stored with the run and re-used as is.
-
-**Portability.** The settings are built from Splink's dialect-aware comparison creators and
-custom SQL written in the DuckDB dialect with ``base_dialect_str`` so that Splink (sqlglot)
-translates it; ``settings_dict(lam, dialect="spark")`` gives the same model for Spark.
-
-The inputs are two DuckDB tables with :data:`INPUT_COLUMNS`, built by :func:`prepare_input`.
+Pure module (no Django). :func:`prepare_input` builds the two Splink input tables
+(:data:`INPUT_COLUMNS`), :func:`estimate_prior` the prior, and :func:`run` trains u (fixed seed),
+scores the blocked pairs and keeps each row's best candidate. The model itself — comparisons,
+blocking rules, fixed m values and why — is in :mod:`.model`.
 """
 
 from __future__ import annotations
@@ -40,22 +12,17 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-import splink.comparison_level_library as cll
-import splink.comparison_library as cl
-from splink import DuckDBAPI, Linker, SettingsCreator, block_on
+from splink import DuckDBAPI, Linker
+
+from .model import LEVEL_KEYS, fill_missing_u, gamma, labels, settings_creator
 
 __all__ = [
-    "BLOCKING_RULES",
     "INPUT_COLUMNS",
-    "M_PROBABILITIES",
+    "MIN_PAIRS_FOR_U",
     "ProbabilisticResult",
-    "blocking_rules",
-    "comparisons",
     "estimate_prior",
     "prepare_input",
     "run",
-    "settings_creator",
-    "settings_dict",
 ]
 
 #: Columns of both Splink input tables.
@@ -66,127 +33,15 @@ INPUT_COLUMNS: dict[str, str] = {
     "name_py_all": "VARCHAR[]",   # every reading
     "name_chars": "VARCHAR[]",    # distinct Hanzi
     "bd": "VARCHAR",              # birth date as YYYYMMDD
-    "birth_year": "VARCHAR",      # birth year (blocking)
-    "birth_md": "VARCHAR",        # birth month and day MMDD (blocking)
+    "birth_year": "VARCHAR",      # YYYY (blocking, same-year level)
+    "birth_md": "VARCHAR",        # MMDD (blocking)
     "sex": "VARCHAR",
     "region_code": "VARCHAR",     # 12-digit village code
-    "county": "VARCHAR",          # first 6 digits (blocking)
+    "county": "VARCHAR",          # first 6 digits
 }
 
-#: Fixed m probabilities: the share of true matches at each level, given the field is present.
-#: They come from the error rates seen in registry data entry: most fields agree; a name is
-#: misheard as a homophone in a few per cent of hand-typed rows; day and month are swapped or one
-#: digit is mistyped in a few per cent; registries record where the person was registered,
-#: which for roughly one in five is another village (moves, marriages, township mergers).
-M_PROBABILITIES: dict[str, dict[str, float]] = {
-    "name": {"exact": 0.88, "homophone": 0.06, "overlap": 0.015, "pinyin_close": 0.02,
-             "other": 0.025},
-    "birth_date": {"exact": 0.89, "swapped": 0.03, "one_digit": 0.05, "same_year": 0.01,
-                   "other": 0.02},
-    "sex": {"same": 0.98, "other": 0.02},
-    "region": {"village": 0.80, "township": 0.09, "county": 0.06, "other": 0.05},
-}
-
-_JW_THRESHOLD = 0.92
-
-
-def comparisons() -> list:
-    m = M_PROBABILITIES
-    name = cl.CustomComparison(
-        output_column_name="name",
-        comparison_levels=[
-            cll.NullLevel("name_norm"),
-            cll.ExactMatchLevel("name_norm", term_frequency_adjustments=True)
-            .configure(m_probability=m["name"]["exact"], label_for_charts="姓名一致"),
-            cll.ArrayIntersectLevel("name_py_all", min_intersection=1)
-            .configure(m_probability=m["name"]["homophone"], label_for_charts="姓名同音",
-                       tf_adjustment_column="name_py", tf_adjustment_weight=1.0,
-                       disable_tf_exact_match_detection=True),
-            cll.ArrayIntersectLevel("name_chars", min_intersection=2)
-            .configure(m_probability=m["name"]["overlap"], label_for_charts="姓名两字以上相同"),
-            cll.JaroWinklerLevel("name_py", _JW_THRESHOLD)
-            .configure(m_probability=m["name"]["pinyin_close"], label_for_charts="姓名拼音相近"),
-            cll.ElseLevel().configure(m_probability=m["name"]["other"], label_for_charts="姓名不同"),
-        ],
-    )
-    bd = m["birth_date"]
-    birth = cl.CustomComparison(
-        output_column_name="birth_date",
-        comparison_levels=[
-            cll.NullLevel("bd"),
-            cll.ExactMatchLevel("bd").configure(m_probability=bd["exact"],
-                                                label_for_charts="出生日期一致"),
-            cll.CustomLevel(
-                "substr(bd_l, 1, 4) = substr(bd_r, 1, 4) AND substr(bd_l, 5, 2) = substr(bd_r, 7, 2)"
-                " AND substr(bd_l, 7, 2) = substr(bd_r, 5, 2)",
-                base_dialect_str="duckdb",
-            ).configure(m_probability=bd["swapped"], label_for_charts="出生日期日月颠倒"),
-            cll.LevenshteinLevel("bd", 1).configure(m_probability=bd["one_digit"],
-                                                    label_for_charts="出生日期一位数字不同"),
-            cll.ExactMatchLevel("birth_year").configure(m_probability=bd["same_year"],
-                                                label_for_charts="出生年份相同"),
-            cll.ElseLevel().configure(m_probability=bd["other"], label_for_charts="出生日期不同"),
-        ],
-    )
-    sex = cl.CustomComparison(
-        output_column_name="sex",
-        comparison_levels=[
-            cll.NullLevel("sex"),
-            cll.ExactMatchLevel("sex").configure(m_probability=m["sex"]["same"],
-                                                 label_for_charts="性别一致"),
-            cll.ElseLevel().configure(m_probability=m["sex"]["other"], label_for_charts="性别不同"),
-        ],
-    )
-    rg = m["region"]
-    region = cl.CustomComparison(
-        output_column_name="region",
-        comparison_levels=[
-            cll.NullLevel("region_code"),
-            cll.ExactMatchLevel("region_code").configure(m_probability=rg["village"],
-                                                         label_for_charts="同村（社区）"),
-            cll.CustomLevel("substr(region_code_l, 1, 9) = substr(region_code_r, 1, 9)",
-                            base_dialect_str="duckdb")
-            .configure(m_probability=rg["township"], label_for_charts="同乡镇（街道）"),
-            cll.ExactMatchLevel("county").configure(m_probability=rg["county"],
-                                                    label_for_charts="同县（区）"),
-            cll.ElseLevel().configure(m_probability=rg["other"], label_for_charts="不同县（区）"),
-        ],
-    )
-    return [name, birth, sex, region]
-
-
-#: Blocking rules as column lists (each rule: equal on all of its columns). Sized for
-#: 1M × 1M: pinyin + birth year catches exact names, homophones, swapped or mistyped day/month;
-#: name + month-day catches a mistyped year; birth date + sex + county catches any other name
-#: error; name + village catches rows without a birth date.
-BLOCKING_RULES: tuple[tuple[str, ...], ...] = (
-    ("name_py", "birth_year"),
-    ("name_norm", "birth_md"),
-    ("bd", "sex", "county"),
-    ("name_norm", "region_code"),
-)
-
-
-def blocking_rules() -> list:
-    return [block_on(*cols) for cols in BLOCKING_RULES]
-
-
-def settings_creator(probability_two_random_records_match: float) -> SettingsCreator:
-    return SettingsCreator(
-        link_type="link_only",
-        unique_id_column_name="unique_id",
-        comparisons=comparisons(),
-        blocking_rules_to_generate_predictions=blocking_rules(),
-        probability_two_random_records_match=probability_two_random_records_match,
-        retain_matching_columns=True,
-        retain_intermediate_calculation_columns=False,
-    )
-
-
-def settings_dict(probability_two_random_records_match: float = 1e-6, *,
-                  dialect: str = "duckdb") -> dict:
-    """The untrained settings as a JSON-serialisable dict for ``dialect`` ('duckdb', 'spark')."""
-    return settings_creator(probability_two_random_records_match).create_settings_dict(dialect)
+#: Below this many possible pairs u is not sampled: the model's DEFAULT_U is used as is.
+MIN_PAIRS_FOR_U = 10_000
 
 
 # --- input tables --------------------------------------------------------------------------
@@ -237,28 +92,40 @@ class ProbabilisticResult:
     comparisons: int                 # pairs produced by the blocking rules and scored
     prior: float                     # probability_two_random_records_match
     model: dict                      # the trained Splink model (JSON-serialisable)
+    defaulted_u: list[str] = field(default_factory=list)   # levels whose u is DEFAULT_U
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-_NAME_DETAIL = """CASE gamma_name
-    WHEN 4 THEN '姓名一致'
-    WHEN 3 THEN '姓名同音（' || coalesce(list_intersect(name_py_all_l, name_py_all_r)[1], name_py_l) || '）'
-    WHEN 2 THEN '姓名两字以上相同（' || name_norm_r || ' / ' || name_norm_l || '）'
-    WHEN 1 THEN '姓名拼音相近（' || name_py_r || ' / ' || name_py_l || '）'
-    WHEN 0 THEN '姓名不同（' || name_norm_r || ' / ' || name_norm_l || '）'
-    ELSE '姓名缺失' END"""
-_BIRTH_DETAIL = """CASE gamma_birth_date
-    WHEN 4 THEN '出生日期一致' WHEN 3 THEN '出生日期日月颠倒' WHEN 2 THEN '出生日期一位数字不同'
-    WHEN 1 THEN '出生年份相同、月日不同' WHEN 0 THEN '出生日期不同' ELSE '出生日期缺失' END"""
-_SEX_DETAIL = """CASE gamma_sex WHEN 1 THEN '性别一致' WHEN 0 THEN '性别不同' ELSE '性别缺失' END"""
-_REGION_DETAIL = """CASE gamma_region
-    WHEN 3 THEN '同村（社区）' WHEN 2 THEN '同乡镇（街道）' WHEN 1 THEN '同县（区）'
-    WHEN 0 THEN '不同县（区）' ELSE '地区缺失' END"""
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _detail_sql(comparison: str, special: dict[str, str] | None = None) -> str:
+    """CASE over Splink's gamma column giving each level's Chinese label (or a richer text)."""
+    label = labels()[comparison]
+    whens = " ".join(
+        f"WHEN {gamma(comparison, key)} THEN {(special or {}).get(key, _literal(label[key]))}"
+        for key in LEVEL_KEYS[comparison])
+    return f"CASE gamma_{comparison} {whens} ELSE {_literal(label[None])} END"
+
+
+def _detail() -> str:
+    both_names = "（' || name_norm_r || ' / ' || name_norm_l || '）'"
+    name = _detail_sql("name", {
+        "homophone": "'姓名同音（' || coalesce(list_intersect(name_py_all_l, name_py_all_r)[1], "
+                     "name_py_l) || '）'",
+        "overlap": "'姓名两字以上相同" + both_names,
+        "pinyin_close": "'姓名拼音相近（' || name_py_r || ' / ' || name_py_l || '）'",
+        "other": "'姓名不同" + both_names,
+    })
+    parts = [name, *(_detail_sql(c) for c in ("birth_date", "sex", "region"))]
+    return "concat_ws('；', " + ", ".join(parts) + ")"
 
 
 def run(con, *, left: str, right: str, out: str, match_threshold: float,
         review_threshold: float, u_seed: int, u_max_pairs: float,
-        deterministic_recall: float, log_level: int = logging.WARNING) -> ProbabilisticResult:
+        deterministic_recall: float, exclude: str | None = None,
+        log_level: int = logging.WARNING) -> ProbabilisticResult:
     """Score ``left`` (people) × ``right`` (registry rows) and create ``out``.
 
     ``out`` has one row per registry row whose best candidate scores at least
@@ -269,6 +136,8 @@ def run(con, *, left: str, right: str, out: str, match_threshold: float,
     score at or above ``review_threshold`` goes to review: a rare name in the same village with
     a wholly different birth date scores high under the independence assumption of the model,
     but namesakes cluster in villages, and without an ID only a person should decide.
+    Pairs listed in ``exclude`` (row_no, person_id: tier 2 revealed both numbers and they
+    differ in more than one character) are never candidates.
     """
     seconds: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -276,15 +145,13 @@ def run(con, *, left: str, right: str, out: str, match_threshold: float,
     n_right = con.execute(f"SELECT count(*) FROM {right}").fetchall()[0][0]
     prior = estimate_prior(con, left=left, right=right, n_left=n_left, n_right=n_right,
                            deterministic_recall=deterministic_recall)
+    model, defaulted = _train(con, left=left, right=right, prior=prior,
+                              sample=n_left * n_right >= MIN_PAIRS_FOR_U, u_seed=u_seed,
+                              u_max_pairs=u_max_pairs, log_level=log_level)
+    seconds["u_estimation"] = time.perf_counter() - t0
 
-    db_api = DuckDBAPI(connection=con)
-    sdf_left = db_api.register(left, dataset_display_name="a_people")
-    sdf_right = db_api.register(right, dataset_display_name="b_refs")
-    linker = Linker([sdf_left, sdf_right], settings_creator(prior), log_level=log_level)
+    linker = _linker(con, left, right, model, log_level)
     try:
-        linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=u_seed)
-        seconds["u_estimation"] = time.perf_counter() - t0
-
         t1 = time.perf_counter()
         blocked = linker.inference.compute_blocked_pairs_for_predict()
         n_pairs = con.execute(f"SELECT count(*) FROM {blocked.physical_name}").fetchall()[0][0]
@@ -296,38 +163,63 @@ def run(con, *, left: str, right: str, out: str, match_threshold: float,
         seconds["scoring"] = time.perf_counter() - t2
 
         t3 = time.perf_counter()
-        _best_links(con, predictions.physical_name, out, match_threshold)
+        _best_links(con, predictions.physical_name, out, match_threshold, exclude)
         seconds["best_link"] = time.perf_counter() - t3
+    finally:
+        linker.table_management.delete_tables_created_by_splink_from_db()
+    return ProbabilisticResult(comparisons=n_pairs, prior=prior, model=model,
+                               defaulted_u=defaulted, seconds=seconds)
+
+
+def _linker(con, left: str, right: str, settings, log_level: int) -> Linker:
+    db_api = DuckDBAPI(connection=con)
+    tables = [db_api.register(left, dataset_display_name="a_people"),
+              db_api.register(right, dataset_display_name="b_refs")]
+    return Linker(tables, settings, log_level=log_level)
+
+
+def _train(con, *, left: str, right: str, prior: float, sample: bool, u_seed: int,
+           u_max_pairs: float, log_level: int) -> tuple[dict, list[str]]:
+    """The model with u sampled from these tables (fixed seed), gaps filled from DEFAULT_U."""
+    linker = _linker(con, left, right, settings_creator(prior), log_level)
+    try:
+        if sample:
+            linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=u_seed)
         model = linker.misc.save_model_to_json()
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
-    return ProbabilisticResult(comparisons=n_pairs, prior=prior, model=model, seconds=seconds)
+    return fill_missing_u(model)
 
 
-def _best_links(con, predictions: str, out: str, match_threshold: float) -> None:
+def _best_links(con, predictions: str, out: str, match_threshold: float,
+                exclude: str | None) -> None:
     # Splink puts the datasets in name order (a_people left), but do not rely on it.
     swapped = con.execute(
         f"SELECT count(*) FROM {predictions} WHERE source_dataset_l <> 'a_people'"
     ).fetchall()[0][0]
     if swapped:
         raise RuntimeError("Splink returned registry rows on the left side")
+    exclude_sql = (f"WHERE NOT EXISTS (SELECT 1 FROM {exclude} x WHERE x.row_no = pr.unique_id_r"
+                   " AND x.person_id = pr.unique_id_l)") if exclude else ""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         WITH ranked AS (
             SELECT unique_id_r AS row_no, unique_id_l AS person_id,
                    match_probability AS score,
-                   concat_ws('；', {_NAME_DETAIL}, {_BIRTH_DETAIL}, {_SEX_DETAIL},
-                             {_REGION_DETAIL}) AS detail,
+                   {_detail()} AS detail,
                    gamma_name, gamma_birth_date,
                    row_number() OVER (PARTITION BY unique_id_r
                                       ORDER BY match_probability DESC, unique_id_l) AS rank,
                    count(*) FILTER (WHERE match_probability >= {match_threshold})
                        OVER (PARTITION BY unique_id_r) AS n_matching
-            FROM {predictions}
+            FROM {predictions} pr
+            {exclude_sql}
         )
         SELECT CAST(row_no AS INTEGER) AS row_no, person_id,
                CASE WHEN score >= {match_threshold} AND n_matching = 1
-                         AND gamma_name >= 1 AND gamma_birth_date >= 2 THEN 'probable'
+                         AND gamma_name >= {gamma("name", "pinyin_close")}
+                         AND gamma_birth_date >= {gamma("birth_date", "one_digit")}
+                    THEN 'probable'
                     ELSE 'review' END AS tier,
                score,
                detail || CASE WHEN n_matching > 1

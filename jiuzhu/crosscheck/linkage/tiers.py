@@ -5,9 +5,10 @@ callables, so the engine runs in a unit test, in the monthly job, or later on Sp
 
 1. **exact** — ``refs.id_hash = people.id_hash`` (valid and converted 15-digit IDs).
 2. **near** — registry rows whose ID failed its check ('invalid'): candidates share the person's
-   ``name_norm`` and a birth date equal or one digit away (the registry's birth date, or digits
-   7–14 of its malformed ID when it gives none); only those pairs are revealed and accepted when
-   the numbers differ in one character or by one adjacent transposition (:mod:`.idnear`).
+   ``name_norm`` and a birth date equal, one digit away or with two adjacent digits swapped (the
+   registry's birth date, or digits 7–14 of its malformed ID when it gives none); only those
+   pairs are revealed and accepted when the numbers differ in one character or by one adjacent
+   transposition (:mod:`.idnear`).
 3. **probable / review** — rows with no usable ID (missing, or invalid and not resolved above):
    Splink on name, birth date, sex and region (:mod:`.probabilistic`).
 
@@ -70,6 +71,7 @@ class LinkStats:
     comparisons: int = 0               # pairs scored by Splink
     names: int = 0                     # distinct names given pinyin keys
     prior: float = 0.0                 # Splink probability_two_random_records_match
+    defaulted_u: list[str] = field(default_factory=list)  # levels whose u is model.DEFAULT_U
     seconds: dict[str, float] = field(default_factory=dict)
     model: dict | None = None          # the trained Splink model (JSON-serialisable)
 
@@ -125,6 +127,16 @@ def _birth_digits(id_text: str | None) -> str | None:
     return None
 
 
+def _pairs_table(con, name: str, pairs: list[tuple[int, int]]) -> None:
+    arrow = f"{name}_arrow"
+    con.register(arrow, pa.table({"row_no": pa.array([p[0] for p in pairs], pa.int32()),
+                                  "person_id": pa.array([p[1] for p in pairs], pa.int64())}))
+    try:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {arrow}")
+    finally:
+        con.unregister(arrow)
+
+
 @dataclass
 class NearResult:
     links: int = 0
@@ -136,11 +148,64 @@ class NearResult:
 def link_near(con, *, people: str, refs: str, out: str,
               reveal_people: Callable[[list[int]], dict[int, str]],
               reveal_refs: Callable[[list[str]], dict[str, str]],
-              score: float = 0.999) -> NearResult:
-    """Create ``out`` (OUT_COLUMNS, tier 'near') for invalid IDs one character off a person's."""
+              score: float = 0.999, rejected_out: str | None = None) -> NearResult:
+    """Create ``out`` (OUT_COLUMNS, tier 'near') for invalid IDs one character off a person's.
+
+    With ``rejected_out``, also create that table (row_no, person_id) of the candidate pairs
+    whose numbers, once revealed, differ by more: tier 3 must not link those pairs.
+    """
     people, refs, out = _ident(people), _ident(refs), _ident(out)
     tmp = f"__lk_near_{out.replace('.', '_')}"
     result = NearResult()
+    candidates, ref_texts = _near_candidates(con, people=people, refs=refs, tmp=tmp,
+                                             reveal_refs=reveal_refs, result=result)
+    more = sorted({c.cipher for c in candidates} - set(ref_texts))
+    if more:
+        ref_texts.update(reveal_refs(more))
+        result.revealed_refs += len(more)
+    person_ids = sorted({c.person_id for c in candidates})
+    our_ids = reveal_people(person_ids) if person_ids else {}
+    result.revealed_people = len(person_ids)
+
+    rows: dict[int, tuple[int, str]] = {}
+    rejected: list[tuple[int, int]] = []
+    for c in candidates:  # ordered: a row's best candidate comes first
+        ref_text, our_id = ref_texts.get(c.cipher), our_ids.get(c.person_id)
+        diff = compare_ids(ref_text, our_id)
+        if diff is None:
+            if ref_text and our_id:
+                rejected.append((c.row_no, c.person_id))
+        elif c.row_no not in rows:
+            rows[c.row_no] = (c.person_id, f"{diff.detail}；姓名一致；{c.birth_detail}")
+    del ref_texts, our_ids
+    if rejected_out:
+        _pairs_table(con, rejected_out, rejected)
+    _near_table(con, out, rows, score)
+    result.links, result.candidates = len(rows), len(candidates)
+    return result
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    row_no: int
+    cipher: str
+    person_id: int
+    ref_bd: str      # YYYYMMDD: the registry's birth date, else digits 7–14 of its ID
+    our_bd: str
+
+    @property
+    def birth_detail(self) -> str:
+        if self.ref_bd == self.our_bd:
+            return "出生日期一致"
+        if sum(a != b for a, b in zip(self.ref_bd, self.our_bd, strict=True)) == 1:
+            return "出生日期一位数字不同"
+        return "出生日期相邻两位颠倒"
+
+
+def _near_candidates(con, *, people: str, refs: str, tmp: str,
+                     reveal_refs: Callable[[list[str]], dict[str, str]],
+                     result: NearResult) -> tuple[list[_Candidate], dict[str, str]]:
+    """Invalid-ID rows × people with the same name and a birth date at most one edit away."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {tmp}_inv AS
         SELECT CAST(r.row_no AS INTEGER) AS row_no, r.id_cipher, r.name_norm, r.birth_date
@@ -155,49 +220,34 @@ def link_near(con, *, people: str, refs: str, out: str,
         f"SELECT DISTINCT id_cipher FROM {tmp}_inv WHERE birth_date IS NULL ORDER BY 1").fetchall()]
     ref_texts = reveal_refs(need) if need else {}
     result.revealed_refs += len(need)
-    digits = [(c, _birth_digits(ref_texts.get(c))) for c in need]
-    con.register(f"{tmp}_digits_arrow", pa.table({
-        "id_cipher": pa.array([c for c, _ in digits], pa.string()),
-        "bd": pa.array([d for _, d in digits], pa.string())}))
+    con.register(f"{tmp}_digits", pa.table({
+        "id_cipher": pa.array(need, pa.string()),
+        "bd": pa.array([_birth_digits(ref_texts.get(c)) for c in need], pa.string())}))
     try:
-        candidates = con.execute(f"""
+        rows = con.execute(f"""
             WITH refs_bd AS (
                 SELECT i.row_no, i.id_cipher, i.name_norm,
                        coalesce(strftime(i.birth_date, '%Y%m%d'), d.bd) AS bd
-                FROM {tmp}_inv i LEFT JOIN {tmp}_digits_arrow d USING (id_cipher)
+                FROM {tmp}_inv i LEFT JOIN {tmp}_digits d USING (id_cipher)
+            ), pairs AS (
+                SELECT r.row_no, r.id_cipher, p.person_id, r.bd AS ref_bd,
+                       strftime(p.birth_date, '%Y%m%d') AS our_bd
+                FROM refs_bd r JOIN {people} p ON p.name_norm = r.name_norm
+                WHERE length(r.bd) = 8 AND p.birth_date IS NOT NULL
             )
-            SELECT r.row_no, r.id_cipher, p.person_id,
-                   strftime(p.birth_date, '%Y%m%d') = r.bd AS same_bd
-            FROM refs_bd r JOIN {people} p ON p.name_norm = r.name_norm
-            WHERE length(r.bd) = 8 AND p.birth_date IS NOT NULL
-              AND (strftime(p.birth_date, '%Y%m%d') = r.bd
-                   OR damerau_levenshtein(strftime(p.birth_date, '%Y%m%d'), r.bd) = 1)
-            ORDER BY r.row_no, same_bd DESC, p.person_id
+            SELECT * FROM pairs
+            WHERE our_bd = ref_bd OR damerau_levenshtein(our_bd, ref_bd) = 1
+            ORDER BY row_no, our_bd = ref_bd DESC, person_id
         """).fetchall()
     finally:
-        con.unregister(f"{tmp}_digits_arrow")
+        con.unregister(f"{tmp}_digits")
         con.execute(f"DROP TABLE IF EXISTS {tmp}_inv")
-    result.candidates = len(candidates)
+    return [_Candidate(*row) for row in rows], ref_texts
 
-    more = sorted({c for _, c, _, _ in candidates} - set(ref_texts))
-    if more:
-        ref_texts.update(reveal_refs(more))
-        result.revealed_refs += len(more)
-    person_ids = sorted({pid for _, _, pid, _ in candidates})
-    our_ids = reveal_people(person_ids) if person_ids else {}
-    result.revealed_people = len(person_ids)
 
-    rows: dict[int, tuple[int, str]] = {}
-    for row_no, cipher, person_id, same_bd in candidates:
-        if row_no in rows:
-            continue  # ordered: the best candidate of a row comes first
-        diff = compare_ids(ref_texts.get(cipher), our_ids.get(person_id))
-        if diff is not None:
-            birth = "出生日期一致" if same_bd else "出生日期一位数字不同"
-            rows[row_no] = (person_id, f"{diff.detail}；姓名一致；{birth}")
-    del ref_texts, our_ids
-
-    con.register(f"{tmp}_arrow", pa.table({
+def _near_table(con, out: str, rows: dict[int, tuple[int, str]], score: float) -> None:
+    arrow = f"__lk_near_{out.replace('.', '_')}_arrow"
+    con.register(arrow, pa.table({
         "row_no": pa.array(list(rows), pa.int32()),
         "person_id": pa.array([v[0] for v in rows.values()], pa.int64()),
         "detail": pa.array([v[1] for v in rows.values()], pa.string()),
@@ -207,12 +257,10 @@ def link_near(con, *, people: str, refs: str, out: str,
             CREATE OR REPLACE TABLE {out} AS
             SELECT row_no, person_id, 'near' AS tier, CAST({float(score)} AS DOUBLE) AS score,
                    detail
-            FROM {tmp}_arrow
+            FROM {arrow}
         """)
     finally:
-        con.unregister(f"{tmp}_arrow")
-    result.links = len(rows)
-    return result
+        con.unregister(arrow)
 
 
 # --- all tiers -------------------------------------------------------------------------
@@ -232,31 +280,33 @@ def link(con, *, people: str, refs: str, out: str,
     t_start = time.perf_counter()
     stats.refs = _count(con, refs)
 
-    t = time.perf_counter()
-    stats.exact = link_exact(con, people, refs, f"{tmp}_exact")
-    stats.seconds["exact"] = time.perf_counter() - t
-
-    t = time.perf_counter()
-    near = link_near(con, people=people, refs=refs, out=f"{tmp}_near",
-                     reveal_people=reveal_people, reveal_refs=reveal_refs,
-                     score=settings.near_score)
-    stats.near, stats.near_candidates = near.links, near.candidates
-    stats.revealed_people, stats.revealed_refs = near.revealed_people, near.revealed_refs
-    stats.seconds["near"] = time.perf_counter() - t
-
     parts = [f"{tmp}_exact", f"{tmp}_near"]
-    if settings.probabilistic:
-        prob = _tier3(con, people=people, refs=refs, tmp=tmp, settings=settings, stats=stats)
-        if prob:
-            parts.append(prob)
+    try:
+        t = time.perf_counter()
+        stats.exact = link_exact(con, people, refs, f"{tmp}_exact")
+        stats.seconds["exact"] = time.perf_counter() - t
 
-    union = " UNION ALL ".join(
-        f"SELECT CAST(row_no AS INTEGER) AS row_no, CAST(person_id AS BIGINT) AS person_id, "
-        f"CAST(tier AS VARCHAR) AS tier, CAST(score AS DOUBLE) AS score, "
-        f"CAST(detail AS VARCHAR) AS detail FROM {p}" for p in parts)
-    con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT * FROM ({union}) ORDER BY row_no")
-    for p in parts:
-        con.execute(f"DROP TABLE IF EXISTS {p}")
+        t = time.perf_counter()
+        near = link_near(con, people=people, refs=refs, out=f"{tmp}_near",
+                         reveal_people=reveal_people, reveal_refs=reveal_refs,
+                         score=settings.near_score, rejected_out=f"{tmp}_rejected")
+        stats.near, stats.near_candidates = near.links, near.candidates
+        stats.revealed_people, stats.revealed_refs = near.revealed_people, near.revealed_refs
+        stats.seconds["near"] = time.perf_counter() - t
+
+        if settings.probabilistic:
+            prob = _tier3(con, people=people, refs=refs, tmp=tmp, settings=settings, stats=stats)
+            if prob:
+                parts.append(prob)
+
+        union = " UNION ALL ".join(
+            f"SELECT CAST(row_no AS INTEGER) AS row_no, CAST(person_id AS BIGINT) AS person_id, "
+            f"CAST(tier AS VARCHAR) AS tier, CAST(score AS DOUBLE) AS score, "
+            f"CAST(detail AS VARCHAR) AS detail FROM {p}" for p in parts)
+        con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT * FROM ({union}) ORDER BY row_no")
+    finally:
+        for p in [*parts, f"{tmp}_prob", f"{tmp}_rejected"]:
+            con.execute(f"DROP TABLE IF EXISTS {p}")
     for tier, n in con.execute(f"SELECT tier, count(*) FROM {out} GROUP BY tier").fetchall():
         if tier in ("probable", "review"):
             setattr(stats, tier, n)
@@ -269,6 +319,8 @@ def _tier3(con, *, people: str, refs: str, tmp: str, settings: LinkSettings,
     """Run Splink on the rows without a usable ID; return the name of its link table."""
     t = time.perf_counter()
     where_refs = f"id_hash IS NULL AND row_no NOT IN (SELECT row_no FROM {tmp}_near)"
+    if not _count(con, f"(SELECT 1 FROM {refs} WHERE {where_refs}) AS t"):
+        return None   # every row has a usable ID: no name keys to compute, no Splink
     stats.names = register_name_keys(con, sources=[(people, None), (refs, where_refs)],
                                      out=f"{tmp}_keys")
     stats.seconds["name_keys"] = time.perf_counter() - t
@@ -289,10 +341,11 @@ def _tier3(con, *, people: str, refs: str, tmp: str, settings: LinkSettings,
             con, left=f"{tmp}_l", right=f"{tmp}_r", out=f"{tmp}_prob",
             match_threshold=settings.match_threshold, review_threshold=settings.review_threshold,
             u_seed=settings.u_seed, u_max_pairs=settings.u_max_pairs,
-            deterministic_recall=settings.deterministic_recall,
+            deterministic_recall=settings.deterministic_recall, exclude=f"{tmp}_rejected",
             log_level=settings.splink_log_level)
     finally:
         con.execute(f"DROP TABLE IF EXISTS {tmp}_l; DROP TABLE IF EXISTS {tmp}_r")
     stats.comparisons, stats.prior, stats.model = result.comparisons, result.prior, result.model
+    stats.defaulted_u = result.defaulted_u
     stats.seconds.update(result.seconds)
     return f"{tmp}_prob"
