@@ -6,6 +6,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.models import JobRun
 from jiuzhu.core.month import Month
+from jiuzhu.crosscheck.checks import LABELS
 from jiuzhu.crosscheck.models import CheckRun
 from jiuzhu.crosscheck.run import crosscheck_run
 
@@ -50,7 +51,9 @@ class Command(BaseCommand):
         s = run.summary
         self.stdout.write(f"新发现{s['new']}条，待人工比对{s['review']}条，已知{s['known']}条；"
                           f"用时{s['timings']['total']:.1f}秒。")
-        for _code, c in s["by_check"].items():
+        order = list(LABELS)
+        for _code, c in sorted(s["by_check"].items(),
+                               key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
             self.stdout.write(f"  {c['label']}：新{c.get('new', 0)}，待人工比对{c.get('review', 0)}，"
                               f"已知{c.get('known', 0)}")
         self.stdout.write(self.style.SUCCESS(f"比对完成（#{run.pk}）。"))
