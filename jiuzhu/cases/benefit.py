@@ -49,11 +49,13 @@ def _income(household, person=None) -> rules.CountedIncome:
     facts = household.incomes.select_related("person")
     if person is not None:
         facts = facts.filter(person=person)
-    items = [rules.IncomeItem(category=f.category, amount=f.amount,
-                              months=_months(f.period_start, f.period_end),
-                              person_name=f.person.name if f.person else "")
-             for f in facts]
-    return rules.counted_income(items)
+    return rules.counted_income([_income_item(f) for f in facts])
+
+
+def _income_item(fact) -> rules.IncomeItem:
+    return rules.IncomeItem(category=fact.category, amount=fact.amount,
+                            months=_months(fact.period_start, fact.period_end),
+                            person_name=fact.person.name if fact.person else "")
 
 
 def _property(app, members: int, standard: Decimal, on: date) -> rules.PropertyResult:
@@ -221,6 +223,10 @@ def calculate(app, on: date) -> Benefit:
     return _flat(app, on)
 
 
-def household_counted_income(household) -> rules.CountedIncome:
-    """The household's counted monthly income under S2 art. 13 (used by the R7 estimate)."""
-    return _income(household)
+def counted_income_by_household(household_ids) -> dict[int, rules.CountedIncome]:
+    """Counted monthly income (S2 art. 13) of many households in one query (cross-checks R6/R7);
+    a household without income facts is absent."""
+    from jiuzhu.registry.selectors import household_income_facts
+
+    return {hid: rules.counted_income([_income_item(f) for f in facts])
+            for hid, facts in household_income_facts(household_ids).items()}

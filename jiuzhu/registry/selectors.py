@@ -141,6 +141,13 @@ def household_income_facts(household_ids) -> dict[int, list]:
     from .models import IncomeFact
 
     out: dict[int, list] = {}
-    for fact in IncomeFact.objects.filter(household_id__in=list(household_ids)):
+    for fact in IncomeFact.objects.filter(household_id__in=list(household_ids)).select_related("person"):
         out.setdefault(fact.household_id, []).append(fact)
     return out
+
+
+def household_sizes(household_ids) -> dict[int, tuple[int, str]]:
+    """(number of members, area type) of many households in one query."""
+    return {pk: (n, area) for pk, n, area in
+            Household.objects.filter(pk__in=list(household_ids)).annotate(n=Count("members"))
+            .values_list("pk", "n", "area_type")}

@@ -7,6 +7,7 @@ commercial property. One hit per household and kind of asset, listing every item
 from __future__ import annotations
 
 from collections import defaultdict
+from decimal import Decimal
 
 from jiuzhu.core.money import format_yuan
 
@@ -40,9 +41,28 @@ _OWNED = """
 """
 
 
+def _could_break(kind: str, limits) -> str:
+    """SQL condition on a household's group of assets that can break a limit: only such groups
+    are fetched into Python (most recipients own one home, many a motorcycle)."""
+    if kind == "vehicle":
+        return (f"count(*) FILTER (vehicle_type <> 'farm_machine') > {int(limits.max_vehicles)} "
+                f"OR count(*) FILTER (vehicle_type = 'farm_machine' "
+                f"AND value >= {Decimal(limits.farm_machine_value)}) > 0")
+    if kind == "business":
+        return (f"count(*) FILTER (business_status = 'active' "
+                f"AND registered_capital >= {Decimal(limits.business_capital)}) > 0")
+    return (f"count(*) FILTER (usage = 'residential') > {int(limits.max_dwellings)} "
+            "OR count(*) FILTER (usage IN ('commercial', 'industrial')) > 0")
+
+
 def _grouped(ctx: CheckContext, kind: str) -> dict[tuple[int, int], list[dict]]:
+    owned = _OWNED.format(link=ctx.link(kind), kind=kind).rsplit("ORDER BY", 1)[0]
+    sql = (f"WITH owned AS MATERIALIZED ({owned}) SELECT * FROM owned "
+           "WHERE (household_id, enrolment_id) IN (SELECT household_id, enrolment_id FROM owned "
+           f"GROUP BY household_id, enrolment_id HAVING {_could_break(kind, ctx.limits)}) "
+           "ORDER BY household_id, enrolment_id, row_no")
     groups: dict[tuple[int, int], list[dict]] = defaultdict(list)
-    for row in rows(ctx.con, _OWNED.format(link=ctx.link(kind), kind=kind)):
+    for row in rows(ctx.con, sql):
         groups[(row["household_id"], row["enrolment_id"])].append(row)
     return groups
 

@@ -23,6 +23,11 @@ _SAME_PERSON = """
     FROM people a JOIN people b
       ON a.name_norm = b.name_norm AND a.birth_date = b.birth_date AND a.sex = b.sex
      AND a.household_id < b.household_id
+     -- the masked IDs (first 4, last 4 digits) must allow what same_person_ids accepts:
+     -- the same order code, or the same first four digits and order codes one digit apart
+     AND (substr(a.id_masked, 15, 3) = substr(b.id_masked, 15, 3)
+          OR (left(a.id_masked, 4) = left(b.id_masked, 4)
+              AND hamming(substr(a.id_masked, 15, 3), substr(b.id_masked, 15, 3)) = 1))
     WHERE a.person_id IN (SELECT person_id FROM recipients)
        OR b.person_id IN (SELECT person_id FROM recipients)
 """
@@ -72,12 +77,16 @@ def _two_households(ctx: CheckContext) -> list[Hit]:
     if not pairs:
         return []
     plain = ctx.reveal_people(sorted({p["a_id"] for p in pairs} | {p["b_id"] for p in pairs}))
+    kept = [(pair, diff) for pair in pairs
+            if (diff := same_person_ids(plain.get(pair["a_id"], ""), plain.get(pair["b_id"], "")))]
+    ids = sorted({p["a_id"] for p, _ in kept} | {p["b_id"] for p, _ in kept})
+    coverage: dict[int, list[dict]] = {}
+    for row in rows(ctx.con, _RECIPIENT, {"ids": ids}) if ids else []:
+        coverage.setdefault(row["person_id"], []).append(row)
     hits = []
-    for pair in pairs:
-        diff = same_person_ids(plain.get(pair["a_id"], ""), plain.get(pair["b_id"], ""))
-        if diff is None:
-            continue  # namesakes born the same day: the IDs differ too much
-        covered = rows(ctx.con, _RECIPIENT, {"ids": [pair["a_id"], pair["b_id"]]})
+    for pair, diff in kept:   # namesakes born the same day whose IDs differ more are dropped
+        covered = sorted(coverage.get(pair["a_id"], []) + coverage.get(pair["b_id"], []),
+                         key=lambda r: r["enrolment_id"])
         if not covered:
             continue
         first = covered[0]

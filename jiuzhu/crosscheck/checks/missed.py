@@ -33,19 +33,31 @@ _POVERTY = """
            r.monitoring_type, r.risk_status, l.person_id, l.tier, l.score
     FROM snap_poverty r LEFT JOIN {link} l ON l.row_no = r.row_no
          AND l.tier IN ('exact', 'near', 'probable')
-    WHERE r.monitoring_type <> 'lifted' OR r.risk_status = 'open'
+    WHERE (r.monitoring_type <> 'lifted' OR r.risk_status = 'open')
+      -- only rows that can become a finding: linked to a person not covered, or unlinked with
+      -- a region code of this county (or none: those are counted as unassignable)
+      AND ((l.person_id IS NULL AND (r.region_code IS NULL
+                                     OR r.region_code IN (SELECT village_code FROM villages)
+                                     OR left(r.region_code, 9) IN (SELECT left(village_code, 9) FROM villages)))
+           OR (l.person_id IS NOT NULL AND l.person_id NOT IN (SELECT person_id FROM recipients)))
 """
 _DISABILITY = """
     SELECT r.row_no, r.name, r.id_masked, r.region_code, r.disability_type,
            r.disability_grade, l.person_id, l.tier, l.score
     FROM snap_disability r LEFT JOIN {link} l ON l.row_no = r.row_no
          AND l.tier IN ('exact', 'near', 'probable')
-    WHERE r.disability_grade IN (1, 2)
-       OR (r.disability_grade = 3 AND r.disability_type IN ('mental', 'intellectual'))
+    WHERE (r.disability_grade IN (1, 2)
+           OR (r.disability_grade = 3 AND r.disability_type IN ('mental', 'intellectual')))
+      -- only rows that can become a finding: linked to a person not covered, or unlinked with
+      -- a region code of this county (or none: those are counted as unassignable)
+      AND ((l.person_id IS NULL AND (r.region_code IS NULL
+                                     OR r.region_code IN (SELECT village_code FROM villages)
+                                     OR left(r.region_code, 9) IN (SELECT left(village_code, 9) FROM villages)))
+           OR (l.person_id IS NOT NULL AND l.person_id NOT IN (SELECT person_id FROM recipients)))
 """
 _SERIOUS = """
     SELECT p.person_id, p.name, p.id_masked FROM people p
-    WHERE p.health_status = 'serious'
+    WHERE p.health_status = 'serious' AND p.person_id NOT IN (SELECT person_id FROM recipients)
 """
 _PEOPLE = """
     SELECT p.person_id, p.household_id, p.township_id, p.village_id, p.name, p.id_masked,

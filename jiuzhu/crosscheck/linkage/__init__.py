@@ -3,6 +3,16 @@
 See :mod:`.tiers` for the tiers and :func:`link` for the entry point.
 """
 
-from .tiers import OUT_COLUMNS, TIERS, LinkSettings, LinkStats, link, link_exact, link_near
+from .tiers import (
+    OUT_COLUMNS,
+    TIERS,
+    LinkSettings,
+    LinkStats,
+    link,
+    link_exact,
+    link_exact_all,
+    link_near,
+)
 
-__all__ = ["OUT_COLUMNS", "TIERS", "LinkSettings", "LinkStats", "link", "link_exact", "link_near"]
+__all__ = ["OUT_COLUMNS", "TIERS", "LinkSettings", "LinkStats", "link", "link_exact",
+           "link_exact_all", "link_near"]

@@ -95,6 +95,10 @@ def _count(con, sql: str) -> int:
 
 # --- tier 1 ----------------------------------------------------------------------------
 
+_EXACT_DETAIL = """CASE WHEN r.id_status = 'converted15' THEN '身份证号码一致（15位旧号码转换为18位）'
+                    ELSE '身份证号码一致' END"""
+
+
 def link_exact(con, people: str, refs: str, out: str) -> int:
     """Create ``out`` (OUT_COLUMNS) with the rows whose ID hash equals a person's; return the count.
 
@@ -104,14 +108,32 @@ def link_exact(con, people: str, refs: str, out: str) -> int:
     con.execute(f"""
         CREATE OR REPLACE TABLE {out} AS
         SELECT CAST(r.row_no AS INTEGER) AS row_no, p.person_id, 'exact' AS tier,
-               CAST(1.0 AS DOUBLE) AS score,
-               CASE WHEN r.id_status = 'converted15' THEN '身份证号码一致（15位旧号码转换为18位）'
-                    ELSE '身份证号码一致' END AS detail
+               CAST(1.0 AS DOUBLE) AS score, {_EXACT_DETAIL} AS detail
         FROM {refs} r
         JOIN (SELECT id_hash, min(person_id) AS person_id FROM {people}
               WHERE id_hash IS NOT NULL GROUP BY id_hash) p ON p.id_hash = r.id_hash
     """)
     return _count(con, out)
+
+
+def link_exact_all(con, *, people: str, refs: dict[str, str], out: str) -> dict[str, int]:
+    """Tier 1 for many registries in one pass: every registry's hashes (``refs``: kind -> table)
+    probe the persons' hash table once, in one UNION ALL join, as a bare join would. ``out`` gets
+    a ``kind`` column besides OUT_COLUMNS. ``people.id_hash`` must be unique (it is for
+    registry.Person). Returns the count per kind."""
+    people, out = _ident(people), _ident(out)
+    union = " UNION ALL ".join(
+        f"SELECT '{_ident(kind)}' AS kind, row_no, id_hash, id_status FROM {_ident(table)} "
+        "WHERE id_hash IS NOT NULL" for kind, table in refs.items())
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {out} AS
+        SELECT r.kind, CAST(r.row_no AS INTEGER) AS row_no, p.person_id, 'exact' AS tier,
+               CAST(1.0 AS DOUBLE) AS score, {_EXACT_DETAIL} AS detail
+        FROM ({union}) r JOIN {people} p ON p.id_hash = r.id_hash
+    """)
+    counts = dict.fromkeys(refs, 0)
+    counts.update(con.execute(f"SELECT kind, count(*) FROM {out} GROUP BY kind").fetchall())
+    return counts
 
 
 # --- tier 2 ----------------------------------------------------------------------------
