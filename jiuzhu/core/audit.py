@@ -9,16 +9,34 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from . import hashchain
+from . import bulk, hashchain
 from .models import AuditEntry, AuditHead
 from .requestctx import current_ip
+
+# From this many events on, record_many writes with COPY on PostgreSQL (bulk_create below it).
+COPY_FROM = 500
+
+# What each entry's hash covers besides its time (the column names of AuditEntry).
+_HASHED = ("actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
+           "household_id", "old", "new", "reason", "ip")
+_COLUMNS = ("seq", "at", *_HASHED, "prev_hash", "hash")
+
+
+@dataclass(frozen=True)
+class ObjectRef:
+    """The audited object when the caller has no model instance at hand (rows written in bulk):
+    its model, primary key and text — what ``str(instance)`` would give."""
+
+    model: type
+    pk: Any
+    text: str
 
 
 @dataclass
 class AuditEvent:
     action: str
     actor: Any = None  # a User or None for the system
-    obj: Any = None
+    obj: Any = None  # a model instance, an ObjectRef or None
     household_id: int | None = None
     old: Mapping[str, Any] = field(default_factory=dict)
     new: Mapping[str, Any] = field(default_factory=dict)
@@ -30,58 +48,70 @@ def json_safe(values: Mapping[str, Any]) -> dict:
     return json.loads(hashchain.canonical(values or {}))
 
 
-def _content(entry: AuditEntry) -> dict:
+def _content(entry: AuditEntry | Mapping[str, Any]) -> dict:
+    """What an entry's hash covers: from a stored AuditEntry, or from the column values of one
+    about to be written (a mapping)."""
+    if not isinstance(entry, Mapping):
+        entry = {name: getattr(entry, name) for name in ("at", *_HASHED)}
+    return {"at": entry["at"].astimezone(UTC).isoformat(), **{k: entry[k] for k in _HASHED}}
+
+
+def _object(obj) -> tuple[str, str, str]:
+    if obj is None:
+        return "", "", ""
+    if isinstance(obj, ObjectRef):
+        return obj.model._meta.label_lower, str(obj.pk), obj.text[:200]
+    return obj._meta.label_lower, str(obj.pk), str(obj)[:200]
+
+
+def _values(event: AuditEvent, at: datetime, ip: str) -> dict:
+    """The stored columns of an event's entry, except seq and the hashes."""
+    actor = event.actor
+    object_type, object_id, object_repr = _object(event.obj)
     return {
-        "at": entry.at.astimezone(UTC).isoformat(),
-        "actor_id": entry.actor_id,
-        "actor_name": entry.actor_name,
-        "action": entry.action,
-        "object_type": entry.object_type,
-        "object_id": entry.object_id,
-        "object_repr": entry.object_repr,
-        "household_id": entry.household_id,
-        "old": entry.old,
-        "new": entry.new,
-        "reason": entry.reason,
-        "ip": entry.ip,
+        "at": at,
+        "actor_id": actor.pk if getattr(actor, "pk", None) else None,
+        "actor_name": getattr(actor, "username", "") or "系统",
+        "action": event.action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "object_repr": object_repr,
+        "household_id": event.household_id,
+        "old": json_safe(event.old),
+        "new": json_safe(event.new),
+        "reason": (event.reason or "")[:500],
+        "ip": ip,
     }
 
 
-def _entry(event: AuditEvent, at: datetime, ip: str) -> AuditEntry:
-    obj = event.obj
-    actor = event.actor
-    return AuditEntry(
-        at=at,
-        actor=actor if getattr(actor, "pk", None) else None,
-        actor_name=getattr(actor, "username", "") or "系统",
-        action=event.action,
-        object_type=obj._meta.label_lower if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        object_repr=str(obj)[:200] if obj is not None else "",
-        household_id=event.household_id,
-        old=json_safe(event.old),
-        new=json_safe(event.new),
-        reason=(event.reason or "")[:500],
-        ip=ip,
-    )
+def _chained(events: Iterable[AuditEvent], *, seq: int, prev: str, at: datetime,
+             ip: str) -> list[dict]:
+    """Each event's row, numbered after `seq` and chained after the hash `prev`."""
+    rows = []
+    for event in events:
+        row = _values(event, at, ip)
+        seq += 1
+        digest = hashchain.entry_hash(seq=seq, prev_hash=prev, content=_content(row))
+        row.update(seq=seq, prev_hash=prev, hash=digest)
+        prev = digest
+        rows.append(row)
+    return rows
 
 
 def record_many(events: Iterable[AuditEvent]) -> int:
     """Append events in order, chained, in the caller's transaction. Returns how many."""
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
-        at, ip = timezone.now(), current_ip.get()
-        seq, prev = head.last_seq, head.last_hash
-        rows = []
-        for event in events:
-            entry = _entry(event, at, ip)
-            seq += 1
-            entry.seq, entry.prev_hash = seq, prev
-            entry.hash = hashchain.entry_hash(seq=seq, prev_hash=prev, content=_content(entry))
-            prev = entry.hash
-            rows.append(entry)
-        AuditEntry.objects.bulk_create(rows, batch_size=2000)
-        AuditHead.objects.filter(pk=1).update(last_seq=seq, last_hash=prev)
+        rows = _chained(events, seq=head.last_seq, prev=head.last_hash, at=timezone.now(),
+                        ip=current_ip.get())
+        if not rows:
+            return 0
+        if len(rows) >= COPY_FROM and bulk.copy_supported():
+            # COPY inserts: PostgreSQL's append-only trigger refuses only UPDATE and DELETE
+            bulk.copy_insert(AuditEntry, rows, _COLUMNS)
+        else:
+            AuditEntry.objects.bulk_create([AuditEntry(**row) for row in rows], batch_size=2000)
+        AuditHead.objects.filter(pk=1).update(last_seq=rows[-1]["seq"], last_hash=rows[-1]["hash"])
         return len(rows)
 
 

@@ -1,31 +1,145 @@
 """Export the operational columns the checks need into DuckDB, once per run.
 
-On PostgreSQL each query streams out with ``COPY … TO STDOUT (FORMAT csv)`` into a temporary
-file that DuckDB reads in parallel (millions of rows in seconds); on SQLite (the demo) the rows
-are fetched through the cursor. The querysets come from the apps that own the tables.
+On PostgreSQL each query is fetched through ADBC (adbc-driver-postgresql: PostgreSQL's binary
+COPY decoded to Arrow in C++) and streamed straight into DuckDB. When ADBC cannot connect, or
+the run is inside a transaction (a second connection would not see its uncommitted rows), each
+query streams out with ``COPY … TO STDOUT (FORMAT csv)`` through Django's connection into a
+temporary file that DuckDB reads in parallel. On SQLite (the demo) the rows are fetched through
+the cursor. The querysets come from the apps that own the tables.
 """
 
 from __future__ import annotations
 
+import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote, urlencode
 
+import adbc_driver_manager
+import adbc_driver_postgresql
+import psycopg
 import pyarrow as pa
 from django.db import connection
 
 from jiuzhu.cases.selectors_export import APPLICATION_EXPORT_COLUMNS, applications_for_export
 from jiuzhu.payments.selectors import ENROLMENT_EXPORT_COLUMNS, enrolments_for_export
 from jiuzhu.regions.selectors import VILLAGE_EXPORT_COLUMNS, villages_for_export
-from jiuzhu.registry.selectors import PEOPLE_EXPORT_COLUMNS, people_for_export
+from jiuzhu.registry.selectors import (
+    HOUSEHOLD_EXPORT_COLUMNS,
+    PEOPLE_EXPORT_COLUMNS,
+    households_for_export,
+    people_for_export,
+)
 
 from .engine import sql_literal
+
+logger = logging.getLogger(__name__)
 
 # Names in our registry are entered in simplified Chinese; strip spaces and middle dots only.
 NAME_NORM_SQL = "regexp_replace(name, '[[:space:]·•‧・]', '', 'g')"
 
+# libpq connection parameters that may stand in the database settings' OPTIONS
+_LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "connect_timeout",
+                  "application_name", "options", "target_session_attrs", "passfile", "service")
+
 
 def _types(columns: dict[str, tuple[str, str]]) -> dict[str, str]:
     return {name: duck for name, (_, duck) in columns.items()}
+
+
+def _casts(columns: dict[str, str], *, empty_is_null: bool = False) -> str:
+    """Each column cast to its DuckDB type; with `empty_is_null` an empty string becomes NULL, as
+    the COPY path's CSV reads it (so ADBC and COPY give the checks the same values)."""
+    def value(name: str, duck: str) -> str:
+        return f"nullif({name}, '')" if empty_is_null and duck == "VARCHAR" else name
+    return ", ".join(f"CAST({value(name, duck)} AS {duck}) AS {name}"
+                     for name, duck in columns.items())
+
+
+def _adbc_uri(settings_dict: dict) -> str:
+    """A libpq URI for the database Django uses; the host goes in the query string, where it may
+    be a Unix socket directory."""
+    query = {"host": settings_dict.get("HOST") or None, "port": settings_dict.get("PORT") or None}
+    options = settings_dict.get("OPTIONS") or {}
+    query.update({k: options[k] for k in _LIBPQ_OPTIONS if options.get(k) not in (None, "")})
+    query = urlencode({k: v for k, v in query.items() if v is not None}, quote_via=quote)
+    user, password = settings_dict.get("USER") or "", settings_dict.get("PASSWORD") or ""
+    credentials = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
+    return (f"postgresql://{credentials}{'@' if credentials else ''}/"
+            f"{quote(settings_dict.get('NAME') or '', safe='')}{'?' if query else ''}{query}")
+
+
+class AdbcSource:
+    """A connection to Django's PostgreSQL database through ADBC, for fetching queries as Arrow.
+    The driver manager's low-level API: its DB-API module imports pyarrow.dataset and with it
+    pandas, over a second per process, for nothing the export uses."""
+
+    def __init__(self, uri: str):
+        self._database = adbc_driver_postgresql.connect(uri)
+        try:
+            self._connection = adbc_driver_manager.AdbcConnection(self._database)
+        except BaseException:
+            self._database.close()
+            raise
+        self.closed = False
+
+    @contextmanager
+    def query(self, sql: str) -> Iterator[pa.RecordBatchReader]:
+        """The result of `sql` as a stream of Arrow batches, to be read within the block."""
+        statement = adbc_driver_manager.AdbcStatement(self._connection)
+        try:
+            statement.set_sql_query(sql)
+            stream, _ = statement.execute_query()
+            yield pa.RecordBatchReader.from_stream(stream)
+        finally:
+            statement.close()
+
+    def close(self) -> None:
+        if not self.closed:
+            self._connection.close()
+            self._database.close()
+            self.closed = True
+
+
+def _adbc_connect() -> AdbcSource | None:
+    try:
+        return AdbcSource(_adbc_uri(connection.settings_dict))
+    except adbc_driver_manager.Error as exc:
+        logger.warning("ADBC cannot connect, exporting with COPY instead: %s", exc)
+        return None
+
+
+@contextmanager
+def adbc_connection() -> Iterator[AdbcSource | None]:
+    """An ADBC connection to Django's PostgreSQL database for the export, closed afterwards; or
+    None (then the COPY or cursor path): on SQLite, inside a transaction (a second connection
+    would not see its uncommitted rows), or when ADBC cannot connect."""
+    source = None
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        source = _adbc_connect()
+    try:
+        yield source
+    finally:
+        if source is not None:
+            source.close()
+
+
+def _fetch_adbc(con, table: str, queryset, columns: dict[str, str], source: AdbcSource) -> None:
+    sql, params = queryset.query.sql_with_params()
+    connection.ensure_connection()
+    # the parameters bound client-side by psycopg, with the adapters of Django's connection
+    with psycopg.ClientCursor(connection.connection) as client:
+        text = client.mogrify(sql, params)
+    names = ", ".join(connection.ops.quote_name(name) for name in columns)
+    with source.query(f"SELECT * FROM ({text}) AS q ({names})") as reader:
+        con.register(f"_{table}_arrow", reader)   # streamed into DuckDB batch by batch
+        try:
+            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT "
+                        f"{_casts(columns, empty_is_null=True)} FROM _{table}_arrow").fetchall()
+        finally:
+            con.unregister(f"_{table}_arrow")
 
 
 def _copy_pg(con, table: str, queryset, columns: dict[str, str], tmp: Path) -> None:
@@ -52,14 +166,19 @@ def _copy_cursor(con, table: str, queryset, columns: dict[str, str]) -> None:
     arrow = pa.table({name: pa.array(values) if values else pa.array([], type=pa.null())
                       for name, values in data.items()})
     con.register(f"_{table}_arrow", arrow)
-    casts = ", ".join(f"CAST({name} AS {duck}) AS {name}" for name, duck in columns.items())
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {casts} FROM _{table}_arrow").fetchall()
+    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_casts(columns)} "
+                f"FROM _{table}_arrow").fetchall()
     con.unregister(f"_{table}_arrow")
 
 
-def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]]) -> int:
+def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]], *,
+                 adbc: AdbcSource | None = None) -> int:
+    """Create `table` in DuckDB from `queryset` (values_list in the order of `columns`); with an
+    ADBC connection (``adbc_connection()``) through it. Returns the row count."""
     types = _types(columns)
-    if connection.vendor == "postgresql":
+    if adbc is not None:
+        _fetch_adbc(con, table, queryset, types, adbc)
+    elif connection.vendor == "postgresql":
         with tempfile.TemporaryDirectory(prefix="jiuzhu-export-") as tmp:
             _copy_pg(con, table, queryset, types, Path(tmp))
     else:
@@ -70,20 +189,28 @@ def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]])
 def export_county(con, *, county, month: str) -> dict[str, int]:
     """Create the tables people, enrolments, applications, villages and the derived recipients
     (persons covered by an enrolment in force in `month` or later) in `con`."""
-    counts = {
-        "people": export_table(con, "people_raw", people_for_export(county_id=county.pk),
-                               PEOPLE_EXPORT_COLUMNS),
-        "enrolments": export_table(con, "enrolments", enrolments_for_export(county_id=county.pk),
-                                   ENROLMENT_EXPORT_COLUMNS),
-        "applications": export_table(con, "applications",
-                                     applications_for_export(county_id=county.pk),
-                                     APPLICATION_EXPORT_COLUMNS),
-        "villages": export_table(con, "villages", villages_for_export(county=county),
-                                 VILLAGE_EXPORT_COLUMNS),
-    }
-    con.execute(f"CREATE OR REPLACE TABLE people AS SELECT *, {NAME_NORM_SQL} AS name_norm "
-                "FROM people_raw")
-    con.execute("DROP TABLE people_raw")
+    with adbc_connection() as adbc:
+        export_table(con, "_people_own", people_for_export(county_id=county.pk),
+                     PEOPLE_EXPORT_COLUMNS, adbc=adbc)
+        export_table(con, "_household_places", households_for_export(county_id=county.pk),
+                     HOUSEHOLD_EXPORT_COLUMNS, adbc=adbc)
+        counts = {
+            "enrolments": export_table(con, "enrolments",
+                                       enrolments_for_export(county_id=county.pk),
+                                       ENROLMENT_EXPORT_COLUMNS, adbc=adbc),
+            "applications": export_table(con, "applications",
+                                         applications_for_export(county_id=county.pk),
+                                         APPLICATION_EXPORT_COLUMNS, adbc=adbc),
+            "villages": export_table(con, "villages", villages_for_export(county=county),
+                                     VILLAGE_EXPORT_COLUMNS, adbc=adbc),
+        }
+    # the persons' columns, then their household's place columns (household_id once)
+    con.execute(f"""
+        CREATE OR REPLACE TABLE people AS
+        SELECT p.*, h.* EXCLUDE (household_id), {NAME_NORM_SQL} AS name_norm
+        FROM _people_own p JOIN _household_places h ON h.household_id = p.household_id""")
+    con.execute("DROP TABLE _people_own; DROP TABLE _household_places")
+    counts = {"people": con.execute("SELECT count(*) FROM people").fetchall()[0][0], **counts}
     build_recipients(con, month=month)
     counts["recipients"] = con.execute("SELECT count(*) FROM recipients").fetchall()[0][0]
     return counts

@@ -33,7 +33,7 @@ from . import engine, export
 from .checks import CHECKS, LABELS
 from .checks.base import CheckContext, Hit, Limits
 from .estimate import estimate_households, household_means
-from .linkage import LinkSettings, link, link_exact
+from .linkage import LinkSettings, link, link_exact_all
 from .models import CheckRun, Finding, RegistrySnapshot
 from .snapshot_selectors import latest_snapshots, snapshot_file
 
@@ -90,25 +90,41 @@ def _reveal_refs(ciphers: list[str]) -> dict[str, str]:
 
 
 class _Linker:
-    """Links each snapshot to the county's people once per run, on first use."""
+    """Links each snapshot to the county's people once per run, on first use.
+
+    Exact-only runs link every snapshot in one pass: the persons' hash table (unique, as
+    ``registry.Person.id_hash`` is) is probed by all snapshots' hashes in one UNION ALL join,
+    which is then split by registry."""
 
     def __init__(self, con, snapshots: dict[str, RegistrySnapshot], exact_only: bool):
         self.con, self.snapshots, self.exact_only = con, snapshots, exact_only
         self.tables: dict[str, str] = {}
         self.stats: dict[str, dict] = {}
+        self._all_exact = False
 
     def __call__(self, kind: str) -> str:
         if kind not in self.tables:
             out = f"link_{kind}"
             if self.exact_only:
-                stats = link_exact(self.con, people="people", refs=f"snap_{kind}", out=out)
+                self._link_all_exact()
+                self.con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT row_no, person_id, "
+                                 f"tier, score, detail FROM links_exact WHERE kind = '{kind}'")
+                n = self.con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]
+                self.stats[kind] = {"exact": n}
             else:
                 stats = link(self.con, people="people", refs=f"snap_{kind}", out=out,
                              reveal_people=person_ids_reveal, reveal_refs=_reveal_refs,
                              settings=LinkSettings())
-            self.stats[kind] = stats.as_dict() if hasattr(stats, "as_dict") else {"exact": stats}
+                self.stats[kind] = stats.as_dict()
             self.tables[kind] = out
         return self.tables[kind]
+
+    def _link_all_exact(self) -> None:
+        if self._all_exact:
+            return
+        link_exact_all(self.con, people="people",
+                       refs={k: f"snap_{k}" for k in self.snapshots}, out="links_exact")
+        self._all_exact = True
 
 
 def run_checks(*, run_id: int, actor, progress: Progress, exact_only: bool = False) -> dict:
@@ -169,7 +185,11 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
 
 @transaction.atomic
 def write_findings(*, run: CheckRun, actor, hits: list[Hit], snapshots) -> dict:
-    """Write the hits not seen before as findings, mark kin cases, audit; one transaction."""
+    """Write the hits not seen before as findings, mark kin cases, audit; one transaction.
+    On PostgreSQL the findings and their audit rows go in with COPY (tens of thousands in a
+    province's first run), elsewhere with bulk_create."""
+    from jiuzhu.core import bulk
+
     known = set(Finding.objects.filter(county=run.county,
                                        fingerprint__in=[h.fingerprint for h in hits])
                 .values_list("fingerprint", flat=True))
@@ -178,21 +198,30 @@ def write_findings(*, run: CheckRun, actor, hits: list[Hit], snapshots) -> dict:
     for hit in hits:
         if hit.fingerprint not in known:
             fresh.setdefault(hit.fingerprint, hit)
-    findings = [Finding(
-        county=run.county, township_id=h.township_id, village_id=h.village_id,
-        check_code=h.check, rule=h.rule, fingerprint=h.fingerprint,
-        status=Finding.Status.REVIEW if h.review else Finding.Status.RAISED,
-        household_id=h.household_id, person_id=h.person_id, enrolment_id=h.enrolment_id,
-        subject_name=h.subject_name[:60], subject_id_masked=h.subject_id_masked or "",
-        summary=h.summary[:300], snapshot=snapshots.get(h.snapshot_kind), ref_row=h.ref_row,
-        tier="probable" if h.tier == "review" else h.tier, score=h.score,
-        evidence=audit.json_safe({"e": h.evidence})["e"], months_paid=h.months_paid,
-        amount_to_recover=h.amount, run=run, due_date=due) for h in fresh.values()]
-    Finding.objects.bulk_create(findings, batch_size=2000)
+    snapshot_ids = {kind: snap.pk for kind, snap in snapshots.items()}
+    rows = [{
+        "county_id": run.county_id, "township_id": h.township_id, "village_id": h.village_id,
+        "check_code": h.check, "rule": h.rule, "fingerprint": h.fingerprint,
+        "status": Finding.Status.REVIEW if h.review else Finding.Status.RAISED,
+        "household_id": h.household_id, "person_id": h.person_id, "enrolment_id": h.enrolment_id,
+        "subject_name": h.subject_name[:60], "subject_id_masked": h.subject_id_masked or "",
+        "summary": h.summary[:300], "snapshot_id": snapshot_ids.get(h.snapshot_kind),
+        "ref_row": h.ref_row, "tier": "probable" if h.tier == "review" else h.tier,
+        "score": h.score, "evidence": audit.json_safe({"e": h.evidence})["e"],
+        "months_paid": h.months_paid, "amount_to_recover": h.amount, "run_id": run.pk,
+        "due_date": due} for h in fresh.values()]
+    if rows and bulk.copy_supported():
+        ids = bulk.copy_insert(Finding, rows, tuple(rows[0]))
+    else:
+        findings = Finding.objects.bulk_create([Finding(**row) for row in rows], batch_size=2000)
+        ids = [f.pk for f in findings]
     audit.record_many(audit.AuditEvent(
-        action="crosscheck.finding_raise", actor=actor, obj=f, household_id=f.household_id,
-        new={"check": f.check_code, "status": f.status, "summary": f.summary,
-             "snapshot": f.snapshot_id, "ref_row": f.ref_row}) for f in findings)
+        action="crosscheck.finding_raise", actor=actor,
+        obj=audit.ObjectRef(Finding, pk, Finding.text_of(pk, row["subject_name"])),
+        household_id=row["household_id"],
+        new={"check": row["check_code"], "status": row["status"], "summary": row["summary"],
+             "snapshot": row["snapshot_id"], "ref_row": row["ref_row"]})
+        for pk, row in zip(ids, rows, strict=True))
     kin_apps = sorted({h.application_id for h in fresh.values()
                        if h.check == "kin" and h.application_id and not h.review})
     if kin_apps:

@@ -96,3 +96,64 @@ def test_database_refuses_update_on_postgres(chain):
         pytest.skip("the trigger exists on PostgreSQL only")
     with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("UPDATE core_auditentry SET reason = 'x' WHERE seq = 1")
+
+
+@pytest.mark.postgres
+def test_a_large_batch_is_copied_with_the_same_rows_as_bulk_create(users, regions, monkeypatch):
+    """record_many writes 500+ events with COPY on PostgreSQL: the rows (content, seq, prev_hash,
+    hash) are exactly those the bulk_create path writes for the same events, the chain verifies,
+    and an edit afterwards is still named."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from jiuzhu.core import bulk
+
+    if connection.vendor != "postgresql":
+        pytest.skip("COPY is used on PostgreSQL only")
+    audit.record(action="test.before", new={"n": 0})  # the batch continues an existing chain
+    base = AuditEntry.objects.count()
+    county, village = regions["433123000000"], first_region(regions, "village")
+    events = [audit.AuditEvent(
+        action=f"test.bulk{i % 3}", actor=users["county"] if i % 2 else None,
+        obj=(village, county, None)[i % 3], household_id=i if i % 4 else None,
+        old={"amount": Decimal("12.50"), "on": dt.date(2026, 11, i % 28 + 1)} if i % 5 else {},
+        new={"n": i, "name": "龙大山·田", "ids": [i, None, True]},
+        reason=("核" * 600) if i == 7 else f"第{i}次") for i in range(1200)]
+    assert len(events) >= audit.COPY_FROM
+    fixed = timezone.now()
+    monkeypatch.setattr(timezone, "now", lambda: fixed)
+    copied, copy_insert = [], bulk.copy_insert
+    monkeypatch.setattr(bulk, "copy_insert",
+                        lambda model, rows, fields: copied.append(len(rows))
+                        or copy_insert(model, rows, fields))
+    columns = [f.attname for f in AuditEntry._meta.concrete_fields if f.attname != "id"]
+
+    def written():
+        return list(AuditEntry.objects.filter(seq__gt=base).order_by("seq").values_list(*columns))
+
+    sid = transaction.savepoint()
+    with monkeypatch.context() as m:
+        m.setattr(audit, "COPY_FROM", 10**9)  # the bulk_create path, for comparison
+        assert audit.record_many(events) == 1200
+    slow = written()
+    transaction.savepoint_rollback(sid)
+    assert not copied and AuditEntry.objects.count() == base
+
+    assert audit.record_many(iter(events)) == 1200
+    assert copied == [1200]
+    fast = written()
+    assert fast == slow and len(fast) == 1200
+    assert fast[0][columns.index("prev_hash")] == AuditEntry.objects.get(seq=base).hash
+    assert AuditEntry.objects.get(seq=base + 8).reason == "核" * 500
+    assert audit.verify() == (base + 1200, None)
+    call_command("jiuzhu_audit", "verify")
+
+    raw_sql("UPDATE core_auditentry SET new = %s WHERE seq = %s", ['{"n": 698}', base + 700])
+    verify_fails_at(base + 700)
+
+
+def first_region(regions, level):
+    return sorted((r for r in regions.values() if r.level == level), key=lambda r: r.code)[0]
