@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmarks on a throwaway PostgreSQL 15: `bash benchmarks/run.sh [HOUSEHOLDS]` (default 1,000,000).
+# Benchmarks on a throwaway PostgreSQL 15: `bash benchmarks/run.sh [HOUSEHOLDS]` (default 1,000,000),
+# or `bash benchmarks/run.sh crosscheck [--persons N --refs M]` (bench_crosscheck.py, 5M × 50M).
 # Results go to benchmarks/out/ (JSON); copy the figures into docs/benchmarks.md with date and machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +8,8 @@ mkdir -p benchmarks/out
 pgdir=$(PG_EXTRA_OPTS="-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=30min" bash scripts/pg-throwaway.sh start)
 trap 'bash scripts/pg-throwaway.sh stop "$pgdir"' EXIT
 export JIUZHU_DB_HOST="$pgdir" JIUZHU_DB_NAME=postgres JIUZHU_DB_USER=jiuzhu DJANGO_SETTINGS_MODULE=config.settings.test
+# `bash benchmarks/run.sh crosscheck [--persons N --refs M]`: the province cross-check benchmark
+if [ "${1:-}" = crosscheck ]; then shift; .venv/bin/python benchmarks/bench_crosscheck.py "$@"; exit; fi
 out="benchmarks/out/registry-$(date +%Y%m%d-%H%M).json"
 .venv/bin/python benchmarks/bench_registry.py "${1:-1000000}" | tee "$out"
 echo "written: $out"
