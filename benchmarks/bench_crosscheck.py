@@ -373,7 +373,7 @@ def instrument() -> dict:
 
     export.export_table = timed(lambda a, k: f"export_{a[1]}", export.export_table)
     export.build_recipients = timed("export_build_recipients", export.build_recipients)
-    run_module.link_exact = timed("link_exact", run_module.link_exact)
+    run_module.link_exact_all = timed("link_exact_all", run_module.link_exact_all)
     for module in CHECKS:
         if hasattr(module, "rows"):
             name = module.__name__.rsplit(".", 1)[-1]
