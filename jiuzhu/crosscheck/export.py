@@ -150,8 +150,13 @@ def _copy_pg(con, table: str, queryset, columns: dict[str, str], tmp: Path) -> N
         with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
             for chunk in copy:
                 out.write(chunk)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv({sql_literal(path)}, "
-                f"header=false, columns={_struct(columns)}, nullstr='', quote='\"', escape='\"')")
+    if path.stat().st_size == 0:   # no rows: DuckDB cannot sniff an empty file
+        cols = ", ".join(f"{name} {duck}" for name, duck in columns.items())
+        con.execute(f"CREATE OR REPLACE TABLE {table} ({cols})")
+    else:
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv("
+                    f"{sql_literal(path)}, header=false, columns={_struct(columns)}, nullstr='', "
+                    "quote='\"', escape='\"')")
     path.unlink()
 
 
@@ -186,9 +191,10 @@ def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]],
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-def export_county(con, *, county, month: str) -> dict[str, int]:
-    """Create the tables people, enrolments, applications, villages and the derived recipients
-    (persons covered by an enrolment in force in `month` or later) in `con`."""
+def export_county(con, *, county, month: str, refused_since) -> dict[str, int]:
+    """Create the tables people, enrolments, applications (refused since `refused_since`: the
+    only ones a check reads), villages and the derived recipients (persons covered by an
+    enrolment in force in `month` or later) in `con`."""
     with adbc_connection() as adbc:
         export_table(con, "_people_own", people_for_export(county_id=county.pk),
                      PEOPLE_EXPORT_COLUMNS, adbc=adbc)
@@ -199,7 +205,8 @@ def export_county(con, *, county, month: str) -> dict[str, int]:
                                        enrolments_for_export(county_id=county.pk),
                                        ENROLMENT_EXPORT_COLUMNS, adbc=adbc),
             "applications": export_table(con, "applications",
-                                         applications_for_export(county_id=county.pk),
+                                         applications_for_export(county_id=county.pk,
+                                                                 refused_since=refused_since),
                                          APPLICATION_EXPORT_COLUMNS, adbc=adbc),
             "villages": export_table(con, "villages", villages_for_export(county=county),
                                      VILLAGE_EXPORT_COLUMNS, adbc=adbc),

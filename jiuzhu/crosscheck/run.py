@@ -30,7 +30,7 @@ from jiuzhu.programmes.catalogue import SettingKey
 from jiuzhu.registry.selectors import person_ids_reveal
 
 from . import engine, export
-from .checks import CHECKS, LABELS
+from .checks import CHECKS, LABELS, rescreen
 from .checks.base import CheckContext, Hit, Limits
 from .estimate import estimate_households, household_means
 from .linkage import LinkSettings, link, link_exact_all
@@ -147,7 +147,9 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
     progress.start(len(CHECKS) + 3, "导出保障对象")
     con = engine.connect()
     try:
-        exported = export.export_county(con, county=run.county, month=run.month)
+        limits = limits_for(run.county, month_end)
+        exported = export.export_county(con, county=run.county, month=run.month,
+                                        refused_since=rescreen.since_date(limits, run.month))
         for kind, snap in snapshots.items():
             path = snapshot_file(snap)
             con.execute(f"CREATE OR REPLACE VIEW snap_{kind} AS "
@@ -155,7 +157,7 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
         timings["export"] = time.perf_counter() - started
         progress.update(1, "比对中")
         linker = _Linker(con, snapshots, exact_only)
-        ctx = CheckContext(con=con, month=run.month, limits=limits_for(run.county, month_end),
+        ctx = CheckContext(con=con, month=run.month, limits=limits,
                            snapshots={k: s.pk for k, s in snapshots.items()}, link=linker,
                            reveal_people=person_ids_reveal,
                            estimate=lambda ids: estimate_households(county=run.county,

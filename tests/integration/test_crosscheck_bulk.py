@@ -206,7 +206,8 @@ def test_marking_kin_cases_takes_a_fixed_number_of_queries(users, make_household
 def exported(county):
     con = engine.connect()
     try:
-        counts = export.export_county(con, county=county, month="2026-11")
+        counts = export.export_county(con, county=county, month="2026-11",
+                                      refused_since=dt.date(2025, 1, 1))
         tables = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
                   for t in TABLES}
         types = {t: con.execute(f"DESCRIBE {t}").fetchall() for t in TABLES}

@@ -60,10 +60,16 @@ _VILLAGES = """
 """
 
 
+def since_date(limits, month: str) -> date:
+    """From when refusals and exits are re-screened: the county's date, else 1 January of the
+    year before the run's month."""
+    if limits.rescreen_since:
+        return limits.rescreen_since
+    return date(Month.parse(month).year - 1, 1, 1)
+
+
 def _since(ctx: CheckContext) -> date:
-    if ctx.limits.rescreen_since:
-        return ctx.limits.rescreen_since
-    return date(Month.parse(ctx.month).year - 1, 1, 1)   # default: since 1 January last year
+    return since_date(ctx.limits, ctx.month)
 
 
 def _household_hits(ctx, code, sql, params, summary_of) -> list[Hit]:
