@@ -10,6 +10,7 @@ from django.http import Http404
 
 from jiuzhu.accounts.jurisdiction import region_q
 from jiuzhu.regions.models import Region
+from jiuzhu.regions.selectors import county_of
 
 from .finding_flow import OPEN_STATUSES
 from .models import CheckRun, Finding
@@ -50,10 +51,7 @@ def finding_search(*, user, check: str = "", status: str = "", township_id: int 
 
 
 def runs_for(user) -> QuerySet[CheckRun]:
-    region = user.region
-    county_id = region.pk if region.level == "county" else (
-        region.parent_id if region.level == "township" else region.parent.parent_id)
-    return CheckRun.objects.filter(county_id=county_id).select_related("started_by", "job")
+    return CheckRun.objects.filter(county=county_of(user.region)).select_related("started_by", "job")
 
 
 def overview(*, user, today: date) -> dict:

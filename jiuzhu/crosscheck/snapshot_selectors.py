@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 from jiuzhu.accounts.roles import Perm
+from jiuzhu.regions.selectors import county_of as regions_county_of
 
 from . import engine
 from .models import RegistrySnapshot
@@ -13,9 +14,7 @@ from .models import RegistrySnapshot
 
 def county_of(region):
     """The county above (or at) a region; None for no region."""
-    while region is not None and region.level != "county":
-        region = region.parent
-    return region
+    return regions_county_of(region) if region is not None else None
 
 
 def latest_snapshots(county, on: date | None = None) -> dict[str, RegistrySnapshot]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from urllib.parse import quote
 
@@ -21,6 +20,7 @@ from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_progress
 from jiuzhu.core.month import Month
 from jiuzhu.regions.models import Region
+from jiuzhu.regions.selectors import county_of
 
 from . import finding_selectors as selectors
 from . import findings as services
@@ -37,13 +37,6 @@ def _viewer(request) -> User:
     if not request.user.can(Perm.VIEW_FINDINGS):
         raise Http404
     return request.user
-
-
-def _county_of(user) -> Region:
-    region = user.region
-    while region.level != "county":
-        region = region.parent
-    return region
 
 
 @login_required
@@ -71,7 +64,7 @@ def run_list(request):
             messages.error(request, exc.message)
         else:
             return redirect("crosscheck:run_detail", pk=run.pk)
-    county = _county_of(user)
+    county = county_of(user.region)
     snapshots = latest_snapshots(county)
     registries = [(r, snapshots.get(r.kind.value)) for r in REGISTRIES.values()]
     return render(request, "crosscheck/run_list.html", {
@@ -121,7 +114,7 @@ def finding_list(request):
         "findings": page, "total": qs.count(), "filters": filters, "labels": LABELS,
         "label_choices": sorted(LABELS.items(), key=lambda kv: list(LABELS).index(kv[0])),
         "statuses": Finding.Status.choices,
-        "townships": Region.objects.filter(parent=_county_of(user)).order_by("code")
+        "townships": Region.objects.filter(parent=county_of(user.region)).order_by("code")
         if user.region.level == "county" else [],
         "today": timezone.localdate(), "query": request.GET.urlencode(),
         "tab": "review" if filters["status"] == "review" else "findings"})
@@ -211,7 +204,3 @@ def finding_attachment(request, pk: int):
     response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
         finding.attachment_name or "附件")
     return response
-
-
-def month_default(today: date | None = None) -> str:
-    return str(Month.of(today or timezone.localdate()))
