@@ -9,7 +9,7 @@ from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.money import CENT, format_yuan
 from jiuzhu.programmes import rules
 from jiuzhu.programmes import selectors as params
-from jiuzhu.programmes.catalogue import DIBAO_MODE_TIERED
+from jiuzhu.programmes.catalogue import DIBAO_MODE_TIERED, dibao_code
 from jiuzhu.programmes.models import Standard
 
 DIBAO = {"dibao_urban", "dibao_rural"}
@@ -31,7 +31,7 @@ def monthly_standard(standard: Standard) -> Decimal:
 
 
 def _dibao_standard(app, on: date) -> tuple[Decimal, str]:
-    code = "dibao_urban" if app.household.area_type == "urban" else "dibao_rural"
+    code = dibao_code(app.household.area_type)
     standard = params.standard_in_force(county=app.county, programme_code=code,
                                         area=app.household.area_type, on=on)
     monthly = monthly_standard(standard)

@@ -10,6 +10,7 @@ from jiuzhu.cases.benefit import counted_income_by_household, monthly_standard
 from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.money import CENT, format_yuan
 from jiuzhu.programmes import selectors as params
+from jiuzhu.programmes.catalogue import dibao_code
 from jiuzhu.registry.selectors import household_sizes
 
 
@@ -33,10 +34,9 @@ def household_means(*, county, household_ids: list[int], on: date) -> dict[int, 
     incomes = counted_income_by_household(household_ids)
     standards: dict[str, Decimal | None] = {}
     for area in {area for _, area in sizes.values()}:
-        code = "dibao_urban" if area == "urban" else "dibao_rural"
         try:
             standards[area] = monthly_standard(params.standard_in_force(
-                county=county, programme_code=code, area=area, on=on))
+                county=county, programme_code=dibao_code(area), area=area, on=on))
         except ValidationFailed:
             standards[area] = None
     return {hid: Means(members=n, counted_monthly=incomes[hid].monthly_total if hid in incomes

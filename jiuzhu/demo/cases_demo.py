@@ -12,6 +12,7 @@ from jiuzhu.cases import services
 from jiuzhu.cases.models import Application
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.errors import JiuzhuError
+from jiuzhu.programmes.catalogue import dibao_code
 from jiuzhu.registry.kin_services import kin_declare
 from jiuzhu.registry.models import Household, IncomeFact
 
@@ -75,7 +76,7 @@ def create_demo_cases() -> int:
                 declared_on=timezone.localdate() - timedelta(days=200))
     created = 0
     for i, household in enumerate(households[:30]):
-        code = "dibao_urban" if household.area_type == "urban" else "dibao_rural"
+        code = dibao_code(household.area_type)
         app = services.application_register(actor=u["township-officer"], household_id=household.pk,
                                             programme_code=code, reason="家庭收入低，生活困难")
         created += 1

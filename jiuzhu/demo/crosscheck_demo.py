@@ -43,6 +43,7 @@ from jiuzhu.crosscheck.snapshot_services import snapshot_commit, snapshot_previe
 from jiuzhu.demo.generator import COUNTY_CODE
 from jiuzhu.demo.names import NameGenerator
 from jiuzhu.payments.models import Enrolment, EnrolmentChange
+from jiuzhu.programmes.catalogue import dibao_code
 from jiuzhu.programmes.models import Programme
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, IncomeFact, Person
@@ -895,7 +896,7 @@ def _spread(pool: list, n: int, rng: random.Random, *, home: int,
 
 
 def _dibao(h: H) -> str:
-    return "dibao_urban" if h.area_type == "urban" else "dibao_rural"
+    return dibao_code(h.area_type)
 
 
 def _between(low: int, high: int) -> Callable[[date], Callable[[P], bool]]:

@@ -28,6 +28,11 @@ PROGRAMMES: tuple[ProgrammeInfo, ...] = (
 BY_CODE = {p.code: p for p in PROGRAMMES}
 
 
+def dibao_code(area_type: str) -> str:
+    """The dibao programme of a household's area: urban or rural (城市 / 农村低保)."""
+    return "dibao_urban" if area_type == "urban" else "dibao_rural"
+
+
 class SettingKey:
     """County settings that are single values with effective dates (rules as data)."""
 

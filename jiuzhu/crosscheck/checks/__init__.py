@@ -16,12 +16,6 @@ LABELS: dict[str, str] = {
     **rescreen.LABELS,
 }
 
-RULES: dict[str, str] = {
-    death.CODE: "R9", kin.CODE_KIN: "R5", kin.CODE_STAFF: "R6", income.CODE: "R6",
-    missed.CODE: "R7",
-    **{code: "R6" for code in assets.LABELS}, **{code: "R6" for code in duplicates.LABELS},
-    **{code: "R8" for code in rescreen.LABELS},
-}
 
 # Which registry each check reads (for the run page: a check without its snapshot is skipped).
 NEEDS: dict[str, tuple[str, ...]] = {

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from jiuzhu.core.money import format_yuan
 
-from .base import CheckContext, Hit, rows
+from .base import CheckContext, Hit, rows, weakest_tier
 
 CODE_VEHICLE = "asset_vehicle"
 CODE_MACHINE = "asset_machinery"
@@ -82,12 +82,8 @@ def _hit(code: str, kind: str, items: list[dict], summary: str, lines: list[tupl
                application_id=first["application_id"],
                subject_name=first["head_name"] or first["owner_name"],
                subject_id_masked=first["head_id"] or "", summary=summary, snapshot_kind=kind,
-               ref_row=first["row_no"], tier=min((i["tier"] for i in items), key=_tier_rank),
+               ref_row=first["row_no"], tier=weakest_tier(i["tier"] for i in items),
                score=min(i["score"] for i in items), evidence=evidence)
-
-
-def _tier_rank(tier: str) -> int:
-    return {"probable": 0, "near": 1, "exact": 2}.get(tier, 3)
 
 
 def _vehicles(ctx: CheckContext) -> list[Hit]:

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-__all__ = ["CheckContext", "Hit", "Limits", "evidence_rows", "fingerprint", "LINK_COLUMNS"]
+__all__ = ["CheckContext", "Hit", "Limits", "evidence_rows", "fingerprint", "weakest_tier",
+           "LINK_COLUMNS"]
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,6 @@ class CheckContext:
     # household ids -> recorded means (members, counted_monthly, standard_monthly) (R6 income)
     means: Callable[[list[int]], dict[int, object]] = lambda ids: {}
     notes: dict[str, int] = field(default_factory=dict)   # counts a check reports beside hits
-    today: date | None = None
 
     def has(self, kind: str) -> bool:
         return kind in self.snapshots
@@ -80,6 +80,11 @@ class Hit:
     @property
     def fingerprint(self) -> str:
         return fingerprint(self.check, self.key)
+
+
+def weakest_tier(tiers) -> str:
+    """The least certain match method among several linked rows (shown for the whole hit)."""
+    return min(tiers, key=lambda t: {"probable": 0, "near": 1, "exact": 2}.get(t, 3))
 
 
 def fingerprint(check: str, key: str) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from jiuzhu.core.money import CENT, format_yuan
 
-from .base import CheckContext, Hit, rows
+from .base import CheckContext, Hit, rows, weakest_tier
 
 CODE = "income_pension"
 RULE = "R6"
@@ -76,6 +76,6 @@ def run(ctx: CheckContext) -> list[Hit]:
             summary=(f"家庭成员领取养老金等待遇{format_yuan(pensions)}/月，计入后人均月收入"
                      f"{format_yuan(with_pension)}，不低于低保标准{format_yuan(m.standard_monthly)}"),
             snapshot_kind="pension", ref_row=first["row_no"],
-            tier=min((i["tier"] for i in items), key=lambda t: {"probable": 0, "near": 1}.get(t, 2)),
+            tier=weakest_tier(i["tier"] for i in items),
             score=min(i["score"] for i in items), evidence=lines))
     return hits
