@@ -441,11 +441,14 @@ def one_case_decision_record(*, actor, application_id: int, held_on: date, recor
 def applications_kin_register(*, actor, application_ids: list[int], reason: str) -> int:
     """Mark cases 单独登记备案 because a cross-check found a close relative of staff (R5),
     whatever their stage (an enrolled case too); returns how many changed."""
+    # thousands in a province's first run: plain values, not model instances
     apps = list(Application.objects.select_for_update(of=("self",))
-                .select_related("programme")  # str(application) in the audit rows reads it
-                .filter(pk__in=application_ids, kin_registered=False))
-    Application.objects.filter(pk__in=[a.pk for a in apps]).update(kin_registered=True)
-    audit.record_many(audit.AuditEvent(action="case.kin_registered", actor=actor, obj=a,
-                                       household_id=a.household_id,
-                                       new={"kin_registered": True}, reason=reason) for a in apps)
+                .filter(pk__in=application_ids, kin_registered=False)
+                .values_list("pk", "household_id", "number", "programme__name"))
+    Application.objects.filter(pk__in=[pk for pk, *_ in apps]).update(kin_registered=True)
+    audit.record_many(audit.AuditEvent(
+        action="case.kin_registered", actor=actor,
+        obj=audit.ObjectRef(Application, pk, f"{number}（{programme}）"),  # as str(application)
+        household_id=household_id, new={"kin_registered": True}, reason=reason)
+        for pk, household_id, number, programme in apps)
     return len(apps)

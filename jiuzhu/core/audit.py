@@ -43,9 +43,35 @@ class AuditEvent:
     reason: str = ""
 
 
+_NOT_PLAIN = object()
+
+
+def _plain_copy(value):
+    """A copy of `value` when it is already what JSON gives back (str, int, float, bool, None
+    in lists and string-keyed dicts: most audit values, which then need no round trip through
+    JSON), else _NOT_PLAIN."""
+    kind = type(value)
+    if value is None or kind in (str, int, float, bool):
+        return value
+    if kind is dict:
+        out = {}
+        for key, item in value.items():
+            if type(key) is not str or (item := _plain_copy(item)) is _NOT_PLAIN:
+                return _NOT_PLAIN
+            out[key] = item
+        return out
+    if kind is list:
+        out = [_plain_copy(item) for item in value]
+        return _NOT_PLAIN if any(item is _NOT_PLAIN for item in out) else out
+    return _NOT_PLAIN
+
+
 def json_safe(values: Mapping[str, Any]) -> dict:
     """JSON-safe copy (Decimal and dates as strings) so the stored value hashes the same."""
-    return json.loads(hashchain.canonical(values or {}))
+    plain = _plain_copy(values) if values else {}
+    if plain is not _NOT_PLAIN:
+        return plain
+    return json.loads(hashchain.canonical(values))
 
 
 def _content(entry: AuditEntry | Mapping[str, Any]) -> dict:

@@ -1,7 +1,8 @@
 """Export the operational columns the checks need into DuckDB, once per run.
 
 On PostgreSQL each query is fetched through ADBC (adbc-driver-postgresql: PostgreSQL's binary
-COPY decoded to Arrow in C++) and streamed straight into DuckDB. When ADBC cannot connect, or
+COPY decoded to Arrow in C++) and streamed straight into DuckDB; the persons on one connection
+while the other tables follow on a second, in parallel (``export_tables``). When ADBC cannot connect, or
 the run is inside a transaction (a second connection would not see its uncommitted rows), each
 query streams out with ``COPY … TO STDOUT (FORMAT csv)`` through Django's connection into a
 temporary file that DuckDB reads in parallel. On SQLite (the demo) the rows are fetched through
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
@@ -126,14 +128,19 @@ def adbc_connection() -> Iterator[AdbcSource | None]:
             source.close()
 
 
-def _fetch_adbc(con, table: str, queryset, columns: dict[str, str], source: AdbcSource) -> None:
+def _adbc_sql(queryset, columns: dict[str, str]) -> str:
+    """The queryset's SQL with its parameters bound client-side (by psycopg, with the adapters
+    of Django's connection), its columns named as in `columns`: what ADBC runs."""
     sql, params = queryset.query.sql_with_params()
     connection.ensure_connection()
-    # the parameters bound client-side by psycopg, with the adapters of Django's connection
     with psycopg.ClientCursor(connection.connection) as client:
         text = client.mogrify(sql, params)
     names = ", ".join(connection.ops.quote_name(name) for name in columns)
-    with source.query(f"SELECT * FROM ({text}) AS q ({names})") as reader:
+    return f"SELECT * FROM ({text}) AS q ({names})"
+
+
+def _fetch_adbc(con, table: str, sql: str, columns: dict[str, str], source: AdbcSource) -> None:
+    with source.query(sql) as reader:
         con.register(f"_{table}_arrow", reader)   # streamed into DuckDB batch by batch
         try:
             con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT "
@@ -182,7 +189,7 @@ def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]],
     ADBC connection (``adbc_connection()``) through it. Returns the row count."""
     types = _types(columns)
     if adbc is not None:
-        _fetch_adbc(con, table, queryset, types, adbc)
+        _fetch_adbc(con, table, _adbc_sql(queryset, types), types, adbc)
     elif connection.vendor == "postgresql":
         with tempfile.TemporaryDirectory(prefix="jiuzhu-export-") as tmp:
             _copy_pg(con, table, queryset, types, Path(tmp))
@@ -191,26 +198,57 @@ def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]],
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
+def _export_lane(con, lane: list[tuple[str, str, dict[str, str]]], source: AdbcSource) -> None:
+    """Export each (table, sql, types) of `lane` in turn through `source`, on a DuckDB cursor of
+    its own (a second connection to the same in-memory database)."""
+    cursor = con.cursor()
+    try:
+        for table, sql, types in lane:
+            _fetch_adbc(cursor, table, sql, types, source)
+    finally:
+        cursor.close()
+        source.close()
+
+
+def export_tables(con, tables: list[tuple[str, object, dict[str, tuple[str, str]]]]) -> None:
+    """Create each (table, queryset, columns) in DuckDB. Through ADBC the first table (the
+    largest: the persons) is fetched on one connection while the others follow one another on
+    a second, in two threads: decoding PostgreSQL's rows is the client's work, a core's worth
+    for millions of persons, and the second core would otherwise wait. Without ADBC (SQLite,
+    inside a transaction, no connection) one after another through Django's connection."""
+    with adbc_connection() as first:
+        if first is None:
+            for table, queryset, columns in tables:
+                export_table(con, table, queryset, columns)
+            return
+        second = _adbc_connect()
+        if second is None:
+            for table, queryset, columns in tables:
+                export_table(con, table, queryset, columns, adbc=first)
+            return
+        # the SQL is rendered here, with this thread's Django connection
+        work = [(table, _adbc_sql(queryset, _types(columns)), _types(columns))
+                for table, queryset, columns in tables]
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="jiuzhu-export") as pool:
+            lanes = [pool.submit(_export_lane, con, work[:1], first),
+                     pool.submit(_export_lane, con, work[1:], second)]
+            for lane in lanes:
+                lane.result()   # the first failure is raised here
+
+
 def export_county(con, *, county, month: str, refused_since) -> dict[str, int]:
     """Create the tables people, enrolments, applications (refused since `refused_since`: the
     only ones a check reads), villages and the derived recipients (persons covered by an
     enrolment in force in `month` or later) in `con`."""
-    with adbc_connection() as adbc:
-        export_table(con, "_people_own", people_for_export(county_id=county.pk),
-                     PEOPLE_EXPORT_COLUMNS, adbc=adbc)
-        export_table(con, "_household_places", households_for_export(county_id=county.pk),
-                     HOUSEHOLD_EXPORT_COLUMNS, adbc=adbc)
-        counts = {
-            "enrolments": export_table(con, "enrolments",
-                                       enrolments_for_export(county_id=county.pk),
-                                       ENROLMENT_EXPORT_COLUMNS, adbc=adbc),
-            "applications": export_table(con, "applications",
-                                         applications_for_export(county_id=county.pk,
-                                                                 refused_since=refused_since),
-                                         APPLICATION_EXPORT_COLUMNS, adbc=adbc),
-            "villages": export_table(con, "villages", villages_for_export(county=county),
-                                     VILLAGE_EXPORT_COLUMNS, adbc=adbc),
-        }
+    export_tables(con, [
+        ("_people_own", people_for_export(county_id=county.pk), PEOPLE_EXPORT_COLUMNS),
+        ("_household_places", households_for_export(county_id=county.pk), HOUSEHOLD_EXPORT_COLUMNS),
+        ("enrolments", enrolments_for_export(county_id=county.pk), ENROLMENT_EXPORT_COLUMNS),
+        ("applications", applications_for_export(county_id=county.pk, refused_since=refused_since),
+         APPLICATION_EXPORT_COLUMNS),
+        ("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS)])
+    counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+              for table in ("enrolments", "applications", "villages")}
     # the persons' columns, then their household's place columns (household_id once)
     con.execute(f"""
         CREATE OR REPLACE TABLE people AS
@@ -223,24 +261,28 @@ def export_county(con, *, county, month: str, refused_since) -> dict[str, int]:
     return counts
 
 
+# The persons' columns a check reads from recipients (the rest it reads from people).
+RECIPIENT_PERSON_COLUMNS = ("person_id", "household_id", "name", "id_masked", "relation",
+                            "township_id", "village_id")
+
+
 def build_recipients(con, *, month: str) -> None:
     """One row per covered person and monthly enrolment in force in `month` or later: a household
     enrolment covers every member, a single-person enrolment (单人保) only that person."""
-    con.execute("""
+    person = ", ".join(f"p.{name}" for name in RECIPIENT_PERSON_COLUMNS)
+    enrolment = ("e.enrolment_id, e.application_id, e.programme_code, e.monthly_amount, "
+                 "e.members, e.start_month, e.end_month, e.status AS enrolment_status")
+    con.execute(f"""
         CREATE OR REPLACE TABLE recipients AS
         WITH live AS (
             SELECT * FROM enrolments
             WHERE programme_code NOT IN ('temporary', 'heating')   -- one-off and yearly payments
               AND (status <> 'stopped' OR coalesce(nullif(end_month, ''), '9999-12') >= $month)
         )
-        SELECT p.*, e.enrolment_id, e.application_id, e.programme_code, e.monthly_amount,
-               e.members, e.start_month, e.end_month, e.status AS enrolment_status,
-               false AS single_person
+        SELECT {person}, {enrolment}, false AS single_person
         FROM live e JOIN people p ON p.household_id = e.household_id
         WHERE e.person_id IS NULL
         UNION ALL
-        SELECT p.*, e.enrolment_id, e.application_id, e.programme_code, e.monthly_amount,
-               e.members, e.start_month, e.end_month, e.status AS enrolment_status,
-               true AS single_person
+        SELECT {person}, {enrolment}, true AS single_person
         FROM live e JOIN people p ON p.person_id = e.person_id
     """, {"month": month})

@@ -1,6 +1,7 @@
 """Registry snapshots, monthly check runs and the findings they raise (R5–R9)."""
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from .registries import REGISTRIES
@@ -105,22 +106,30 @@ class Finding(models.Model):
         INCLUDE = "include", "纳入（新申请）"
         KEEP = "keep", "维持（说明理由）"
 
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    # county and township: no single-column index, the composite indexes below lead with them
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
+                               db_index=False)
     township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="乡镇（街道）")
+                                 db_index=False, verbose_name="乡镇（街道）")
     village = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
                                 related_name="+", verbose_name="村（社区）")
-    check_code = models.CharField("核查项目", max_length=30, db_index=True)
+    check_code = models.CharField("核查项目", max_length=30)
     rule = models.CharField("依据", max_length=10)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.RAISED)
     fingerprint = models.CharField(max_length=64)
 
+    # The subject: no foreign-key constraint in the database. A province's first run writes
+    # tens of thousands of findings, and PostgreSQL checks (and row-locks) each reference to the
+    # multi-million-row households, persons and enrolments one by one at commit: over a second.
+    # The ids come from the same database in the same run; households, persons and enrolments
+    # are never deleted (the audit trail keeps them), and PROTECT still refuses ORM deletes.
     household = models.ForeignKey("registry.Household", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+", verbose_name="家庭")
+                                  on_delete=models.PROTECT, related_name="+", db_constraint=False,
+                                  verbose_name="家庭")
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", verbose_name="人员")
+                               related_name="+", db_constraint=False, verbose_name="人员")
     enrolment = models.ForeignKey("payments.Enrolment", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+",
+                                  on_delete=models.PROTECT, related_name="+", db_constraint=False,
                                   verbose_name="保障对象")
     subject_name = models.CharField("对象姓名", max_length=60)
     subject_id_masked = models.CharField("对象身份证号码", max_length=18, blank=True)
@@ -131,7 +140,8 @@ class Finding(models.Model):
     ref_row = models.IntegerField("快照行号", null=True, blank=True)
     tier = models.CharField("匹配方式", max_length=10, choices=Tier.choices)
     score = models.FloatField("匹配概率", null=True, blank=True)
-    evidence = models.JSONField("比对依据", default=list, blank=True)
+    # Decimal and dates in a check's evidence are written as text
+    evidence = models.JSONField("比对依据", default=list, blank=True, encoder=DjangoJSONEncoder)
     months_paid = models.PositiveSmallIntegerField("死亡后发放月数", null=True, blank=True)
     amount_to_recover = models.DecimalField("应追回金额", max_digits=12, decimal_places=2,
                                             null=True, blank=True)

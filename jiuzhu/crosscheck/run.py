@@ -33,6 +33,7 @@ from . import engine, export
 from .checks import CHECKS, LABELS, rescreen
 from .checks.base import CheckContext, Hit, Limits
 from .estimate import estimate_households, household_means
+from .finding_selectors import known_fingerprints
 from .linkage import LinkSettings, link, link_exact_all
 from .models import CheckRun, Finding, RegistrySnapshot
 from .snapshot_selectors import latest_snapshots, snapshot_file
@@ -192,9 +193,7 @@ def write_findings(*, run: CheckRun, actor, hits: list[Hit], snapshots) -> dict:
     province's first run), elsewhere with bulk_create."""
     from jiuzhu.core import bulk
 
-    known = set(Finding.objects.filter(county=run.county,
-                                       fingerprint__in=[h.fingerprint for h in hits])
-                .values_list("fingerprint", flat=True))
+    known = known_fingerprints(county_id=run.county_id, fingerprints=[h.fingerprint for h in hits])
     due = calendar().add_workdays(timezone.localdate(), FINDING_DUE_WORKING_DAYS).day
     fresh: dict[str, Hit] = {}
     for hit in hits:
@@ -209,7 +208,7 @@ def write_findings(*, run: CheckRun, actor, hits: list[Hit], snapshots) -> dict:
         "subject_name": h.subject_name[:60], "subject_id_masked": h.subject_id_masked or "",
         "summary": h.summary[:300], "snapshot_id": snapshot_ids.get(h.snapshot_kind),
         "ref_row": h.ref_row, "tier": "probable" if h.tier == "review" else h.tier,
-        "score": h.score, "evidence": audit.json_safe({"e": h.evidence})["e"],
+        "score": h.score, "evidence": h.evidence,
         "months_paid": h.months_paid, "amount_to_recover": h.amount, "run_id": run.pk,
         "due_date": due} for h in fresh.values()]
     if rows and bulk.copy_supported():

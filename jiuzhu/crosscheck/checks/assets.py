@@ -25,12 +25,18 @@ VEHICLE_TYPES = {"car": "小型汽车", "truck": "货车", "motorcycle": "摩托
 USAGES = {"residential": "住宅", "commercial": "商业", "industrial": "工业", "other": "其他"}
 ROLES = {"legal_rep": "法定代表人", "shareholder": "股东", "owner": "经营者"}
 
+# The snapshot columns each kind of asset reads (only these are read from its Parquet file).
+_COLUMNS = {"vehicle": ("plate", "vehicle_type", "value"),
+            "business": ("credit_code", "business_name", "business_status", "registered_capital",
+                         "role"),
+            "real_estate": ("address", "usage", "area_m2")}
+
 # Recipient households with the linked owner; one row per household, enrolment and asset.
 _OWNED = """
     SELECT DISTINCT rc.household_id, rc.enrolment_id, rc.application_id, rc.township_id,
            rc.village_id, hp.name AS head_name, hp.id_masked AS head_id,
            p.person_id, p.name AS owner_name, p.disability_type AS owner_disability,
-           l.tier, l.score, r.*
+           l.tier, l.score, r.row_no, {columns}
     FROM {link} l
     JOIN snap_{kind} r ON r.row_no = l.row_no
     JOIN people p ON p.person_id = l.person_id
@@ -56,7 +62,8 @@ def _could_break(kind: str, limits) -> str:
 
 
 def _grouped(ctx: CheckContext, kind: str) -> dict[tuple[int, int], list[dict]]:
-    owned = _OWNED.format(link=ctx.link(kind), kind=kind).rsplit("ORDER BY", 1)[0]
+    columns = ", ".join(f"r.{name}" for name in _COLUMNS[kind])
+    owned = _OWNED.format(link=ctx.link(kind), kind=kind, columns=columns).rsplit("ORDER BY", 1)[0]
     sql = (f"WITH owned AS MATERIALIZED ({owned}) SELECT * FROM owned "
            "WHERE (household_id, enrolment_id) IN (SELECT household_id, enrolment_id FROM owned "
            f"GROUP BY household_id, enrolment_id HAVING {_could_break(kind, ctx.limits)}) "

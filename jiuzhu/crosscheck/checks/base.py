@@ -4,7 +4,8 @@ Checks are SQL over DuckDB tables plus a little Python; they never touch Django,
 tests on plain DuckDB tables and can move to Spark SQL later. Tables a check may read:
 
 - ``people`` — every person of the county (export.PEOPLE columns + name_norm)
-- ``recipients`` — people covered by an enrolment in force in the month or later
+- ``recipients`` — people covered by an enrolment in force in the month or later (the
+  enrolment's columns and export.RECIPIENT_PERSON_COLUMNS of the person)
 - ``enrolments``, ``applications``, ``villages``
 - ``snap_<kind>`` — the latest snapshot of a registry (registries.py columns), when imported
 - the table returned by ``ctx.link(kind)``: ``row_no, person_id, tier, score, detail``
@@ -12,6 +13,7 @@ tests on plain DuckDB tables and can move to Spark SQL later. Tables a check may
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -77,7 +79,7 @@ class Hit:
     amount: Decimal | None = None
     review: bool = False               # a borderline linkage: a person decides first
 
-    @property
+    @functools.cached_property
     def fingerprint(self) -> str:
         return fingerprint(self.check, self.key)
 

@@ -17,10 +17,18 @@ LABELS = {CODE_HOUSEHOLDS: "同一人登记在两个家庭", CODE_COUNTIES: "跨
 PROGRAMME_NAMES = {"dibao": "低保", "extreme_poverty": "特困供养"}
 
 _SAME_PERSON = """
+    -- only the (name, birth date, sex) shared by two households are paired
+    WITH shared AS (
+        SELECT name_norm, birth_date, sex FROM people
+        GROUP BY name_norm, birth_date, sex HAVING min(household_id) < max(household_id)),
+    candidates AS (
+        SELECT p.person_id, p.household_id, p.name, p.name_norm, p.birth_date, p.sex, p.id_masked
+        FROM people p SEMI JOIN shared s
+          ON s.name_norm = p.name_norm AND s.birth_date = p.birth_date AND s.sex = p.sex)
     SELECT a.person_id AS a_id, b.person_id AS b_id, a.name, a.birth_date,
            a.household_id AS a_household, b.household_id AS b_household,
            a.id_masked AS a_masked, b.id_masked AS b_masked
-    FROM people a JOIN people b
+    FROM candidates a JOIN candidates b
       ON a.name_norm = b.name_norm AND a.birth_date = b.birth_date AND a.sex = b.sex
      AND a.household_id < b.household_id
      -- the masked IDs (first 4, last 4 digits) must allow what same_person_ids accepts:

@@ -41,21 +41,19 @@ _HEADS = """
 """
 _VILLAGES = """
     WITH residents AS (SELECT village_id, count(*) AS people FROM people GROUP BY village_id),
-         covered AS (SELECT village_id, count(DISTINCT person_id) AS covered FROM recipients
+         covered AS (SELECT village_id, count(DISTINCT person_id) AS covered,
+                            count(DISTINCT enrolment_id) AS live FROM recipients
                      WHERE programme_code LIKE 'dibao%' GROUP BY village_id),
          exits AS (SELECT village_id, count(*) AS exited FROM enrolments
                    WHERE status = 'stopped' AND end_month >= $since_month
-                     AND programme_code LIKE 'dibao%' GROUP BY village_id),
-         live AS (SELECT village_id, count(DISTINCT enrolment_id) AS live FROM recipients
-                  WHERE programme_code LIKE 'dibao%' GROUP BY village_id)
+                     AND programme_code LIKE 'dibao%' GROUP BY village_id)
     SELECT v.village_id, v.village_name, v.village_code, v.township_id,
            coalesce(r.people, 0) AS people, coalesce(c.covered, 0) AS covered,
-           coalesce(x.exited, 0) AS exited, coalesce(l.live, 0) AS live
+           coalesce(x.exited, 0) AS exited, coalesce(c.live, 0) AS live
     FROM villages v
     LEFT JOIN residents r ON r.village_id = v.village_id
     LEFT JOIN covered c ON c.village_id = v.village_id
     LEFT JOIN exits x ON x.village_id = v.village_id
-    LEFT JOIN live l ON l.village_id = v.village_id
     ORDER BY v.village_code
 """
 
