@@ -44,7 +44,11 @@ def reserve_ids(model: type[models.Model], count: int) -> list[int]:
 
 def _json_dumper(field: models.JSONField):
     def dump(value):
-        return None if value is None else json.dumps(value, cls=field.encoder, ensure_ascii=False)
+        if value is None:
+            return None
+        if type(value) is dict and not value:   # the common empty value, without the encoder
+            return "{}"
+        return json.dumps(value, cls=field.encoder, ensure_ascii=False)
     return dump
 
 

@@ -29,9 +29,12 @@ from jiuzhu.cases.selectors_export import APPLICATION_EXPORT_COLUMNS, applicatio
 from jiuzhu.payments.selectors import ENROLMENT_EXPORT_COLUMNS, enrolments_for_export
 from jiuzhu.regions.selectors import VILLAGE_EXPORT_COLUMNS, villages_for_export
 from jiuzhu.registry.selectors import (
+    CONDITION_EXPORT_COLUMNS,
+    HEALTHY,
     HOUSEHOLD_EXPORT_COLUMNS,
     PEOPLE_EXPORT_COLUMNS,
     households_for_export,
+    people_conditions_for_export,
     people_for_export,
 )
 
@@ -243,18 +246,24 @@ def export_county(con, *, county, month: str, refused_since) -> dict[str, int]:
     export_tables(con, [
         ("_people_own", people_for_export(county_id=county.pk), PEOPLE_EXPORT_COLUMNS),
         ("_household_places", households_for_export(county_id=county.pk), HOUSEHOLD_EXPORT_COLUMNS),
+        ("_conditions", people_conditions_for_export(county_id=county.pk),
+         CONDITION_EXPORT_COLUMNS),
         ("enrolments", enrolments_for_export(county_id=county.pk), ENROLMENT_EXPORT_COLUMNS),
         ("applications", applications_for_export(county_id=county.pk, refused_since=refused_since),
          APPLICATION_EXPORT_COLUMNS),
         ("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS)])
     counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
               for table in ("enrolments", "applications", "villages")}
-    # the persons' columns, then their household's place columns (household_id once)
+    # the persons' columns, their conditions (healthy, no disability when none is exported),
+    # then their household's place columns (household_id once)
     con.execute(f"""
         CREATE OR REPLACE TABLE people AS
-        SELECT p.*, h.* EXCLUDE (household_id), {NAME_NORM_SQL} AS name_norm
-        FROM _people_own p JOIN _household_places h ON h.household_id = p.household_id""")
-    con.execute("DROP TABLE _people_own; DROP TABLE _household_places")
+        SELECT p.*, c.disability_type, c.disability_grade,
+               coalesce(c.health_status, {sql_literal(HEALTHY)}) AS health_status,
+               h.* EXCLUDE (household_id), {NAME_NORM_SQL} AS name_norm
+        FROM _people_own p JOIN _household_places h ON h.household_id = p.household_id
+        LEFT JOIN _conditions c ON c.person_id = p.person_id""")
+    con.execute("DROP TABLE _people_own; DROP TABLE _household_places; DROP TABLE _conditions")
     counts = {"people": con.execute("SELECT count(*) FROM people").fetchall()[0][0], **counts}
     build_recipients(con, month=month)
     counts["recipients"] = con.execute("SELECT count(*) FROM recipients").fetchall()[0][0]

@@ -9,6 +9,7 @@ from jiuzhu.accounts.jurisdiction import region_q
 from jiuzhu.core.idnumber import IdNumberError, parse_resident_id
 from jiuzhu.core.models import AuditEntry
 
+from .choices import HealthStatus
 from .models import Household, Person
 from .sensitive import id_lookup_hash
 
@@ -114,6 +115,14 @@ PEOPLE_EXPORT_COLUMNS = {
     "birth_date": ("birth_date", "DATE"),
     "sex": ("sex", "VARCHAR"),
     "relation": ("relation", "VARCHAR"),
+}
+
+# Few persons have a disability or a health condition other than healthy: these columns are
+# exported for them only (people_conditions_for_export), not as millions of empty values; the
+# others are healthy, without a disability.
+HEALTHY = HealthStatus.HEALTHY.value
+CONDITION_EXPORT_COLUMNS = {
+    "person_id": ("id", "BIGINT"),
     "disability_type": ("disability_type", "VARCHAR"),
     "disability_grade": ("disability_grade", "INTEGER"),
     "health_status": ("health_status", "VARCHAR"),
@@ -128,17 +137,32 @@ HOUSEHOLD_EXPORT_COLUMNS = {
 }
 
 
-def people_for_export(*, county_id: int) -> QuerySet:
-    """Every person of the county's households, as the persons' own columns the cross-checks
-    read. When the database holds only this county's households (a county's own deployment)
-    every person is read without the semi-join on the households, which PostgreSQL plans as
-    a merge join over two index scans: seconds at millions of persons."""
+def _county_people(county_id: int) -> QuerySet:
+    """The persons of the county's households. When the database holds only this county's
+    households (a county's own deployment) that is every person, read without the semi-join on
+    the households, which PostgreSQL plans as a merge join over two index scans: seconds at
+    millions of persons."""
     people = Person.objects.all()
     if (Household.objects.filter(county_id__lt=county_id).exists()
             or Household.objects.filter(county_id__gt=county_id).exists()):
         households = Household.objects.filter(county_id=county_id).values("id")
         people = people.filter(household_id__in=Subquery(households))
-    return people.values_list(*[field for field, _ in PEOPLE_EXPORT_COLUMNS.values()]).order_by()
+    return people
+
+
+def people_for_export(*, county_id: int) -> QuerySet:
+    """Every person of the county, as the persons' own columns the cross-checks read."""
+    return _county_people(county_id).values_list(
+        *[field for field, _ in PEOPLE_EXPORT_COLUMNS.values()]).order_by()
+
+
+def people_conditions_for_export(*, county_id: int) -> QuerySet:
+    """The county's persons with a disability or a health condition recorded, as
+    CONDITION_EXPORT_COLUMNS."""
+    return (_county_people(county_id)
+            .filter(~Q(disability_type="") | Q(disability_grade__isnull=False)
+                    | ~Q(health_status=HEALTHY))
+            .values_list(*[field for field, _ in CONDITION_EXPORT_COLUMNS.values()]).order_by())
 
 
 def households_for_export(*, county_id: int) -> QuerySet:

@@ -247,9 +247,10 @@ def test_adbc_export_equals_the_copy_export_and_falls_back_to_it(users, county_d
     monkeypatch.setattr(export, "_fetch_adbc", lambda con, table, *a: fetched.append(table)
                         or fetch(con, table, *a))
     through_adbc = exported(county)
-    # two connections: the persons on one, the other four tables on the other, in parallel
+    # two connections: the persons on one, the other tables on the other, in parallel
     assert len(opened) == 2 and None not in opened and sorted(fetched) == sorted(
-        ["_people_own", "_household_places", "enrolments", "applications", "villages"])
+        ["_people_own", "_household_places", "_conditions", "enrolments", "applications",
+         "villages"])
     assert all(source.closed for source in opened)   # after the export
     with pytest.raises(adbc_driver_manager.ProgrammingError), opened[0].query("SELECT 1"):
         pass
@@ -263,11 +264,11 @@ def test_adbc_export_equals_the_copy_export_and_falls_back_to_it(users, county_d
         "postgresql:///nowhere?host=%2Fnonexistent-socket-dir&port=5432"))
     with caplog.at_level(logging.WARNING, logger="jiuzhu.crosscheck.export"):
         assert exported(county) == through_adbc
-    assert "ADBC cannot connect" in caplog.text and len(fetched) == 5
+    assert "ADBC cannot connect" in caplog.text and len(fetched) == 6
 
     with transaction.atomic():   # inside a transaction a second connection would not see it
         assert exported(county) == through_adbc
-    assert len(fetched) == 5
+    assert len(fetched) == 6
 
 
 def test_adbc_uri_from_the_database_settings():
