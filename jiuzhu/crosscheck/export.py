@@ -50,17 +50,28 @@ _LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", 
                   "application_name", "options", "target_session_attrs", "passfile", "service")
 
 
+# A column type of the export: an amount sent as whole fen (a BIGINT), kept in yuan.
+FEN = "FEN"
+
+
 def _types(columns: dict[str, tuple[str, str]]) -> dict[str, str]:
     return {name: duck for name, (_, duck) in columns.items()}
 
 
 def _casts(columns: dict[str, str], *, empty_is_null: bool = False) -> str:
-    """Each column cast to its DuckDB type; with `empty_is_null` an empty string becomes NULL, as
-    the COPY path's CSV reads it (so ADBC and COPY give the checks the same values)."""
-    def value(name: str, duck: str) -> str:
-        return f"nullif({name}, '')" if empty_is_null and duck == "VARCHAR" else name
-    return ", ".join(f"CAST({value(name, duck)} AS {duck}) AS {name}"
-                     for name, duck in columns.items())
+    """Each column cast to its DuckDB type (fen to yuan); with `empty_is_null` an empty string
+    becomes NULL, as the COPY path's CSV reads it (so ADBC and COPY give the same values)."""
+    def cast(name: str, duck: str) -> str:
+        if duck == FEN:
+            return f"CAST(CAST({name} AS DECIMAL(18,0)) * 0.01 AS DECIMAL(12,2)) AS {name}"
+        value = f"nullif({name}, '')" if empty_is_null and duck == "VARCHAR" else name
+        return f"CAST({value} AS {duck}) AS {name}"
+    return ", ".join(cast(name, duck) for name, duck in columns.items())
+
+
+def _transport(columns: dict[str, str]) -> dict[str, str]:
+    """The types the rows arrive in (fen as BIGINT), before _casts."""
+    return {name: "BIGINT" if duck == FEN else duck for name, duck in columns.items()}
 
 
 def _adbc_uri(settings_dict: dict) -> str:
@@ -161,12 +172,13 @@ def _copy_pg(con, table: str, queryset, columns: dict[str, str], tmp: Path) -> N
             for chunk in copy:
                 out.write(chunk)
     if path.stat().st_size == 0:   # no rows: DuckDB cannot sniff an empty file
-        cols = ", ".join(f"{name} {duck}" for name, duck in columns.items())
+        cols = ", ".join(f"{name} {'DECIMAL(12,2)' if duck == FEN else duck}"
+                         for name, duck in columns.items())
         con.execute(f"CREATE OR REPLACE TABLE {table} ({cols})")
     else:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM read_csv("
-                    f"{sql_literal(path)}, header=false, columns={_struct(columns)}, nullstr='', "
-                    "quote='\"', escape='\"')")
+        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_casts(columns)} FROM read_csv("
+                    f"{sql_literal(path)}, header=false, columns={_struct(_transport(columns))}, "
+                    "nullstr='', quote='\"', escape='\"')")
     path.unlink()
 
 

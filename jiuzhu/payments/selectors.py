@@ -1,6 +1,7 @@
 """Reads of enrolments."""
 
-from django.db.models import QuerySet
+from django.db.models import BigIntegerField, F, QuerySet
+from django.db.models.functions import Cast, Round
 
 from .models import Enrolment
 
@@ -10,7 +11,8 @@ ENROLMENT_EXPORT_COLUMNS = {
     "person_id": ("person_id", "BIGINT"),
     "application_id": ("application_id", "BIGINT"),
     "programme_code": ("programme__code", "VARCHAR"),
-    "monthly_amount": ("monthly_amount", "DECIMAL(12,2)"),
+    # in fen: whole numbers decode faster than PostgreSQL's numeric (export.FEN)
+    "monthly_amount": ("monthly_amount_fen", "FEN"),
     "members": ("members", "INTEGER"),
     "start_month": ("start_month", "VARCHAR"),
     "end_month": ("end_month", "VARCHAR"),
@@ -22,5 +24,7 @@ ENROLMENT_EXPORT_COLUMNS = {
 
 def enrolments_for_export(*, county_id: int) -> QuerySet:
     """Every enrolment of the county (the checks pick those in force in the month)."""
-    return Enrolment.objects.filter(county_id=county_id).values_list(
-        *[field for field, _ in ENROLMENT_EXPORT_COLUMNS.values()]).order_by()
+    return (Enrolment.objects.filter(county_id=county_id)
+            # rounded: SQLite multiplies the stored decimal as a float
+            .annotate(monthly_amount_fen=Cast(Round(F("monthly_amount") * 100), BigIntegerField()))
+            .values_list(*[field for field, _ in ENROLMENT_EXPORT_COLUMNS.values()]).order_by())

@@ -279,3 +279,28 @@ def test_adbc_uri_from_the_database_settings():
                    "?host=%2Ftmp%2Fpg%20sock&port=5433&sslmode=require")
     assert export._adbc_uri({"HOST": "", "PORT": "", "NAME": "jiuzhu", "USER": "",
                              "PASSWORD": ""}) == "postgresql:///jiuzhu"
+
+
+def test_the_export_reads_only_the_county_s_people_when_the_database_holds_another(
+        users, county_data, make_household):
+    """A one-county database is read without the semi-join on households; with a second county's
+    households in it, the semi-join keeps them out."""
+    from jiuzhu.regions.models import Region
+    from jiuzhu.registry.selectors import people_conditions_for_export, people_for_export
+
+    county = users["county"].region
+    mine = set(people_for_export(county_id=county.pk).values_list("id", flat=True))
+    other = Region.objects.create(code="433124000000", name="邻县", level="county",
+                                  parent=county.parent)
+    township = Region.objects.create(code="433124100000", name="邻县镇", level="township",
+                                     parent=other)
+    village = Region.objects.create(code="433124100001", name="邻县村", level="village",
+                                    parent=township, urban_rural_code="220")
+    stranger = make_household(village=village, size=2)
+    assert stranger.county_id == other.pk
+    stranger.members.update(disability_type="physical", disability_grade=1)
+    assert set(people_for_export(county_id=county.pk).values_list("id", flat=True)) == mine
+    assert not set(people_conditions_for_export(county_id=county.pk)
+                   .values_list("id", flat=True)) & set(stranger.members.values_list("id", flat=True))
+    theirs = set(people_for_export(county_id=other.pk).values_list("id", flat=True))
+    assert theirs == set(stranger.members.values_list("id", flat=True))
