@@ -1,11 +1,11 @@
 """Export the operational columns the checks need into DuckDB, once per run.
 
 On PostgreSQL each query is fetched through ADBC (adbc-driver-postgresql: PostgreSQL's binary
-COPY decoded to Arrow in C++) and streamed straight into DuckDB; the persons on one connection
-while the other tables follow on a second, in parallel (``export_tables``). When ADBC cannot connect, or
-the run is inside a transaction (a second connection would not see its uncommitted rows), each
-query streams out with ``COPY … TO STDOUT (FORMAT csv)`` through Django's connection into a
-temporary file that DuckDB reads in parallel. On SQLite (the demo) the rows are fetched through
+COPY decoded to Arrow in C++) and streamed straight into DuckDB, the persons on one connection
+while the other tables follow on a second, in parallel (``export_tables``). When ADBC cannot
+connect, or the run is inside a transaction (a second connection would not see its uncommitted
+rows), each query streams out with ``COPY … TO STDOUT (FORMAT csv)`` through Django's connection
+into a temporary file that DuckDB reads in parallel. On SQLite (the demo) the rows are fetched through
 the cursor. The querysets come from the apps that own the tables.
 """
 
@@ -52,6 +52,7 @@ _LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", 
 
 # A column type of the export: an amount sent as whole fen (a BIGINT), kept in yuan.
 FEN = "FEN"
+_YUAN = "DECIMAL(12,2)"
 
 
 def _types(columns: dict[str, tuple[str, str]]) -> dict[str, str]:
@@ -63,7 +64,7 @@ def _casts(columns: dict[str, str], *, empty_is_null: bool = False) -> str:
     becomes NULL, as the COPY path's CSV reads it (so ADBC and COPY give the same values)."""
     def cast(name: str, duck: str) -> str:
         if duck == FEN:
-            return f"CAST(CAST({name} AS DECIMAL(18,0)) * 0.01 AS DECIMAL(12,2)) AS {name}"
+            return f"CAST(CAST({name} AS DECIMAL(18,0)) * 0.01 AS {_YUAN}) AS {name}"
         value = f"nullif({name}, '')" if empty_is_null and duck == "VARCHAR" else name
         return f"CAST({value} AS {duck}) AS {name}"
     return ", ".join(cast(name, duck) for name, duck in columns.items())
@@ -172,7 +173,7 @@ def _copy_pg(con, table: str, queryset, columns: dict[str, str], tmp: Path) -> N
             for chunk in copy:
                 out.write(chunk)
     if path.stat().st_size == 0:   # no rows: DuckDB cannot sniff an empty file
-        cols = ", ".join(f"{name} {'DECIMAL(12,2)' if duck == FEN else duck}"
+        cols = ", ".join(f"{name} {_YUAN if duck == FEN else duck}"
                          for name, duck in columns.items())
         con.execute(f"CREATE OR REPLACE TABLE {table} ({cols})")
     else:
@@ -232,18 +233,13 @@ def export_tables(con, tables: list[tuple[str, object, dict[str, tuple[str, str]
     for millions of persons, and the second core would otherwise wait. Without ADBC (SQLite,
     inside a transaction, no connection) one after another through Django's connection."""
     with adbc_connection() as first:
-        if first is None:
-            for table, queryset, columns in tables:
-                export_table(con, table, queryset, columns)
-            return
-        second = _adbc_connect()
-        if second is None:
-            for table, queryset, columns in tables:
+        if first is None or (second := _adbc_connect()) is None:
+            for table, queryset, columns in tables:   # through `first` when there is one
                 export_table(con, table, queryset, columns, adbc=first)
             return
         # the SQL is rendered here, with this thread's Django connection
-        work = [(table, _adbc_sql(queryset, _types(columns)), _types(columns))
-                for table, queryset, columns in tables]
+        work = [(table, _adbc_sql(queryset, types), types)
+                for table, queryset, columns in tables for types in [_types(columns)]]
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="jiuzhu-export") as pool:
             lanes = [pool.submit(_export_lane, con, work[:1], first),
                      pool.submit(_export_lane, con, work[1:], second)]
