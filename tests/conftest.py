@@ -12,6 +12,13 @@ TOWNSHIP_A, TOWNSHIP_B = "433123109000", "433123112000"  # 沱江镇, 山江镇
 PASSWORD = "Test-Password-2026"
 
 
+@pytest.fixture(autouse=True)
+def _own_crosscheck_copy(settings, tmp_path):
+    """Each test its own directory for the cross-check runs' copy of the tables
+    (crosscheck.mirror), as each test has its own rows."""
+    settings.JIUZHU_CROSSCHECK_MIRROR_DIR = tmp_path / "crosscheck-mirror"
+
+
 @pytest.fixture
 def regions(db):
     from jiuzhu.regions.models import Region

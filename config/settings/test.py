@@ -16,6 +16,8 @@ VAR_DIR = Path(tempfile.mkdtemp(prefix="jiuzhu-test-"))
 STATIC_ROOT = VAR_DIR / "staticfiles"
 JIUZHU_SNAPSHOT_DIR = VAR_DIR / "snapshots"
 JIUZHU_DUCKDB_TEMP_DIR = VAR_DIR / "duckdb-tmp"
+JIUZHU_CROSSCHECK_MIRROR_DIR = Path(os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR",
+                                                   VAR_DIR / "crosscheck-mirror"))
 JIUZHU_DUCKDB_MEMORY_LIMIT = "1GB"
 STATIC_ROOT.mkdir()
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

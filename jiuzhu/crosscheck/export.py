@@ -7,15 +7,20 @@ connect, or the run is inside a transaction (a second connection would not see i
 rows), each query streams out with ``COPY … TO STDOUT (FORMAT csv)`` through Django's connection
 into a temporary file that DuckDB reads in parallel. On SQLite (the demo) the rows are fetched through
 the cursor. The querysets come from the apps that own the tables.
+
+Through ADBC the large tables (persons, households, enrolments) are not fetched whole each run:
+a copy kept between runs is refreshed from the rows written since the previous one
+(``mirror``), and the run's tables are made from it.
 """
 
 from __future__ import annotations
 
 import logging
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -29,15 +34,13 @@ from jiuzhu.cases.selectors_export import APPLICATION_EXPORT_COLUMNS, applicatio
 from jiuzhu.payments.selectors import ENROLMENT_EXPORT_COLUMNS, enrolments_for_export
 from jiuzhu.regions.selectors import VILLAGE_EXPORT_COLUMNS, villages_for_export
 from jiuzhu.registry.selectors import (
-    CONDITION_EXPORT_COLUMNS,
-    HEALTHY,
     HOUSEHOLD_EXPORT_COLUMNS,
     PEOPLE_EXPORT_COLUMNS,
     households_for_export,
-    people_conditions_for_export,
     people_for_export,
 )
 
+from . import mirror
 from .engine import sql_literal
 
 logger = logging.getLogger(__name__)
@@ -110,6 +113,21 @@ class AdbcSource:
             statement.set_sql_query(sql)
             stream, _ = statement.execute_query()
             yield pa.RecordBatchReader.from_stream(stream)
+        finally:
+            statement.close()
+
+    def rows(self, sql: str) -> list[tuple]:
+        """A small result as tuples."""
+        with self.query(sql) as reader:
+            table = reader.read_all()
+        return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+
+    def execute(self, sql: str) -> None:
+        """A statement without a result (BEGIN, COMMIT)."""
+        statement = adbc_driver_manager.AdbcStatement(self._connection)
+        try:
+            statement.set_sql_query(sql)
+            statement.execute_update()
         finally:
             statement.close()
 
@@ -214,65 +232,124 @@ def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]],
     return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
-def _export_lane(con, lane: list[tuple[str, str, dict[str, str]]], source: AdbcSource) -> None:
-    """Export each (table, sql, types) of `lane` in turn through `source`, on a DuckDB cursor of
-    its own (a second connection to the same in-memory database)."""
+@dataclass(frozen=True)
+class ExportTable:
+    """A table of the run: `queryset` gives every row (values_list in the order of `columns`,
+    the key first); a table with `written_since` (a function of a transaction id giving the
+    rows written from it on) is kept in the mirror between runs."""
+    name: str
+    queryset: object
+    columns: dict[str, tuple[str, str]]
+    written_since: Callable[[int], object] | None = None
+
+
+def _export_lane(con, lane: list, source: AdbcSource, results: dict) -> None:
+    """Export each item of `lane` in turn through `source`, on a DuckDB cursor of its own (a
+    second connection to the same in-memory database): a (table, sql, types) is fetched, a
+    mirror.Job refreshed."""
     cursor = con.cursor()
     try:
-        for table, sql, types in lane:
-            _fetch_adbc(cursor, table, sql, types, source)
+        for item in lane:
+            if isinstance(item, mirror.Job):
+                results[item.table] = mirror.refresh(cursor, source, item, _fetch_adbc)
+            else:
+                _fetch_adbc(cursor, *item, source)
     finally:
         cursor.close()
         source.close()
 
 
-def export_tables(con, tables: list[tuple[str, object, dict[str, tuple[str, str]]]]) -> None:
-    """Create each (table, queryset, columns) in DuckDB. Through ADBC the first table (the
-    largest: the persons) is fetched on one connection while the others follow one another on
-    a second, in two threads: decoding PostgreSQL's rows is the client's work, a core's worth
-    for millions of persons, and the second core would otherwise wait. Without ADBC (SQLite,
-    inside a transaction, no connection) one after another through Django's connection."""
+def _work(con, tables: list[ExportTable], source: AdbcSource, mirror_path: Path | None) -> list:
+    """What each table needs, its SQL rendered here, with this thread's Django connection."""
+    server = None
+    if mirror_path is not None and any(t.written_since for t in tables):
+        mirror.attach(con, mirror_path)
+        server = mirror.server_of(source)
+    work = []
+    for t in tables:
+        types = _types(t.columns)
+        all_sql = _adbc_sql(t.queryset, types)
+        if server is None or t.written_since is None:
+            work.append((t.name, all_sql, types))
+            continue
+        since = mirror.watermark_for(mirror.state_of(con, t.name), server, types)
+        work.append(mirror.Job(
+            table=t.name, key=next(iter(types)), types=types, all_sql=all_sql,
+            changed_sql=None if since is None else _adbc_sql(t.written_since(since), types),
+            identity=server.identity))
+    return work
+
+
+def export_tables(con, tables: list[ExportTable], *, mirror_path: Path | None = None) -> dict:
+    """Create each table in DuckDB. Through ADBC the first table (the largest: the persons) is
+    fetched on one connection while the others follow one another on a second, in two threads:
+    decoding PostgreSQL's rows is the client's work, a core's worth for millions of persons,
+    and the second core would otherwise wait. With `mirror_path` the tables with
+    `written_since` are refreshed in that file and copied from it. Without ADBC (SQLite,
+    inside a transaction, no connection) one after another through Django's connection, whole.
+    Returns how each mirrored table was refreshed: those tables are views over the file until
+    detach_mirror."""
     with adbc_connection() as first:
         if first is None or (second := _adbc_connect()) is None:
-            for table, queryset, columns in tables:   # through `first` when there is one
-                export_table(con, table, queryset, columns, adbc=first)
-            return
-        # the SQL is rendered here, with this thread's Django connection
-        work = [(table, _adbc_sql(queryset, types), types)
-                for table, queryset, columns in tables for types in [_types(columns)]]
+            for t in tables:   # through `first` when there is one
+                export_table(con, t.name, t.queryset, t.columns, adbc=first)
+            return {}
+        work = _work(con, tables, first, mirror_path)
+        refreshed: dict[str, dict] = {}
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="jiuzhu-export") as pool:
-            lanes = [pool.submit(_export_lane, con, work[:1], first),
-                     pool.submit(_export_lane, con, work[1:], second)]
+            lanes = [pool.submit(_export_lane, con, work[:1], first, refreshed),
+                     pool.submit(_export_lane, con, work[1:], second, refreshed)]
             for lane in lanes:
                 lane.result()   # the first failure is raised here
+    for table in refreshed:   # read from the file until detach_mirror
+        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {mirror.SCHEMA}.{table}")
+    return refreshed
+
+
+def detach_mirror(con, refreshed: dict, *, keep: tuple[str, ...] = ()) -> None:
+    """After export_tables: copy the mirrored tables in `keep` into memory, drop the views of
+    the others, and let the file go."""
+    for table in refreshed:
+        con.execute(f"DROP VIEW IF EXISTS {table}")
+        if table in keep:
+            con.execute(f"CREATE TABLE {table} AS SELECT * FROM {mirror.SCHEMA}.{table}")
+    if refreshed:
+        con.execute(f"DETACH {mirror.SCHEMA}")
 
 
 def export_county(con, *, county, month: str, refused_since) -> dict[str, int]:
     """Create the tables people, enrolments, applications (refused since `refused_since`: the
     only ones a check reads), villages and the derived recipients (persons covered by an
     enrolment in force in `month` or later) in `con`."""
-    export_tables(con, [
-        ("_people_own", people_for_export(county_id=county.pk), PEOPLE_EXPORT_COLUMNS),
-        ("_household_places", households_for_export(county_id=county.pk), HOUSEHOLD_EXPORT_COLUMNS),
-        ("_conditions", people_conditions_for_export(county_id=county.pk),
-         CONDITION_EXPORT_COLUMNS),
-        ("enrolments", enrolments_for_export(county_id=county.pk), ENROLMENT_EXPORT_COLUMNS),
-        ("applications", applications_for_export(county_id=county.pk, refused_since=refused_since),
-         APPLICATION_EXPORT_COLUMNS),
-        ("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS)])
+    def since(select):
+        return lambda xid: select(county_id=county.pk, written_since=xid)
+    mirrored = export_tables(con, [
+        ExportTable("_people_own", people_for_export(county_id=county.pk), PEOPLE_EXPORT_COLUMNS,
+                    since(people_for_export)),
+        ExportTable("_household_places", households_for_export(county_id=county.pk),
+                    HOUSEHOLD_EXPORT_COLUMNS, since(households_for_export)),
+        ExportTable("enrolments", enrolments_for_export(county_id=county.pk),
+                    ENROLMENT_EXPORT_COLUMNS, since(enrolments_for_export)),
+        ExportTable("applications", applications_for_export(
+            county_id=county.pk, refused_since=refused_since), APPLICATION_EXPORT_COLUMNS),
+        ExportTable("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS)],
+        mirror_path=mirror.path_for(county.pk))
     counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
               for table in ("enrolments", "applications", "villages")}
-    # the persons' columns, their conditions (healthy, no disability when none is exported),
-    # then their household's place columns (household_id once)
+    # the persons' columns, then their household's place columns (household_id once) with the
+    # village's code
     con.execute(f"""
         CREATE OR REPLACE TABLE people AS
-        SELECT p.*, c.disability_type, c.disability_grade,
-               coalesce(c.health_status, {sql_literal(HEALTHY)}) AS health_status,
-               h.* EXCLUDE (household_id), {NAME_NORM_SQL} AS name_norm
+        SELECT p.*, v.village_code AS region_code, h.* EXCLUDE (household_id),
+               {NAME_NORM_SQL} AS name_norm
         FROM _people_own p JOIN _household_places h ON h.household_id = p.household_id
-        LEFT JOIN _conditions c ON c.person_id = p.person_id""")
-    con.execute("DROP TABLE _people_own; DROP TABLE _household_places; DROP TABLE _conditions")
-    counts = {"people": con.execute("SELECT count(*) FROM people").fetchall()[0][0], **counts}
+        LEFT JOIN villages v ON v.village_id = h.village_id""")
+    detach_mirror(con, mirrored, keep=("enrolments",))
+    for table in ("_people_own", "_household_places"):
+        if table not in mirrored:
+            con.execute(f"DROP TABLE {table}")
+    counts = {"people": con.execute("SELECT count(*) FROM people").fetchall()[0][0], **counts,
+              "mirror": {t: r.get("changed", r["rows"]) for t, r in mirrored.items()}}
     build_recipients(con, month=month)
     counts["recipients"] = con.execute("SELECT count(*) FROM recipients").fetchall()[0][0]
     return counts

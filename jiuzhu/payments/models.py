@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from jiuzhu.core import rowxid
+
 
 class Enrolment(models.Model):
     class Status(models.TextChoices):
@@ -28,6 +30,7 @@ class Enrolment(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    row_xid = rowxid.field()
 
     class Meta:
         verbose_name = verbose_name_plural = "保障对象"

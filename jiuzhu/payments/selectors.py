@@ -22,9 +22,13 @@ ENROLMENT_EXPORT_COLUMNS = {
 }
 
 
-def enrolments_for_export(*, county_id: int) -> QuerySet:
-    """Every enrolment of the county (the checks pick those in force in the month)."""
-    return (Enrolment.objects.filter(county_id=county_id)
+def enrolments_for_export(*, county_id: int, written_since: int | None = None) -> QuerySet:
+    """Every enrolment of the county (the checks pick those in force in the month), or those
+    written by transaction `written_since` or later (row_xid; see jiuzhu.crosscheck.mirror)."""
+    enrolments = Enrolment.objects.filter(county_id=county_id)
+    if written_since is not None:
+        enrolments = enrolments.filter(row_xid__gte=written_since)
+    return (enrolments
             # rounded: SQLite multiplies the stored decimal as a float
             .annotate(monthly_amount_fen=Cast(Round(F("monthly_amount") * 100), BigIntegerField()))
             .values_list(*[field for field, _ in ENROLMENT_EXPORT_COLUMNS.values()]).order_by())

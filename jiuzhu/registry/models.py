@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from jiuzhu.core import rowxid
+
 from .choices import (
     AssetKind,
     DisabilityType,
@@ -42,6 +44,7 @@ class Household(models.Model):
                                      related_name="households")
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
+    row_xid = rowxid.field()
 
     class Meta:
         verbose_name = verbose_name_plural = "家庭"
@@ -78,6 +81,7 @@ class Person(models.Model):
     health_status = models.CharField("健康状况", max_length=10, choices=HealthStatus.choices,
                                      default=HealthStatus.HEALTHY)
     health_note_cipher = models.TextField(blank=True)  # sensitive: diagnosis text, encrypted
+    row_xid = rowxid.field()
 
     class Meta:
         verbose_name = verbose_name_plural = "家庭成员"

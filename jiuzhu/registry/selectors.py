@@ -9,7 +9,6 @@ from jiuzhu.accounts.jurisdiction import region_q
 from jiuzhu.core.idnumber import IdNumberError, parse_resident_id
 from jiuzhu.core.models import AuditEntry
 
-from .choices import HealthStatus
 from .models import Household, Person
 from .sensitive import id_lookup_hash
 
@@ -101,10 +100,12 @@ def last_household_serials(villages) -> dict[str, int]:
     return last
 
 
-# --- cross-check export (issue 4): plain column sets, read once per run by DuckDB -------------
+# --- cross-check export (issue 4): plain column sets read by DuckDB -----------------------------
 # The persons' own columns and their households' place columns are exported separately and
 # joined in DuckDB (as the table `people`: these columns in this order, persons' first): joined
 # in PostgreSQL, the three-table plan reads millions of persons through the household index.
+# Both tables carry row_xid, so a run can fetch only the rows written since its previous run
+# (`written_since`, a transaction id; see jiuzhu.crosscheck.mirror).
 
 PEOPLE_EXPORT_COLUMNS = {
     "person_id": ("id", "BIGINT"),
@@ -115,26 +116,23 @@ PEOPLE_EXPORT_COLUMNS = {
     "birth_date": ("birth_date", "DATE"),
     "sex": ("sex", "VARCHAR"),
     "relation": ("relation", "VARCHAR"),
-}
-
-# Few persons have a disability or a health condition other than healthy: these columns are
-# exported for them only (people_conditions_for_export), not as millions of empty values; the
-# others are healthy, without a disability.
-HEALTHY = HealthStatus.HEALTHY.value
-CONDITION_EXPORT_COLUMNS = {
-    "person_id": ("id", "BIGINT"),
     "disability_type": ("disability_type", "VARCHAR"),
     "disability_grade": ("disability_grade", "INTEGER"),
     "health_status": ("health_status", "VARCHAR"),
 }
 
+# The village code comes from the exported villages, joined in DuckDB: a household row does not
+# change when its village is re-coded.
 HOUSEHOLD_EXPORT_COLUMNS = {
     "household_id": ("id", "BIGINT"),
-    "region_code": ("village__code", "VARCHAR"),
     "village_id": ("village_id", "BIGINT"),
     "township_id": ("township_id", "BIGINT"),
     "area_type": ("area_type", "VARCHAR"),
 }
+
+
+def _written_since(queryset: QuerySet, xid: int | None) -> QuerySet:
+    return queryset if xid is None else queryset.filter(row_xid__gte=xid)
 
 
 def _county_people(county_id: int) -> QuerySet:
@@ -150,24 +148,17 @@ def _county_people(county_id: int) -> QuerySet:
     return people
 
 
-def people_for_export(*, county_id: int) -> QuerySet:
-    """Every person of the county, as the persons' own columns the cross-checks read."""
-    return _county_people(county_id).values_list(
+def people_for_export(*, county_id: int, written_since: int | None = None) -> QuerySet:
+    """The county's persons (written by transaction `written_since` or later, when given), as
+    the persons' own columns the cross-checks read."""
+    return _written_since(_county_people(county_id), written_since).values_list(
         *[field for field, _ in PEOPLE_EXPORT_COLUMNS.values()]).order_by()
 
 
-def people_conditions_for_export(*, county_id: int) -> QuerySet:
-    """The county's persons with a disability or a health condition recorded, as
-    CONDITION_EXPORT_COLUMNS."""
-    return (_county_people(county_id)
-            .filter(~Q(disability_type="") | Q(disability_grade__isnull=False)
-                    | ~Q(health_status=HEALTHY))
-            .values_list(*[field for field, _ in CONDITION_EXPORT_COLUMNS.values()]).order_by())
-
-
-def households_for_export(*, county_id: int) -> QuerySet:
-    """The county's households, as the place columns the cross-checks read for each member."""
-    return Household.objects.filter(county_id=county_id).values_list(
+def households_for_export(*, county_id: int, written_since: int | None = None) -> QuerySet:
+    """The county's households (written by transaction `written_since` or later, when given), as
+    the place columns the cross-checks read for each member."""
+    return _written_since(Household.objects.filter(county_id=county_id), written_since).values_list(
         *[field for field, _ in HOUSEHOLD_EXPORT_COLUMNS.values()]).order_by()
 
 

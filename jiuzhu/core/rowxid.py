@@ -1,0 +1,29 @@
+"""``row_xid``: the PostgreSQL transaction that last wrote a row, set by the trigger function
+of migration core.0003 (see there). Tables that carry it add the field and a trigger with
+``trigger_operations``; on SQLite the column stays empty."""
+
+from __future__ import annotations
+
+from django.db import migrations, models
+
+
+def field() -> models.BigIntegerField:
+    return models.BigIntegerField(null=True, blank=True, editable=False,
+                                  help_text="最后写入本行的数据库事务（比对副本增量刷新用）")
+
+
+def trigger_operations(table: str) -> list:
+    """Migration operations creating (and on reversal dropping) the row_xid trigger of `table`."""
+    create = (f"CREATE TRIGGER {table}_row_xid BEFORE INSERT OR UPDATE ON {table} "
+              "FOR EACH ROW EXECUTE FUNCTION jiuzhu_row_xid()")
+    drop = f"DROP TRIGGER IF EXISTS {table}_row_xid ON {table}"
+
+    def forwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(create)
+
+    def backwards(apps, schema_editor):
+        if schema_editor.connection.vendor == "postgresql":
+            schema_editor.execute(drop)
+
+    return [migrations.RunPython(forwards, backwards)]

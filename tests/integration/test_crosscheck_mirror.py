@@ -1,0 +1,143 @@
+"""The runs' copy of persons, households and enrolments (crosscheck.mirror): refreshed from the
+rows written since the previous run, it gives the tables a whole export gives. PostgreSQL only
+(the copy is kept on the ADBC path, which needs committed rows: transactional tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from jiuzhu.crosscheck import engine, export, mirror
+from jiuzhu.registry.models import Person
+
+from . import test_crosscheck_bulk as bulk_tests
+from .test_crosscheck_bulk import TABLES, enrol
+
+county_data = bulk_tests.county_data   # the fixture: three households, each enrolled
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only():
+    if connection.vendor != "postgresql":
+        pytest.skip("the copy is kept on PostgreSQL (ADBC) only")
+
+
+def export_once(county):
+    """(tables, how each mirrored table was refreshed)."""
+    con = engine.connect()
+    try:
+        counts = export.export_county(con, county=county, month="2026-11",
+                                      refused_since=dt.date(2025, 1, 1))
+        tables = {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr)
+                  for t in TABLES}
+    finally:
+        con.close()
+    return tables, counts["mirror"]
+
+
+def whole_export(county, monkeypatch):
+    """The same tables fetched whole through COPY, without the copy: the truth."""
+    with monkeypatch.context() as m:
+        m.setattr(export, "_adbc_connect", lambda: None)
+        tables, refreshed = export_once(county)
+    assert refreshed == {}
+    return tables
+
+
+def test_the_copy_follows_inserts_updates_and_deletes(users, county_data, make_household,
+                                                      monkeypatch):
+    homes, enrolments = county_data
+    county = users["county"].region
+    first, refreshed = export_once(county)
+    assert refreshed == {"_people_own": 6, "_household_places": 3, "enrolments": 3}   # whole
+    assert mirror.path_for(county.pk).exists()
+    assert first == whole_export(county, monkeypatch)
+
+    again, refreshed = export_once(county)
+    assert again == first and refreshed == {"_people_own": 0, "_household_places": 0,
+                                            "enrolments": 0}
+
+    # a month of changes: a save(), a QuerySet.update(), a new household with an enrolment,
+    # a member removed, an enrolment stopped
+    head = homes[1].members.order_by("id").first()
+    head.name = "龙新名"
+    head.save()
+    Person.objects.filter(pk=homes[0].members.get().pk).update(health_status="serious")
+    newcomer = make_household(size=2)
+    enrol(newcomer, users["county"])
+    homes[2].members.order_by("id").first().delete()
+    enrolments[0].status, enrolments[0].end_month = "stopped", "2026-10"
+    enrolments[0].save()
+
+    refreshed_tables, refreshed = export_once(county)
+    assert refreshed_tables == whole_export(county, monkeypatch)
+    assert refreshed_tables != first
+    # only the rows written were fetched again: 2 persons changed + 2 new; 1 new household;
+    # 1 enrolment changed + 1 new (the removed member is found by the key check)
+    assert refreshed == {"_people_own": 4, "_household_places": 1, "enrolments": 2}
+    people = {row[0]: row for row in refreshed_tables["people"]}
+    assert people[head.pk][4] == "龙新名" and len(people) == 7
+
+
+def test_a_failed_refresh_keeps_the_previous_copy(users, county_data, monkeypatch):
+    homes, _ = county_data
+    county = users["county"].region
+    first, _ = export_once(county)
+    person = homes[0].members.get()
+    person.name = "龙改名"
+    person.save()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("磁盘已满")
+    with monkeypatch.context() as m:
+        m.setattr(mirror, "_record", broken)
+        with pytest.raises(RuntimeError, match="磁盘已满"):
+            export_once(county)
+    # the copy is as before the failure, and the next run still fetches the change
+    tables, refreshed = export_once(county)
+    assert refreshed["_people_own"] == 1
+    assert tables == whole_export(county, monkeypatch) and tables != first
+
+
+def test_another_database_or_other_columns_mean_a_whole_fetch(users, county_data, monkeypatch):
+    county = users["county"].region
+    export_once(county)
+    monkeypatch.setattr(mirror, "FORMAT", mirror.FORMAT + 1)   # as after an upgrade
+    _, refreshed = export_once(county)
+    assert refreshed == {"_people_own": 6, "_household_places": 3, "enrolments": 3}
+    _, refreshed = export_once(county)
+    assert refreshed == {"_people_own": 0, "_household_places": 0, "enrolments": 0}
+
+
+def test_rows_of_a_transaction_running_during_the_refresh_are_fetched_next_time(
+        users, county_data, monkeypatch):
+    """A transaction that began before a refresh and commits after it: its rows were not in
+    the refresh's snapshot, and the watermark (the oldest transaction then running) makes the
+    next refresh fetch them."""
+    import psycopg
+
+    homes, _ = county_data
+    county = users["county"].region
+    export_once(county)
+    person = homes[0].members.get()
+    settings_dict = connection.settings_dict
+    other = psycopg.connect(host=settings_dict["HOST"], port=settings_dict.get("PORT") or None,
+                            dbname=settings_dict["NAME"], user=settings_dict["USER"],
+                            password=settings_dict.get("PASSWORD") or None)
+    try:
+        with other.cursor() as cursor:   # the transaction writes, and stays open
+            cursor.execute("UPDATE registry_person SET name = %s WHERE id = %s",
+                           ["龙晚提交", person.pk])
+        tables, refreshed = export_once(county)   # does not see the uncommitted name
+        assert all(row[4] != "龙晚提交" for row in tables["people"])
+        other.commit()
+    finally:
+        other.close()
+    tables, refreshed = export_once(county)
+    assert refreshed["_people_own"] >= 1
+    assert any(row[4] == "龙晚提交" for row in tables["people"])
+    assert tables == whole_export(county, monkeypatch)
