@@ -111,34 +111,43 @@ def _values(event: AuditEvent, at: datetime, ip: str) -> dict:
 
 
 def _chained(events: Iterable[AuditEvent], *, seq: int, prev: str, at: datetime,
-             ip: str) -> list[dict]:
+             ip: str) -> Iterator[dict]:
     """Each event's row, numbered after `seq` and chained after the hash `prev`."""
-    rows = []
     for event in events:
         row = _values(event, at, ip)
         seq += 1
         digest = hashchain.entry_hash(seq=seq, prev_hash=prev, content=_content(row))
         row.update(seq=seq, prev_hash=prev, hash=digest)
         prev = digest
-        rows.append(row)
-    return rows
+        yield row
 
 
 def record_many(events: Iterable[AuditEvent]) -> int:
     """Append events in order, chained, in the caller's transaction. Returns how many."""
+    events = list(events)
+    if not events:
+        return 0
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         rows = _chained(events, seq=head.last_seq, prev=head.last_hash, at=timezone.now(),
                         ip=current_ip.get())
-        if not rows:
-            return 0
-        if len(rows) >= COPY_FROM and bulk.copy_supported():
-            # COPY inserts: PostgreSQL's append-only trigger refuses only UPDATE and DELETE
-            bulk.copy_insert(AuditEntry, rows, _COLUMNS)
+        if len(events) >= COPY_FROM and bulk.copy_supported():
+            # COPY, each row sent as it is chained (PostgreSQL inserts while the next are
+            # hashed); the append-only trigger refuses only UPDATE and DELETE
+            seen: list[dict] = []
+
+            def remembering_the_last():
+                for row in rows:
+                    seen[:] = [row]
+                    yield row
+            bulk.copy_append(AuditEntry, remembering_the_last(), _COLUMNS)
+            last = seen[0]
         else:
+            rows = list(rows)
             AuditEntry.objects.bulk_create([AuditEntry(**row) for row in rows], batch_size=2000)
-        AuditHead.objects.filter(pk=1).update(last_seq=rows[-1]["seq"], last_hash=rows[-1]["hash"])
-        return len(rows)
+            last = rows[-1]
+        AuditHead.objects.filter(pk=1).update(last_seq=last["seq"], last_hash=last["hash"])
+        return len(events)
 
 
 def record(

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
+from itertools import chain
 from operator import itemgetter
 from typing import Any
 
@@ -23,7 +24,8 @@ from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 # Python types psycopg writes exactly as the ORM would store them on PostgreSQL (the ORM passes
-# them through unchanged there); any other value goes through the field's get_db_prep_save.
+# them through unchanged there), and aware datetimes; any other value (a naive datetime, which
+# the ORM makes aware, an enum member) goes through the field's get_db_prep_save.
 _PLAIN = frozenset({int, str, float, bool, Decimal, dt.date})
 
 
@@ -69,9 +71,32 @@ def copy_insert(model: type[models.Model], rows: Sequence[Mapping[str, Any] | Se
     if not rows:
         return []
     meta = model._meta
+    pk_index = {meta.get_field(name).attname: i for i, name in enumerate(fields)}.get(
+        meta.pk.attname)
+    ids = reserve_ids(model, len(rows)) if pk_index is None else None
+    _copy(model, iter(rows), fields, ids)
+    if pk_index is not None:
+        return [row[meta.pk.attname] if isinstance(row, Mapping) else row[pk_index]
+                for row in rows]
+    return ids
+
+
+def copy_append(model: type[models.Model], rows: Iterable[Mapping[str, Any] | Sequence[Any]],
+                fields: Sequence[str]) -> int:
+    """As copy_insert, but the database numbers the rows (the primary key's default) and `rows`
+    may be a generator: each row is sent as it comes, so the database inserts while the caller
+    is still producing the next ones. Returns how many rows were written."""
+    return _copy(model, iter(rows), fields, None)
+
+
+def _copy(model, rows: Iterator, fields: Sequence[str], ids: list[int] | None) -> int:
+    """Write `rows` with COPY; the primary key from `ids` when given (else from `fields`, or
+    the database's default)."""
+    first = next(rows, None)
+    if first is None:
+        return 0
+    meta = model._meta
     given = {meta.get_field(name).attname: i for i, name in enumerate(fields)}
-    pk_given = meta.pk.attname in given
-    ids = None if pk_given else reserve_ids(model, len(rows))
     now = timezone.now()
 
     columns: list[str] = []
@@ -84,12 +109,14 @@ def copy_insert(model: type[models.Model], rows: Sequence[Mapping[str, Any] | Se
         if field.attname not in given and not stamped and field is not meta.pk:
             if field.db_default is not NOT_PROVIDED:
                 continue                  # the database fills it, as bulk_create leaves it
+        if field is meta.pk and field.attname not in given and ids is None:
+            continue                      # the database numbers the rows
         column = len(columns)
         columns.append(connection.ops.quote_name(field.column))
         template.append(None)
         if stamped:
             template[column] = field.get_db_prep_save(_stamp(field, now), connection)
-        elif field is meta.pk and not pk_given:
+        elif field is meta.pk and field.attname not in given:
             pk_column = column
         elif field.attname in given:
             index = given[field.attname]
@@ -102,28 +129,27 @@ def copy_insert(model: type[models.Model], rows: Sequence[Mapping[str, Any] | Se
             template[column] = (_json_dumper(field)(default) if isinstance(field, models.JSONField)
                                 else field.get_db_prep_save(default, connection))
 
-    if isinstance(rows[0], Mapping):
+    rows = chain([first], rows)
+    if isinstance(first, Mapping):
         getter = itemgetter(*fields)
         one = len(fields) == 1   # itemgetter of one key gives the value, not a tuple
         values = ((getter(row),) if one else getter(row) for row in rows)
     else:
-        values = iter(rows)
+        values = rows
     table = connection.ops.quote_name(meta.db_table)
+    n = 0
     with connection.cursor() as cursor, cursor.cursor.copy(
             f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-        for n, row in enumerate(values):
+        for n, row in enumerate(values, start=1):
             out = template.copy()
             if pk_column is not None:
-                out[pk_column] = ids[n]
+                out[pk_column] = ids[n - 1]
             for index, column, field in plain:
                 value = row[index]
                 out[column] = (value if value is None or type(value) in _PLAIN
+                               or (type(value) is dt.datetime and value.tzinfo is not None)
                                else field.get_db_prep_save(value, connection))
             for index, column, dump in dumped:
                 out[column] = dump(row[index])
             copy.write_row(out)
-    if pk_given:
-        pk_index = given[meta.pk.attname]
-        return [row[meta.pk.attname] if isinstance(row, Mapping) else row[pk_index]
-                for row in rows]
-    return ids
+    return n

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -317,12 +318,19 @@ def detach_mirror(con, refreshed: dict, *, keep: tuple[str, ...] = ()) -> None:
         con.execute(f"DETACH {mirror.SCHEMA}")
 
 
-def export_county(con, *, county, month: str, refused_since) -> dict[str, int]:
+def export_county(con, *, county, month: str, refused_since) -> dict:
     """Create the tables people, enrolments, applications (refused since `refused_since`: the
     only ones a check reads), villages and the derived recipients (persons covered by an
-    enrolment in force in `month` or later) in `con`."""
+    enrolment in force in `month` or later) in `con`. Returns their row counts, and under
+    "refresh" the rows each mirrored table fetched and the seconds of each step."""
     def since(select):
         return lambda xid: select(county_id=county.pk, written_since=xid)
+    seconds, started = {}, time.perf_counter()
+
+    def step(name: str) -> None:
+        nonlocal started
+        seconds[name] = round(time.perf_counter() - started, 3)
+        started = time.perf_counter()
     mirrored = export_tables(con, [
         ExportTable("_people_own", people_for_export(county_id=county.pk), PEOPLE_EXPORT_COLUMNS,
                     since(people_for_export)),
@@ -334,8 +342,7 @@ def export_county(con, *, county, month: str, refused_since) -> dict[str, int]:
             county_id=county.pk, refused_since=refused_since), APPLICATION_EXPORT_COLUMNS),
         ExportTable("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS)],
         mirror_path=mirror.path_for(county.pk))
-    counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-              for table in ("enrolments", "applications", "villages")}
+    step("fetch")
     # the persons' columns, then their household's place columns (household_id once) with the
     # village's code
     con.execute(f"""
@@ -348,10 +355,15 @@ def export_county(con, *, county, month: str, refused_since) -> dict[str, int]:
     for table in ("_people_own", "_household_places"):
         if table not in mirrored:
             con.execute(f"DROP TABLE {table}")
-    counts = {"people": con.execute("SELECT count(*) FROM people").fetchall()[0][0], **counts,
-              "mirror": {t: r.get("changed", r["rows"]) for t, r in mirrored.items()}}
+    step("people")
     build_recipients(con, month=month)
-    counts["recipients"] = con.execute("SELECT count(*) FROM recipients").fetchall()[0][0]
+    step("recipients")
+    counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+              for table in ("people", "enrolments", "applications", "villages", "recipients")}
+    counts["refresh"] = {"rows": {t: r.get("changed", r["rows"]) for t, r in mirrored.items()},
+                         "whole": sorted(t for t, r in mirrored.items() if r["whole"]),
+                         "seconds": {**seconds, **{f"fetch_{t}": r["seconds"]
+                                                   for t, r in mirrored.items()}}}
     return counts
 
 

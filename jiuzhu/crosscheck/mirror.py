@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -129,6 +130,7 @@ def refresh(cur, source, job: Job, fetch) -> dict:
     """Bring mirror.<table> up to date through `source` (an ADBC connection) on the DuckDB
     cursor `cur`; `fetch(cur, table, sql, types, source)` creates a table from a query.
     Returns what was fetched."""
+    started = time.perf_counter()
     source.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
     try:
         # the first statement takes the snapshot every later one reads
@@ -140,7 +142,7 @@ def refresh(cur, source, job: Job, fetch) -> dict:
     except BaseException:
         source.execute("ROLLBACK")
         raise
-    return done
+    return {**done, "seconds": round(time.perf_counter() - started, 3)}
 
 
 def _fetch_whole(cur, source, job: Job, watermark: int, fetch) -> dict:

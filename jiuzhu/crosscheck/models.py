@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.db.models import Q
 
 from .registries import REGISTRIES
 
@@ -150,11 +151,13 @@ class Finding(models.Model):
                             verbose_name="首次发现批次")
     raised_at = models.DateTimeField("发现时间", auto_now_add=True)
     due_date = models.DateField("核实期限", null=True, blank=True)
+    # assignee, verified_by, new_application: empty when a finding is raised, so their indexes
+    # hold only the rows that have one (partial indexes in Meta), not tens of thousands of NULLs
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                  on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="核实人")
+                                 verbose_name="核实人", db_index=False)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+                                    on_delete=models.PROTECT, related_name="+", db_index=False)
     verified_at = models.DateTimeField("核实时间", null=True, blank=True)
     verdict = models.BooleanField("核实结论（属实）", null=True, blank=True)
     verification_note = models.TextField("核实情况", blank=True)
@@ -166,7 +169,7 @@ class Finding(models.Model):
     acted_at = models.DateTimeField("处置时间", null=True, blank=True)
     new_application = models.ForeignKey("cases.Application", null=True, blank=True,
                                         on_delete=models.PROTECT, related_name="+",
-                                        verbose_name="纳入申请")
+                                        verbose_name="纳入申请", db_index=False)
     rectification_ref = models.CharField("整改台账编号", max_length=60, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 
@@ -176,7 +179,10 @@ class Finding(models.Model):
         constraints = [models.UniqueConstraint(fields=["county", "fingerprint"],
                                                name="finding_unique_evidence")]
         indexes = [models.Index(fields=["township", "status"]),
-                   models.Index(fields=["county", "check_code", "status"])]
+                   models.Index(fields=["county", "check_code", "status"]),
+                   *[models.Index(fields=[name], condition=Q(**{f"{name}__isnull": False}),
+                                  name=f"finding_{name}_set")
+                     for name in ("assignee", "verified_by", "new_application")]]
 
     def __str__(self) -> str:
         return self.text_of(self.pk, self.subject_name)

@@ -203,7 +203,7 @@ def write_findings(*, run: CheckRun, actor, hits: list[Hit], snapshots) -> dict:
     rows = [{
         "county_id": run.county_id, "township_id": h.township_id, "village_id": h.village_id,
         "check_code": h.check, "rule": h.rule, "fingerprint": h.fingerprint,
-        "status": Finding.Status.REVIEW if h.review else Finding.Status.RAISED,
+        "status": (Finding.Status.REVIEW if h.review else Finding.Status.RAISED).value,
         "household_id": h.household_id, "person_id": h.person_id, "enrolment_id": h.enrolment_id,
         "subject_name": h.subject_name[:60], "subject_id_masked": h.subject_id_masked or "",
         "summary": h.summary[:300], "snapshot_id": snapshot_ids.get(h.snapshot_kind),

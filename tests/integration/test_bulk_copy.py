@@ -53,3 +53,24 @@ def test_one_field_and_given_primary_keys():
     assert list(JobRun.objects.filter(pk__in=pks).values_list("kind", flat=True)
                 .order_by("id")) == ["a", "b"]
     assert bulk.copy_insert(JobRun, [], ["kind"]) == []
+
+
+def test_append_streams_a_generator_and_the_database_numbers_the_rows(users):
+    user, now = users["county"], timezone.now()
+    given = ("kind", "title", "status", "started_by_id", "result", "started_at")
+    produced = []
+
+    def rows():   # consumed while the COPY is open, one row at a time
+        for i in range(3):
+            produced.append(i)
+            yield {"kind": "import", "title": f"第{i}批", "status": "done",
+                   "started_by_id": user.pk, "result": {"n": i}, "started_at": now}
+    before = JobRun.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    assert bulk.copy_append(JobRun, rows(), given) == 3 and produced == [0, 1, 2]
+    jobs = list(JobRun.objects.filter(pk__gt=before).order_by("id"))
+    assert [(j.title, j.result, j.started_at) for j in jobs] == [
+        (f"第{i}批", {"n": i}, now) for i in range(3)]
+    assert bulk.copy_append(JobRun, iter(()), given) == 0
+    # the sequence goes on after the rows the database numbered
+    [after] = bulk.copy_insert(JobRun, [{"kind": "next"}], ["kind"])
+    assert after > jobs[-1].pk

@@ -36,7 +36,7 @@ def export_once(county):
                   for t in TABLES}
     finally:
         con.close()
-    return tables, counts["mirror"]
+    return tables, counts["refresh"]["rows"]
 
 
 def whole_export(county, monkeypatch):
