@@ -323,7 +323,8 @@ def _settle() -> None:
 
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) registry_person, registry_household, payments_enrolment, "
-                       "cases_application, crosscheck_finding, crosscheck_checkrun, core_jobrun")
+                       "cases_application, crosscheck_finding, crosscheck_checkrun, core_jobrun, "
+                       "core_auditentry, core_audithead")
         cursor.execute("CHECKPOINT")
     time.sleep(5)
 
@@ -402,7 +403,7 @@ def instrument() -> dict:
     from collections import defaultdict
 
     from jiuzhu.core import audit
-    from jiuzhu.crosscheck import export
+    from jiuzhu.crosscheck import export, finding_writes
     from jiuzhu.crosscheck import run as run_module
     from jiuzhu.crosscheck.checks import CHECKS
     from jiuzhu.crosscheck.models import Finding
@@ -430,9 +431,10 @@ def instrument() -> dict:
         if hasattr(module, "rows"):
             name = module.__name__.rsplit(".", 1)[-1]
             module.rows = timed(f"rows_{name}", module.rows, count_rows=True)
-    for name in ("household_means", "estimate_households", "person_ids_reveal",
-                 "applications_kin_register"):
+    for name in ("household_means", "estimate_households", "person_ids_reveal"):
         setattr(run_module, name, timed(f"orm_{name}", getattr(run_module, name)))
+    finding_writes.applications_kin_register = timed(
+        "orm_applications_kin_register", finding_writes.applications_kin_register)
     manager = Finding.objects
     manager.bulk_create = timed("write_findings_bulk_create", manager.bulk_create)
     audit.record_many = timed("write_audit_record_many", audit.record_many)

@@ -107,13 +107,17 @@ class Finding(models.Model):
         INCLUDE = "include", "纳入（新申请）"
         KEEP = "keep", "维持（说明理由）"
 
-    # county and township: no single-column index, the composite indexes below lead with them
+    # county and township: no single-column index, the composite indexes below lead with them.
+    # The places: no foreign-key constraint in the database either (as for the subject below):
+    # the administrative tree is reference data that is never deleted (PROTECT refuses ORM
+    # deletes), and checking each of tens of thousands of new findings against it at commit
+    # took over half a second of a province's run.
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               db_index=False)
+                               db_index=False, db_constraint=False)
     township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                                 db_index=False, verbose_name="乡镇（街道）")
+                                 db_index=False, db_constraint=False, verbose_name="乡镇（街道）")
     village = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+", verbose_name="村（社区）")
+                                related_name="+", db_constraint=False, verbose_name="村（社区）")
     check_code = models.CharField("核查项目", max_length=30)
     rule = models.CharField("依据", max_length=10)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.RAISED)

@@ -10,35 +10,30 @@ from __future__ import annotations
 
 import logging
 import time
-from collections import Counter, defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.cases.kinship import DEFAULT_CLOSE_RELATIVES
-from jiuzhu.cases.services import applications_kin_register
 from jiuzhu.core import audit, crypto
 from jiuzhu.core.errors import PermissionDenied, ValidationFailed
 from jiuzhu.core.jobs import Progress, job_start
 from jiuzhu.core.month import Month
-from jiuzhu.core.workdays_db import calendar
 from jiuzhu.programmes import selectors as params
 from jiuzhu.programmes.catalogue import SettingKey
 from jiuzhu.registry.selectors import person_ids_reveal
 
 from . import engine, export
-from .checks import CHECKS, LABELS, rescreen
+from .checks import CHECKS, rescreen
 from .checks.base import CheckContext, Hit, Limits
 from .estimate import estimate_households, household_means
-from .finding_selectors import known_fingerprints
+from .finding_writes import FindingWriter, write_findings
 from .linkage import LinkSettings, link, link_exact_all
-from .models import CheckRun, Finding, RegistrySnapshot
+from .models import CheckRun, RegistrySnapshot
 from .snapshot_selectors import latest_snapshots, snapshot_file
 
-FINDING_DUE_WORKING_DAYS = 15
 logger = logging.getLogger(__name__)
 
 
@@ -165,16 +160,29 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
                                                                     household_ids=ids, on=month_end),
                            means=lambda ids: household_means(county=run.county, household_ids=ids,
                                                              on=month_end))
+        # each check's findings are inserted while the next checks run, where a second
+        # connection can see the run (finding_writes)
+        writer = FindingWriter(run=run, actor=actor, snapshots=snapshots) \
+            if FindingWriter.usable() else None
         hits: list[Hit] = []
-        for n, check in enumerate(CHECKS, start=2):
-            t0 = time.perf_counter()
-            hits += check.run(ctx)
-            timings[check.__name__.rsplit(".", 1)[-1]] = time.perf_counter() - t0
-            progress.update(n, f"已完成{n - 1}项核查")
+        try:
+            for n, check in enumerate(CHECKS, start=2):
+                t0 = time.perf_counter()
+                found = check.run(ctx)
+                if writer is not None:
+                    writer.add(found)
+                hits += found
+                timings[check.__name__.rsplit(".", 1)[-1]] = time.perf_counter() - t0
+                progress.update(n, f"已完成{n - 1}项核查")
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
     finally:
         con.close()
     t0 = time.perf_counter()
-    summary = write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
+    summary = writer.finish() if writer is not None else \
+        write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
     timings["write"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     summary.update(exported=exported, links=linker.stats, notes=ctx.notes,
@@ -184,66 +192,3 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
                                               snapshots={k: s.pk for k, s in snapshots.items()})
     progress.update(len(CHECKS) + 3, "完成")
     return {"new": summary["new"], "known": summary["known"]}
-
-
-@transaction.atomic
-def write_findings(*, run: CheckRun, actor, hits: list[Hit], snapshots) -> dict:
-    """Write the hits not seen before as findings, mark kin cases, audit; one transaction.
-    On PostgreSQL the findings and their audit rows go in with COPY (tens of thousands in a
-    province's first run), elsewhere with bulk_create."""
-    from jiuzhu.core import bulk
-
-    known = known_fingerprints(county_id=run.county_id, fingerprints=[h.fingerprint for h in hits])
-    due = calendar().add_workdays(timezone.localdate(), FINDING_DUE_WORKING_DAYS).day
-    fresh: dict[str, Hit] = {}
-    for hit in hits:
-        if hit.fingerprint not in known:
-            fresh.setdefault(hit.fingerprint, hit)
-    snapshot_ids = {kind: snap.pk for kind, snap in snapshots.items()}
-    rows = [{
-        "county_id": run.county_id, "township_id": h.township_id, "village_id": h.village_id,
-        "check_code": h.check, "rule": h.rule, "fingerprint": h.fingerprint,
-        "status": (Finding.Status.REVIEW if h.review else Finding.Status.RAISED).value,
-        "household_id": h.household_id, "person_id": h.person_id, "enrolment_id": h.enrolment_id,
-        "subject_name": h.subject_name[:60], "subject_id_masked": h.subject_id_masked or "",
-        "summary": h.summary[:300], "snapshot_id": snapshot_ids.get(h.snapshot_kind),
-        "ref_row": h.ref_row, "tier": "probable" if h.tier == "review" else h.tier,
-        "score": h.score, "evidence": h.evidence,
-        "months_paid": h.months_paid, "amount_to_recover": h.amount, "run_id": run.pk,
-        "due_date": due} for h in fresh.values()]
-    if rows and bulk.copy_supported():
-        ids = bulk.copy_insert(Finding, rows, tuple(rows[0]))
-    else:
-        findings = Finding.objects.bulk_create([Finding(**row) for row in rows], batch_size=2000)
-        ids = [f.pk for f in findings]
-    audit.record_many(audit.AuditEvent(
-        action="crosscheck.finding_raise", actor=actor,
-        obj=audit.ObjectRef(Finding, pk, Finding.text_of(pk, row["subject_name"])),
-        household_id=row["household_id"],
-        new={"check": row["check_code"], "status": row["status"], "summary": row["summary"],
-             "snapshot": row["snapshot_id"], "ref_row": row["ref_row"]})
-        for pk, row in zip(ids, rows, strict=True))
-    kin_apps = sorted({h.application_id for h in fresh.values()
-                       if h.check == "kin" and h.application_id and not h.review})
-    if kin_apps:
-        applications_kin_register(actor=actor, application_ids=kin_apps,
-                                  reason=f"{run.month}比对发现近亲属关系（R5）")
-    by_check: dict[str, Counter] = defaultdict(Counter)
-    by_township: dict[int, Counter] = defaultdict(Counter)
-    for h in hits:
-        state = "known" if h.fingerprint in known else ("review" if h.review else "new")
-        by_check[h.check][state] += 1
-        by_township[h.township_id][state] += 1
-    summary = {
-        "new": sum(1 for h in fresh.values() if not h.review),
-        "review": sum(1 for h in fresh.values() if h.review),
-        "known": len(hits) - len(fresh),
-        "by_check": {code: {"label": LABELS.get(code, code), **dict(c)}
-                     for code, c in sorted(by_check.items())},
-        "by_township": {str(t): dict(c) for t, c in by_township.items()},
-    }
-    audit.record(action="crosscheck.run", actor=actor, obj=run,
-                 new={"month": run.month, "new": summary["new"], "review": summary["review"],
-                      "known": summary["known"],
-                      "snapshots": {k: s.pk for k, s in snapshots.items()}})
-    return summary

@@ -19,8 +19,8 @@ from jiuzhu.core import audit, bulk
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.crosscheck import engine, export
 from jiuzhu.crosscheck.checks.base import Hit
+from jiuzhu.crosscheck.finding_writes import write_findings
 from jiuzhu.crosscheck.models import CheckRun, Finding, RegistrySnapshot
-from jiuzhu.crosscheck.run import write_findings
 from jiuzhu.payments.models import Enrolment
 from jiuzhu.programmes.models import Programme
 

@@ -1,0 +1,183 @@
+"""Writing a run's hits as findings: the new ones inserted check by check, then their audit
+rows, the kin cases' marks and the run's audit entry — all in one transaction.
+
+``write_findings`` does it in the caller's thread. ``FindingWriter`` does it on a thread of its
+own (with its own database connection and transaction) while the run goes on with the next
+checks in DuckDB: the inserts of one check's findings overlap the next check's queries. A run
+uses it on PostgreSQL outside a transaction (the thread's connection must see the run's
+committed rows); a run that fails aborts it, and the thread's transaction writes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections import Counter, defaultdict
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from jiuzhu.cases.services import applications_kin_register
+from jiuzhu.core import audit, bulk
+from jiuzhu.core.workdays_db import calendar
+
+from .checks import LABELS
+from .checks.base import Hit
+from .finding_selectors import known_fingerprints
+from .models import CheckRun, Finding
+
+FINDING_DUE_WORKING_DAYS = 15
+logger = logging.getLogger(__name__)
+
+
+class FindingBatches:
+    """The hits of one run, added check by check within one transaction: the hits whose
+    fingerprint (check + subject + evidence) is not known yet — in any status, or earlier in
+    this run — become findings; ``finish`` audits them, marks the kin cases and summarises."""
+
+    def __init__(self, *, run: CheckRun, actor, snapshots):
+        self.run, self.actor = run, actor
+        self.snapshots = {kind: snap.pk for kind, snap in snapshots.items()}
+        self.due = calendar().add_workdays(timezone.localdate(), FINDING_DUE_WORKING_DAYS).day
+        self.hits: list[Hit] = []
+        self.known: set[str] = set()
+        self.fresh: dict[str, Hit] = {}
+        self.written: list[tuple[int, dict]] = []   # (finding id, row)
+
+    def add(self, hits: list[Hit]) -> None:
+        self.hits += hits
+        unseen = list({h.fingerprint for h in hits} - self.known - self.fresh.keys())
+        self.known |= known_fingerprints(county_id=self.run.county_id, fingerprints=unseen)
+        batch: dict[str, Hit] = {}
+        for hit in hits:
+            if hit.fingerprint not in self.known and hit.fingerprint not in self.fresh:
+                self.fresh[hit.fingerprint] = batch[hit.fingerprint] = hit
+        rows = [self._row(h) for h in batch.values()]
+        if rows and bulk.copy_supported():
+            ids = bulk.copy_insert(Finding, rows, tuple(rows[0]))
+        else:
+            ids = [f.pk for f in Finding.objects.bulk_create([Finding(**row) for row in rows],
+                                                             batch_size=2000)]
+        self.written += zip(ids, rows, strict=True)
+
+    def _row(self, h: Hit) -> dict:
+        return {
+            "county_id": self.run.county_id, "township_id": h.township_id,
+            "village_id": h.village_id, "check_code": h.check, "rule": h.rule,
+            "fingerprint": h.fingerprint,
+            "status": (Finding.Status.REVIEW if h.review else Finding.Status.RAISED).value,
+            "household_id": h.household_id, "person_id": h.person_id,
+            "enrolment_id": h.enrolment_id, "subject_name": h.subject_name[:60],
+            "subject_id_masked": h.subject_id_masked or "", "summary": h.summary[:300],
+            "snapshot_id": self.snapshots.get(h.snapshot_kind), "ref_row": h.ref_row,
+            "tier": "probable" if h.tier == "review" else h.tier, "score": h.score,
+            "evidence": h.evidence, "months_paid": h.months_paid, "amount_to_recover": h.amount,
+            "run_id": self.run.pk, "due_date": self.due}
+
+    def finish(self) -> dict:
+        run, actor = self.run, self.actor
+        audit.record_many(audit.AuditEvent(
+            action="crosscheck.finding_raise", actor=actor,
+            obj=audit.ObjectRef(Finding, pk, Finding.text_of(pk, row["subject_name"])),
+            household_id=row["household_id"],
+            new={"check": row["check_code"], "status": row["status"], "summary": row["summary"],
+                 "snapshot": row["snapshot_id"], "ref_row": row["ref_row"]})
+            for pk, row in self.written)
+        kin_apps = sorted({h.application_id for h in self.fresh.values()
+                           if h.check == "kin" and h.application_id and not h.review})
+        if kin_apps:
+            applications_kin_register(actor=actor, application_ids=kin_apps,
+                                      reason=f"{run.month}比对发现近亲属关系（R5）")
+        summary = self._summary()
+        audit.record(action="crosscheck.run", actor=actor, obj=run,
+                     new={"month": run.month, "new": summary["new"], "review": summary["review"],
+                          "known": summary["known"], "snapshots": self.snapshots})
+        return summary
+
+    def _summary(self) -> dict:
+        by_check: dict[str, Counter] = defaultdict(Counter)
+        by_township: dict[int, Counter] = defaultdict(Counter)
+        for h in self.hits:
+            state = "known" if h.fingerprint in self.known else ("review" if h.review else "new")
+            by_check[h.check][state] += 1
+            by_township[h.township_id][state] += 1
+        return {
+            "new": sum(1 for h in self.fresh.values() if not h.review),
+            "review": sum(1 for h in self.fresh.values() if h.review),
+            "known": len(self.hits) - len(self.fresh),
+            "by_check": {code: {"label": LABELS.get(code, code), **dict(c)}
+                         for code, c in sorted(by_check.items())},
+            "by_township": {str(t): dict(c) for t, c in by_township.items()},
+        }
+
+
+@transaction.atomic
+def write_findings(*, run: CheckRun, actor, hits: list[Hit], snapshots) -> dict:
+    """Write the hits not seen before as findings, mark kin cases, audit; one transaction.
+    On PostgreSQL the findings and their audit rows go in with COPY (tens of thousands in a
+    province's first run), elsewhere with bulk_create."""
+    batches = FindingBatches(run=run, actor=actor, snapshots=snapshots)
+    batches.add(hits)
+    return batches.finish()
+
+
+_DONE, _ABORT = object(), object()
+
+
+class _Aborted(Exception):
+    pass
+
+
+class FindingWriter:
+    """FindingBatches on a thread of its own: ``add`` hands it a check's hits and returns at
+    once; ``finish`` waits for the thread, commits and returns the summary (or raises what
+    failed there); ``abort`` rolls everything back."""
+
+    @staticmethod
+    def usable() -> bool:
+        return connection.vendor == "postgresql" and not connection.in_atomic_block
+
+    def __init__(self, *, run: CheckRun, actor, snapshots):
+        self._args = {"run": run, "actor": actor, "snapshots": snapshots}
+        self._queue: queue.Queue = queue.Queue()
+        self._summary: dict | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._work, name="jiuzhu-findings", daemon=True)
+        self._thread.start()
+
+    def add(self, hits: list[Hit]) -> None:
+        self._queue.put(hits)
+
+    def finish(self) -> dict:
+        self._queue.put(_DONE)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._summary
+
+    def abort(self) -> None:
+        self._queue.put(_ABORT)
+        self._thread.join()
+
+    def _work(self) -> None:
+        ended = False   # finish() or abort() has spoken
+        try:
+            with transaction.atomic():
+                batches = FindingBatches(**self._args)
+                while (item := self._queue.get()) is not _DONE:
+                    if item is _ABORT:
+                        ended = True
+                        raise _Aborted
+                    batches.add(item)
+                ended = True
+                self._summary = batches.finish()
+        except _Aborted:
+            pass
+        except BaseException as exc:   # noqa: BLE001 — handed to the run's thread by finish()
+            logger.exception("writing the findings of run %s failed", self._args["run"].pk)
+            self._error = exc
+            while not ended and self._queue.get() not in (_DONE, _ABORT):   # until it speaks
+                pass
+        finally:
+            connection.close()   # this thread's connection
