@@ -30,6 +30,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import duckdb
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
@@ -79,7 +80,18 @@ class State:
 
 
 def attach(con, path: Path) -> None:
-    con.execute(f"ATTACH '{path}' AS {SCHEMA}").fetchall()
+    """Attach the county's copy as schema `mirror`. A file DuckDB cannot open (damaged, or
+    written by another version) is only a copy: it is deleted and the run fetches the tables
+    whole. A file another process holds is not touched."""
+    try:
+        con.execute(f"ATTACH '{path}' AS {SCHEMA}").fetchall()
+    except duckdb.Error as exc:
+        if "lock" in str(exc).lower():
+            raise
+        logger.warning("crosscheck mirror %s unreadable (%s); starting a new copy", path, exc)
+        for stale in (path, path.with_name(path.name + ".wal")):
+            stale.unlink(missing_ok=True)
+        con.execute(f"ATTACH '{path}' AS {SCHEMA}").fetchall()
     con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.refreshes (tbl VARCHAR, refreshed_at TIMESTAMP, "
                 "watermark BIGINT, identity VARCHAR, columns VARCHAR, rows BIGINT, "
                 "rewritten BIGINT, whole BOOLEAN)").fetchall()

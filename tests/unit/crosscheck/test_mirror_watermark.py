@@ -31,3 +31,18 @@ def test_a_transaction_counter_behind_the_watermark_means_a_restored_database():
 def test_half_the_rows_rewritten_since_the_whole_fetch_fetch_it_whole_again():
     assert watermark_for(state(rewritten=499), SERVER, TYPES) == 4000
     assert watermark_for(state(rewritten=500), SERVER, TYPES) is None
+
+
+def test_a_copy_duckdb_cannot_open_is_replaced_by_a_new_one(tmp_path):
+    from jiuzhu.crosscheck import engine, mirror
+
+    path = tmp_path / "county-1.duckdb"
+    path.write_bytes(b"not a database file" * 100)
+    con = engine.connect(temp_dir=tmp_path / "spill")
+    try:
+        mirror.attach(con, path)
+        assert mirror.state_of(con, "_people_own") is None   # empty: fetched whole
+        assert con.execute("SELECT count(*) FROM mirror.refreshes").fetchall() == [(0,)]
+    finally:
+        con.close()
+    assert path.read_bytes()[:19] != b"not a database file"
