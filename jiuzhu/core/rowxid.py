@@ -4,7 +4,9 @@ of migration core.0003 (see there). Tables that carry it add the field and a tri
 
 from __future__ import annotations
 
-from django.db import migrations, models
+from django.db import models
+
+from .pg_migrations import postgres_sql
 
 
 def field() -> models.BigIntegerField:
@@ -15,16 +17,6 @@ def field() -> models.BigIntegerField:
 
 def trigger_operations(table: str) -> list:
     """Migration operations creating (and on reversal dropping) the row_xid trigger of `table`."""
-    create = (f"CREATE TRIGGER {table}_row_xid BEFORE INSERT OR UPDATE ON {table} "
-              "FOR EACH ROW EXECUTE FUNCTION jiuzhu_row_xid()")
-    drop = f"DROP TRIGGER IF EXISTS {table}_row_xid ON {table}"
-
-    def forwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(create)
-
-    def backwards(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(drop)
-
-    return [migrations.RunPython(forwards, backwards)]
+    return [postgres_sql(f"CREATE TRIGGER {table}_row_xid BEFORE INSERT OR UPDATE ON {table} "
+                         "FOR EACH ROW EXECUTE FUNCTION jiuzhu_row_xid()",
+                         f"DROP TRIGGER IF EXISTS {table}_row_xid ON {table}")]

@@ -273,11 +273,12 @@ def _work(con, tables: list[ExportTable], source: AdbcSource, mirror_path: Path 
         if server is None or t.written_since is None:
             work.append((t.name, all_sql, types))
             continue
-        since = mirror.watermark_for(mirror.state_of(con, t.name), server, types)
+        state = mirror.state_of(con, t.name)
+        since = mirror.watermark_for(state, server, types)
         work.append(mirror.Job(
             table=t.name, key=next(iter(types)), types=types, all_sql=all_sql,
             changed_sql=None if since is None else _adbc_sql(t.written_since(since), types),
-            identity=server.identity))
+            identity=server.identity, rewritten=state.rewritten if since is not None else 0))
     return work
 
 

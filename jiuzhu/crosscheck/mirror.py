@@ -98,7 +98,7 @@ def attach(con, path: Path) -> None:
 
 
 def columns_key(types: dict[str, str]) -> str:
-    return json.dumps(types, sort_keys=False)
+    return json.dumps(types)   # in column order: a reordering is a change too
 
 
 def state_of(con, table: str) -> State | None:
@@ -136,6 +136,7 @@ class Job:
     all_sql: str
     changed_sql: str | None     # None: fetch the whole table
     identity: str
+    rewritten: int = 0          # rows fetched since the last whole fetch, as the state says
 
 
 def refresh(cur, source, job: Job, fetch) -> dict:
@@ -186,14 +187,13 @@ def _apply_changes(cur, source, job: Job, watermark: int, fetch) -> dict | None:
             logger.warning("crosscheck mirror %s: rows joined the set unchanged; fetching it whole", t)
             cur.execute(f"DROP TABLE {chg}; DROP TABLE {keys}")
             return None
-    state = state_of(cur, t)
     changed = cur.execute(f"SELECT count(*) FROM {chg}").fetchall()[0][0]
     with _transaction(cur):
         removed = cur.execute(f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN (SELECT {key} FROM {chg})"
                               f"{gone}").fetchall()[0][0]
         cur.execute(f"INSERT INTO {SCHEMA}.{t} SELECT * FROM {chg}")
         _record(cur, job, watermark, rows=int(n_server),
-                rewritten=state.rewritten + max(changed, removed), whole=False)
+                rewritten=job.rewritten + max(changed, removed), whole=False)
     cur.execute(f"DROP TABLE {chg}" + (f"; DROP TABLE _keys_{t}" if gone else ""))
     return {"whole": False, "changed": changed, "removed": removed, "rows": int(n_server)}
 

@@ -171,7 +171,8 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
                 found = check.run(ctx)
                 if writer is not None:
                     writer.add(found)
-                hits += found
+                else:
+                    hits += found
                 timings[check.__name__.rsplit(".", 1)[-1]] = time.perf_counter() - t0
                 progress.update(n, f"已完成{n - 1}项核查")
         except BaseException:

@@ -5,17 +5,10 @@ indexes. Applies to pages written from now on."""
 
 from django.db import migrations
 
-
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE cases_application SET (fillfactor = 90)")
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("ALTER TABLE cases_application RESET (fillfactor)")
+from jiuzhu.core.pg_migrations import postgres_sql
 
 
 class Migration(migrations.Migration):
     dependencies = [("cases", "0003_extreme_poverty_intake")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgres_sql("ALTER TABLE cases_application SET (fillfactor = 90)",
+                               "ALTER TABLE cases_application RESET (fillfactor)")]

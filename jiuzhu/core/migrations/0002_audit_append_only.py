@@ -5,6 +5,8 @@ runner needs; the hash chain and its head are what detect those.)"""
 
 from django.db import migrations
 
+from jiuzhu.core.pg_migrations import postgres_sql
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION core_auditentry_append_only() RETURNS trigger AS $$
 BEGIN
@@ -20,16 +22,6 @@ DROP FUNCTION IF EXISTS core_auditentry_append_only();
 """
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgres_sql(FORWARD, BACKWARD)]

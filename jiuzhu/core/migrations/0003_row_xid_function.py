@@ -7,6 +7,8 @@ not older than the oldest transaction still running at its previous refresh
 
 from django.db import migrations
 
+from jiuzhu.core.pg_migrations import postgres_sql
+
 FORWARD = """
 CREATE OR REPLACE FUNCTION jiuzhu_row_xid() RETURNS trigger AS $$
 BEGIN
@@ -18,16 +20,6 @@ $$ LANGUAGE plpgsql;
 BACKWARD = "DROP FUNCTION IF EXISTS jiuzhu_row_xid();"
 
 
-def forwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(FORWARD)
-
-
-def backwards(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(BACKWARD)
-
-
 class Migration(migrations.Migration):
     dependencies = [("core", "0002_audit_append_only")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [postgres_sql(FORWARD, BACKWARD)]
