@@ -32,6 +32,7 @@ import pyarrow as pa
 from django.db import connection
 
 from jiuzhu.cases.selectors_export import APPLICATION_EXPORT_COLUMNS, applications_for_export
+from jiuzhu.core.month import Month
 from jiuzhu.payments.selectors import ENROLMENT_EXPORT_COLUMNS, enrolments_for_export
 from jiuzhu.regions.selectors import VILLAGE_EXPORT_COLUMNS, villages_for_export
 from jiuzhu.registry.selectors import (
@@ -41,7 +42,7 @@ from jiuzhu.registry.selectors import (
     people_for_export,
 )
 
-from . import mirror
+from . import mirror, mirror_derived
 from .engine import sql_literal
 
 logger = logging.getLogger(__name__)
@@ -278,7 +279,8 @@ def _work(con, tables: list[ExportTable], source: AdbcSource, mirror_path: Path 
         work.append(mirror.Job(
             table=t.name, key=next(iter(types)), types=types, all_sql=all_sql,
             changed_sql=None if since is None else _adbc_sql(t.written_since(since), types),
-            identity=server.identity, rewritten=state.rewritten if since is not None else 0))
+            identity=server.identity, rewritten=state.rewritten if since is not None else 0,
+            before=state.version if state is not None else ""))
     return work
 
 
@@ -289,8 +291,7 @@ def export_tables(con, tables: list[ExportTable], *, mirror_path: Path | None = 
     and the second core would otherwise wait. With `mirror_path` the tables with
     `written_since` are refreshed in that file and copied from it. Without ADBC (SQLite,
     inside a transaction, no connection) one after another through Django's connection, whole.
-    Returns how each mirrored table was refreshed: those tables are views over the file until
-    detach_mirror."""
+    Returns how each mirrored table was refreshed: those tables are views over the file."""
     with adbc_connection() as first:
         if first is None or (second := _adbc_connect()) is None:
             for t in tables:   # through `first` when there is one
@@ -303,27 +304,20 @@ def export_tables(con, tables: list[ExportTable], *, mirror_path: Path | None = 
                      pool.submit(_export_lane, con, work[1:], second, refreshed)]
             for lane in lanes:
                 lane.result()   # the first failure is raised here
-    for table in refreshed:   # read from the file until detach_mirror
+    for table in refreshed:
         con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {mirror.SCHEMA}.{table}")
     return refreshed
-
-
-def detach_mirror(con, refreshed: dict, *, keep: tuple[str, ...] = ()) -> None:
-    """After export_tables: copy the mirrored tables in `keep` into memory, drop the views of
-    the others, and let the file go."""
-    for table in refreshed:
-        con.execute(f"DROP VIEW IF EXISTS {table}")
-        if table in keep:
-            con.execute(f"CREATE TABLE {table} AS SELECT * FROM {mirror.SCHEMA}.{table}")
-    if refreshed:
-        con.execute(f"DETACH {mirror.SCHEMA}")
 
 
 def export_county(con, *, county, month: str, refused_since) -> dict:
     """Create the tables people, enrolments, applications (refused since `refused_since`: the
     only ones a check reads), villages and the derived recipients (persons covered by an
     enrolment in force in `month` or later) in `con`. Returns their row counts, and under
-    "refresh" the rows each mirrored table fetched and the seconds of each step."""
+    "refresh" the rows each mirrored table fetched and the seconds of each step.
+
+    With the runs' copy, people and every person's coverage are kept in it too
+    (``mirror_derived``) and read from it for the rest of the run; the copy stays attached
+    until `con` is closed."""
     def since(select):
         return lambda xid: select(county_id=county.pk, written_since=xid)
     seconds, started = {}, time.perf_counter()
@@ -344,28 +338,42 @@ def export_county(con, *, county, month: str, refused_since) -> dict:
         ExportTable("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS)],
         mirror_path=mirror.path_for(county.pk))
     step("fetch")
-    # the persons' columns, then their household's place columns (household_id once) with the
-    # village's code
-    con.execute(f"""
-        CREATE OR REPLACE TABLE people AS
-        SELECT p.*, v.village_code AS region_code, h.* EXCLUDE (household_id),
-               {NAME_NORM_SQL} AS name_norm
-        FROM _people_own p JOIN _household_places h ON h.household_id = p.household_id
-        LEFT JOIN villages v ON v.village_id = h.village_id""")
-    detach_mirror(con, mirrored, keep=("enrolments",))
-    for table in ("_people_own", "_household_places"):
-        if table not in mirrored:
-            con.execute(f"DROP TABLE {table}")
+    derived = None
+    if mirrored:
+        derived = mirror_derived.refresh(con, mirrored, people_sql=people_sql,
+                                         covered_sql=covered_sql)
+        for table in mirrored:
+            con.execute(f"DROP TABLE IF EXISTS {mirror.delta_of(table)}")
+            con.execute(f"DROP VIEW {table}")
+        con.execute(f"CREATE VIEW people AS SELECT * FROM {mirror.SCHEMA}.people")
+        con.execute(f"CREATE TABLE enrolments AS SELECT * FROM {mirror.SCHEMA}.enrolments")
+        covered = f"{mirror.SCHEMA}.covered"
+    else:
+        con.execute("CREATE OR REPLACE TABLE people AS "
+                    + people_sql("_people_own", "_household_places", "villages"))
+        con.execute("DROP TABLE _people_own; DROP TABLE _household_places")
+        covered = f"({covered_sql('people', 'enrolments')})"
     step("people")
-    build_recipients(con, month=month)
+    build_recipients(con, month=month, covered=covered, view=bool(mirrored))
     step("recipients")
     counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
               for table in ("people", "enrolments", "applications", "villages", "recipients")}
     counts["refresh"] = {"rows": {t: r.get("changed", r["rows"]) for t, r in mirrored.items()},
                          "whole": sorted(t for t, r in mirrored.items() if r["whole"]),
                          "seconds": {**seconds, **{f"fetch_{t}": r["seconds"]
-                                                   for t, r in mirrored.items()}}}
+                                                   for t, r in mirrored.items()}},
+                         "derived": derived}
     return counts
+
+
+def people_sql(persons: str, places: str, villages: str) -> str:
+    """Every person of `persons` with their household's place columns (household_id once) from
+    `places`, the village's code and the normalised name."""
+    return f"""
+        SELECT p.*, v.village_code AS region_code, h.* EXCLUDE (household_id),
+               {NAME_NORM_SQL} AS name_norm
+        FROM {persons} p JOIN {places} h ON h.household_id = p.household_id
+        LEFT JOIN {villages} v ON v.village_id = h.village_id"""
 
 
 # The persons' columns a check reads from recipients (the rest it reads from people).
@@ -373,23 +381,32 @@ RECIPIENT_PERSON_COLUMNS = ("person_id", "household_id", "name", "id_masked", "r
                             "township_id", "village_id")
 
 
-def build_recipients(con, *, month: str) -> None:
-    """One row per covered person and monthly enrolment in force in `month` or later: a household
-    enrolment covers every member, a single-person enrolment (单人保) only that person."""
+def covered_sql(people: str, enrolments: str) -> str:
+    """One row per covered person and monthly enrolment, in any month: a household enrolment
+    covers every member, a single-person enrolment (单人保) only that person."""
     person = ", ".join(f"p.{name}" for name in RECIPIENT_PERSON_COLUMNS)
     enrolment = ("e.enrolment_id, e.application_id, e.programme_code, e.monthly_amount, "
                  "e.members, e.start_month, e.end_month, e.status AS enrolment_status")
-    con.execute(f"""
-        CREATE OR REPLACE TABLE recipients AS
-        WITH live AS (
-            SELECT * FROM enrolments
-            WHERE programme_code NOT IN ('temporary', 'heating')   -- one-off and yearly payments
-              AND (status <> 'stopped' OR coalesce(nullif(end_month, ''), '9999-12') >= $month)
-        )
+    monthly = "e.programme_code NOT IN ('temporary', 'heating')"   # one-off and yearly payments
+    return f"""
         SELECT {person}, {enrolment}, false AS single_person
-        FROM live e JOIN people p ON p.household_id = e.household_id
-        WHERE e.person_id IS NULL
+        FROM {enrolments} e JOIN {people} p ON p.household_id = e.household_id
+        WHERE e.person_id IS NULL AND {monthly}
         UNION ALL
         SELECT {person}, {enrolment}, true AS single_person
-        FROM live e JOIN people p ON p.person_id = e.person_id
-    """, {"month": month})
+        FROM {enrolments} e JOIN {people} p ON p.person_id = e.person_id
+        WHERE {monthly}"""
+
+
+def build_recipients(con, *, month: str, covered: str = "", view: bool = False) -> None:
+    """The rows of `covered` (a table or subquery of covered_sql's rows; by default those of
+    people and enrolments) whose enrolment is in force in `month` or later: a table, or with
+    `view` a view (read where it is kept)."""
+    covered = covered or f"({covered_sql('people', 'enrolments')})"
+    month = str(Month.parse(month))   # a view takes no parameters: the month is checked here
+    con.execute(f"""
+        CREATE OR REPLACE {'VIEW' if view else 'TABLE'} recipients AS
+        SELECT * FROM {covered} c
+        WHERE enrolment_status <> 'stopped'
+           OR coalesce(nullif(end_month, ''), '9999-12') >= {sql_literal(month)}
+    """)

@@ -1,5 +1,5 @@
-"""Writing a run's hits as findings: the new ones inserted check by check, then their audit
-rows, the kin cases' marks and the run's audit entry — all in one transaction.
+"""Writing a run's hits as findings: the new ones inserted, audited and their kin cases marked
+check by check, then the run's audit entry — all in one transaction.
 
 ``write_findings`` does it in the caller's thread. ``FindingWriter`` does it on a thread of its
 own (with its own database connection and transaction) while the run goes on with the next
@@ -34,7 +34,8 @@ logger = logging.getLogger(__name__)
 class FindingBatches:
     """The hits of one run, added check by check within one transaction: the hits whose
     fingerprint (check + subject + evidence) is not known yet — in any status, or earlier in
-    this run — become findings; ``finish`` audits them, marks the kin cases and summarises."""
+    this run — become findings, each batch audited and its kin cases marked; ``finish``
+    audits the run and summarises."""
 
     def __init__(self, *, run: CheckRun, actor, snapshots):
         self.run, self.actor = run, actor
@@ -43,7 +44,6 @@ class FindingBatches:
         self.hits: list[Hit] = []
         self.known: set[str] = set()
         self.fresh: dict[str, Hit] = {}
-        self.written: list[tuple[int, dict]] = []   # (finding id, row)
 
     def add(self, hits: list[Hit]) -> None:
         self.hits += hits
@@ -59,7 +59,20 @@ class FindingBatches:
         else:
             ids = [f.pk for f in Finding.objects.bulk_create([Finding(**row) for row in rows],
                                                              batch_size=2000)]
-        self.written += zip(ids, rows, strict=True)
+        written = zip(ids, rows, strict=True)
+        # audited and marked batch by batch: with FindingWriter this overlaps the next checks
+        audit.record_many(audit.AuditEvent(
+            action="crosscheck.finding_raise", actor=self.actor,
+            obj=audit.ObjectRef(Finding, pk, Finding.text_of(pk, row["subject_name"])),
+            household_id=row["household_id"],
+            new={"check": row["check_code"], "status": row["status"], "summary": row["summary"],
+                 "snapshot": row["snapshot_id"], "ref_row": row["ref_row"]})
+            for pk, row in written)
+        kin_apps = sorted({h.application_id for h in batch.values()
+                           if h.check == "kin" and h.application_id and not h.review})
+        if kin_apps:
+            applications_kin_register(actor=self.actor, application_ids=kin_apps,
+                                      reason=f"{self.run.month}比对发现近亲属关系（R5）")
 
     def _row(self, h: Hit) -> dict:
         return {
@@ -76,21 +89,9 @@ class FindingBatches:
             "run_id": self.run.pk, "due_date": self.due}
 
     def finish(self) -> dict:
-        run, actor = self.run, self.actor
-        audit.record_many(audit.AuditEvent(
-            action="crosscheck.finding_raise", actor=actor,
-            obj=audit.ObjectRef(Finding, pk, Finding.text_of(pk, row["subject_name"])),
-            household_id=row["household_id"],
-            new={"check": row["check_code"], "status": row["status"], "summary": row["summary"],
-                 "snapshot": row["snapshot_id"], "ref_row": row["ref_row"]})
-            for pk, row in self.written)
-        kin_apps = sorted({h.application_id for h in self.fresh.values()
-                           if h.check == "kin" and h.application_id and not h.review})
-        if kin_apps:
-            applications_kin_register(actor=actor, application_ids=kin_apps,
-                                      reason=f"{run.month}比对发现近亲属关系（R5）")
+        run = self.run
         summary = self._summary()
-        audit.record(action="crosscheck.run", actor=actor, obj=run,
+        audit.record(action="crosscheck.run", actor=self.actor, obj=run,
                      new={"month": run.month, "new": summary["new"], "review": summary["review"],
                           "known": summary["known"], "snapshots": self.snapshots})
         return summary

@@ -77,6 +77,7 @@ class State:
     columns: str
     rows: int
     rewritten: int      # rows fetched since the last whole fetch
+    version: str = ""   # when it was last refreshed: changes with every refresh
 
 
 def attach(con, path: Path) -> None:
@@ -102,7 +103,8 @@ def columns_key(types: dict[str, str]) -> str:
 
 
 def state_of(con, table: str) -> State | None:
-    row = con.execute(f"""SELECT watermark, identity, columns, rows, rewritten
+    row = con.execute(f"""SELECT watermark, identity, columns, rows, rewritten,
+                                 refreshed_at::VARCHAR
                           FROM {SCHEMA}.refreshes WHERE tbl = ? ORDER BY refreshed_at DESC LIMIT 1""",
                       [table]).fetchall()
     if not row or not _has_table(con, table):
@@ -137,6 +139,7 @@ class Job:
     changed_sql: str | None     # None: fetch the whole table
     identity: str
     rewritten: int = 0          # rows fetched since the last whole fetch, as the state says
+    before: str = ""            # the copy's version before this refresh (State.version)
 
 
 def refresh(cur, source, job: Job, fetch) -> dict:
@@ -155,7 +158,13 @@ def refresh(cur, source, job: Job, fetch) -> dict:
     except BaseException:
         source.execute("ROLLBACK")
         raise
-    return {**done, "seconds": round(time.perf_counter() - started, 3)}
+    return {**done, "before": job.before, "seconds": round(time.perf_counter() - started, 3)}
+
+
+def versions(con) -> dict[str, str]:
+    """Each table's State.version now."""
+    return dict(con.execute(f"SELECT tbl, max(refreshed_at)::VARCHAR FROM {SCHEMA}.refreshes "
+                            "GROUP BY tbl").fetchall())
 
 
 def _fetch_whole(cur, source, job: Job, watermark: int, fetch) -> dict:
@@ -188,6 +197,10 @@ def _apply_changes(cur, source, job: Job, watermark: int, fetch) -> dict | None:
             cur.execute(f"DROP TABLE {chg}; DROP TABLE {keys}")
             return None
     changed = cur.execute(f"SELECT count(*) FROM {chg}").fetchall()[0][0]
+    # the keys written or gone, for the tables derived from this one (mirror_derived)
+    cur.execute(f"CREATE OR REPLACE TABLE {delta_of(t)} AS SELECT {key} AS key FROM {chg}"
+                + (f" UNION SELECT {key} FROM {SCHEMA}.{t} WHERE {key} NOT IN "
+                   f"(SELECT {key} FROM _keys_{t})" if gone else ""))
     with _transaction(cur):
         removed = cur.execute(f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN (SELECT {key} FROM {chg})"
                               f"{gone}").fetchall()[0][0]
@@ -195,7 +208,13 @@ def _apply_changes(cur, source, job: Job, watermark: int, fetch) -> dict | None:
         _record(cur, job, watermark, rows=int(n_server),
                 rewritten=job.rewritten + max(changed, removed), whole=False)
     cur.execute(f"DROP TABLE {chg}" + (f"; DROP TABLE _keys_{t}" if gone else ""))
-    return {"whole": False, "changed": changed, "removed": removed, "rows": int(n_server)}
+    return {"whole": False, "changed": changed, "removed": removed, "rows": int(n_server),
+            "delta": delta_of(t)}
+
+
+def delta_of(table: str) -> str:
+    """The in-memory table of the keys a refresh wrote or removed (column ``key``)."""
+    return f"_delta_{table}"
 
 
 @contextmanager

@@ -180,7 +180,9 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
                 writer.abort()
             raise
     finally:
-        con.close()
+        t0 = time.perf_counter()
+        con.close()   # with the runs' copy attached: its changes written out (a checkpoint)
+        timings["close"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     summary = writer.finish() if writer is not None else \
         write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)

@@ -9,8 +9,11 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from jiuzhu.crosscheck import engine, export, mirror
-from jiuzhu.registry.models import Person
+from jiuzhu.crosscheck import engine, export, mirror, mirror_derived
+from jiuzhu.payments.models import Enrolment
+from jiuzhu.regions.models import Region
+from jiuzhu.registry.models import Household, Person
+from tests.conftest import TOWNSHIP_B
 
 from . import test_crosscheck_bulk as bulk_tests
 from .test_crosscheck_bulk import TABLES, enrol
@@ -26,8 +29,8 @@ def _postgres_only():
         pytest.skip("the copy is kept on PostgreSQL (ADBC) only")
 
 
-def export_once(county):
-    """(tables, how each mirrored table was refreshed)."""
+def export_with_counts(county):
+    """(tables, export_county's counts)."""
     con = engine.connect()
     try:
         counts = export.export_county(con, county=county, month="2026-11",
@@ -36,6 +39,12 @@ def export_once(county):
                   for t in TABLES}
     finally:
         con.close()
+    return tables, counts
+
+
+def export_once(county):
+    """(tables, how each mirrored table was refreshed)."""
+    tables, counts = export_with_counts(county)
     return tables, counts["refresh"]["rows"]
 
 
@@ -140,4 +149,64 @@ def test_rows_of_a_transaction_running_during_the_refresh_are_fetched_next_time(
     tables, refreshed = export_once(county)
     assert refreshed["_people_own"] >= 1
     assert any(row[4] == "龙晚提交" for row in tables["people"])
+    assert tables == whole_export(county, monkeypatch)
+
+
+def test_people_and_coverage_kept_in_the_copy_follow_households_and_village_codes(
+        users, county_data, make_household, monkeypatch):
+    """people and every person's coverage are kept in the copy and re-joined only for what
+    changed: a household's place, a village's code, a single-person enrolment."""
+    homes, _ = county_data   # three households (six persons) in one village of 沱江镇
+    elsewhere = make_household(TOWNSHIP_B, size=3)   # not touched below
+    enrol(elsewhere, users["county"])
+    county = users["county"].region
+    _, counts = export_with_counts(county)
+    assert counts["refresh"]["derived"]["whole"] is True
+
+    # the first household moves to another village; the village it left gets a new code
+    village = homes[0].village
+    other_village = Region.objects.filter(parent_id=village.parent_id).exclude(pk=village.pk) \
+        .order_by("code").first()
+    home = Household.objects.get(pk=homes[0].pk)
+    home.village = other_village
+    home.save()
+    Region.objects.filter(pk=village.pk).update(code="433123109999")
+    single = make_household(TOWNSHIP_B, size=2)
+    member = single.members.order_by("id").last()
+    Enrolment.objects.filter(pk=enrol(single, users["county"]).pk).update(person=member)  # 单人保
+
+    tables, counts = export_with_counts(county)
+    assert tables == whole_export(county, monkeypatch)
+    derived = counts["refresh"]["derived"]
+    assert derived["whole"] is False
+    # the six persons of the village (the moved household's one among them) and the two new
+    # ones; not the three of the household elsewhere
+    assert derived["persons"] == 6 + 2
+    codes = {row[0]: row[11] for row in tables["people"]}
+    assert {codes[p.pk] for p in homes[1].members.all()} == {"433123109999"}
+    assert codes[homes[0].members.get().pk] == other_village.code
+    covered = [row for row in tables["recipients"] if row[1] == single.pk]
+    assert [row[0] for row in covered] == [member.pk] and covered[0][-1] is True
+
+
+def test_a_run_failing_after_the_refresh_has_people_joined_whole_next_time(
+        users, county_data, monkeypatch):
+    homes, _ = county_data
+    county = users["county"].region
+    export_once(county)
+    person = homes[0].members.get()
+    person.name = "龙中断"
+    person.save()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("进程中断")
+    with monkeypatch.context() as m:
+        m.setattr(mirror_derived, "_apply", broken)
+        with pytest.raises(RuntimeError, match="进程中断"):
+            export_once(county)
+    # persons were refreshed and committed; people was not: it is joined whole
+    tables, counts = export_with_counts(county)
+    assert counts["refresh"]["rows"]["_people_own"] == 0
+    assert counts["refresh"]["derived"]["whole"] is True
+    assert any(row[4] == "龙中断" for row in tables["people"])
     assert tables == whole_export(county, monkeypatch)

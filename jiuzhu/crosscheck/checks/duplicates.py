@@ -24,7 +24,9 @@ _SAME_PERSON = """
     candidates AS (
         SELECT p.person_id, p.household_id, p.name, p.name_norm, p.birth_date, p.sex, p.id_masked
         FROM people p SEMI JOIN shared s
-          ON s.name_norm = p.name_norm AND s.birth_date = p.birth_date AND s.sex = p.sex)
+          ON s.name_norm = p.name_norm AND s.birth_date = p.birth_date AND s.sex = p.sex),
+    covered AS (
+        SELECT person_id FROM recipients WHERE person_id IN (SELECT person_id FROM candidates))
     SELECT a.person_id AS a_id, b.person_id AS b_id, a.name, a.birth_date,
            a.household_id AS a_household, b.household_id AS b_household,
            a.id_masked AS a_masked, b.id_masked AS b_masked
@@ -36,8 +38,9 @@ _SAME_PERSON = """
      AND (substr(a.id_masked, 15, 3) = substr(b.id_masked, 15, 3)
           OR (left(a.id_masked, 4) = left(b.id_masked, 4)
               AND hamming(substr(a.id_masked, 15, 3), substr(b.id_masked, 15, 3)) = 1))
-    WHERE a.person_id IN (SELECT person_id FROM recipients)
-       OR b.person_id IN (SELECT person_id FROM recipients)
+    -- (the covered candidates first: a small table to probe, not every recipient's)
+    WHERE a.person_id IN (SELECT person_id FROM covered)
+       OR b.person_id IN (SELECT person_id FROM covered)
 """
 _RECIPIENT = """
     SELECT person_id, household_id, enrolment_id, application_id, programme_code, township_id,

@@ -1,0 +1,118 @@
+"""Tables derived from the runs' copy, kept in it and updated from the keys each refresh wrote.
+
+``people`` (persons with their household's place and village code) and ``covered`` (every
+person covered by a monthly enrolment, in any month: the run's ``recipients`` are its rows in
+force in the run month) are joins over millions of rows. Most of those rows do not change
+between two runs, so the copy keeps both, and each run deletes and re-joins only:
+
+- in ``people``: the persons written or removed, the members of the households written or
+  removed, and the members of households in a village whose code changed;
+- in ``covered``: those persons' rows and the rows of the enrolments written or removed.
+
+The derived tables record the version of each input they were last brought up to
+(``mirror.versions``). If an input was fetched whole, or is not at the version the derived
+tables recorded (a run that failed between the two), they are joined whole again. All of it is
+one DuckDB transaction: a failure leaves them as they were, to be joined whole next time.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+
+from . import mirror
+
+SCHEMA = mirror.SCHEMA
+PERSONS, PLACES, ENROLMENTS = "_people_own", "_household_places", "enrolments"
+INPUTS = (PERSONS, PLACES, ENROLMENTS)
+PEOPLE, COVERED, VILLAGES = "people", "covered", "people_villages"
+
+
+def _state(con) -> dict | None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.derived (inputs VARCHAR)").fetchall()
+    row = con.execute(f"SELECT inputs FROM {SCHEMA}.derived").fetchall()
+    tables = {name for (name,) in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = ?", [SCHEMA]).fetchall()}
+    if not row or not {PEOPLE, COVERED, VILLAGES} <= tables:
+        return None
+    return json.loads(row[0][0])
+
+
+def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
+            covered_sql: Callable[[str, str], str], villages: str = "villages") -> dict:
+    """Bring mirror.people and mirror.covered up to date after `refreshed` (export_tables'
+    result for INPUTS). `people_sql(persons, places, villages)` and `covered_sql(people,
+    enrolments)` give the SELECT of each from the named tables or subqueries. Returns how:
+    {"whole": bool, "persons": rows re-joined in people, "covered": rows re-joined}."""
+    started = time.perf_counter()
+    state = _state(con)
+    whole = (state is None or any(refreshed[t]["whole"] for t in INPUTS)
+             or any(state.get(t) != refreshed[t]["before"] for t in INPUTS))
+    m = f"{SCHEMA}."
+    if not whole:   # before the transaction: it may write to the copy only
+        _affected(con, villages)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if whole:
+            con.execute(f"CREATE OR REPLACE TABLE {m}{PEOPLE} AS "
+                        + people_sql(m + PERSONS, m + PLACES, villages))
+            con.execute(f"CREATE OR REPLACE TABLE {m}{COVERED} AS "
+                        + covered_sql(m + PEOPLE, m + ENROLMENTS))
+            done = {"whole": True}
+        else:
+            done = _apply(con, people_sql, covered_sql, villages)
+        con.execute(f"CREATE OR REPLACE TABLE {m}{VILLAGES} AS "
+                    f"SELECT village_id, village_code FROM {villages}")
+        con.execute(f"DELETE FROM {m}derived")
+        con.execute(f"INSERT INTO {m}derived VALUES (?)", [json.dumps(mirror.versions(con))])
+        applied = time.perf_counter()
+        con.execute("COMMIT")
+        done["seconds"] = {"join": round(applied - started, 3),
+                           "commit": round(time.perf_counter() - applied, 3)}
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    finally:
+        con.execute("DROP TABLE IF EXISTS _affected")
+    return done
+
+
+def _affected(con, villages: str) -> None:
+    """The temporary table _affected: the persons whose row in people is to be joined again."""
+    m = f"{SCHEMA}."
+    # the villages whose code is new, changed or gone since people was joined
+    recoded = (f"SELECT village_id FROM (SELECT village_id, village_code FROM {villages} "
+               f"EXCEPT SELECT village_id, village_code FROM {m}{VILLAGES}) "
+               f"UNION SELECT village_id FROM (SELECT village_id, village_code FROM {m}{VILLAGES} "
+               f"EXCEPT SELECT village_id, village_code FROM {villages})")
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _affected AS
+        SELECT key AS person_id FROM {mirror.delta_of(PERSONS)}
+        UNION SELECT person_id FROM {m}{PEOPLE}
+              WHERE household_id IN (SELECT key FROM {mirror.delta_of(PLACES)})
+                 OR village_id IN ({recoded})""")
+
+
+def _apply(con, people_sql, covered_sql, villages) -> dict:
+    m = f"{SCHEMA}."
+    affected = "(SELECT person_id FROM _affected)"
+    con.execute(f"DELETE FROM {m}{PEOPLE} WHERE person_id IN {affected}")
+    con.execute(f"INSERT INTO {m}{PEOPLE} " + people_sql(
+        f"(SELECT * FROM {m}{PERSONS} WHERE person_id IN {affected})", m + PLACES, villages))
+    n_people = con.execute(f"SELECT count(*) FROM {m}{PEOPLE} "
+                           f"WHERE person_id IN {affected}").fetchall()[0][0]
+    written = f"(SELECT key FROM {mirror.delta_of(ENROLMENTS)})"
+    removed = con.execute(f"DELETE FROM {m}{COVERED} WHERE person_id IN {affected} "
+                          f"OR enrolment_id IN {written}").fetchall()[0][0]
+    # each pair once: an affected person with any enrolment, or another person with a
+    # written enrolment
+    added = con.execute(
+        f"INSERT INTO {m}{COVERED} "
+        + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id IN {affected})",
+                      m + ENROLMENTS)
+        + " UNION ALL "
+        + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id NOT IN {affected})",
+                      f"(SELECT * FROM {m}{ENROLMENTS} WHERE enrolment_id IN {written})")
+    ).fetchall()[0][0]
+    return {"whole": False, "persons": n_people, "covered": max(added, removed)}
