@@ -9,6 +9,7 @@ status, is skipped — so a finding verified false is not raised again for the s
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from datetime import date
 from decimal import Decimal
@@ -179,13 +180,18 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
             if writer is not None:
                 writer.abort()
             raise
-    finally:
-        t0 = time.perf_counter()
-        con.close()   # with the runs' copy attached: its changes written out (a checkpoint)
-        timings["close"] = time.perf_counter() - t0
+    except BaseException:
+        con.close()
+        raise
+    # closing writes the runs' copy out (a checkpoint): meanwhile the last findings are written
+    closing = threading.Thread(target=con.close, name="jiuzhu-copy-close")
     t0 = time.perf_counter()
-    summary = writer.finish() if writer is not None else \
-        write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
+    closing.start()
+    try:
+        summary = writer.finish() if writer is not None else \
+            write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
+    finally:
+        closing.join()
     timings["write"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     summary.update(exported=exported, links=linker.stats, notes=ctx.notes,
