@@ -48,6 +48,20 @@ def export_once(county):
     return tables, counts["refresh"]["rows"]
 
 
+def rename_and_fail_once(home, name, county, monkeypatch, module, attr, message):
+    """Rename the household's only member, then export once with `module.attr` failing."""
+    person = home.members.get()
+    person.name = name
+    person.save()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError(message)
+    with monkeypatch.context() as m:
+        m.setattr(module, attr, broken)
+        with pytest.raises(RuntimeError, match=message):
+            export_once(county)
+
+
 def whole_export(county, monkeypatch):
     """The same tables fetched whole through COPY, without the copy: the truth."""
     with monkeypatch.context() as m:
@@ -96,16 +110,7 @@ def test_a_failed_refresh_keeps_the_previous_copy(users, county_data, monkeypatc
     homes, _ = county_data
     county = users["county"].region
     first, _ = export_once(county)
-    person = homes[0].members.get()
-    person.name = "龙改名"
-    person.save()
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("磁盘已满")
-    with monkeypatch.context() as m:
-        m.setattr(mirror, "_record", broken)
-        with pytest.raises(RuntimeError, match="磁盘已满"):
-            export_once(county)
+    rename_and_fail_once(homes[0], "龙改名", county, monkeypatch, mirror, "_record", "磁盘已满")
     # the copy is as before the failure, and the next run still fetches the change
     tables, refreshed = export_once(county)
     assert refreshed["_people_own"] == 1
@@ -194,16 +199,7 @@ def test_a_run_failing_after_the_refresh_has_people_joined_whole_next_time(
     homes, _ = county_data
     county = users["county"].region
     export_once(county)
-    person = homes[0].members.get()
-    person.name = "龙中断"
-    person.save()
-
-    def broken(*args, **kwargs):
-        raise RuntimeError("进程中断")
-    with monkeypatch.context() as m:
-        m.setattr(mirror_derived, "_apply", broken)
-        with pytest.raises(RuntimeError, match="进程中断"):
-            export_once(county)
+    rename_and_fail_once(homes[0], "龙中断", county, monkeypatch, mirror_derived, "_apply", "进程中断")
     # persons were refreshed and committed; people was not: it is joined whole
     tables, counts = export_with_counts(county)
     assert counts["refresh"]["rows"]["_people_own"] == 0
