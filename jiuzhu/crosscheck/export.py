@@ -289,9 +289,9 @@ def export_tables(con, tables: list[ExportTable], *, mirror_path: Path | None = 
     fetched on one connection while the others follow one another on a second, in two threads:
     decoding PostgreSQL's rows is the client's work, a core's worth for millions of persons,
     and the second core would otherwise wait. With `mirror_path` the tables with
-    `written_since` are refreshed in that file and copied from it. Without ADBC (SQLite,
-    inside a transaction, no connection) one after another through Django's connection, whole.
-    Returns how each mirrored table was refreshed: those tables are views over the file."""
+    `written_since` are refreshed in that file (schema ``mirror``), where the run reads them.
+    Without ADBC (SQLite, inside a transaction, no connection) one after another through
+    Django's connection, whole. Returns how each mirrored table was refreshed."""
     with adbc_connection() as first:
         if first is None or (second := _adbc_connect()) is None:
             for t in tables:   # through `first` when there is one
@@ -304,8 +304,6 @@ def export_tables(con, tables: list[ExportTable], *, mirror_path: Path | None = 
                      pool.submit(_export_lane, con, work[1:], second, refreshed)]
             for lane in lanes:
                 lane.result()   # the first failure is raised here
-    for table in refreshed:
-        con.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM {mirror.SCHEMA}.{table}")
     return refreshed
 
 
@@ -342,12 +340,10 @@ def export_county(con, *, county, month: str, refused_since) -> dict:
     if mirrored:
         derived = mirror_derived.refresh(con, mirrored, people_sql=people_sql,
                                          covered_sql=covered_sql)
-        for table in mirrored:
-            con.execute(f"DROP TABLE IF EXISTS {mirror.delta_of(table)}")
-            con.execute(f"DROP VIEW {table}")
-        con.execute(f"CREATE VIEW people AS SELECT * FROM {mirror.SCHEMA}.people")
-        con.execute(f"CREATE TABLE enrolments AS SELECT * FROM {mirror.SCHEMA}.enrolments")
-        covered = f"{mirror.SCHEMA}.covered"
+        con.execute(f"CREATE VIEW people AS SELECT * FROM {mirror.SCHEMA}.{mirror_derived.PEOPLE}")
+        con.execute(f"CREATE TABLE enrolments AS "
+                    f"SELECT * FROM {mirror.SCHEMA}.{mirror_derived.ENROLMENTS}")
+        covered = f"{mirror.SCHEMA}.{mirror_derived.COVERED}"
     else:
         con.execute("CREATE OR REPLACE TABLE people AS "
                     + people_sql("_people_own", "_household_places", "villages"))

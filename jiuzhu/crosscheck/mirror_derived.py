@@ -73,8 +73,9 @@ def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
     except BaseException:
         con.execute("ROLLBACK")
         raise
-    finally:
-        con.execute("DROP TABLE IF EXISTS _affected")
+    finally:   # the refresh's keys are used up here
+        for table in ("_affected", *(mirror.delta_of(t) for t in INPUTS)):
+            con.execute(f"DROP TABLE IF EXISTS {table}")
     return done
 
 
