@@ -224,6 +224,8 @@ def phase_pipeline(args) -> dict:
     profile = instrument()
     actor = User.objects.get(username=BENCH_USER)
     if args.fresh_findings:
+        if args.rechurn and any((Path(args.data) / "mirror").glob("county-*.duckdb")):
+            log(f"  rewritten rows for the measured run: {_month_of_changes(args.churn)}")
         _forget_findings()
         _settle(Path(args.data))
     with connection.cursor() as cur:
@@ -318,15 +320,13 @@ def _month_of_changes(share: float) -> dict:
 def _settle(data: Path) -> None:
     """After rewriting rows for the measurement: vacuum them and write them out now, as the
     database has long done by the time of a monthly run, so that autovacuum and a checkpoint
-    do not run during the measured run. Then read the snapshot files once, so that (a) reads
-    them from the page cache as (b), the median of consecutive runs, does (the vacuum and the
-    first run may have pushed them out)."""
+    do not run during the measured run. Then read the files the run reads — the snapshot files
+    and the runs' copy — once, last, so that (a) reads them from the page cache as (b), the
+    median of consecutive runs, does. This machine pages out file pages left idle for about
+    30 s (DAMON ``pageout``): read earlier, before the vacuum, they were on disk again by the
+    time of the run."""
     from django.db import connection
 
-    for path in _snapshot_files(data):
-        with open(path, "rb") as f:
-            while f.read(1 << 24):
-                pass
     with connection.cursor() as cursor:
         cursor.execute("VACUUM (ANALYZE) registry_person, registry_household, payments_enrolment, "
                        "cases_application, crosscheck_finding, crosscheck_checkrun, core_jobrun, "
@@ -334,6 +334,10 @@ def _settle(data: Path) -> None:
         cursor.execute("CHECKPOINT")
     os.sync()   # the throwaway cluster runs with fsync=off: write the checkpoint out now, not
     time.sleep(5)   # during the measured run
+    for path in [*_snapshot_files(data), *map(str, (data / "mirror").glob("county-*.duckdb"))]:
+        with open(path, "rb") as f:
+            while f.read(1 << 24):
+                pass
 
 
 def _forget_findings() -> None:
@@ -451,6 +455,63 @@ def instrument() -> dict:
 # --- prototype patches (measure a proposed change without touching jiuzhu/) ------------------
 
 PATCHES: dict = {}   # name -> function that monkeypatches jiuzhu.crosscheck in this process
+
+
+def _patch_checkpoint(where: str):
+    def apply():
+        from jiuzhu.crosscheck import mirror_derived
+        original = mirror_derived.refresh
+
+        def ckpt(con, label):
+            t = time.perf_counter()
+            con.execute("CHECKPOINT mirror").fetchall()
+            log(f"  patch: CHECKPOINT {label} {time.perf_counter() - t:.3f} s")
+
+        def refresh(con, *a, **k):
+            if where == "before":
+                ckpt(con, "before derived")
+            t = time.perf_counter()
+            done = original(con, *a, **k)
+            log(f"  patch: derived {time.perf_counter() - t:.3f} s {done}")
+            if where == "after":
+                ckpt(con, "after derived")
+            return done
+        mirror_derived.refresh = refresh
+    return apply
+
+
+def _patch_trace_derived():
+    from jiuzhu.crosscheck import mirror_derived as md
+
+    class Traced:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *a):
+            t = time.perf_counter()
+            r = self.con.execute(sql, *a)
+            out = r.fetchall() if r is not None and r.description else []
+            log(f"    {time.perf_counter() - t:.3f} {' '.join(sql.split())[:90]}")
+
+            class R:
+                def fetchall(self_inner):
+                    return out
+            return R()
+    original_apply, original_affected = md._apply, md._affected
+    md._apply = lambda con, *a: original_apply(Traced(con), *a)
+    md._affected = lambda con, *a: original_affected(Traced(con), *a)
+
+
+PATCHES["trace_derived"] = _patch_trace_derived
+def _patch_no_writer():
+    from jiuzhu.crosscheck import finding_writes
+    finding_writes.FindingWriter.usable = staticmethod(lambda: False)
+
+
+PATCHES["no_writer"] = _patch_no_writer
+PATCHES["ckpt_before"] = _patch_checkpoint("before")
+PATCHES["ckpt_after"] = _patch_checkpoint("after")
+PATCHES["ckpt_none"] = _patch_checkpoint("none")
 # (the prototypes measured on 2026-11-22 have all landed in the app; add new ones here to try
 # an idea against the same data before changing the app)
 
@@ -470,6 +531,7 @@ def _child(args, phase: str, env: dict, extra: list[str] = ()) -> tuple[dict, fl
            "--memory-limit", args.memory_limit, "--threads", str(args.threads),
            "--gen-memory-limit", args.gen_memory_limit, "--bare-runs", str(args.bare_runs), "--churn", str(args.churn),
            *(["--fresh-findings"] if args.fresh_findings else []),
+           *(["--rechurn"] if args.rechurn else []),
            *(["--cprofile", args.cprofile] if args.cprofile else []),
            *(["--rerun"] if args.rerun else []),
            *(["--verify-audit"] if args.verify_audit else []), *extra]
@@ -688,6 +750,9 @@ def main() -> None:
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--fresh-findings", action="store_true",
                         help="with --skip-generate: delete earlier runs' findings first")
+    parser.add_argument("--rechurn", action="store_true",
+                        help="with --fresh-findings and a kept copy: rewrite --churn of the rows "
+                             "again before the measured run (another month on the same data)")
     parser.add_argument("--patch", action="append",
                         help="apply a prototype from benchmarks/bench_patches.py in (a)")
     parser.add_argument("--rerun", action="store_true",

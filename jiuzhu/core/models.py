@@ -128,3 +128,18 @@ class HolidayYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year}年"
+
+
+class RowGone(models.Model):
+    """A row that may have left its table or its county (PostgreSQL only, written by triggers:
+    core.rowxid): deleted, moved to another county, or with `row_id` empty, every row of the
+    table (TRUNCATE). The cross-check runs' copy drops such rows without counting the whole
+    table (jiuzhu.crosscheck.mirror)."""
+
+    table_name = models.CharField("数据表", max_length=63)
+    row_id = models.BigIntegerField("行主键", null=True, blank=True)   # empty: the table was emptied
+    xid = models.BigIntegerField("数据库事务")
+
+    class Meta:
+        verbose_name = "已移出的行"
+        indexes = [models.Index(fields=["table_name", "xid"], name="core_rowgone_since")]

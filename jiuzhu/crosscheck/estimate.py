@@ -28,9 +28,12 @@ class Means:
         return (self.counted_monthly / max(self.members, 1)).quantize(CENT)
 
 
-def household_means(*, county, household_ids: list[int], on: date) -> dict[int, Means]:
-    """Members, counted income and the standard in force of many households, in a few queries."""
-    sizes = household_sizes(household_ids)
+def household_means(*, county, household_ids: list[int], on: date,
+                    sizes: dict[int, tuple[int, str]] | None = None) -> dict[int, Means]:
+    """Members, counted income and the standard in force of many households, in a few queries.
+    `sizes` (household -> members, area type) when the caller has them at hand (a run counts
+    them in its exported people), else they are counted in the registry."""
+    sizes = household_sizes(household_ids) if sizes is None else sizes
     incomes = counted_income_by_household(household_ids)
     standards: dict[str, Decimal | None] = {}
     for area in {area for _, area in sizes.values()}:
@@ -45,10 +48,12 @@ def household_means(*, county, household_ids: list[int], on: date) -> dict[int, 
             for hid, (n, area) in sizes.items()}
 
 
-def estimate_households(*, county, household_ids: list[int], on: date) -> dict[int, tuple[str, str]]:
+def estimate_households(*, county, household_ids: list[int], on: date,
+                        sizes: dict[int, tuple[int, str]] | None = None) -> dict[int, tuple[str, str]]:
     """R7: a first estimate of eligibility from the recorded income, as (label, explanation)."""
     out = {}
-    for hid, means in household_means(county=county, household_ids=household_ids, on=on).items():
+    for hid, means in household_means(county=county, household_ids=household_ids, on=on,
+                                       sizes=sizes).items():
         standard = means.standard_monthly
         if standard is None:
             out[hid] = ("未估算", "没有生效的低保标准")

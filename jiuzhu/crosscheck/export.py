@@ -33,13 +33,19 @@ from django.db import connection
 
 from jiuzhu.cases.selectors_export import APPLICATION_EXPORT_COLUMNS, applications_for_export
 from jiuzhu.core.month import Month
-from jiuzhu.payments.selectors import ENROLMENT_EXPORT_COLUMNS, enrolments_for_export
+from jiuzhu.payments.selectors import (
+    ENROLMENT_EXPORT_COLUMNS,
+    enrolments_for_export,
+    enrolments_gone_since,
+)
 from jiuzhu.regions.selectors import VILLAGE_EXPORT_COLUMNS, villages_for_export
 from jiuzhu.registry.selectors import (
     HOUSEHOLD_EXPORT_COLUMNS,
     PEOPLE_EXPORT_COLUMNS,
     households_for_export,
+    households_gone_since,
     people_for_export,
+    people_gone_since,
 )
 
 from . import mirror, mirror_derived
@@ -237,12 +243,14 @@ def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]],
 @dataclass(frozen=True)
 class ExportTable:
     """A table of the run: `queryset` gives every row (values_list in the order of `columns`,
-    the key first); a table with `written_since` (a function of a transaction id giving the
-    rows written from it on) is kept in the mirror between runs."""
+    the key first); a table with `written_since` and `gone_since` (functions of a transaction
+    id giving the rows written, and the keys logged gone, from it on) is kept in the mirror
+    between runs."""
     name: str
     queryset: object
     columns: dict[str, tuple[str, str]]
     written_since: Callable[[int], object] | None = None
+    gone_since: Callable[[int], object] | None = None
 
 
 def _export_lane(con, lane: list, source: AdbcSource, results: dict) -> None:
@@ -271,7 +279,7 @@ def _work(con, tables: list[ExportTable], source: AdbcSource, mirror_path: Path 
     for t in tables:
         types = _types(t.columns)
         all_sql = _adbc_sql(t.queryset, types)
-        if server is None or t.written_since is None:
+        if server is None or t.written_since is None or t.gone_since is None:
             work.append((t.name, all_sql, types))
             continue
         state = mirror.state_of(con, t.name)
@@ -279,6 +287,7 @@ def _work(con, tables: list[ExportTable], source: AdbcSource, mirror_path: Path 
         work.append(mirror.Job(
             table=t.name, key=next(iter(types)), types=types, all_sql=all_sql,
             changed_sql=None if since is None else _adbc_sql(t.written_since(since), types),
+            gone_sql=None if since is None else _adbc_sql(t.gone_since(since), {"key": "BIGINT"}),
             identity=server.identity, rewritten=state.rewritten if since is not None else 0,
             before=state.version if state is not None else ""))
     return work
@@ -318,6 +327,9 @@ def export_county(con, *, county, month: str, refused_since) -> dict:
     until `con` is closed."""
     def since(select):
         return lambda xid: select(county_id=county.pk, written_since=xid)
+
+    def gone(select):
+        return lambda xid: select(xid=xid)
     seconds, started = {}, time.perf_counter()
 
     def step(name: str) -> None:
@@ -326,11 +338,13 @@ def export_county(con, *, county, month: str, refused_since) -> dict:
         started = time.perf_counter()
     mirrored = export_tables(con, [
         ExportTable("_people_own", people_for_export(county_id=county.pk), PEOPLE_EXPORT_COLUMNS,
-                    since(people_for_export)),
+                    since(people_for_export), gone(people_gone_since)),
         ExportTable("_household_places", households_for_export(county_id=county.pk),
-                    HOUSEHOLD_EXPORT_COLUMNS, since(households_for_export)),
+                    HOUSEHOLD_EXPORT_COLUMNS, since(households_for_export),
+                    gone(households_gone_since)),
         ExportTable("enrolments", enrolments_for_export(county_id=county.pk),
-                    ENROLMENT_EXPORT_COLUMNS, since(enrolments_for_export)),
+                    ENROLMENT_EXPORT_COLUMNS, since(enrolments_for_export),
+                    gone(enrolments_gone_since)),
         ExportTable("applications", applications_for_export(
             county_id=county.pk, refused_since=refused_since), APPLICATION_EXPORT_COLUMNS),
         ExportTable("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS)],

@@ -2,15 +2,19 @@
 
 A county's run reads millions of persons, households and enrolments from PostgreSQL, and most
 of them have not changed since last month. Each of those tables carries ``row_xid``, the
-transaction that last wrote the row (set by a trigger: migration core.0003), so the copy is
-kept in a DuckDB file per county (``JIUZHU_CROSSCHECK_MIRROR_DIR``) and each run fetches only:
+transaction that last wrote the row (set by a trigger: migration core.0003), and triggers log
+the rows that left it in ``core.RowGone`` (deleted, moved to another county, or the whole table
+emptied: jiuzhu.core.rowxid). So the copy is kept in a DuckDB file per county
+(``JIUZHU_CROSSCHECK_MIRROR_DIR``) and each run fetches only, from the *watermark* on — the
+oldest transaction still running when the previous refresh took its snapshot (every older one
+had finished, so its rows were in that snapshot; a newer one may not have been):
 
-- the rows written by a transaction not older than the *watermark*: the oldest transaction
-  still running when the previous refresh took its snapshot (every older one had finished, so
-  its rows were in that snapshot; a newer one may not have been);
-- the count and the sum of the keys of the whole set, to see rows that left it (deleted, or no
-  longer of this county); when they differ, the keys, to drop those rows. If the copy still
-  differs, the table is fetched whole.
+- the rows written;
+- the keys logged gone, whose rows are dropped from the copy (a row that came back, say a
+  household that moved away and back, was written since: it is among the rows fetched). A
+  TRUNCATE means the table is fetched whole.
+
+No step reads every row of a table: a month's refresh costs what the month changed.
 
 Everything of one table is read in one REPEATABLE READ transaction, and the copy and its
 state are written in one DuckDB transaction: a failed run leaves the previous copy. The whole
@@ -31,12 +35,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 SCHEMA = "mirror"
-FORMAT = 1   # raise when the file's layout changes: every table is then fetched whole
+FORMAT = 2   # raise when the file's layout changes: every table is then fetched whole
 
 
 def path_for(county_id: int) -> Path:
@@ -137,6 +142,7 @@ class Job:
     types: dict[str, str]
     all_sql: str
     changed_sql: str | None     # None: fetch the whole table
+    gone_sql: str | None        # the keys logged gone since then (NULL: emptied); with changed_sql
     identity: str
     rewritten: int = 0          # rows fetched since the last whole fetch, as the state says
     before: str = ""            # the copy's version before this refresh (State.version)
@@ -179,37 +185,42 @@ def _fetch_whole(cur, source, job: Job, watermark: int, fetch) -> dict:
 
 
 def _apply_changes(cur, source, job: Job, watermark: int, fetch) -> dict | None:
-    """Fetch the changed rows and fold them in; None when the table must be fetched whole."""
+    """Fetch the changed rows and the keys gone and fold them in; None when the table must be
+    fetched whole (it was emptied)."""
     t, key, chg = job.table, job.key, f"_changed_{job.table}"
+    gone_keys = _gone(source, job)
+    if gone_keys is None:
+        logger.info("crosscheck mirror %s: the table was emptied; fetching it whole", t)
+        return None
     fetch(cur, chg, job.changed_sql, job.types, source)
-    n_server, sum_server = source.rows(
-        f"SELECT count(*)::text, coalesce(sum({key}), 0)::text FROM ({job.all_sql}) AS a")[0]
-    kept = f"SELECT {key} FROM {SCHEMA}.{t} WHERE {key} NOT IN (SELECT {key} FROM {chg})"
-    after = f"{kept} UNION ALL SELECT {key} FROM {chg}"
-    gone = ""
-    if _count_sum(cur, after) != (int(n_server), int(sum_server)):
-        keys = f"_keys_{t}"
-        fetch(cur, keys, f"SELECT {key} FROM ({job.all_sql}) AS a", {key: job.types[key]}, source)
-        gone = f" OR {key} NOT IN (SELECT {key} FROM {keys})"
-        after = f"SELECT {key} FROM ({after}) WHERE {key} IN (SELECT {key} FROM {keys})"
-        if _count_sum(cur, after) != (int(n_server), int(sum_server)):
-            logger.warning("crosscheck mirror %s: rows joined the set unchanged; fetching it whole", t)
-            cur.execute(f"DROP TABLE {chg}; DROP TABLE {keys}")
-            return None
+    gone = f"_gone_{t}"
+    cur.register(f"{gone}_arrow", pa.table({key: pa.array(gone_keys, pa.int64())}))
+    try:
+        cur.execute(f"CREATE OR REPLACE TABLE {gone} AS SELECT * FROM {gone}_arrow").fetchall()
+    finally:
+        cur.unregister(f"{gone}_arrow")
     changed = cur.execute(f"SELECT count(*) FROM {chg}").fetchall()[0][0]
     # the keys written or gone, for the tables derived from this one (mirror_derived)
-    cur.execute(f"CREATE OR REPLACE TABLE {delta_of(t)} AS SELECT {key} AS key FROM {chg}"
-                + (f" UNION SELECT {key} FROM {SCHEMA}.{t} WHERE {key} NOT IN "
-                   f"(SELECT {key} FROM _keys_{t})" if gone else ""))
+    cur.execute(f"CREATE OR REPLACE TABLE {delta_of(t)} AS SELECT {key} AS key FROM {chg} "
+                f"UNION SELECT {key} FROM {gone}")
     with _transaction(cur):
-        removed = cur.execute(f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN (SELECT {key} FROM {chg})"
-                              f"{gone}").fetchall()[0][0]
+        removed = cur.execute(f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN (SELECT {key} FROM {chg}) "
+                              f"OR {key} IN (SELECT {key} FROM {gone})").fetchall()[0][0]
         cur.execute(f"INSERT INTO {SCHEMA}.{t} SELECT * FROM {chg}")
-        _record(cur, job, watermark, rows=int(n_server),
+        rows = cur.execute(f"SELECT count(*) FROM {SCHEMA}.{t}").fetchall()[0][0]
+        _record(cur, job, watermark, rows=rows,
                 rewritten=job.rewritten + max(changed, removed), whole=False)
-    cur.execute(f"DROP TABLE {chg}" + (f"; DROP TABLE _keys_{t}" if gone else ""))
-    return {"whole": False, "changed": changed, "removed": removed, "rows": int(n_server),
+    cur.execute(f"DROP TABLE {chg}; DROP TABLE {gone}")
+    return {"whole": False, "changed": changed, "removed": removed, "rows": rows,
             "delta": delta_of(t)}
+
+
+def _gone(source, job: Job) -> list[int] | None:
+    """The keys logged gone since the watermark; None when the table was emptied. A key still
+    in the table's set (moved away and back) was written since, so it is among the changed
+    rows, which replace it."""
+    logged = [k for (k,) in source.rows(job.gone_sql)]
+    return None if None in logged else logged
 
 
 def delta_of(table: str) -> str:
@@ -227,12 +238,6 @@ def _transaction(cur) -> Iterator[None]:
         cur.execute("ROLLBACK")
         raise
     cur.execute("COMMIT")
-
-
-def _count_sum(cur, keys_sql: str) -> tuple[int, int]:
-    n, total = cur.execute(f"SELECT count(*), coalesce(sum(k), 0)::VARCHAR "
-                           f"FROM ({keys_sql}) AS s(k)").fetchall()[0]
-    return int(n), int(total)
 
 
 def _record(cur, job: Job, watermark: int, *, rows: int, rewritten: int, whole: bool) -> None:

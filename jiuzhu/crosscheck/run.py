@@ -76,6 +76,15 @@ def crosscheck_run(*, actor, month: str, inline: bool | None = None, exact_only:
     return run
 
 
+def household_sizes(con, household_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """Members and area type of households in the run's people: counted where the persons
+    already are, not in the registry (a random read per member on a cold database)."""
+    return {hid: (n, area) for hid, n, area in con.execute(
+        "SELECT household_id, count(*), any_value(area_type) FROM people "
+        "WHERE household_id IN (SELECT unnest(?::BIGINT[])) GROUP BY household_id",
+        [list(household_ids)]).fetchall()}
+
+
 def _reveal_refs(ciphers: list[str]) -> dict[str, str]:
     out = {}
     for cipher in ciphers:
@@ -157,10 +166,12 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
         ctx = CheckContext(con=con, month=run.month, limits=limits,
                            snapshots={k: s.pk for k, s in snapshots.items()}, link=linker,
                            reveal_people=person_ids_reveal,
-                           estimate=lambda ids: estimate_households(county=run.county,
-                                                                    household_ids=ids, on=month_end),
-                           means=lambda ids: household_means(county=run.county, household_ids=ids,
-                                                             on=month_end))
+                           estimate=lambda ids: estimate_households(
+                               county=run.county, household_ids=ids, on=month_end,
+                               sizes=household_sizes(con, ids)),
+                           means=lambda ids: household_means(
+                               county=run.county, household_ids=ids, on=month_end,
+                               sizes=household_sizes(con, ids)))
         # each check's findings are inserted while the next checks run, where a second
         # connection can see the run (finding_writes)
         writer = FindingWriter(run=run, actor=actor, snapshots=snapshots) \

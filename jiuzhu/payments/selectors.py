@@ -3,6 +3,8 @@
 from django.db.models import BigIntegerField, F, QuerySet
 from django.db.models.functions import Cast, Round
 
+from jiuzhu.core import rowxid
+
 from .models import Enrolment
 
 ENROLMENT_EXPORT_COLUMNS = {
@@ -32,3 +34,8 @@ def enrolments_for_export(*, county_id: int, written_since: int | None = None) -
             # rounded: SQLite multiplies the stored decimal as a float
             .annotate(monthly_amount_fen=Cast(Round(F("monthly_amount") * 100), BigIntegerField()))
             .values_list(*[field for field, _ in ENROLMENT_EXPORT_COLUMNS.values()]).order_by())
+
+
+def enrolments_gone_since(*, xid: int) -> QuerySet:
+    """Keys of enrolments deleted or moved to another county by transaction `xid` or later."""
+    return rowxid.gone_since(Enrolment, xid)

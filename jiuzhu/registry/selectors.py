@@ -7,6 +7,7 @@ from django.http import Http404
 
 from jiuzhu.accounts.jurisdiction import region_q
 from jiuzhu.core.idnumber import IdNumberError, parse_resident_id
+from jiuzhu.core import rowxid
 from jiuzhu.core.models import AuditEntry
 
 from .models import Household, Person
@@ -160,6 +161,17 @@ def households_for_export(*, county_id: int, written_since: int | None = None) -
     the place columns the cross-checks read for each member."""
     return _written_since(Household.objects.filter(county_id=county_id), written_since).values_list(
         *[field for field, _ in HOUSEHOLD_EXPORT_COLUMNS.values()]).order_by()
+
+
+def people_gone_since(*, xid: int) -> QuerySet:
+    """Keys of persons deleted or moved (to another household, or with their household to
+    another county) by transaction `xid` or later; None: the table was emptied."""
+    return rowxid.gone_since(Person, xid)
+
+
+def households_gone_since(*, xid: int) -> QuerySet:
+    """Keys of households deleted or moved to another county by transaction `xid` or later."""
+    return rowxid.gone_since(Household, xid)
 
 
 def person_ids_reveal(person_ids) -> dict[int, str]:

@@ -9,6 +9,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 
+from jiuzhu.core.models import RowGone
 from jiuzhu.crosscheck import engine, export, mirror, mirror_derived
 from jiuzhu.payments.models import Enrolment
 from jiuzhu.regions.models import Region
@@ -100,7 +101,7 @@ def test_the_copy_follows_inserts_updates_and_deletes(users, county_data, make_h
     assert refreshed_tables == whole_export(county, monkeypatch)
     assert refreshed_tables != first
     # only the rows written were fetched again: 2 persons changed + 2 new; 1 new household;
-    # 1 enrolment changed + 1 new (the removed member is found by the key check)
+    # 1 enrolment changed + 1 new (the removed member is found in the log of rows gone)
     assert refreshed == {"_people_own": 4, "_household_places": 1, "enrolments": 2}
     people = {row[0]: row for row in refreshed_tables["people"]}
     assert people[head.pk][4] == "龙新名" and len(people) == 7
@@ -205,4 +206,66 @@ def test_a_run_failing_after_the_refresh_has_people_joined_whole_next_time(
     assert counts["refresh"]["rows"]["_people_own"] == 0
     assert counts["refresh"]["derived"]["whole"] is True
     assert any(row[4] == "龙中断" for row in tables["people"])
+    assert tables == whole_export(county, monkeypatch)
+
+
+def _neighbour_village():
+    """A village of another county (邻县), with its township."""
+    county = Region.objects.create(code="433124000000", name="邻县", level="county")
+    township = Region.objects.create(code="433124100000", name="邻镇", level="township",
+                                     parent=county)
+    return Region.objects.create(code="433124100001", name="邻村", level="village",
+                                 parent=township)
+
+
+def test_rows_leaving_the_county_leave_the_copy_and_join_the_other_county(
+        users, county_data, make_household, monkeypatch):
+    """Rows that leave the county's set — a household that moves to another county with its
+    members, a person who moves into a household there, an enrolment given to it — are dropped
+    from the copy through the log of rows gone (no step counts the whole table), and the other
+    county's copy fetches them."""
+    homes, enrolments = county_data
+    county = users["county"].region
+    village = _neighbour_village()
+    there = make_household(village=village, size=1)
+    export_once(county)
+    export_once(village.parent.parent)
+
+    moved = Household.objects.get(pk=homes[0].pk)
+    moved.county, moved.township, moved.village = village.parent.parent, village.parent, village
+    moved.save()
+    movers = list(moved.members.values_list("pk", flat=True))
+    person = homes[2].members.order_by("id").last()
+    person.household = there
+    person.save()
+    Enrolment.objects.filter(pk=enrolments[1].pk).update(county=village.parent.parent)
+    # the members were logged and rewritten by the household's trigger, not by a save()
+    # (the test database's flush logs an emptied table: rows without a key)
+    assert set(RowGone.objects.filter(table_name="registry_person").exclude(row_id=None)
+               .values_list("row_id", flat=True)) == {*movers, person.pk}
+    moved.refresh_from_db()
+    assert {p.row_xid for p in moved.members.all()} == {moved.row_xid}
+
+    tables, counts = export_with_counts(county)
+    assert tables == whole_export(county, monkeypatch)
+    assert counts["refresh"]["whole"] == []
+    ids = {row[0] for row in tables["people"]}
+    assert ids.isdisjoint({*movers, person.pk}) and len(ids) == 6 - len(movers) - 1
+    assert enrolments[1].pk not in {row[0] for row in tables["enrolments"]}
+
+    there_tables, counts = export_with_counts(village.parent.parent)
+    assert counts["refresh"]["whole"] == []
+    assert {row[0] for row in there_tables["people"]} == {
+        *there.members.values_list("pk", flat=True), *movers, person.pk}
+    assert there_tables == whole_export(village.parent.parent, monkeypatch)
+
+
+def test_an_emptied_table_is_fetched_whole(users, county_data, monkeypatch):
+    county = users["county"].region
+    export_once(county)
+    with connection.cursor() as cursor:
+        cursor.execute("TRUNCATE payments_enrolment CASCADE")
+    tables, counts = export_with_counts(county)
+    assert counts["refresh"]["whole"] == ["enrolments"]
+    assert tables["enrolments"] == [] and tables["recipients"] == []
     assert tables == whole_export(county, monkeypatch)
