@@ -480,28 +480,53 @@ def _patch_checkpoint(where: str):
     return apply
 
 
+class _Traced:
+    """A DuckDB connection whose statements are timed in the log (prototype tracing)."""
+
+    def __init__(self, con, label=""):
+        self.con, self.label = con, label
+
+    def __getattr__(self, name):
+        return getattr(self.con, name)
+
+    def execute(self, sql, *a):
+        t = time.perf_counter()
+        r = self.con.execute(sql, *a)
+        out = r.fetchall() if r is not None and r.description else []
+        log(f"    {self.label}{time.perf_counter() - t:.3f} {' '.join(sql.split())[:90]}")
+
+        class R:
+            def fetchall(self_inner):
+                return out
+        return R()
+
+
 def _patch_trace_derived():
     from jiuzhu.crosscheck import mirror_derived as md
-
-    class Traced:
-        def __init__(self, con):
-            self.con = con
-
-        def execute(self, sql, *a):
-            t = time.perf_counter()
-            r = self.con.execute(sql, *a)
-            out = r.fetchall() if r is not None and r.description else []
-            log(f"    {time.perf_counter() - t:.3f} {' '.join(sql.split())[:90]}")
-
-            class R:
-                def fetchall(self_inner):
-                    return out
-            return R()
     original_apply, original_affected = md._apply, md._affected
-    md._apply = lambda con, *a: original_apply(Traced(con), *a)
-    md._affected = lambda con, *a: original_affected(Traced(con), *a)
+    md._apply = lambda con, *a: original_apply(_Traced(con), *a)
+    md._affected = lambda con, *a: original_affected(_Traced(con), *a)
 
 
+def _patch_trace_mirror():
+    from jiuzhu.crosscheck import mirror
+    original_apply, original_gone = mirror._apply_changes, mirror._gone
+
+    def apply(cur, source, job, *a):
+        t = time.perf_counter()
+        out = original_apply(_Traced(cur, f"[{job.table}] "), source, job, *a)
+        log(f"    [{job.table}] apply_changes {time.perf_counter() - t:.3f}")
+        return out
+
+    def gone(source, job):
+        t = time.perf_counter()
+        out = original_gone(source, job)
+        log(f"    [{job.table}] gone {time.perf_counter() - t:.3f} {len(out or [])}")
+        return out
+    mirror._apply_changes, mirror._gone = apply, gone
+
+
+PATCHES["trace_mirror"] = _patch_trace_mirror
 PATCHES["trace_derived"] = _patch_trace_derived
 def _patch_no_writer():
     from jiuzhu.crosscheck import finding_writes

@@ -353,7 +353,8 @@ def export_county(con, *, county, month: str, refused_since) -> dict:
     derived = None
     if mirrored:
         derived = mirror_derived.refresh(con, mirrored, people_sql=people_sql,
-                                         covered_sql=covered_sql)
+                                         covered_sql=covered_sql,
+                                         covered_columns=RECIPIENT_PERSON_COLUMNS)
         con.execute(f"CREATE VIEW people AS SELECT * FROM {mirror.SCHEMA}.{mirror_derived.PEOPLE}")
         con.execute(f"CREATE TABLE enrolments AS "
                     f"SELECT * FROM {mirror.SCHEMA}.{mirror_derived.ENROLMENTS}")

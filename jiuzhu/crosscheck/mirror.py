@@ -35,12 +35,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import pyarrow as pa
 from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
 SCHEMA = "mirror"
+CHECKPOINT_THRESHOLD = "4GB"   # the run's log of changes to the copy, written out at the end
 FORMAT = 2   # raise when the file's layout changes: every table is then fetched whole
 
 
@@ -98,6 +98,9 @@ def attach(con, path: Path) -> None:
         for stale in (path, path.with_name(path.name + ".wal")):
             stale.unlink(missing_ok=True)
         con.execute(f"ATTACH '{path}' AS {SCHEMA}").fetchall()
+    # the copy is written out once, when the run closes it (while the last findings go to
+    # PostgreSQL), not by a checkpoint at whichever commit passes DuckDB's 16 MB of log
+    con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'").fetchall()
     con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.refreshes (tbl VARCHAR, refreshed_at TIMESTAMP, "
                 "watermark BIGINT, identity VARCHAR, columns VARCHAR, rows BIGINT, "
                 "rewritten BIGINT, whole BOOLEAN)").fetchall()
@@ -194,18 +197,16 @@ def _apply_changes(cur, source, job: Job, watermark: int, fetch) -> dict | None:
         return None
     fetch(cur, chg, job.changed_sql, job.types, source)
     gone = f"_gone_{t}"
-    cur.register(f"{gone}_arrow", pa.table({key: pa.array(gone_keys, pa.int64())}))
-    try:
-        cur.execute(f"CREATE OR REPLACE TABLE {gone} AS SELECT * FROM {gone}_arrow").fetchall()
-    finally:
-        cur.unregister(f"{gone}_arrow")
+    # a parameter, not a registered Arrow table: registering waits for the other lane's fetch
+    cur.execute(f"CREATE OR REPLACE TABLE {gone} AS SELECT unnest(?::BIGINT[]) AS {key}",
+                [gone_keys]).fetchall()
     changed = cur.execute(f"SELECT count(*) FROM {chg}").fetchall()[0][0]
     # the keys written or gone, for the tables derived from this one (mirror_derived)
     cur.execute(f"CREATE OR REPLACE TABLE {delta_of(t)} AS SELECT {key} AS key FROM {chg} "
                 f"UNION SELECT {key} FROM {gone}")
     with _transaction(cur):
-        removed = cur.execute(f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN (SELECT {key} FROM {chg}) "
-                              f"OR {key} IN (SELECT {key} FROM {gone})").fetchall()[0][0]
+        removed = cur.execute(f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN "
+                              f"(SELECT key FROM {delta_of(t)})").fetchall()[0][0]
         cur.execute(f"INSERT INTO {SCHEMA}.{t} SELECT * FROM {chg}")
         rows = cur.execute(f"SELECT count(*) FROM {SCHEMA}.{t}").fetchall()[0][0]
         _record(cur, job, watermark, rows=rows,

@@ -7,7 +7,9 @@ between two runs, so the copy keeps both, and each run deletes and re-joins only
 
 - in ``people``: the persons written or removed, the members of the households written or
   removed, and the members of households in a village whose code changed;
-- in ``covered``: those persons' rows and the rows of the enrolments written or removed.
+- in ``covered``: the rows of those persons whose columns in it changed (most re-joined rows
+  of people — a new income, a health status — leave it as it was), and the rows of the
+  enrolments written or removed.
 
 The derived tables record the version of each input they were last brought up to
 (``mirror.versions``). If an input was fetched whole, or is not at the version the derived
@@ -40,11 +42,13 @@ def _state(con) -> dict | None:
 
 
 def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
-            covered_sql: Callable[[str, str], str], villages: str = "villages") -> dict:
+            covered_sql: Callable[[str, str], str], covered_columns: tuple[str, ...],
+            villages: str = "villages") -> dict:
     """Bring mirror.people and mirror.covered up to date after `refreshed` (export_tables'
     result for INPUTS). `people_sql(persons, places, villages)` and `covered_sql(people,
-    enrolments)` give the SELECT of each from the named tables or subqueries. Returns how:
-    {"whole": bool, "persons": rows re-joined in people, "covered": rows re-joined}."""
+    enrolments)` give the SELECT of each from the named tables or subqueries; covered holds
+    `covered_columns` of people (person_id first). Returns how: {"whole": bool, "persons":
+    rows re-joined in people, "covered": rows re-joined}."""
     started = time.perf_counter()
     state = _state(con)
     whole = (state is None or any(refreshed[t]["whole"] for t in INPUTS)
@@ -61,7 +65,7 @@ def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
                         + covered_sql(m + PEOPLE, m + ENROLMENTS))
             done = {"whole": True}
         else:
-            done = _apply(con, people_sql, covered_sql, villages)
+            done = _apply(con, people_sql, covered_sql, villages, covered_columns)
         con.execute(f"CREATE OR REPLACE TABLE {m}{VILLAGES} AS "
                     f"SELECT village_id, village_code FROM {villages}")
         con.execute(f"DELETE FROM {m}derived")
@@ -74,7 +78,8 @@ def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
         con.execute("ROLLBACK")
         raise
     finally:   # the refresh's keys are used up here
-        for table in ("_affected", *(mirror.delta_of(t) for t in INPUTS)):
+        for table in ("_affected", "_covered_before", "_recovered",
+                      *(mirror.delta_of(t) for t in INPUTS)):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     return done
 
@@ -95,25 +100,35 @@ def _affected(con, villages: str) -> None:
                  OR village_id IN ({recoded})""")
 
 
-def _apply(con, people_sql, covered_sql, villages) -> dict:
+def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
     m = f"{SCHEMA}."
     affected = "(SELECT person_id FROM _affected)"
+    cols = ", ".join(covered_columns)
+    # what covered holds of each affected person, before and after: most rows re-joined in
+    # people (a new income, a health status) leave covered as it was
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _covered_before AS SELECT {cols} FROM {m}{PEOPLE} "
+                f"WHERE person_id IN {affected}")
     con.execute(f"DELETE FROM {m}{PEOPLE} WHERE person_id IN {affected}")
     con.execute(f"INSERT INTO {m}{PEOPLE} " + people_sql(
         f"(SELECT * FROM {m}{PERSONS} WHERE person_id IN {affected})", m + PLACES, villages))
     n_people = con.execute(f"SELECT count(*) FROM {m}{PEOPLE} "
                            f"WHERE person_id IN {affected}").fetchall()[0][0]
+    after = f"(SELECT {cols} FROM {m}{PEOPLE} WHERE person_id IN {affected})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _recovered AS "
+                f"SELECT person_id FROM ({after} EXCEPT SELECT * FROM _covered_before) "
+                f"UNION SELECT person_id FROM (SELECT * FROM _covered_before EXCEPT {after})")
+    recovered = "(SELECT person_id FROM _recovered)"
     written = f"(SELECT key FROM {mirror.delta_of(ENROLMENTS)})"
-    removed = con.execute(f"DELETE FROM {m}{COVERED} WHERE person_id IN {affected} "
+    removed = con.execute(f"DELETE FROM {m}{COVERED} WHERE person_id IN {recovered} "
                           f"OR enrolment_id IN {written}").fetchall()[0][0]
-    # each pair once: an affected person with any enrolment, or another person with a
-    # written enrolment
+    # each pair once: a person whose covered columns changed with any enrolment, or another
+    # person with a written enrolment
     added = con.execute(
         f"INSERT INTO {m}{COVERED} "
-        + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id IN {affected})",
+        + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id IN {recovered})",
                       m + ENROLMENTS)
         + " UNION ALL "
-        + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id NOT IN {affected})",
+        + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id NOT IN {recovered})",
                       f"(SELECT * FROM {m}{ENROLMENTS} WHERE enrolment_id IN {written})")
     ).fetchall()[0][0]
     return {"whole": False, "persons": n_people, "covered": max(added, removed)}

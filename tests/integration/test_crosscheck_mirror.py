@@ -269,3 +269,24 @@ def test_an_emptied_table_is_fetched_whole(users, county_data, monkeypatch):
     assert counts["refresh"]["whole"] == ["enrolments"]
     assert tables["enrolments"] == [] and tables["recipients"] == []
     assert tables == whole_export(county, monkeypatch)
+
+
+def test_coverage_is_joined_again_only_where_its_columns_changed(users, county_data,
+                                                                monkeypatch):
+    """A person re-joined in people whose columns in covered did not change (a health status)
+    keeps their coverage rows; a new name re-joins that person's rows only."""
+    homes, _ = county_data
+    county = users["county"].region
+    export_once(county)
+    person = homes[1].members.order_by("id").first()
+    Person.objects.filter(pk=person.pk).update(health_status="serious")
+    tables, counts = export_with_counts(county)
+    derived = counts["refresh"]["derived"]
+    assert (derived["whole"], derived["persons"], derived["covered"]) == (False, 1, 0)
+    assert tables == whole_export(county, monkeypatch)
+
+    Person.objects.filter(pk=person.pk).update(name="龙改名")
+    tables, counts = export_with_counts(county)
+    assert counts["refresh"]["derived"]["covered"] == 1   # one enrolment covers them
+    assert [row[2] for row in tables["recipients"] if row[0] == person.pk] == ["龙改名"]
+    assert tables == whole_export(county, monkeypatch)
