@@ -457,29 +457,6 @@ def instrument() -> dict:
 PATCHES: dict = {}   # name -> function that monkeypatches jiuzhu.crosscheck in this process
 
 
-def _patch_checkpoint(where: str):
-    def apply():
-        from jiuzhu.crosscheck import mirror_derived
-        original = mirror_derived.refresh
-
-        def ckpt(con, label):
-            t = time.perf_counter()
-            con.execute("CHECKPOINT mirror").fetchall()
-            log(f"  patch: CHECKPOINT {label} {time.perf_counter() - t:.3f} s")
-
-        def refresh(con, *a, **k):
-            if where == "before":
-                ckpt(con, "before derived")
-            t = time.perf_counter()
-            done = original(con, *a, **k)
-            log(f"  patch: derived {time.perf_counter() - t:.3f} s {done}")
-            if where == "after":
-                ckpt(con, "after derived")
-            return done
-        mirror_derived.refresh = refresh
-    return apply
-
-
 class _Traced:
     """A DuckDB connection whose statements are timed in the log (prototype tracing)."""
 
@@ -534,9 +511,6 @@ def _patch_no_writer():
 
 
 PATCHES["no_writer"] = _patch_no_writer
-PATCHES["ckpt_before"] = _patch_checkpoint("before")
-PATCHES["ckpt_after"] = _patch_checkpoint("after")
-PATCHES["ckpt_none"] = _patch_checkpoint("none")
 # (the prototypes measured on 2026-11-22 have all landed in the app; add new ones here to try
 # an idea against the same data before changing the app)
 
@@ -779,7 +753,7 @@ def main() -> None:
                         help="with --fresh-findings and a kept copy: rewrite --churn of the rows "
                              "again before the measured run (another month on the same data)")
     parser.add_argument("--patch", action="append",
-                        help="apply a prototype from benchmarks/bench_patches.py in (a)")
+                        help="apply a named patch (PATCHES in this file) in (a)")
     parser.add_argument("--rerun", action="store_true",
                         help="after (a), run the same month again (every hit known: the steady "
                              "monthly cost) and report it")
