@@ -54,7 +54,7 @@ def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
     whole = (state is None or any(refreshed[t]["whole"] for t in INPUTS)
              or any(state.get(t) != refreshed[t]["before"] for t in INPUTS))
     m = f"{SCHEMA}."
-    if not whole:   # before the transaction: it may write to the copy only
+    if not whole:   # the persons to re-join (temporary tables may be written beside the copy)
         _affected(con, villages)
     con.execute("BEGIN TRANSACTION")
     try:
