@@ -196,14 +196,12 @@ def _apply_changes(cur, source, job: Job, watermark: int, fetch) -> dict | None:
         logger.info("crosscheck mirror %s: the table was emptied; fetching it whole", t)
         return None
     fetch(cur, chg, job.changed_sql, job.types, source)
-    gone = f"_gone_{t}"
-    # a parameter, not a registered Arrow table: registering waits for the other lane's fetch
-    cur.execute(f"CREATE OR REPLACE TABLE {gone} AS SELECT unnest(?::BIGINT[]) AS {key}",
-                [gone_keys]).fetchall()
     changed = cur.execute(f"SELECT count(*) FROM {chg}").fetchall()[0][0]
-    # the keys written or gone, for the tables derived from this one (mirror_derived)
+    # the keys written or gone: dropped here, and read by the derived tables (mirror_derived);
+    # the gone keys as a parameter, not a registered Arrow table, which would wait for the
+    # other lane's fetch
     cur.execute(f"CREATE OR REPLACE TABLE {delta_of(t)} AS SELECT {key} AS key FROM {chg} "
-                f"UNION SELECT {key} FROM {gone}")
+                "UNION SELECT unnest(?::BIGINT[])", [gone_keys]).fetchall()
     with _transaction(cur):
         removed = cur.execute(f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN "
                               f"(SELECT key FROM {delta_of(t)})").fetchall()[0][0]
@@ -211,7 +209,7 @@ def _apply_changes(cur, source, job: Job, watermark: int, fetch) -> dict | None:
         rows = cur.execute(f"SELECT count(*) FROM {SCHEMA}.{t}").fetchall()[0][0]
         _record(cur, job, watermark, rows=rows,
                 rewritten=job.rewritten + max(changed, removed), whole=False)
-    cur.execute(f"DROP TABLE {chg}; DROP TABLE {gone}")
+    cur.execute(f"DROP TABLE {chg}")
     return {"whole": False, "changed": changed, "removed": removed, "rows": rows,
             "delta": delta_of(t)}
 
