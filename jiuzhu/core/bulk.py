@@ -29,6 +29,10 @@ from django.utils import timezone
 _PLAIN = frozenset({int, str, float, bool, Decimal, dt.date})
 
 
+class Json(str):
+    """A JSON field's value already encoded: written as it is."""
+
+
 def copy_supported() -> bool:
     return connection.vendor == "postgresql"
 
@@ -48,6 +52,8 @@ def _json_dumper(field: models.JSONField):
     def dump(value):
         if value is None:
             return None
+        if type(value) is Json:
+            return str.__str__(value)
         if type(value) is dict and not value:   # the common empty value, without the encoder
             return "{}"
         return json.dumps(value, cls=field.encoder, ensure_ascii=False)

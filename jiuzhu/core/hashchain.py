@@ -11,15 +11,22 @@ from typing import Any
 GENESIS = "0" * 64
 
 
+# one encoder for every call: json.dumps with these options would build one per call, which is
+# a third of the time of encoding an audit entry's content
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
+
+
 def canonical(content: Mapping[str, Any]) -> str:
-    return json.dumps(
-        content, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str
-    )
+    return _ENCODER.encode(content)
 
 
 def entry_hash(*, seq: int, prev_hash: str, content: Mapping[str, Any]) -> str:
-    payload = f"{seq}|{prev_hash}|{canonical(content)}"
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return text_hash(seq=seq, prev_hash=prev_hash, text=canonical(content))
+
+
+def text_hash(*, seq: int, prev_hash: str, text: str) -> str:
+    """entry_hash of a content already in its canonical text."""
+    return hashlib.sha256(f"{seq}|{prev_hash}|{text}".encode()).hexdigest()
 
 
 @dataclass(frozen=True)

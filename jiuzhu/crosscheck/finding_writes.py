@@ -165,6 +165,10 @@ class FindingWriter:
         ended = False   # finish() or abort() has spoken
         try:
             with transaction.atomic():
+                with connection.cursor() as cursor:
+                    # each batch's foreign keys checked as it is written, while the next checks
+                    # run, not tens of thousands at once in the commit at the end of the run
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 batches = FindingBatches(**self._args)
                 while (item := self._queue.get()) is not _DONE:
                     if item is _ABORT:
