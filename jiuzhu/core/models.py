@@ -143,3 +143,6 @@ class RowGone(models.Model):
     class Meta:
         verbose_name = "已移出的行"
         indexes = [models.Index(fields=["table_name", "xid"], name="core_rowgone_since")]
+
+    def __str__(self) -> str:
+        return f"{self.table_name}#{self.row_id if self.row_id is not None else '全部'}"

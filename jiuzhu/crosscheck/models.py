@@ -128,20 +128,27 @@ class Finding(models.Model):
     # multi-million-row households, persons and enrolments one by one at commit: over a second.
     # The ids come from the same database in the same run; households, persons and enrolments
     # are never deleted (the audit trail keeps them), and PROTECT still refuses ORM deletes.
+    # Only the household is indexed (a household's findings); nothing looks findings up by
+    # person or enrolment, and each index is written for every finding a run raises.
     household = models.ForeignKey("registry.Household", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+", db_constraint=False,
                                   verbose_name="家庭")
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", db_constraint=False, verbose_name="人员")
+                               related_name="+", db_constraint=False, db_index=False,
+                               verbose_name="人员")
     enrolment = models.ForeignKey("payments.Enrolment", null=True, blank=True,
                                   on_delete=models.PROTECT, related_name="+", db_constraint=False,
-                                  verbose_name="保障对象")
+                                  db_index=False, verbose_name="保障对象")
     subject_name = models.CharField("对象姓名", max_length=60)
     subject_id_masked = models.CharField("对象身份证号码", max_length=18, blank=True)
     summary = models.CharField("摘要", max_length=300)
 
+    # The snapshot and the run: no constraint or index in the database either. Both are written
+    # before the run's findings and never deleted (PROTECT refuses ORM deletes); checking two
+    # references for each of tens of thousands of findings cost PostgreSQL hundreds of ms a run.
     snapshot = models.ForeignKey(RegistrySnapshot, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="findings", verbose_name="数据快照")
+                                 related_name="findings", verbose_name="数据快照",
+                                 db_constraint=False, db_index=False)
     ref_row = models.IntegerField("快照行号", null=True, blank=True)
     tier = models.CharField("匹配方式", max_length=10, choices=Tier.choices)
     score = models.FloatField("匹配概率", null=True, blank=True)
@@ -152,7 +159,7 @@ class Finding(models.Model):
                                             null=True, blank=True)
 
     run = models.ForeignKey(CheckRun, on_delete=models.PROTECT, related_name="findings",
-                            verbose_name="首次发现批次")
+                            verbose_name="首次发现批次", db_constraint=False, db_index=False)
     raised_at = models.DateTimeField("发现时间", auto_now_add=True)
     due_date = models.DateField("核实期限", null=True, blank=True)
     # assignee, verified_by, new_application: empty when a finding is raised, so their indexes

@@ -6,8 +6,8 @@ from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from jiuzhu.accounts.jurisdiction import region_q
-from jiuzhu.core.idnumber import IdNumberError, parse_resident_id
 from jiuzhu.core import rowxid
+from jiuzhu.core.idnumber import IdNumberError, parse_resident_id
 from jiuzhu.core.models import AuditEntry
 
 from .models import Household, Person
