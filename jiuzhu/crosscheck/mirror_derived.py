@@ -6,7 +6,9 @@ force in the run month) are joins over millions of rows. Most of those rows do n
 between two runs, so the copy keeps both, and each run deletes and re-joins only:
 
 - in ``people``: the persons written or removed, the members of the households written or
-  removed, and the members of households in a village whose code changed;
+  removed, and the members of households in a village whose code changed — joined again, and
+  written only where the row differs from the one kept (most rows rewritten in PostgreSQL
+  changed no column the checks read);
 - in ``covered``: the rows of those persons whose columns in it changed (most re-joined rows
   of people — a new income, a health status — leave it as it was), and the rows of the
   enrolments written or removed.
@@ -78,8 +80,8 @@ def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
         con.execute("ROLLBACK")
         raise
     finally:   # the refresh's keys are used up here
-        for table in ("_affected", "_covered_before", "_recovered",
-                      *(mirror.delta_of(t) for t in INPUTS)):
+        for table in ("_affected", "_people_new", "_changed", "_covered_before", "_recovered",
+                      "_enrolled", *(mirror.delta_of(t) for t in INPUTS)):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     return done
 
@@ -103,17 +105,27 @@ def _affected(con, villages: str) -> None:
 def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
     m = f"{SCHEMA}."
     affected = "(SELECT person_id FROM _affected)"
-    cols = ", ".join(covered_columns)
-    # what covered holds of each affected person, before and after: most rows re-joined in
-    # people (a new income, a health status) leave covered as it was
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _covered_before AS SELECT {cols} FROM {m}{PEOPLE} "
-                f"WHERE person_id IN {affected}")
-    con.execute(f"DELETE FROM {m}{PEOPLE} WHERE person_id IN {affected}")
-    con.execute(f"INSERT INTO {m}{PEOPLE} " + people_sql(
+    # the affected persons' rows joined again, and those that differ from the kept ones (or are
+    # new, or gone): a row rewritten in PostgreSQL (a column the checks do not read, a household
+    # rewritten with its members) mostly joins to the row kept, and writing rows into the copy
+    # costs far more than comparing them
+    con.execute("CREATE OR REPLACE TEMP TABLE _people_new AS " + people_sql(
         f"(SELECT * FROM {m}{PERSONS} WHERE person_id IN {affected})", m + PLACES, villages))
-    n_people = con.execute(f"SELECT count(*) FROM {m}{PEOPLE} "
-                           f"WHERE person_id IN {affected}").fetchall()[0][0]
-    after = f"(SELECT {cols} FROM {m}{PEOPLE} WHERE person_id IN {affected})"
+    kept = f"(SELECT * FROM {m}{PEOPLE} WHERE person_id IN {affected})"
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _changed AS "
+                f"SELECT person_id FROM (SELECT * FROM _people_new EXCEPT {kept}) "
+                f"UNION SELECT person_id FROM (SELECT * FROM {kept} EXCEPT SELECT * FROM _people_new)")
+    changed = "(SELECT person_id FROM _changed)"
+    cols = ", ".join(covered_columns)
+    # what covered holds of each changed person, before and after: most changes (a new income,
+    # a health status) leave covered as it was
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _covered_before AS SELECT {cols} FROM {m}{PEOPLE} "
+                f"WHERE person_id IN {changed}")
+    con.execute(f"DELETE FROM {m}{PEOPLE} WHERE person_id IN {changed}")
+    con.execute(f"INSERT INTO {m}{PEOPLE} SELECT * FROM _people_new WHERE person_id IN {changed}")
+    n_people = con.execute("SELECT count(*) FROM _people_new").fetchall()[0][0]
+    n_changed = con.execute("SELECT count(*) FROM _changed").fetchall()[0][0]
+    after = f"(SELECT {cols} FROM _people_new WHERE person_id IN {changed})"
     con.execute(f"CREATE OR REPLACE TEMP TABLE _recovered AS "
                 f"SELECT person_id FROM ({after} EXCEPT SELECT * FROM _covered_before) "
                 f"UNION SELECT person_id FROM (SELECT * FROM _covered_before EXCEPT {after})")
@@ -121,6 +133,16 @@ def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
     written = f"(SELECT key FROM {mirror.delta_of(ENROLMENTS)})"
     removed = con.execute(f"DELETE FROM {m}{COVERED} WHERE person_id IN {recovered} "
                           f"OR enrolment_id IN {written}").fetchall()[0][0]
+    # the other persons a written enrolment may cover (its household's members, its single
+    # person), found by their keys first: joined whole, the written enrolments probed every
+    # person's columns
+    con.execute(f"""
+        CREATE OR REPLACE TEMP TABLE _enrolled AS
+        SELECT person_id FROM {m}{PEOPLE} WHERE household_id IN
+            (SELECT household_id FROM {m}{ENROLMENTS} WHERE enrolment_id IN {written})
+        UNION SELECT person_id FROM {m}{ENROLMENTS}
+              WHERE enrolment_id IN {written} AND person_id IS NOT NULL
+        EXCEPT SELECT person_id FROM _recovered""")
     # each pair once: a person whose covered columns changed with any enrolment, or another
     # person with a written enrolment
     added = con.execute(
@@ -128,7 +150,9 @@ def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
         + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id IN {recovered})",
                       m + ENROLMENTS)
         + " UNION ALL "
-        + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id NOT IN {recovered})",
+        + covered_sql(f"(SELECT * FROM {m}{PEOPLE} "
+                      "WHERE person_id IN (SELECT person_id FROM _enrolled))",
                       f"(SELECT * FROM {m}{ENROLMENTS} WHERE enrolment_id IN {written})")
     ).fetchall()[0][0]
-    return {"whole": False, "persons": n_people, "covered": max(added, removed)}
+    return {"whole": False, "persons": n_people, "rewritten": n_changed,
+            "covered": max(added, removed)}
