@@ -11,7 +11,7 @@ between two runs, so the copy keeps both, and each run deletes and re-joins only
   changed no column the checks read);
 - in ``covered``: the rows of those persons whose columns in it changed (most re-joined rows
   of people — a new income, a health status — leave it as it was), and the rows of the
-  enrolments written or removed — likewise written only where they differ.
+  enrolments written or removed.
 
 The derived tables record the version of each input they were last brought up to
 (``mirror.versions``). If an input was fetched whole, or is not at the version the derived
@@ -81,8 +81,7 @@ def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
         raise
     finally:   # the refresh's keys are used up here
         for table in ("_affected", "_people_new", "_changed", "_covered_before", "_recovered",
-                      "_enrolled", "_covered_new", "_covered_add", "_covered_gone",
-                      *(mirror.delta_of(t) for t in INPUTS)):
+                      "_enrolled", *(mirror.delta_of(t) for t in INPUTS)):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     return done
 
@@ -132,6 +131,8 @@ def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
                 f"UNION SELECT person_id FROM (SELECT * FROM _covered_before EXCEPT {after})")
     recovered = "(SELECT person_id FROM _recovered)"
     written = f"(SELECT key FROM {mirror.delta_of(ENROLMENTS)})"
+    removed = con.execute(f"DELETE FROM {m}{COVERED} WHERE person_id IN {recovered} "
+                          f"OR enrolment_id IN {written}").fetchall()[0][0]
     # the other persons a written enrolment may cover (its household's members, its single
     # person), found by their keys first: joined whole, the written enrolments probed every
     # person's columns
@@ -142,27 +143,16 @@ def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
         UNION SELECT person_id FROM {m}{ENROLMENTS}
               WHERE enrolment_id IN {written} AND person_id IS NOT NULL
         EXCEPT SELECT person_id FROM _recovered""")
-    # their rows joined again — each pair once: a person whose covered columns changed with any
-    # enrolment, or another person with a written enrolment — and, as for people, written only
-    # where they differ from the kept rows of those persons and enrolments
-    con.execute(
-        "CREATE OR REPLACE TEMP TABLE _covered_new AS "
+    # each pair once: a person whose covered columns changed with any enrolment, or another
+    # person with a written enrolment
+    added = con.execute(
+        f"INSERT INTO {m}{COVERED} "
         + covered_sql(f"(SELECT * FROM {m}{PEOPLE} WHERE person_id IN {recovered})",
                       m + ENROLMENTS)
         + " UNION ALL "
         + covered_sql(f"(SELECT * FROM {m}{PEOPLE} "
                       "WHERE person_id IN (SELECT person_id FROM _enrolled))",
-                      f"(SELECT * FROM {m}{ENROLMENTS} WHERE enrolment_id IN {written})"))
-    kept = (f"(SELECT * FROM {m}{COVERED} "
-            f"WHERE person_id IN {recovered} OR enrolment_id IN {written})")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _covered_add AS "
-                f"SELECT * FROM _covered_new EXCEPT {kept}")
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _covered_gone AS SELECT person_id, enrolment_id "
-                f"FROM ({kept} EXCEPT SELECT * FROM _covered_new)")
-    # (person, enrolment) is covered's key
-    removed = con.execute(f"DELETE FROM {m}{COVERED} c USING _covered_gone g WHERE "
-                          "c.person_id = g.person_id AND c.enrolment_id = g.enrolment_id"
-                          ).fetchall()[0][0]
-    added = con.execute(f"INSERT INTO {m}{COVERED} SELECT * FROM _covered_add").fetchall()[0][0]
+                      f"(SELECT * FROM {m}{ENROLMENTS} WHERE enrolment_id IN {written})")
+    ).fetchall()[0][0]
     return {"whole": False, "persons": n_people, "rewritten": n_changed,
             "covered": max(added, removed)}
