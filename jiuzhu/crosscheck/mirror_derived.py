@@ -103,6 +103,14 @@ def _affected(con, villages: str) -> None:
 
 
 def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
+    n_people, n_changed = _rejoin_people(con, people_sql, villages, covered_columns)
+    covered = _rejoin_covered(con, covered_sql)
+    return {"whole": False, "persons": n_people, "rewritten": n_changed, "covered": covered}
+
+
+def _rejoin_people(con, people_sql, villages, covered_columns) -> tuple[int, int]:
+    """Update people for the affected persons; leave in _recovered the persons whose columns in
+    covered changed. Returns (persons re-joined, rows rewritten)."""
     m = f"{SCHEMA}."
     affected = "(SELECT person_id FROM _affected)"
     # the affected persons' rows joined again, and those that differ from the kept ones (or are
@@ -129,6 +137,13 @@ def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
     con.execute(f"CREATE OR REPLACE TEMP TABLE _recovered AS "
                 f"SELECT person_id FROM ({after} EXCEPT SELECT * FROM _covered_before) "
                 f"UNION SELECT person_id FROM (SELECT * FROM _covered_before EXCEPT {after})")
+    return n_people, n_changed
+
+
+def _rejoin_covered(con, covered_sql) -> int:
+    """Re-join covered for the persons in _recovered and the enrolments written; returns the
+    rows re-joined (or removed, if more)."""
+    m = f"{SCHEMA}."
     recovered = "(SELECT person_id FROM _recovered)"
     written = f"(SELECT key FROM {mirror.delta_of(ENROLMENTS)})"
     removed = con.execute(f"DELETE FROM {m}{COVERED} WHERE person_id IN {recovered} "
@@ -154,5 +169,4 @@ def _apply(con, people_sql, covered_sql, villages, covered_columns) -> dict:
                       "WHERE person_id IN (SELECT person_id FROM _enrolled))",
                       f"(SELECT * FROM {m}{ENROLMENTS} WHERE enrolment_id IN {written})")
     ).fetchall()[0][0]
-    return {"whole": False, "persons": n_people, "rewritten": n_changed,
-            "covered": max(added, removed)}
+    return max(added, removed)
