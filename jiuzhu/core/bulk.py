@@ -53,7 +53,7 @@ def _json_dumper(field: models.JSONField):
         if value is None:
             return None
         if type(value) is Json:
-            return str.__str__(value)
+            return str(value)   # a plain str, as psycopg adapts it
         if type(value) is dict and not value:   # the common empty value, without the encoder
             return "{}"
         return json.dumps(value, cls=field.encoder, ensure_ascii=False)

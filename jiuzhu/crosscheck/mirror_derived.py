@@ -80,8 +80,8 @@ def refresh(con, refreshed: dict, *, people_sql: Callable[..., str],
         con.execute("ROLLBACK")
         raise
     finally:   # the refresh's keys are used up here
-        for table in ("_affected", "_people_new", "_changed", "_covered_before", "_recovered",
-                      "_enrolled", *(mirror.delta_of(t) for t in INPUTS)):
+        for table in ("_affected", "_people_new", "_people_kept", "_changed", "_covered_before",
+                      "_recovered", "_enrolled", *(mirror.delta_of(t) for t in INPUTS)):
             con.execute(f"DROP TABLE IF EXISTS {table}")
     return done
 
@@ -119,15 +119,18 @@ def _rejoin_people(con, people_sql, villages, covered_columns) -> tuple[int, int
     # costs far more than comparing them
     con.execute("CREATE OR REPLACE TEMP TABLE _people_new AS " + people_sql(
         f"(SELECT * FROM {m}{PERSONS} WHERE person_id IN {affected})", m + PLACES, villages))
-    kept = f"(SELECT * FROM {m}{PEOPLE} WHERE person_id IN {affected})"
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _changed AS "
-                f"SELECT person_id FROM (SELECT * FROM _people_new EXCEPT {kept}) "
-                f"UNION SELECT person_id FROM (SELECT * FROM {kept} EXCEPT SELECT * FROM _people_new)")
+    # the kept rows, read from the copy once: compared here, and their covered columns below
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _people_kept AS SELECT * FROM {m}{PEOPLE} "
+                f"WHERE person_id IN {affected}")
+    con.execute("CREATE OR REPLACE TEMP TABLE _changed AS "
+                "SELECT person_id FROM (SELECT * FROM _people_new EXCEPT SELECT * FROM _people_kept) "
+                "UNION SELECT person_id FROM (SELECT * FROM _people_kept "
+                "EXCEPT SELECT * FROM _people_new)")
     changed = "(SELECT person_id FROM _changed)"
     cols = ", ".join(covered_columns)
     # what covered holds of each changed person, before and after: most changes (a new income,
     # a health status) leave covered as it was
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _covered_before AS SELECT {cols} FROM {m}{PEOPLE} "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _covered_before AS SELECT {cols} FROM _people_kept "
                 f"WHERE person_id IN {changed}")
     con.execute(f"DELETE FROM {m}{PEOPLE} WHERE person_id IN {changed}")
     con.execute(f"INSERT INTO {m}{PEOPLE} SELECT * FROM _people_new WHERE person_id IN {changed}")
