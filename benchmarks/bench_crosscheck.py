@@ -113,6 +113,7 @@ def _django(args):
 
 # --- phase: generate -------------------------------------------------------------------------
 
+
 def phase_generate(args) -> dict:
     _django(args)
     import province as P
@@ -142,36 +143,56 @@ def phase_generate(args) -> dict:
     county = ensure_demo_county()
     assert not Household.objects.exists(), "the database must be empty (a throwaway cluster)"
     villages = [(v.id, v.code, v.parent_id, v.is_urban) for v in demo_villages()]
-    actor, _ = User.objects.get_or_create(username=BENCH_USER,
-                                          defaults={"role": "county_admin", "region": county})
+    actor, _ = User.objects.get_or_create(
+        username=BENCH_USER, defaults={"role": "county_admin", "region": county}
+    )
     programmes = dict(Programme.objects.values_list("code", "id"))
     for code, area, amount in (("dibao_rural", "rural", 550), ("dibao_urban", "urban", 760)):
         if not Standard.objects.filter(county=county, programme__code=code).exists():
-            standard_set(actor=actor, county=county, programme_code=code, area=area,
-                         amount=amount, period="monthly", effective_from=date(2026, 1, 1),
-                         note="基准测试")
+            standard_set(
+                actor=actor,
+                county=county,
+                programme_code=code,
+                area=area,
+                amount=amount,
+                period="monthly",
+                effective_from=date(2026, 1, 1),
+                note="基准测试",
+            )
     out["seconds"]["migrate"] = round(time.perf_counter() - t, 1)
 
-    con = P.connect(memory_limit=args.gen_memory_limit, threads=args.threads,
-                    temp_dir=data / "gen-tmp")
+    con = P.connect(
+        memory_limit=args.gen_memory_limit, threads=args.threads, temp_dir=data / "gen-tmp"
+    )
     P.install_macros(con, lookup_key=settings.JIUZHU_LOOKUP_KEY, id_purpose=ID_PURPOSE)
-    out["hmac_checked"] = P.verify_macros(con, id_lookup_hash=id_lookup_hash,
-                                          parse_resident_id=parse_resident_id,
-                                          mask_id_number=mask_id_number)
+    out["hmac_checked"] = P.verify_macros(
+        con,
+        id_lookup_hash=id_lookup_hash,
+        parse_resident_id=parse_resident_id,
+        mask_id_number=mask_id_number,
+    )
     log(f"generate: {args.persons:,} persons in {len(villages)} villages")
     t = time.perf_counter()
     offsets = {"household": 0, "person": 0, "serials": 0, "application": 0, "enrolment": 0}
-    out["recipients"] = P.build_recipients(con, persons=args.persons, villages=villages,
-                                           offsets=offsets)
+    out["recipients"] = P.build_recipients(
+        con, persons=args.persons, villages=villages, offsets=offsets
+    )
     P.write_people_parquet(con, data / "people.parquet")
     out["seconds"]["recipients_duckdb"] = round(time.perf_counter() - t, 1)
     log(f"  built in DuckDB in {out['seconds']['recipients_duckdb']} s: {out['recipients']}")
 
     t = time.perf_counter()
     connection.ensure_connection()
-    loaded = P.load_postgres(con, conn=connection.connection, offsets=offsets,
-                             programmes=programmes, county_id=county.pk, user_id=actor.pk,
-                             field_key=settings.JIUZHU_FIELD_KEY, workers=args.threads)
+    loaded = P.load_postgres(
+        con,
+        conn=connection.connection,
+        offsets=offsets,
+        programmes=programmes,
+        county_id=county.pk,
+        user_id=actor.pk,
+        field_key=settings.JIUZHU_FIELD_KEY,
+        workers=args.threads,
+    )
     out["recipients"].update(applications=loaded["applications"], enrolments=loaded["enrolments"])
     out["seconds"]["postgres_copy"] = round(time.perf_counter() - t, 1)
     out["seconds"]["postgres_copy_detail"] = loaded["seconds"]
@@ -191,16 +212,28 @@ def phase_generate(args) -> dict:
     contract = {k.value: list(r.all_columns) for k, r in REGISTRIES.items()}
     snap_dir = Path(settings.JIUZHU_SNAPSHOT_DIR) / "bench"
     codes = [code for _, code, _, _ in villages]
-    out["registries"] = P.write_registries(con, sizes=sizes, persons=args.persons,
-                                           county_village_codes=codes, out_dir=snap_dir,
-                                           contract=contract, field_key=settings.JIUZHU_FIELD_KEY)
+    out["registries"] = P.write_registries(
+        con,
+        sizes=sizes,
+        persons=args.persons,
+        county_village_codes=codes,
+        out_dir=snap_dir,
+        contract=contract,
+        field_key=settings.JIUZHU_FIELD_KEY,
+    )
     out["seconds"]["registries_parquet"] = round(time.perf_counter() - t, 1)
     con.close()
     t = time.perf_counter()
     for kind, info in out["registries"].items():
-        snap = snapshot_register_file(county=county, kind=kind, as_of=P.AS_OF,
-                                      source="基准测试生成", parquet_path=info["path"],
-                                      rows=info["rows"], actor=actor)
+        snap = snapshot_register_file(
+            county=county,
+            kind=kind,
+            as_of=P.AS_OF,
+            source="基准测试生成",
+            parquet_path=info["path"],
+            rows=info["rows"],
+            actor=actor,
+        )
         info["snapshot_id"] = snap.pk
     out["seconds"]["register"] = round(time.perf_counter() - t, 1)
     out["parquet_mb"] = round(sum(i["mb"] for i in out["registries"].values()), 1)
@@ -210,6 +243,7 @@ def phase_generate(args) -> dict:
 
 
 # --- phase: pipeline -------------------------------------------------------------------------
+
 
 def phase_pipeline(args) -> dict:
     _django(args)
@@ -239,6 +273,7 @@ def phase_pipeline(args) -> dict:
     profiler = None
     if args.cprofile:
         import cProfile
+
         profiler = cProfile.Profile()
         profiler.enable()
     first = None
@@ -248,12 +283,15 @@ def phase_pipeline(args) -> dict:
         t = time.perf_counter()
         run = crosscheck_run(actor=actor, month=P.MONTH, inline=True, exact_only=True)
         run.refresh_from_db()
-        first = {"wall_seconds": round(time.perf_counter() - t, 2),
-                 "timings": run.summary.get("timings"), "new": run.summary.get("new")}
+        first = {
+            "wall_seconds": round(time.perf_counter() - t, 2),
+            "timings": run.summary.get("timings"),
+            "new": run.summary.get("new"),
+        }
         first["churn"] = _month_of_changes(args.churn)
         _forget_findings()
         _settle(Path(args.data))
-    measured = []   # each measured run: a month's changes, every finding written again
+    measured = []  # each measured run: a month's changes, every finding written again
     for n in range(args.pipeline_runs):
         if n:
             churn = _month_of_changes(args.churn)
@@ -267,11 +305,15 @@ def phase_pipeline(args) -> dict:
         if run.status != CheckRun.Status.DONE:
             job = JobRun.objects.get(pk=run.job_id)
             raise SystemExit(f"the run failed: {run.message}\n{job.log}")
-        findings = dict(Finding.objects.filter(run=run).values_list("check_code")
-                        .annotate(n=Count("id")).order_by("check_code"))
+        findings = dict(
+            Finding.objects.filter(run=run)
+            .values_list("check_code")
+            .annotate(n=Count("id"))
+            .order_by("check_code")
+        )
         measured.append({"wall": wall, "summary": run.summary, "findings": findings})
         if n == 0:
-            profile = dict(profile)   # the first measured run's figures only
+            profile = dict(profile)  # the first measured run's figures only
             if profiler is not None:
                 profiler.disable()
                 profiler.dump_stats(args.cprofile)
@@ -284,11 +326,16 @@ def phase_pipeline(args) -> dict:
         t = time.perf_counter()
         again = crosscheck_run(actor=actor, month=P.MONTH, inline=True, exact_only=True)
         again.refresh_from_db()
-        rerun = {"wall_seconds": round(time.perf_counter() - t, 2), "new": again.summary.get("new"),
-                 "known": again.summary.get("known"), "timings": again.summary.get("timings")}
+        rerun = {
+            "wall_seconds": round(time.perf_counter() - t, 2),
+            "new": again.summary.get("new"),
+            "known": again.summary.get("known"),
+            "timings": again.summary.get("timings"),
+        }
     chain = None
     if args.verify_audit:
         from jiuzhu.core import audit as audit_module
+
         checked, problem = audit_module.verify()
         chain = {"entries": checked, "problem": str(problem) if problem else None}
     summary, findings = middle["summary"], middle["findings"]
@@ -300,12 +347,17 @@ def phase_pipeline(args) -> dict:
         "findings_written": sum(findings.values()),
         "findings_written_runs": [sum(m["findings"].values()) for m in measured],
         "findings_by_check": findings,
-        "new": summary.get("new"), "review": summary.get("review"), "known": summary.get("known"),
+        "new": summary.get("new"),
+        "review": summary.get("review"),
+        "known": summary.get("known"),
         "exported": summary.get("exported"),
         "exact_links": sum(v.get("exact", 0) for v in summary.get("links", {}).values()),
         "links": {k: v.get("exact") for k, v in summary.get("links", {}).items()},
-        "rss_mb": {"before_run": round(baseline, 1), "peak_sampled": sampled,
-                   "peak_process": round(peak_rss_mb(), 1)},
+        "rss_mb": {
+            "before_run": round(baseline, 1),
+            "peak_sampled": sampled,
+            "peak_process": round(peak_rss_mb(), 1),
+        },
         "patches": patches,
         "postgresql": pg_version,
         "profile": {k: round(v, 3) if isinstance(v, float) else v for k, v in profile.items()},
@@ -326,9 +378,11 @@ def _month_of_changes(share: float) -> dict:
     if not step:
         return counts
     with connection.cursor() as cursor:
-        for table, column in (("registry_person", "labour_capacity"),
-                              ("registry_household", "address"),
-                              ("payments_enrolment", "members")):
+        for table, column in (
+            ("registry_person", "labour_capacity"),
+            ("registry_household", "address"),
+            ("payments_enrolment", "members"),
+        ):
             cursor.execute(f"UPDATE {table} SET {column} = {column} WHERE id %% %s = 3", [step])
             counts[table] = cursor.rowcount
     return counts
@@ -345,12 +399,14 @@ def _settle(data: Path) -> None:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM (ANALYZE) registry_person, registry_household, payments_enrolment, "
-                       "cases_application, crosscheck_finding, crosscheck_checkrun, core_jobrun, "
-                       "core_auditentry, core_audithead")
+        cursor.execute(
+            "VACUUM (ANALYZE) registry_person, registry_household, payments_enrolment, "
+            "cases_application, crosscheck_finding, crosscheck_checkrun, core_jobrun, "
+            "core_auditentry, core_audithead"
+        )
         cursor.execute("CHECKPOINT")
-    os.sync()   # the throwaway cluster runs with fsync=off: write the checkpoint out now, not
-    time.sleep(5)   # during the measured run
+    os.sync()  # the throwaway cluster runs with fsync=off: write the checkpoint out now, not
+    time.sleep(5)  # during the measured run
     for path in [*_snapshot_files(data), *map(str, (data / "mirror").glob("county-*.duckdb"))]:
         with open(path, "rb") as f:
             while f.read(1 << 24):
@@ -372,6 +428,7 @@ def _forget_findings() -> None:
 
 # --- phase: bare DuckDB join -----------------------------------------------------------------
 
+
 def _snapshot_files(data: Path) -> list[str]:
     return sorted(str(p) for p in (data / "snapshots" / "bench").glob("*.parquet"))
 
@@ -388,8 +445,9 @@ def phase_bare(args) -> dict:
     runs, count = [], None
     for _ in range(args.bare_runs):
         t = time.perf_counter()
-        con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                     "autoload_known_extensions": False})
+        con = duckdb.connect(
+            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+        )
         con.execute(f"SET memory_limit = '{args.memory_limit}'")
         con.execute(f"SET threads = {args.threads}")
         con.execute("SET temp_directory = ?", [str(data / "bare-tmp")])
@@ -397,11 +455,17 @@ def phase_bare(args) -> dict:
         count = con.execute(sql).fetchone()[0]
         con.close()
         runs.append(round(time.perf_counter() - t, 3))
-    return {"seconds_runs": runs, "seconds": statistics.median(runs), "matches": count,
-            "files": len(files), "peak_rss_mb": round(peak_rss_mb(), 1)}
+    return {
+        "seconds_runs": runs,
+        "seconds": statistics.median(runs),
+        "matches": count,
+        "files": len(files),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+    }
 
 
 # --- phase: pandas merge ---------------------------------------------------------------------
+
 
 def phase_pandas(args) -> dict:
     import pandas as pd
@@ -417,11 +481,17 @@ def phase_pandas(args) -> dict:
         total += n
         per[Path(path).stem] = {"matches": n, "seconds": round(time.perf_counter() - t1, 2)}
         del refs
-    return {"seconds": round(time.perf_counter() - t, 2), "matches": total, "per_registry": per,
-            "peak_rss_mb": round(peak_rss_mb(), 1), "pandas": pd.__version__}
+    return {
+        "seconds": round(time.perf_counter() - t, 2),
+        "matches": total,
+        "per_registry": per,
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "pandas": pd.__version__,
+    }
 
 
 # --- profile: where the pipeline's time goes (wrappers only, behaviour unchanged) ------------
+
 
 def instrument() -> dict:
     """Wrap the pipeline's pieces to time them: export per table, exact linking, the rows each
@@ -449,6 +519,7 @@ def instrument() -> dict:
             if count_rows:
                 prof[key + "_rows"] += len(result)
             return result
+
         return wrapper
 
     # per table, in the export's two threads (their times overlap)
@@ -462,7 +533,8 @@ def instrument() -> dict:
     for name in ("household_means", "estimate_households", "person_ids_reveal"):
         setattr(run_module, name, timed(f"orm_{name}", getattr(run_module, name)))
     finding_writes.applications_kin_register = timed(
-        "orm_applications_kin_register", finding_writes.applications_kin_register)
+        "orm_applications_kin_register", finding_writes.applications_kin_register
+    )
     manager = Finding.objects
     manager.bulk_create = timed("write_findings_bulk_create", manager.bulk_create)
     audit.record_many = timed("write_audit_record_many", audit.record_many)
@@ -471,7 +543,7 @@ def instrument() -> dict:
 
 # --- prototype patches (measure a proposed change without touching jiuzhu/) ------------------
 
-PATCHES: dict = {}   # name -> function that monkeypatches jiuzhu.crosscheck in this process
+PATCHES: dict = {}  # name -> function that monkeypatches jiuzhu.crosscheck in this process
 
 
 class _Traced:
@@ -492,11 +564,13 @@ class _Traced:
         class R:
             def fetchall(self_inner):
                 return out
+
         return R()
 
 
 def _patch_trace_derived():
     from jiuzhu.crosscheck import mirror_derived as md
+
     original_apply, original_affected = md._apply, md._affected
     md._apply = lambda con, *a: original_apply(_Traced(con), *a)
     md._affected = lambda con, *a: original_affected(_Traced(con), *a)
@@ -504,6 +578,7 @@ def _patch_trace_derived():
 
 def _patch_trace_mirror():
     from jiuzhu.crosscheck import mirror
+
     original_apply, original_gone = mirror._apply_changes, mirror._gone
 
     def apply(cur, source, job, *a):
@@ -517,13 +592,17 @@ def _patch_trace_mirror():
         out = original_gone(source, job)
         log(f"    [{job.table}] gone {time.perf_counter() - t:.3f} {len(out or [])}")
         return out
+
     mirror._apply_changes, mirror._gone = apply, gone
 
 
 PATCHES["trace_mirror"] = _patch_trace_mirror
 PATCHES["trace_derived"] = _patch_trace_derived
+
+
 def _patch_no_writer():
     from jiuzhu.crosscheck import finding_writes
+
     finding_writes.FindingWriter.usable = staticmethod(lambda: False)
 
 
@@ -540,18 +619,39 @@ def apply_patches(names: list[str]) -> list[str]:
 
 # --- orchestration ---------------------------------------------------------------------------
 
+
 def _child(args, phase: str, env: dict, extra: list[str] = ()) -> tuple[dict, float]:
     """Run one phase in a fresh process; return its JSON and its peak RSS (MB, from wait4)."""
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--phase", phase, "--data", args.data,
-           "--persons", str(args.persons), "--refs", str(args.refs),
-           "--memory-limit", args.memory_limit, "--threads", str(args.threads),
-           "--gen-memory-limit", args.gen_memory_limit, "--bare-runs", str(args.bare_runs), "--churn", str(args.churn),
-           "--pipeline-runs", str(args.pipeline_runs),
-           *(["--fresh-findings"] if args.fresh_findings else []),
-           *(["--rechurn"] if args.rechurn else []),
-           *(["--cprofile", args.cprofile] if args.cprofile else []),
-           *(["--rerun"] if args.rerun else []),
-           *(["--verify-audit"] if args.verify_audit else []), *extra]
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--phase",
+        phase,
+        "--data",
+        args.data,
+        "--persons",
+        str(args.persons),
+        "--refs",
+        str(args.refs),
+        "--memory-limit",
+        args.memory_limit,
+        "--threads",
+        str(args.threads),
+        "--gen-memory-limit",
+        args.gen_memory_limit,
+        "--bare-runs",
+        str(args.bare_runs),
+        "--churn",
+        str(args.churn),
+        "--pipeline-runs",
+        str(args.pipeline_runs),
+        *(["--fresh-findings"] if args.fresh_findings else []),
+        *(["--rechurn"] if args.rechurn else []),
+        *(["--cprofile", args.cprofile] if args.cprofile else []),
+        *(["--rerun"] if args.rerun else []),
+        *(["--verify-audit"] if args.verify_audit else []),
+        *extra,
+    ]
     for p in args.patch or []:
         cmd += ["--patch", p]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE, cwd=ROOT)
@@ -567,10 +667,12 @@ def _child(args, phase: str, env: dict, extra: list[str] = ()) -> tuple[dict, fl
 
 def _cpu_idle_share(seconds: float = 3.0) -> float:
     """The machine's idle share over a few seconds (from /proc/stat)."""
+
     def read():
         with open("/proc/stat") as fh:
             parts = [int(x) for x in fh.readline().split()[1:]]
-        return parts[3] + parts[4], sum(parts)   # idle + iowait, total
+        return parts[3] + parts[4], sum(parts)  # idle + iowait, total
+
     i0, t0 = read()
     time.sleep(seconds)
     i1, t1 = read()
@@ -592,17 +694,28 @@ def _wait_quiet(args, phase: str) -> dict:
 def _machine() -> dict:
     model = ""
     try:
-        model = next(line.split(":", 1)[1].strip() for line in
-                     subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
-                     if line.startswith("Model name"))
+        model = next(
+            line.split(":", 1)[1].strip()
+            for line in subprocess.run(
+                ["lscpu"], capture_output=True, text=True
+            ).stdout.splitlines()
+            if line.startswith("Model name")
+        )
     except (StopIteration, OSError):
         pass
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     import duckdb
     import pandas
-    return {"host": platform.node(), "nproc": os.cpu_count(), "ram_gb": round(mem, 1),
-            "cpu": model, "python": platform.python_version(), "duckdb": duckdb.__version__,
-            "pandas": pandas.__version__}
+
+    return {
+        "host": platform.node(),
+        "nproc": os.cpu_count(),
+        "ram_gb": round(mem, 1),
+        "cpu": model,
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "pandas": pandas.__version__,
+    }
 
 
 def _need_bytes(args) -> int:
@@ -613,8 +726,13 @@ def _need_bytes(args) -> int:
 
 def _start_pg() -> str:
     env = {**os.environ, "PG_EXTRA_OPTS": PG_EXTRA_OPTS}
-    return subprocess.run(["bash", str(ROOT / "scripts/pg-throwaway.sh"), "start"], env=env,
-                          check=True, capture_output=True, text=True).stdout.strip()
+    return subprocess.run(
+        ["bash", str(ROOT / "scripts/pg-throwaway.sh"), "start"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
 
 
 def _stop_pg(pgdir: str) -> None:
@@ -625,8 +743,10 @@ def orchestrate(args) -> None:
     data_root = Path(args.data_root)
     free = shutil.disk_usage(data_root).free
     need = _need_bytes(args)
-    log(f"free disk under {data_root}: {free / 2**30:.1f} GB, this run needs about "
-        f"{need / 2**30:.1f} GB")
+    log(
+        f"free disk under {data_root}: {free / 2**30:.1f} GB, this run needs about "
+        f"{need / 2**30:.1f} GB"
+    )
     if free < need:
         raise SystemExit("not enough free disk for this size")
     own_data = args.data is None
@@ -637,24 +757,33 @@ def orchestrate(args) -> None:
 
     def on_signal(signum, frame):
         raise SystemExit(f"stopped by signal {signum}")
+
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGHUP, on_signal)
-    result: dict = {"date": dt.date.today().isoformat(), "machine": _machine(),
-                    "sizes": {"persons": args.persons, "refs": args.refs},
-                    "settings": {"JIUZHU_DUCKDB_MEMORY_LIMIT": args.memory_limit,
-                                 "JIUZHU_DUCKDB_THREADS": args.threads},
-                    "patches": args.patch or []}
+    result: dict = {
+        "date": dt.date.today().isoformat(),
+        "machine": _machine(),
+        "sizes": {"persons": args.persons, "refs": args.refs},
+        "settings": {
+            "JIUZHU_DUCKDB_MEMORY_LIMIT": args.memory_limit,
+            "JIUZHU_DUCKDB_THREADS": args.threads,
+        },
+        "patches": args.patch or [],
+    }
     try:
         env = dict(os.environ)
         if not env.get("JIUZHU_DB_HOST"):
             pgdir = _start_pg()
             log(f"throwaway PostgreSQL at {pgdir}")
             env.update(JIUZHU_DB_HOST=pgdir, JIUZHU_DB_NAME="postgres", JIUZHU_DB_USER="jiuzhu")
-        env.update(DJANGO_SETTINGS_MODULE="config.settings.test",
-                   JIUZHU_SNAPSHOT_DIR=str(data / "snapshots"),
-                   JIUZHU_DUCKDB_TEMP_DIR=str(data / "duckdb-tmp"),
-                   JIUZHU_DUCKDB_MEMORY_LIMIT=args.memory_limit,
-                   JIUZHU_DUCKDB_THREADS=str(args.threads), TMPDIR=str(data / "tmp"))
+        env.update(
+            DJANGO_SETTINGS_MODULE="config.settings.test",
+            JIUZHU_SNAPSHOT_DIR=str(data / "snapshots"),
+            JIUZHU_DUCKDB_TEMP_DIR=str(data / "duckdb-tmp"),
+            JIUZHU_DUCKDB_MEMORY_LIMIT=args.memory_limit,
+            JIUZHU_DUCKDB_THREADS=str(args.threads),
+            TMPDIR=str(data / "tmp"),
+        )
         if not args.skip_generate:
             log("phase generate")
             result["generate"], _ = _child(args, "generate", env)
@@ -662,7 +791,9 @@ def orchestrate(args) -> None:
         result["quiet"] = {"pipeline": _wait_quiet(args, "pipeline")}
         result["pipeline"], result_rss = _child(args, "pipeline", env)
         result["pipeline"]["rss_mb"]["peak_wait4"] = result_rss
-        log(f"  {result['pipeline']['wall_seconds']} s, {result['pipeline']['findings_written']:,} findings")
+        log(
+            f"  {result['pipeline']['wall_seconds']} s, {result['pipeline']['findings_written']:,} findings"
+        )
         log("phase bare (b): DuckDB join")
         result["quiet"]["bare"] = _wait_quiet(args, "bare")
         result["bare_join"], _ = _child(args, "bare", env)
@@ -694,54 +825,81 @@ def _ratios(result: dict) -> None:
     result["ratios"] = {"pipeline_over_bare": round(a / b, 2)}
     if "pandas_merge" in result:
         result["ratios"]["pandas_over_pipeline"] = round(result["pandas_merge"]["seconds"] / a, 2)
-    result["matches_agree"] = (result["bare_join"]["matches"] == result["pipeline"]["exact_links"]
-                               and result.get("pandas_merge", {}).get("matches",
-                                                                      result["bare_join"]["matches"])
-                               == result["bare_join"]["matches"])
+    result["matches_agree"] = (
+        result["bare_join"]["matches"] == result["pipeline"]["exact_links"]
+        and result.get("pandas_merge", {}).get("matches", result["bare_join"]["matches"])
+        == result["bare_join"]["matches"]
+    )
     peak = result["pipeline"]["rss_mb"]["peak_wait4"]
     result["targets"] = {
-        "seconds": TARGET_SECONDS, "rss_mb": TARGET_RSS_MB, "ratio_to_bare": TARGET_RATIO,
-        "met": {"seconds": a <= TARGET_SECONDS, "rss": peak <= TARGET_RSS_MB,
-                "ratio": a / b <= TARGET_RATIO}}
+        "seconds": TARGET_SECONDS,
+        "rss_mb": TARGET_RSS_MB,
+        "ratio_to_bare": TARGET_RATIO,
+        "met": {
+            "seconds": a <= TARGET_SECONDS,
+            "rss": peak <= TARGET_RSS_MB,
+            "ratio": a / b <= TARGET_RATIO,
+        },
+    }
 
 
 def _table(r: dict) -> str:
     p, b = r["pipeline"], r["bare_join"]
-    lines = [f"\nCross-check benchmark {r['date']}: {r['sizes']['persons']:,} persons × "
-             f"{r['sizes']['refs']:,} reference rows ({r['machine']['nproc']} cores, "
-             f"{r['machine']['ram_gb']} GB, {r['machine']['cpu']})"]
+    lines = [
+        f"\nCross-check benchmark {r['date']}: {r['sizes']['persons']:,} persons × "
+        f"{r['sizes']['refs']:,} reference rows ({r['machine']['nproc']} cores, "
+        f"{r['machine']['ram_gb']} GB, {r['machine']['cpu']})"
+    ]
     if "generate" in r:
         g = r["generate"]
-        lines.append(f"generate: {g['seconds']['total']} s (PostgreSQL COPY "
-                     f"{g['seconds']['postgres_copy']} s, Parquet {g['seconds']['registries_parquet']} s, "
-                     f"{g['parquet_mb']} MB Parquet)")
-    lines += ["", f"{'measure':<42}{'seconds':>10}{'peak RSS MB':>14}{'matches':>12}",
-              f"{'(a) crosscheck_run exact_only (median)':<42}{p['wall_seconds']:>10}"
-              f"{p['rss_mb']['peak_wait4']:>14}{p['exact_links']:>12,}",
-              f"{'(b) bare DuckDB join (median of runs)':<42}{b['seconds']:>10}"
-              f"{b['peak_rss_mb']:>14}{b['matches']:>12,}"]
+        lines.append(
+            f"generate: {g['seconds']['total']} s (PostgreSQL COPY "
+            f"{g['seconds']['postgres_copy']} s, Parquet {g['seconds']['registries_parquet']} s, "
+            f"{g['parquet_mb']} MB Parquet)"
+        )
+    lines += [
+        "",
+        f"{'measure':<42}{'seconds':>10}{'peak RSS MB':>14}{'matches':>12}",
+        f"{'(a) crosscheck_run exact_only (median)':<42}{p['wall_seconds']:>10}"
+        f"{p['rss_mb']['peak_wait4']:>14}{p['exact_links']:>12,}",
+        f"{'(b) bare DuckDB join (median of runs)':<42}{b['seconds']:>10}"
+        f"{b['peak_rss_mb']:>14}{b['matches']:>12,}",
+    ]
     if "pandas_merge" in r:
         c = r["pandas_merge"]
-        lines.append(f"{'(c) pandas merge per registry':<42}{c['seconds']:>10}"
-                     f"{c['peak_rss_mb']:>14}{c['matches']:>12,}")
-    lines += ["", f"(a)/(b) = {r['ratios']['pipeline_over_bare']}  (target ≤ {TARGET_RATIO}); "
-                  f"runs of (a) {p.get('wall_seconds_runs')}, of (b) {b['seconds_runs']}"]
+        lines.append(
+            f"{'(c) pandas merge per registry':<42}{c['seconds']:>10}"
+            f"{c['peak_rss_mb']:>14}{c['matches']:>12,}"
+        )
+    lines += [
+        "",
+        f"(a)/(b) = {r['ratios']['pipeline_over_bare']}  (target ≤ {TARGET_RATIO}); "
+        f"runs of (a) {p.get('wall_seconds_runs')}, of (b) {b['seconds_runs']}",
+    ]
     if p.get("first_run"):
         f = p["first_run"]
-        lines.append(f"(a) is a monthly run: before it, the first run on this database (fetches the "
-                     f"tables whole, keeps the copy) took {f['wall_seconds']} s (export "
-                     f"{f['timings'].get('export')} s), then rewritten rows: {f['churn']}")
+        lines.append(
+            f"(a) is a monthly run: before it, the first run on this database (fetches the "
+            f"tables whole, keeps the copy) took {f['wall_seconds']} s (export "
+            f"{f['timings'].get('export')} s), then rewritten rows: {f['churn']}"
+        )
     if p.get("rerun_same_month"):
         lines.append(f"same month again, nothing new: {p['rerun_same_month']['wall_seconds']} s")
     if "pandas_over_pipeline" in r["ratios"]:
         lines.append(f"(c)/(a) = {r['ratios']['pandas_over_pipeline']}")
     lines.append(f"findings written: {p['findings_written']:,}  {p['findings_by_check']}")
-    order = sorted(p["timings"], key=lambda k: (k != "export", k in ("write", "total"), k == "total"))
+    order = sorted(
+        p["timings"], key=lambda k: (k != "export", k in ("write", "total"), k == "total")
+    )
     lines.append("stage timings (s): " + ", ".join(f"{k} {p['timings'][k]}" for k in order))
-    lines.append(f"PostgreSQL {p.get('postgresql', '')}; DuckDB memory_limit "
-                 f"{r['settings']['JIUZHU_DUCKDB_MEMORY_LIMIT']}, threads {r['settings']['JIUZHU_DUCKDB_THREADS']}")
-    lines.append("machine idle share before each measurement: "
-                 + ", ".join(f"{k} {v['idle_share']:.0%}" for k, v in r.get("quiet", {}).items()))
+    lines.append(
+        f"PostgreSQL {p.get('postgresql', '')}; DuckDB memory_limit "
+        f"{r['settings']['JIUZHU_DUCKDB_MEMORY_LIMIT']}, threads {r['settings']['JIUZHU_DUCKDB_THREADS']}"
+    )
+    lines.append(
+        "machine idle share before each measurement: "
+        + ", ".join(f"{k} {v['idle_share']:.0%}" for k, v in r.get("quiet", {}).items())
+    )
     lines.append(f"targets met: {r['targets']['met']}; matches agree: {r['matches_agree']}")
     return "\n".join(lines)
 
@@ -754,41 +912,80 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="JIUZHU_DUCKDB_THREADS")
     parser.add_argument("--gen-memory-limit", default="10GB", help="DuckDB limit while generating")
     parser.add_argument("--bare-runs", type=int, default=3)
-    parser.add_argument("--pipeline-runs", type=int, default=3,
-                        help="measured runs of (a), each after another month of changes; the "
-                             "median is compared with (b)'s median")
-    parser.add_argument("--churn", type=float, default=0.02,
-                        help="share of persons, households and enrolments rewritten between the "
-                             "first run and the measured monthly run")
-    parser.add_argument("--quiet-wait", type=float, default=900,
-                        help="seconds to wait for other work to finish before each measurement")
-    parser.add_argument("--data-root", default=tempfile.gettempdir(),
-                        help="where the data directory is made (Parquet, spill, export CSV)")
+    parser.add_argument(
+        "--pipeline-runs",
+        type=int,
+        default=3,
+        help="measured runs of (a), each after another month of changes; the "
+        "median is compared with (b)'s median",
+    )
+    parser.add_argument(
+        "--churn",
+        type=float,
+        default=0.02,
+        help="share of persons, households and enrolments rewritten between the "
+        "first run and the measured monthly run",
+    )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=900,
+        help="seconds to wait for other work to finish before each measurement",
+    )
+    parser.add_argument(
+        "--data-root",
+        default=tempfile.gettempdir(),
+        help="where the data directory is made (Parquet, spill, export CSV)",
+    )
     parser.add_argument("--data", help="use (and keep) this data directory")
     parser.add_argument("--keep-data", action="store_true")
-    parser.add_argument("--skip-generate", action="store_true",
-                        help="measure again on --data and the database in JIUZHU_DB_HOST")
+    parser.add_argument(
+        "--skip-generate",
+        action="store_true",
+        help="measure again on --data and the database in JIUZHU_DB_HOST",
+    )
     parser.add_argument("--skip-pandas", action="store_true")
-    parser.add_argument("--fresh-findings", action="store_true",
-                        help="with --skip-generate: delete earlier runs' findings first")
-    parser.add_argument("--rechurn", action="store_true",
-                        help="with --fresh-findings and a kept copy: rewrite --churn of the rows "
-                             "again before the measured run (another month on the same data)")
-    parser.add_argument("--patch", action="append",
-                        help="apply a named patch (PATCHES in this file) in (a)")
-    parser.add_argument("--rerun", action="store_true",
-                        help="after (a), run the same month again (every hit known: the steady "
-                             "monthly cost) and report it")
-    parser.add_argument("--verify-audit", action="store_true",
-                        help="after (a), verify the audit hash chain (not timed)")
-    parser.add_argument("--cprofile", help="(a) under cProfile, stats written to this file "
-                        "(slows the Python parts; not for the reported figures)")
-    parser.add_argument("--phase", choices=["generate", "pipeline", "bare", "pandas"],
-                        help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--fresh-findings",
+        action="store_true",
+        help="with --skip-generate: delete earlier runs' findings first",
+    )
+    parser.add_argument(
+        "--rechurn",
+        action="store_true",
+        help="with --fresh-findings and a kept copy: rewrite --churn of the rows "
+        "again before the measured run (another month on the same data)",
+    )
+    parser.add_argument(
+        "--patch", action="append", help="apply a named patch (PATCHES in this file) in (a)"
+    )
+    parser.add_argument(
+        "--rerun",
+        action="store_true",
+        help="after (a), run the same month again (every hit known: the steady "
+        "monthly cost) and report it",
+    )
+    parser.add_argument(
+        "--verify-audit",
+        action="store_true",
+        help="after (a), verify the audit hash chain (not timed)",
+    )
+    parser.add_argument(
+        "--cprofile",
+        help="(a) under cProfile, stats written to this file "
+        "(slows the Python parts; not for the reported figures)",
+    )
+    parser.add_argument(
+        "--phase", choices=["generate", "pipeline", "bare", "pandas"], help=argparse.SUPPRESS
+    )
     args = parser.parse_args()
     if args.phase:
-        result = {"generate": phase_generate, "pipeline": phase_pipeline, "bare": phase_bare,
-                  "pandas": phase_pandas}[args.phase](args)
+        result = {
+            "generate": phase_generate,
+            "pipeline": phase_pipeline,
+            "bare": phase_bare,
+            "pandas": phase_pandas,
+        }[args.phase](args)
         print(json.dumps(result, ensure_ascii=False, default=str))
         return
     orchestrate(args)

@@ -40,14 +40,19 @@ from jiuzhu.crosscheck.linkage.model import model_u  # noqa: E402
 
 
 def rss_mb(who=resource.RUSAGE_SELF) -> int:
-    return resource.getrusage(who).ru_maxrss // 1024   # Linux: KiB
+    return resource.getrusage(who).ru_maxrss // 1024  # Linux: KiB
 
 
 def generate(args) -> None:
     """Child process: write people, refs and truth as Parquet into args.data."""
     start = time.perf_counter()
-    ts = T.generate(args.people, args.refs, seed=args.seed, mix=T.NO_ID_MIX,
-                    geography=T.Geography(counties=args.counties))
+    ts = T.generate(
+        args.people,
+        args.refs,
+        seed=args.seed,
+        mix=T.NO_ID_MIX,
+        geography=T.Geography(counties=args.counties),
+    )
     data = Path(args.data)
     for name in ("people", "refs", "truth"):
         pq.write_table(getattr(ts, name), data / f"{name}.parquet")
@@ -63,8 +68,9 @@ def rss_now_mb() -> int:
 
 
 def connect(args, tmp: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                 "autoload_known_extensions": False})
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     con.execute(f"SET memory_limit = '{args.memory_limit}'")
     con.execute(f"SET threads = {int(args.threads)}")
     con.execute("SET temp_directory = ?", [str(tmp / "spill")])
@@ -76,8 +82,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=1_000_000)
     parser.add_argument("--refs", type=int, default=1_000_000)
-    parser.add_argument("--counties", type=int, default=60,
-                        help="60 counties × 15 townships × 18 villages ≈ 16,000 villages")
+    parser.add_argument(
+        "--counties",
+        type=int,
+        default=60,
+        help="60 counties × 15 townships × 18 villages ≈ 16,000 villages",
+    )
     parser.add_argument("--seed", type=int, default=20261122)
     parser.add_argument("--memory-limit", default="8GB")
     parser.add_argument("--threads", type=int, default=2)
@@ -95,17 +105,34 @@ def main() -> None:
         generated = {"seconds": None, "peak_rss_mb": None}
         if not (data / "truth.parquet").exists():
             child = subprocess.run(
-                [sys.executable, __file__, "--generate-only", "--data", str(data),
-                 "--people", str(args.people), "--refs", str(args.refs),
-                 "--counties", str(args.counties), "--seed", str(args.seed)],
-                check=True, capture_output=True, text=True)
+                [
+                    sys.executable,
+                    __file__,
+                    "--generate-only",
+                    "--data",
+                    str(data),
+                    "--people",
+                    str(args.people),
+                    "--refs",
+                    str(args.refs),
+                    "--counties",
+                    str(args.counties),
+                    "--seed",
+                    str(args.seed),
+                ],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
             generated = json.loads(child.stdout.strip().splitlines()[-1])
 
         con = connect(args, tmp)
         start = time.perf_counter()
         for name in ("people", "refs", "truth"):
-            con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
-                        [str(data / f"{name}.parquet")])
+            con.execute(
+                f"CREATE TABLE {name} AS SELECT * FROM read_parquet(?)",
+                [str(data / f"{name}.parquet")],
+            )
         load_s = time.perf_counter() - start
 
         revealed = {"people": 0, "refs": 0}
@@ -120,9 +147,15 @@ def main() -> None:
 
         rss_before = rss_now_mb()
         start = time.perf_counter()
-        stats = link(con, people="people", refs="refs", out="links",
-                     reveal_people=reveal_people, reveal_refs=reveal_refs,
-                     settings=LinkSettings())
+        stats = link(
+            con,
+            people="people",
+            refs="refs",
+            out="links",
+            reveal_people=reveal_people,
+            reveal_refs=reveal_refs,
+            settings=LinkSettings(),
+        )
         link_s = time.perf_counter() - start
         rss_after = rss_now_mb()
         quality = T.evaluate(con, links="links", truth="truth")
@@ -130,10 +163,18 @@ def main() -> None:
     result = {
         "benchmark": "linkage (probabilistic tier)",
         "date": dt.date.today().isoformat(),
-        "machine": {"cpus": os.cpu_count(), "platform": platform.platform(),
-                    "python": platform.python_version(), "duckdb": duckdb.__version__,
-                    "memory_limit": args.memory_limit, "threads": args.threads},
-        "people": args.people, "refs": args.refs, "counties": args.counties, "seed": args.seed,
+        "machine": {
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "python": platform.python_version(),
+            "duckdb": duckdb.__version__,
+            "memory_limit": args.memory_limit,
+            "threads": args.threads,
+        },
+        "people": args.people,
+        "refs": args.refs,
+        "counties": args.counties,
+        "seed": args.seed,
         "generate_seconds": generated["seconds"],
         "generate_peak_rss_mb": generated["peak_rss_mb"],
         "load_seconds": round(load_s, 2),
@@ -141,8 +182,11 @@ def main() -> None:
         "peak_rss_mb": rss_mb(),
         "rss_before_link_mb": rss_before,
         "rss_after_link_mb": rss_after,
-        "stats": {k: (round(v, 9) if isinstance(v, float) else v)
-                  for k, v in stats.as_dict().items() if k != "seconds"},
+        "stats": {
+            k: (round(v, 9) if isinstance(v, float) else v)
+            for k, v in stats.as_dict().items()
+            if k != "seconds"
+        },
         "phases_seconds": {k: round(v, 2) for k, v in stats.seconds.items()},
         "revealed": revealed,
         "u": model_u(stats.model) if stats.model else None,

@@ -50,8 +50,12 @@ def timed(fn, runs: int) -> dict:
         fn()
         samples.append((time.perf_counter() - start) * 1000)
     samples.sort()
-    return {"runs": runs, "median_ms": round(statistics.median(samples), 2),
-            "p95_ms": round(samples[int(runs * 0.95) - 1], 2), "max_ms": round(samples[-1], 2)}
+    return {
+        "runs": runs,
+        "median_ms": round(statistics.median(samples), 2),
+        "p95_ms": round(samples[int(runs * 0.95) - 1], 2),
+        "max_ms": round(samples[-1], 2),
+    }
 
 
 def main() -> None:
@@ -60,8 +64,11 @@ def main() -> None:
     settings.ALLOWED_HOSTS = ["testserver"]
     setup_test_environment()
     call_command("migrate", verbosity=0)
-    result = {"machine": f"{platform.node()} {os.cpu_count()} cores, {platform.machine()}",
-              "python": platform.python_version(), "households_requested": households}
+    result = {
+        "machine": f"{platform.node()} {os.cpu_count()} cores, {platform.machine()}",
+        "python": platform.python_version(),
+        "households_requested": households,
+    }
 
     start = time.perf_counter()
     last = [0.0]
@@ -72,26 +79,45 @@ def main() -> None:
             print(f"  generated {done}/{total} households", file=sys.stderr, flush=True)
 
     summary = generate_demo(households=households, seed=20261122, progress=progress)
-    result["generate"] = {"seconds": round(time.perf_counter() - start, 1),
-                          "households": summary.households, "persons": summary.persons,
-                          "incomes": summary.incomes, "assets": summary.assets}
+    result["generate"] = {
+        "seconds": round(time.perf_counter() - start, 1),
+        "households": summary.households,
+        "persons": summary.persons,
+        "incomes": summary.incomes,
+        "assets": summary.assets,
+    }
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
-    result["peak_rss_mb_after_generate"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    result["peak_rss_mb_after_generate"] = (
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+    )
 
-    busiest = (Household.objects.values("township").annotate(n=Count("id")).order_by("-n").first())
+    busiest = Household.objects.values("township").annotate(n=Count("id")).order_by("-n").first()
     township = Region.objects.get(pk=busiest["township"])
-    officer, _ = User.objects.get_or_create(username="bench-officer",
-                                            defaults={"role": "township_officer", "region": township})
+    officer, _ = User.objects.get_or_create(
+        username="bench-officer", defaults={"role": "township_officer", "region": township}
+    )
     client = Client()
     client.force_login(officer)
 
     rng = random.Random(7)
-    max_id = Person.objects.filter(household__township=township).order_by("-id").values_list("id", flat=True).first()
-    min_id = Person.objects.filter(household__township=township).order_by("id").values_list("id", flat=True).first()
+    max_id = (
+        Person.objects.filter(household__township=township)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    min_id = (
+        Person.objects.filter(household__township=township)
+        .order_by("id")
+        .values_list("id", flat=True)
+        .first()
+    )
     sample_ids = []
     while len(sample_ids) < 200:
-        person = Person.objects.filter(pk=rng.randint(min_id, max_id), household__township=township).first()
+        person = Person.objects.filter(
+            pk=rng.randint(min_id, max_id), household__township=township
+        ).first()
         if person:
             sample_ids.append(decrypt(person.id_cipher))
     ids = itertools.cycle(sample_ids)
@@ -105,7 +131,9 @@ def main() -> None:
         assert response.status_code == 200 and "共 1 户" in response.content.decode()
 
     def list_sql():
-        page = list(selectors.household_list_page(selectors.household_search(user=officer, query=""))[:20])
+        page = list(
+            selectors.household_list_page(selectors.household_search(user=officer, query=""))[:20]
+        )
         assert len(page) == 20
 
     def list_page():

@@ -40,11 +40,11 @@ import duckdb
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-COUNTY_ID_PREFIX = "433123"          # persons' ID region code (凤凰县)
-MOVED_ID_PREFIX = "433122"           # duplicates registered again after moving (泸溪县)
+COUNTY_ID_PREFIX = "433123"  # persons' ID region code (凤凰县)
+MOVED_ID_PREFIX = "433122"  # duplicates registered again after moving (泸溪县)
 BIRTH_FROM = date(1935, 1, 1)
-BIRTH_DAYS = (date(2022, 12, 31) - BIRTH_FROM).days + 1   # D: birth dates spread uniformly
-PROVINCE_POP = 40_000_000            # people of the rest of the province (reference rows)
+BIRTH_DAYS = (date(2022, 12, 31) - BIRTH_FROM).days + 1  # D: birth dates spread uniformly
+PROVINCE_POP = 40_000_000  # people of the rest of the province (reference rows)
 MONTH = "2026-11"
 AS_OF = date(2026, 11, 1)
 
@@ -52,15 +52,31 @@ AS_OF = date(2026, 11, 1)
 # fiscal_staff 7M, business 6M, poverty 5M, disability 3M, pension 3M, death 2M,
 # village_cadre 2M, neighbour 1.5M, staff_report 0.5M.
 SHARES: dict[str, float] = {
-    "real_estate": 0.22, "vehicle": 0.18, "fiscal_staff": 0.14, "business": 0.12,
-    "poverty": 0.10, "disability": 0.06, "pension": 0.06, "death": 0.04, "village_cadre": 0.04,
-    "neighbour": 0.03, "staff_report": 0.01,
+    "real_estate": 0.22,
+    "vehicle": 0.18,
+    "fiscal_staff": 0.14,
+    "business": 0.12,
+    "poverty": 0.10,
+    "disability": 0.06,
+    "pension": 0.06,
+    "death": 0.04,
+    "village_cadre": 0.04,
+    "neighbour": 0.03,
+    "staff_report": 0.01,
 }
 # Share of each registry's rows that are a recipient (parts per million).
 HIT_PPM: dict[str, int] = {
-    "death": 2_000, "fiscal_staff": 800, "village_cadre": 2_500, "staff_report": 4_000,
-    "vehicle": 800, "business": 2_000, "real_estate": 8_000, "neighbour": 2_000,
-    "poverty": 100_000, "disability": 100_000, "pension": 20_000,
+    "death": 2_000,
+    "fiscal_staff": 800,
+    "village_cadre": 2_500,
+    "staff_report": 4_000,
+    "vehicle": 800,
+    "business": 2_000,
+    "real_estate": 8_000,
+    "neighbour": 2_000,
+    "poverty": 100_000,
+    "disability": 100_000,
+    "pension": 20_000,
 }
 # Poverty / disability rows of this county's people who are not in our registry (ppm).
 LOCAL_UNLINKED_PPM = {"poverty": 600, "disability": 1_000}
@@ -68,33 +84,189 @@ LOCAL_UNLINKED_PPM = {"poverty": 600, "disability": 1_000}
 LOCAL_OTHER_PPM = 20_000
 
 OTHER_COUNTIES = [  # ID / region codes of other counties of the province (Hunan)
-    "430102", "430103", "430104", "430105", "430111", "430112", "430121", "430181", "430182",
-    "430202", "430203", "430204", "430211", "430223", "430224", "430225", "430281", "430302",
-    "430304", "430321", "430381", "430382", "430405", "430406", "430421", "430422", "430423",
-    "430424", "430426", "430481", "430482", "430502", "430503", "430511", "430521", "430522",
-    "430602", "430603", "430611", "430621", "430624", "430626", "430681", "430702", "430703",
-    "430721", "430722", "430723", "430726", "430781", "430802", "430811", "430821", "430822",
-    "430902", "430903", "430921", "430922", "433101", "433124", "433125", "433126",
-    "433127", "433130",
+    "430102",
+    "430103",
+    "430104",
+    "430105",
+    "430111",
+    "430112",
+    "430121",
+    "430181",
+    "430182",
+    "430202",
+    "430203",
+    "430204",
+    "430211",
+    "430223",
+    "430224",
+    "430225",
+    "430281",
+    "430302",
+    "430304",
+    "430321",
+    "430381",
+    "430382",
+    "430405",
+    "430406",
+    "430421",
+    "430422",
+    "430423",
+    "430424",
+    "430426",
+    "430481",
+    "430482",
+    "430502",
+    "430503",
+    "430511",
+    "430521",
+    "430522",
+    "430602",
+    "430603",
+    "430611",
+    "430621",
+    "430624",
+    "430626",
+    "430681",
+    "430702",
+    "430703",
+    "430721",
+    "430722",
+    "430723",
+    "430726",
+    "430781",
+    "430802",
+    "430811",
+    "430821",
+    "430822",
+    "430902",
+    "430903",
+    "430921",
+    "430922",
+    "433101",
+    "433124",
+    "433125",
+    "433126",
+    "433127",
+    "433130",
 ]
-NEIGHBOUR_COUNTIES = ["吉首市", "泸溪县", "花垣县", "保靖县", "古丈县", "永顺县", "龙山县",
-                      "麻阳苗族自治县", "松桃苗族自治县", "铜仁市碧江区"]
+NEIGHBOUR_COUNTIES = [
+    "吉首市",
+    "泸溪县",
+    "花垣县",
+    "保靖县",
+    "古丈县",
+    "永顺县",
+    "龙山县",
+    "麻阳苗族自治县",
+    "松桃苗族自治县",
+    "铜仁市碧江区",
+]
 
 SURNAMES = [  # (surname, weight ‰) — national frequencies, plus the county's own (龙, 麻, 田, 石)
-    ("王", 71), ("李", 70), ("张", 66), ("刘", 53), ("陈", 45), ("杨", 31), ("黄", 22),
-    ("赵", 21), ("吴", 20), ("周", 19), ("徐", 15), ("孙", 15), ("马", 12), ("朱", 12),
-    ("胡", 11), ("郭", 11), ("何", 11), ("林", 10), ("罗", 10), ("高", 10), ("郑", 8), ("梁", 8),
-    ("谢", 7), ("宋", 6), ("唐", 6), ("许", 6), ("韩", 6), ("冯", 6), ("邓", 6), ("曹", 6),
-    ("彭", 5), ("曾", 5), ("肖", 5), ("田", 6), ("董", 5), ("袁", 5), ("潘", 5), ("于", 5),
-    ("蒋", 5), ("蔡", 5), ("余", 5), ("杜", 5), ("叶", 4), ("程", 4), ("苏", 4), ("魏", 4),
-    ("吕", 4), ("丁", 4), ("任", 4), ("沈", 4), ("姚", 4), ("卢", 4), ("姜", 4), ("崔", 4),
-    ("钟", 4), ("谭", 4), ("陆", 4), ("汪", 3), ("范", 3), ("金", 3), ("石", 5), ("廖", 3),
-    ("贾", 3), ("夏", 3), ("韦", 3), ("付", 3), ("方", 3), ("白", 3), ("邹", 3), ("孟", 3),
-    ("熊", 3), ("秦", 3), ("邱", 3), ("江", 3), ("尹", 3), ("薛", 2), ("闫", 2), ("段", 2),
-    ("雷", 2), ("侯", 2), ("龙", 6), ("史", 2), ("陶", 2), ("黎", 2), ("贺", 2), ("顾", 2),
-    ("毛", 2), ("郝", 2), ("龚", 2), ("邵", 2), ("万", 2), ("钱", 2), ("覃", 2), ("武", 2),
-    ("戴", 2), ("孔", 2), ("汤", 2), ("向", 2), ("严", 2), ("麻", 2), ("单", 1), ("滕", 1),
-    ("欧阳", 1), ("符", 1),
+    ("王", 71),
+    ("李", 70),
+    ("张", 66),
+    ("刘", 53),
+    ("陈", 45),
+    ("杨", 31),
+    ("黄", 22),
+    ("赵", 21),
+    ("吴", 20),
+    ("周", 19),
+    ("徐", 15),
+    ("孙", 15),
+    ("马", 12),
+    ("朱", 12),
+    ("胡", 11),
+    ("郭", 11),
+    ("何", 11),
+    ("林", 10),
+    ("罗", 10),
+    ("高", 10),
+    ("郑", 8),
+    ("梁", 8),
+    ("谢", 7),
+    ("宋", 6),
+    ("唐", 6),
+    ("许", 6),
+    ("韩", 6),
+    ("冯", 6),
+    ("邓", 6),
+    ("曹", 6),
+    ("彭", 5),
+    ("曾", 5),
+    ("肖", 5),
+    ("田", 6),
+    ("董", 5),
+    ("袁", 5),
+    ("潘", 5),
+    ("于", 5),
+    ("蒋", 5),
+    ("蔡", 5),
+    ("余", 5),
+    ("杜", 5),
+    ("叶", 4),
+    ("程", 4),
+    ("苏", 4),
+    ("魏", 4),
+    ("吕", 4),
+    ("丁", 4),
+    ("任", 4),
+    ("沈", 4),
+    ("姚", 4),
+    ("卢", 4),
+    ("姜", 4),
+    ("崔", 4),
+    ("钟", 4),
+    ("谭", 4),
+    ("陆", 4),
+    ("汪", 3),
+    ("范", 3),
+    ("金", 3),
+    ("石", 5),
+    ("廖", 3),
+    ("贾", 3),
+    ("夏", 3),
+    ("韦", 3),
+    ("付", 3),
+    ("方", 3),
+    ("白", 3),
+    ("邹", 3),
+    ("孟", 3),
+    ("熊", 3),
+    ("秦", 3),
+    ("邱", 3),
+    ("江", 3),
+    ("尹", 3),
+    ("薛", 2),
+    ("闫", 2),
+    ("段", 2),
+    ("雷", 2),
+    ("侯", 2),
+    ("龙", 6),
+    ("史", 2),
+    ("陶", 2),
+    ("黎", 2),
+    ("贺", 2),
+    ("顾", 2),
+    ("毛", 2),
+    ("郝", 2),
+    ("龚", 2),
+    ("邵", 2),
+    ("万", 2),
+    ("钱", 2),
+    ("覃", 2),
+    ("武", 2),
+    ("戴", 2),
+    ("孔", 2),
+    ("汤", 2),
+    ("向", 2),
+    ("严", 2),
+    ("麻", 2),
+    ("单", 1),
+    ("滕", 1),
+    ("欧阳", 1),
+    ("符", 1),
 ]
 GIVEN_CHARS = (
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华玉兰萍红梅建国文辉鹏飞斌宇浩凯秀"
@@ -105,15 +277,76 @@ GIVEN_CHARS = (
     "贞吉庆祥和泰丰盛茂昌隆达通远广博厚道长久恒定"
 )
 POPULAR_GIVEN = [  # whole given names that make namesakes common (张伟, 王芳, …)
-    "伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰",
-    "娟", "涛", "明", "超", "秀兰", "霞", "平", "刚", "桂英", "建华", "建国", "建军", "玉兰",
-    "桂兰", "秀珍", "凤英", "红", "英", "华", "文", "斌", "波", "辉", "玲", "峰", "鹏",
+    "伟",
+    "芳",
+    "娜",
+    "秀英",
+    "敏",
+    "静",
+    "丽",
+    "强",
+    "磊",
+    "军",
+    "洋",
+    "勇",
+    "艳",
+    "杰",
+    "娟",
+    "涛",
+    "明",
+    "超",
+    "秀兰",
+    "霞",
+    "平",
+    "刚",
+    "桂英",
+    "建华",
+    "建国",
+    "建军",
+    "玉兰",
+    "桂兰",
+    "秀珍",
+    "凤英",
+    "红",
+    "英",
+    "华",
+    "文",
+    "斌",
+    "波",
+    "辉",
+    "玲",
+    "峰",
+    "鹏",
 ]
-UNITS = ["凤凰县财政局", "凤凰县教育和体育局", "凤凰县人民医院", "凤凰县民政局", "沱江镇人民政府",
-         "廖家桥镇人民政府", "山江镇人民政府", "凤凰县自然资源局", "凤凰县公安局", "吉首市第一中学",
-         "湘西州人民医院", "长沙市岳麓区人民政府"]
-POSTS = ["科员", "副局长", "主任", "会计", "教师", "医生", "护士", "村党支部书记", "村委会主任",
-         "村监委会主任", "村会计", "民政专干", "社会救助经办员"]
+UNITS = [
+    "凤凰县财政局",
+    "凤凰县教育和体育局",
+    "凤凰县人民医院",
+    "凤凰县民政局",
+    "沱江镇人民政府",
+    "廖家桥镇人民政府",
+    "山江镇人民政府",
+    "凤凰县自然资源局",
+    "凤凰县公安局",
+    "吉首市第一中学",
+    "湘西州人民医院",
+    "长沙市岳麓区人民政府",
+]
+POSTS = [
+    "科员",
+    "副局长",
+    "主任",
+    "会计",
+    "教师",
+    "医生",
+    "护士",
+    "村党支部书记",
+    "村委会主任",
+    "村监委会主任",
+    "村会计",
+    "民政专干",
+    "社会救助经办员",
+]
 CLOSE_KIN = ["spouse", "parent", "child", "sibling", "grandparent", "grandchild", "parent_in_law"]
 OTHER_KIN = ["cousin", "uncle_aunt", "nephew_niece", "sibling_in_law", "child_in_law"]
 
@@ -138,9 +371,11 @@ def log(msg: str) -> None:
 
 # --- DuckDB helpers --------------------------------------------------------------------------
 
+
 def connect(*, memory_limit: str, threads: int, temp_dir: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                 "autoload_known_extensions": False})
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     con.execute(f"SET memory_limit = '{memory_limit}'")
     con.execute(f"SET threads = {int(threads)}")
     con.execute("SET temp_directory = ?", [str(temp_dir)])
@@ -182,31 +417,42 @@ def install_macros(con, *, lookup_key: str, id_purpose: str) -> None:
     opad = bytes(b ^ 0x5C for b in key).hex()
     # HMAC-SHA256(key, purpose:id18) exactly as jiuzhu.core.crypto.lookup_hash
     con.execute(f"""CREATE OR REPLACE MACRO hmac_id(id18) AS
-        sha256(unhex('{opad}') || unhex(sha256(unhex('{ipad}') || ({_lit(id_purpose + ':')} || id18)::BLOB)))""")
-    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)   # GB 11643 MOD 11-2
-    total = " + ".join(f"(ascii(substr(x17, {i + 1}, 1)) - 48) * {w}" for i, w in enumerate(weights))
-    con.execute(f"CREATE OR REPLACE MACRO id_check(x17) AS "
-                f"substr('10X98765432', 1 + CAST(({total}) % 11 AS INTEGER), 1)")
+        sha256(unhex('{opad}') || unhex(sha256(unhex('{ipad}') || ({_lit(id_purpose + ":")} || id18)::BLOB)))""")
+    weights = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643 MOD 11-2
+    total = " + ".join(
+        f"(ascii(substr(x17, {i + 1}, 1)) - 48) * {w}" for i, w in enumerate(weights)
+    )
+    con.execute(
+        f"CREATE OR REPLACE MACRO id_check(x17) AS "
+        f"substr('10X98765432', 1 + CAST(({total}) % 11 AS INTEGER), 1)"
+    )
     con.execute(f"""CREATE OR REPLACE MACRO id17(region6, d, s) AS
         region6 || strftime(DATE '{BIRTH_FROM}' + CAST(d AS INTEGER), '%Y%m%d')
                 || lpad(CAST(s AS VARCHAR), 3, '0')""")
-    con.execute("CREATE OR REPLACE MACRO id18(region6, d, s) AS "
-                "id17(region6, d, s) || id_check(id17(region6, d, s))")
-    con.execute("CREATE OR REPLACE MACRO birth_of(d) AS DATE "
-                f"'{BIRTH_FROM}' + CAST(d AS INTEGER)")
+    con.execute(
+        "CREATE OR REPLACE MACRO id18(region6, d, s) AS "
+        "id17(region6, d, s) || id_check(id17(region6, d, s))"
+    )
+    con.execute(f"CREATE OR REPLACE MACRO birth_of(d) AS DATE '{BIRTH_FROM}' + CAST(d AS INTEGER)")
     con.execute("CREATE OR REPLACE MACRO sex_of(s) AS CASE WHEN s % 2 = 1 THEN 'M' ELSE 'F' END")
     con.execute("CREATE OR REPLACE MACRO mask_id(x) AS left(x, 4) || '**********' || right(x, 4)")
 
-    surnames = [s for s, w in SURNAMES for _ in range(w)]   # weighted slots
+    surnames = [s for s, w in SURNAMES for _ in range(w)]  # weighted slots
     sur, giv, pop = _pinyin_parts([s for s, _ in SURNAMES], GIVEN_CHARS, POPULAR_GIVEN)
     by_s = {s: (py, ini) for s, py, ini in sur}
     for col, idx in (("hz", None), ("py", 0), ("ini", 1)):
-        con.execute(f"CREATE OR REPLACE MACRO sur_{col}(i) AS "
-                    f"{_list([s if idx is None else by_s[s][idx] for s in surnames])}[1 + CAST(i % {len(surnames)} AS INTEGER)]")
-        con.execute(f"CREATE OR REPLACE MACRO giv_{col}(i) AS "
-                    f"{_list([g[0 if idx is None else idx + 1] for g in giv])}[1 + CAST(i % {len(giv)} AS INTEGER)]")
-        con.execute(f"CREATE OR REPLACE MACRO pop_{col}(i) AS "
-                    f"{_list([g[0 if idx is None else idx + 1] for g in pop])}[1 + CAST(i % {len(pop)} AS INTEGER)]")
+        con.execute(
+            f"CREATE OR REPLACE MACRO sur_{col}(i) AS "
+            f"{_list([s if idx is None else by_s[s][idx] for s in surnames])}[1 + CAST(i % {len(surnames)} AS INTEGER)]"
+        )
+        con.execute(
+            f"CREATE OR REPLACE MACRO giv_{col}(i) AS "
+            f"{_list([g[0 if idx is None else idx + 1] for g in giv])}[1 + CAST(i % {len(giv)} AS INTEGER)]"
+        )
+        con.execute(
+            f"CREATE OR REPLACE MACRO pop_{col}(i) AS "
+            f"{_list([g[0 if idx is None else idx + 1] for g in pop])}[1 + CAST(i % {len(pop)} AS INTEGER)]"
+        )
         # a whole name from one seed: 15 % a popular given name, 20 % one character, else two
         con.execute(f"""CREATE OR REPLACE MACRO name_{col}(seed) AS
             sur_{col}(hash(seed, 11)) || CASE
@@ -232,8 +478,10 @@ def verify_macros(con, *, id_lookup_hash, parse_resident_id, mask_id_number, sam
 
 # --- recipients ------------------------------------------------------------------------------
 
-SIZE_SQL = ("CASE WHEN r < 20 THEN 1 WHEN r < 50 THEN 2 WHEN r < 80 THEN 3 "
-            "WHEN r < 95 THEN 4 ELSE 5 END")   # mean 2.55 persons per household
+SIZE_SQL = (
+    "CASE WHEN r < 20 THEN 1 WHEN r < 50 THEN 2 WHEN r < 80 THEN 3 "
+    "WHEN r < 95 THEN 4 ELSE 5 END"
+)  # mean 2.55 persons per household
 
 
 def _coprime_step(n: int) -> int:
@@ -247,10 +495,14 @@ def _coprime_step(n: int) -> int:
 def build_recipients(con, *, persons: int, villages: list[tuple], offsets: dict[str, int]) -> dict:
     """Tables hh (households with village, programme) and persons (all columns we load)."""
     assert persons <= 440 * BIRTH_DAYS, "too many persons for one county's ID space"
-    con.execute("CREATE OR REPLACE TABLE villages AS SELECT * FROM (VALUES "
-                + ", ".join(f"({i}, {vid}, {_lit(code)}, {tid}, {str(urban).lower()})"
-                            for i, (vid, code, tid, urban) in enumerate(villages))
-                + ") t(vi, village_id, village_code, township_id, urban)")
+    con.execute(
+        "CREATE OR REPLACE TABLE villages AS SELECT * FROM (VALUES "
+        + ", ".join(
+            f"({i}, {vid}, {_lit(code)}, {tid}, {str(urban).lower()})"
+            for i, (vid, code, tid, urban) in enumerate(villages)
+        )
+        + ") t(vi, village_id, village_code, township_id, urban)"
+    )
     n_villages = len(villages)
     est = int(persons / 2.55 * 1.05) + 10
     con.execute(f"""
@@ -266,10 +518,10 @@ def build_recipients(con, *, persons: int, villages: list[tuple], offsets: dict[
     step = _coprime_step(persons)
     con.execute(f"""
         CREATE OR REPLACE TABLE hh2 AS
-        SELECT h.h, {offsets['household']} + h.h + 1 AS household_id, h.size, h.first,
+        SELECT h.h, {offsets["household"]} + h.h + 1 AS household_id, h.size, h.first,
                v.village_id, v.village_code, v.township_id, v.urban,
                v.village_code || lpad(CAST(row_number() OVER (PARTITION BY h.vi ORDER BY h.h)
-                                           + {offsets['serials']} AS VARCHAR), 5, '0') AS number,
+                                           + {offsets["serials"]} AS VARCHAR), 5, '0') AS number,
                CASE WHEN hash(h.h, 3) % 100 < 5 THEN 'extreme_poverty_dispersed'
                     WHEN v.urban THEN 'dibao_urban' ELSE 'dibao_rural' END AS programme_code,
                hash(h.h, 4) % 10000 < 1 AS extra_ep        -- head also in extreme poverty
@@ -292,7 +544,7 @@ def build_recipients(con, *, persons: int, villages: list[tuple], offsets: dict[
                           2 * (ident // {BIRTH_DAYS}) + hash(ident, 16) % 2 AS s,
                           CASE WHEN dup THEN '{MOVED_ID_PREFIX}' ELSE '{COUNTY_ID_PREFIX}' END AS idreg
                    FROM q)
-        SELECT i AS idx, {offsets['person']} + i + 1 AS person_id, household_id, member,
+        SELECT i AS idx, {offsets["person"]} + i + 1 AS person_id, household_id, member,
                id18(idreg, d, s) AS id18, birth_of(d) AS birth_date, sex_of(s) AS sex,
                name_hz(ident) AS name, name_ini(ident) AS name_initials, name_py(ident) AS name_pinyin,
                CASE WHEN member = 0 THEN 'self' WHEN member = 1 THEN 'spouse'
@@ -319,8 +571,10 @@ def build_recipients(con, *, persons: int, villages: list[tuple], offsets: dict[
 
 def write_people_parquet(con, path: Path) -> None:
     """The persons' ID hashes (plus keys) for the bare join and pandas baselines."""
-    con.execute(f"COPY (SELECT person_id, household_id, id_hash FROM persons) TO {_lit(str(path))} "
-                "(FORMAT parquet, COMPRESSION zstd)")
+    con.execute(
+        f"COPY (SELECT person_id, household_id, id_hash FROM persons) TO {_lit(str(path))} "
+        "(FORMAT parquet, COMPRESSION zstd)"
+    )
 
 
 # --- PostgreSQL load -------------------------------------------------------------------------
@@ -331,6 +585,7 @@ _fernet = None
 def _fernet_init(key: str) -> None:
     global _fernet
     from cryptography.fernet import Fernet
+
     _fernet = Fernet(key.encode())
 
 
@@ -339,16 +594,29 @@ def _fernet_chunk(values: list[str]) -> list[str]:
 
 
 def _table_columns(cur, table: str) -> list[tuple[str, bool, str, bool]]:
-    cur.execute("""SELECT column_name, is_nullable = 'YES', data_type, column_default IS NOT NULL
+    cur.execute(
+        """SELECT column_name, is_nullable = 'YES', data_type, column_default IS NOT NULL
                    OR is_identity = 'YES'
                    FROM information_schema.columns WHERE table_name = %s ORDER BY ordinal_position""",
-                [table])
+        [table],
+    )
     return cur.fetchall()
 
 
-_ZERO = {"character varying": "''", "text": "''", "boolean": "false", "integer": "0",
-         "bigint": "0", "smallint": "0", "numeric": "0", "jsonb": "'{}'", "json": "'{}'",
-         "date": "current_date", "timestamp with time zone": "now()", "double precision": "0"}
+_ZERO = {
+    "character varying": "''",
+    "text": "''",
+    "boolean": "false",
+    "integer": "0",
+    "bigint": "0",
+    "smallint": "0",
+    "numeric": "0",
+    "jsonb": "'{}'",
+    "json": "'{}'",
+    "date": "current_date",
+    "timestamp with time zone": "now()",
+    "double precision": "0",
+}
 
 
 def select_for(cur, table: str, given: dict[str, str]) -> tuple[list[str], str]:
@@ -393,13 +661,19 @@ class _IndexesDeferred:
     def __enter__(self):
         cur = self.cur
         for table in self.tables:
-            cur.execute("""SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
-                           WHERE conrelid = %s::regclass AND contype = 'u'""", [table])
+            cur.execute(
+                """SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+                           WHERE conrelid = %s::regclass AND contype = 'u'""",
+                [table],
+            )
             cons = cur.fetchall()
-            cur.execute("""SELECT i.indexname, i.indexdef FROM pg_indexes i
+            cur.execute(
+                """SELECT i.indexname, i.indexdef FROM pg_indexes i
                            WHERE i.tablename = %s AND i.indexname NOT IN (
                                SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass
-                               AND contype IN ('p', 'u'))""", [table, table])
+                               AND contype IN ('p', 'u'))""",
+                [table, table],
+            )
             idx = cur.fetchall()
             for name, _ in cons:
                 cur.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
@@ -425,39 +699,81 @@ def _copy_query(con, cur, table: str, names: list[str], sql: str) -> int:
     return _copy_batches(cur, table, names, reader)
 
 
-def load_postgres(con, *, conn, offsets: dict, programmes: dict[str, int], county_id: int,
-                  user_id: int, field_key: str, workers: int = 2) -> dict:
+def load_postgres(
+    con,
+    *,
+    conn,
+    offsets: dict,
+    programmes: dict[str, int],
+    county_id: int,
+    user_id: int,
+    field_key: str,
+    workers: int = 2,
+) -> dict:
     """COPY households, persons (Fernet in a process pool), applications and enrolments.
     Foreign-key triggers are skipped for the load (session_replication_role = replica): the
     keys are generated consistent, and the counts are checked afterwards."""
     seconds = {}
-    prog_case = "CASE programme_code " + " ".join(
-        f"WHEN {_lit(c)} THEN {pk}" for c, pk in programmes.items()) + " END"
+    prog_case = (
+        "CASE programme_code "
+        + " ".join(f"WHEN {_lit(c)} THEN {pk}" for c, pk in programmes.items())
+        + " END"
+    )
     tables = ["registry_household", "registry_person", "cases_application", "payments_enrolment"]
     with conn.cursor() as cur, _IndexesDeferred(cur, tables) as deferred:
         cur.execute("SET session_replication_role = replica")
         t = time.perf_counter()
-        names, sel = select_for(cur, "registry_household", {
-            "id": "hh.household_id", "number": "hh.number", "county_id": str(county_id),
-            "township_id": "hh.township_id", "village_id": "hh.village_id",
-            "address": "'凤凰县' || hh.number",
-            "area_type": "CASE WHEN hh.urban THEN 'urban' ELSE 'rural' END",
-            "head_name": "p.name", "source": "'demo'", "created_at": "now()", "updated_at": "now()"})
-        n = _copy_query(con, cur, "registry_household", names,
-                        f"SELECT {sel} FROM hh JOIN persons p ON p.household_id = hh.household_id "
-                        "WHERE p.member = 0 ORDER BY hh.household_id")
+        names, sel = select_for(
+            cur,
+            "registry_household",
+            {
+                "id": "hh.household_id",
+                "number": "hh.number",
+                "county_id": str(county_id),
+                "township_id": "hh.township_id",
+                "village_id": "hh.village_id",
+                "address": "'凤凰县' || hh.number",
+                "area_type": "CASE WHEN hh.urban THEN 'urban' ELSE 'rural' END",
+                "head_name": "p.name",
+                "source": "'demo'",
+                "created_at": "now()",
+                "updated_at": "now()",
+            },
+        )
+        n = _copy_query(
+            con,
+            cur,
+            "registry_household",
+            names,
+            f"SELECT {sel} FROM hh JOIN persons p ON p.household_id = hh.household_id "
+            "WHERE p.member = 0 ORDER BY hh.household_id",
+        )
         seconds["households"] = round(time.perf_counter() - t, 1)
         log(f"  households: {n:,} in {seconds['households']} s")
 
         t = time.perf_counter()
-        names, sel = select_for(cur, "registry_person", {
-            "id": "person_id", "household_id": "household_id", "relation": "relation",
-            "name": "name", "name_initials": "name_initials", "name_pinyin": "name_pinyin",
-            "id_cipher": "id18",   # replaced by its Fernet token in the pool below
-            "id_hash": "id_hash", "id_masked": "mask_id(id18)", "birth_date": "birth_date",
-            "sex": "sex", "hukou_type": "hukou_type", "labour_capacity": "'full'",
-            "disability_type": "disability_type", "disability_grade": "disability_grade",
-            "health_status": "health_status"})
+        names, sel = select_for(
+            cur,
+            "registry_person",
+            {
+                "id": "person_id",
+                "household_id": "household_id",
+                "relation": "relation",
+                "name": "name",
+                "name_initials": "name_initials",
+                "name_pinyin": "name_pinyin",
+                "id_cipher": "id18",  # replaced by its Fernet token in the pool below
+                "id_hash": "id_hash",
+                "id_masked": "mask_id(id18)",
+                "birth_date": "birth_date",
+                "sex": "sex",
+                "hukou_type": "hukou_type",
+                "labour_capacity": "'full'",
+                "disability_type": "disability_type",
+                "disability_grade": "disability_grade",
+                "health_status": "health_status",
+            },
+        )
         pos = names.index("id_cipher")
         reader = con.sql(f"SELECT {sel} FROM persons ORDER BY person_id").to_arrow_reader(50_000)
         last = [time.perf_counter()]
@@ -466,19 +782,24 @@ def load_postgres(con, *, conn, offsets: dict, programmes: dict[str, int], count
             if time.perf_counter() - last[0] > 30:
                 last[0] = time.perf_counter()
                 log(f"  persons: {done:,}")
-        with mp.get_context("spawn").Pool(workers, initializer=_fernet_init,
-                                           initargs=(field_key,)) as pool:
+
+        with mp.get_context("spawn").Pool(
+            workers, initializer=_fernet_init, initargs=(field_key,)
+        ) as pool:
+
             def encrypted():
                 window = collections.deque()
                 for batch in reader:
-                    window.append((batch, pool.apply_async(_fernet_chunk,
-                                                           (batch.column(pos).to_pylist(),))))
+                    window.append(
+                        (batch, pool.apply_async(_fernet_chunk, (batch.column(pos).to_pylist(),)))
+                    )
                     if len(window) > 2 * workers:
                         b, res = window.popleft()
                         yield b.set_column(pos, names[pos], pa.array(res.get(), pa.string()))
                 while window:
                     b, res = window.popleft()
                     yield b.set_column(pos, names[pos], pa.array(res.get(), pa.string()))
+
             n = _copy_batches(cur, "registry_person", names, encrypted(), progress)
         seconds["persons"] = round(time.perf_counter() - t, 1)
         log(f"  persons: {n:,} in {seconds['persons']} s")
@@ -486,7 +807,7 @@ def load_postgres(con, *, conn, offsets: dict, programmes: dict[str, int], count
         t = time.perf_counter()
         con.execute(f"""
             CREATE OR REPLACE TABLE apps AS
-            SELECT {offsets['application']} + row_number() OVER (ORDER BY household_id, single)
+            SELECT {offsets["application"]} + row_number() OVER (ORDER BY household_id, single)
                        AS application_id, *
             FROM (SELECT h.household_id, h.village_id, h.township_id, h.programme_code, h.size AS members,
                          NULL::BIGINT AS person_id, false AS single FROM hh h
@@ -496,41 +817,78 @@ def load_postgres(con, *, conn, offsets: dict, programmes: dict[str, int], count
                   FROM hh h JOIN persons p ON p.household_id = h.household_id AND p.member = 0
                   WHERE h.extra_ep)
         """)
-        names, sel = select_for(cur, "cases_application", {
-            "id": "application_id", "number": "'BJ' || lpad(CAST(application_id AS VARCHAR), 12, '0')",
-            "household_id": "household_id", "applicant_id": "person_id",
-            "programme_id": prog_case, "county_id": str(county_id), "township_id": "township_id",
-            "village_id": "village_id", "status": "'enrolled'", "version": "1",
-            "missing_materials": "'[]'", "calculation": "'[]'", "created_by_id": str(user_id),
-            "created_at": "now()", "delegated": "true", "confirming_level": "'township'",
-            "monthly_amount": "members * 520.00", "decided_on": "DATE '2025-06-30'"})
-        n_apps = _copy_query(con, cur, "cases_application", names,
-                             f"SELECT {sel} FROM apps ORDER BY application_id")
-        names, sel = select_for(cur, "payments_enrolment", {
-            "id": f"application_id - {offsets['application']} + {offsets['enrolment']}",
-            "household_id": "household_id", "person_id": "person_id", "programme_id": prog_case,
-            "application_id": "application_id", "county_id": str(county_id),
-            "township_id": "township_id", "village_id": "village_id",
-            "members": "members", "monthly_amount": "members * 520.00",
-            "start_month": "strftime(DATE '2016-01-01' + CAST(hash(application_id, 5) % 3900 AS INTEGER), '%Y-%m')",
-            "end_month": "''", "status": "'active'", "created_by_id": str(user_id),
-            "created_at": "now()"})
-        n_enr = _copy_query(con, cur, "payments_enrolment", names,
-                            f"SELECT {sel} FROM apps ORDER BY application_id")
+        names, sel = select_for(
+            cur,
+            "cases_application",
+            {
+                "id": "application_id",
+                "number": "'BJ' || lpad(CAST(application_id AS VARCHAR), 12, '0')",
+                "household_id": "household_id",
+                "applicant_id": "person_id",
+                "programme_id": prog_case,
+                "county_id": str(county_id),
+                "township_id": "township_id",
+                "village_id": "village_id",
+                "status": "'enrolled'",
+                "version": "1",
+                "missing_materials": "'[]'",
+                "calculation": "'[]'",
+                "created_by_id": str(user_id),
+                "created_at": "now()",
+                "delegated": "true",
+                "confirming_level": "'township'",
+                "monthly_amount": "members * 520.00",
+                "decided_on": "DATE '2025-06-30'",
+            },
+        )
+        n_apps = _copy_query(
+            con, cur, "cases_application", names, f"SELECT {sel} FROM apps ORDER BY application_id"
+        )
+        names, sel = select_for(
+            cur,
+            "payments_enrolment",
+            {
+                "id": f"application_id - {offsets['application']} + {offsets['enrolment']}",
+                "household_id": "household_id",
+                "person_id": "person_id",
+                "programme_id": prog_case,
+                "application_id": "application_id",
+                "county_id": str(county_id),
+                "township_id": "township_id",
+                "village_id": "village_id",
+                "members": "members",
+                "monthly_amount": "members * 520.00",
+                "start_month": "strftime(DATE '2016-01-01' + CAST(hash(application_id, 5) % 3900 AS INTEGER), '%Y-%m')",
+                "end_month": "''",
+                "status": "'active'",
+                "created_by_id": str(user_id),
+                "created_at": "now()",
+            },
+        )
+        n_enr = _copy_query(
+            con, cur, "payments_enrolment", names, f"SELECT {sel} FROM apps ORDER BY application_id"
+        )
         seconds["applications_enrolments"] = round(time.perf_counter() - t, 1)
-        log(f"  applications {n_apps:,}, enrolments {n_enr:,} in {seconds['applications_enrolments']} s")
+        log(
+            f"  applications {n_apps:,}, enrolments {n_enr:,} in {seconds['applications_enrolments']} s"
+        )
         cur.execute("SET session_replication_role = origin")
         for table in tables:
-            cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                        f"(SELECT max(id) FROM {table}))")
+            cur.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"(SELECT max(id) FROM {table}))"
+            )
         t = time.perf_counter()
     seconds["indexes"] = round(time.perf_counter() - t, 1)
-    log(f"  {len(deferred.indexes) + len(deferred.constraints)} indexes built in {seconds['indexes']} s")
+    log(
+        f"  {len(deferred.indexes) + len(deferred.constraints)} indexes built in {seconds['indexes']} s"
+    )
     conn.commit()
     return {"applications": n_apps, "enrolments": n_enr, "seconds": seconds}
 
 
 # --- reference registries --------------------------------------------------------------------
+
 
 def _region_weight(code6: str) -> int:
     return sum(int(c) * w for c, w in zip(code6, (7, 9, 10, 5, 8, 4), strict=True))
@@ -544,8 +902,10 @@ def install_id_dates(con) -> None:
         SELECT CAST(range AS BIGINT) AS d, DATE '{BIRTH_FROM}' + CAST(range AS INTEGER) AS birth,
                strftime(DATE '{BIRTH_FROM}' + CAST(range AS INTEGER), '%Y%m%d') AS ymd
         FROM range({BIRTH_DAYS})""")
-    terms = " + ".join(f"(ascii(substr(ymd, {i + 1}, 1)) - 48) * {w}"
-                       for i, w in enumerate((2, 1, 6, 3, 7, 9, 10, 5)))
+    terms = " + ".join(
+        f"(ascii(substr(ymd, {i + 1}, 1)) - 48) * {w}"
+        for i, w in enumerate((2, 1, 6, 3, 7, 9, 10, 5))
+    )
     con.execute("ALTER TABLE id_dates ADD COLUMN wd INTEGER DEFAULT 0")
     con.execute(f"UPDATE id_dates SET wd = {terms}")
     con.execute("""CREATE OR REPLACE MACRO id18f(reg, wr, ymd, wd, s) AS
@@ -568,17 +928,20 @@ def verify_id18f(con, sample: int = 20000) -> int:
     return sample
 
 
-def _identity_sql(kind: str, salt: int, n: int, persons: int, county_villages: str,
-                  hit_ppm: int, local_ppm: int) -> str:
+def _identity_sql(
+    kind: str, salt: int, n: int, persons: int, county_villages: str, hit_ppm: int, local_ppm: int
+) -> str:
     """Rows k of a registry with: grp ('hit' / 'local' / 'other'), the person's ID, name, birth
     date, sex and region code, and the seeds the kind's own columns use."""
     n_cv = county_villages.count(",") + 1
     n_oc = len(OTHER_COUNTIES)
     oc_weights = "[" + ", ".join(str(_region_weight(c)) for c in OTHER_COUNTIES) + "]"
     pair_buckets = max(1, int(n * hit_ppm / 1e6 * 0.08 / 2))
-    pidx = (f"CASE WHEN '{kind}' = 'real_estate' AND cls % 100 >= 88 AND cls % 100 < 96 "
-            f"THEN hash({salt}, 8, hash(k, {salt}, 7) % {pair_buckets}) % {persons} "
-            f"ELSE hash(k, {salt}, 1) % {persons} END")
+    pidx = (
+        f"CASE WHEN '{kind}' = 'real_estate' AND cls % 100 >= 88 AND cls % 100 < 96 "
+        f"THEN hash({salt}, 8, hash(k, {salt}, 7) % {pair_buckets}) % {persons} "
+        f"ELSE hash(k, {salt}, 1) % {persons} END"
+    )
     return f"""
         WITH base AS (
             SELECT k, hash(k, {salt}, 0) % 1000000 AS cls, hash(k, {salt}, 5) % 1000 AS idq
@@ -646,7 +1009,8 @@ def _kind_select(kind: str, salt: int) -> str:
                    WHEN {r(30)} < 25 THEN 'self'
                    WHEN {r(30)} < 85 THEN {_list(CLOSE_KIN)}[1 + CAST({r(31, len(CLOSE_KIN))} AS INTEGER)]
                    ELSE {_list(OTHER_KIN)}[1 + CAST({r(31, len(OTHER_KIN))} AS INTEGER)] END"""
-        return f"""
+        return (
+            f"""
             CASE WHEN kin = 'self' THEN name ELSE name_hz(sj) END AS staff_name,
             CASE WHEN kin = 'self' THEN (CASE WHEN id_status IN ('valid', 'converted15') THEN hmac_id(id18) END)
                  ELSE hmac_id(staff18) END AS staff_id_hash,
@@ -655,7 +1019,9 @@ def _kind_select(kind: str, salt: int) -> str:
             {_list(UNITS)}[1 + CAST({r(32, len(UNITS))} AS INTEGER)] AS unit,
             {_list(POSTS)}[1 + CAST({r(33, len(POSTS))} AS INTEGER)] AS post,
             kin
-        """, kin
+        """,
+            kin,
+        )
     if kind == "vehicle":
         vt = f"""CASE WHEN {r(40)} < 45 THEN 'car' WHEN {r(40)} < 75 THEN 'motorcycle'
                       WHEN {r(40)} < 83 THEN 'truck' WHEN {r(40)} < 95 THEN 'farm_machine'
@@ -728,33 +1094,45 @@ def _kind_select(kind: str, salt: int) -> str:
     raise ValueError(kind)
 
 
-def write_registry(con, *, kind: str, n: int, persons: int, county_villages: str,
-                   path: Path, columns: list[str]) -> dict:
+def write_registry(
+    con, *, kind: str, n: int, persons: int, county_villages: str, path: Path, columns: list[str]
+) -> dict:
     salt = 100 + list(SHARES).index(kind)
     hit_ppm = HIT_PPM[kind]
     local_ppm = LOCAL_UNLINKED_PPM.get(kind, LOCAL_OTHER_PPM)
     ident = _identity_sql(kind, salt, n, persons, county_villages, hit_ppm, local_ppm)
     own = _kind_select(kind, salt)
     pre = ""
-    if isinstance(own, tuple):   # kin registries: the kin and the staff member's identity first
+    if isinstance(own, tuple):  # kin registries: the kin and the staff member's identity first
         own, kin = own
         n_oc = len(OTHER_COUNTIES)
         oc_weights = "[" + ", ".join(str(_region_weight(c)) for c in OTHER_COUNTIES) + "]"
-        pre = (f", {kin} AS kin, hash(k // 3, {salt}, 34) % {PROVINCE_POP} AS sj")
-        staff = (f"id18f({_list(OTHER_COUNTIES)}[1 + CAST(sj % {n_oc} AS INTEGER)], "
-                 f"{oc_weights}[1 + CAST(sj % {n_oc} AS INTEGER)], sd.ymd, sd.wd, "
-                 f"2 * ((sj // {n_oc}) // {BIRTH_DAYS}) + hash(sj, 3) % 2)")
+        pre = f", {kin} AS kin, hash(k // 3, {salt}, 34) % {PROVINCE_POP} AS sj"
+        staff = (
+            f"id18f({_list(OTHER_COUNTIES)}[1 + CAST(sj % {n_oc} AS INTEGER)], "
+            f"{oc_weights}[1 + CAST(sj % {n_oc} AS INTEGER)], sd.ymd, sd.wd, "
+            f"2 * ((sj // {n_oc}) // {BIRTH_DAYS}) + hash(sj, 3) % 2)"
+        )
     own = own.replace("{local_households}", str(max(1, int(n * local_ppm / 1e6 / 2))))
-    bad = ("CASE WHEN id_status = 'invalid' THEN left(id18, 17) || "
-           "CASE WHEN right(id18, 1) = '0' THEN '1' ELSE '0' END END AS bad_id")
+    bad = (
+        "CASE WHEN id_status = 'invalid' THEN left(id18, 17) || "
+        "CASE WHEN right(id18, 1) = '0' THEN '1' ELSE '0' END END AS bad_id"
+    )
     sql = f"""
         WITH rows AS ({ident}),
              rows2 AS (SELECT *, {bad} {pre} FROM rows)
-             {', rows3 AS (SELECT r2.*, ' + staff + ' AS staff18 FROM rows2 r2 JOIN id_dates sd '
-              'ON sd.d = CAST((r2.sj // ' + str(len(OTHER_COUNTIES)) + ') % ' + str(BIRTH_DAYS) + ' AS BIGINT))'
-              if pre else ''}
+             {
+        ", rows3 AS (SELECT r2.*, " + staff + " AS staff18 FROM rows2 r2 JOIN id_dates sd "
+        "ON sd.d = CAST((r2.sj // "
+        + str(len(OTHER_COUNTIES))
+        + ") % "
+        + str(BIRTH_DAYS)
+        + " AS BIGINT))"
+        if pre
+        else ""
+    }
         SELECT {_common_select()}, {own}
-        FROM {'rows3' if pre else 'rows2'}
+        FROM {"rows3" if pre else "rows2"}
     """
     con.execute(f"COPY ({sql}) TO {_lit(str(path))} (FORMAT parquet, COMPRESSION zstd)")
     got = con.execute(f"SELECT * FROM read_parquet({_lit(str(path))}) LIMIT 0").description
@@ -766,21 +1144,42 @@ def write_registry(con, *, kind: str, n: int, persons: int, county_villages: str
     return {"rows": stats[0], "with_hash": stats[1], "invalid": stats[2]}
 
 
-def write_registries(con, *, sizes: Sizes, persons: int, county_village_codes: list[str],
-                     out_dir: Path, contract: dict[str, list[str]], field_key: str) -> dict:
+def write_registries(
+    con,
+    *,
+    sizes: Sizes,
+    persons: int,
+    county_village_codes: list[str],
+    out_dir: Path,
+    contract: dict[str, list[str]],
+    field_key: str,
+) -> dict:
     from cryptography.fernet import Fernet
+
     f = Fernet(field_key.encode())
-    con.execute("SELECT 1").fetchall()   # DuckDB 2: no pending result when registering
-    con.create_function("fernet", lambda s: f.encrypt(s.encode()).decode(), ["VARCHAR"], "VARCHAR",
-                        side_effects=True)
+    con.execute("SELECT 1").fetchall()  # DuckDB 2: no pending result when registering
+    con.create_function(
+        "fernet",
+        lambda s: f.encrypt(s.encode()).decode(),
+        ["VARCHAR"],
+        "VARCHAR",
+        side_effects=True,
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     villages = _list(county_village_codes)
     result = {}
     for kind, n in sizes.registries.items():
         t = time.perf_counter()
         path = out_dir / f"{kind}.parquet"
-        result[kind] = write_registry(con, kind=kind, n=n, persons=persons, county_villages=villages,
-                                      path=path, columns=contract[kind])
+        result[kind] = write_registry(
+            con,
+            kind=kind,
+            n=n,
+            persons=persons,
+            county_villages=villages,
+            path=path,
+            columns=contract[kind],
+        )
         result[kind]["seconds"] = round(time.perf_counter() - t, 1)
         result[kind]["path"] = str(path)
         result[kind]["mb"] = round(path.stat().st_size / 2**20, 1)

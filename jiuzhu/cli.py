@@ -1,18 +1,18 @@
 """The `jiuzhu` command: everything a user or an operator runs.
 
-    jiuzhu demo [--households N] [--seed S] [--no-serve]   build the demo county and serve it
-    jiuzhu serve [--port 8000]                             run the web UI on 127.0.0.1
-    jiuzhu import households FILE --user NAME [--good-rows] check (and import) a household file
-    jiuzhu import regions FILE                             load a region tree from CSV
-    jiuzhu snapshot import KIND FILE --as-of YYYY-MM-DD --user NAME [--source TEXT] [--good-rows]
-                                                           check (and import) a registry snapshot
-    jiuzhu crosscheck run --month YYYY-MM|current --user NAME [--exact-only]
-                                                           run every cross-check for the month
-    jiuzhu audit verify                                    check the audit trail's hash chain
-    jiuzhu user add NAME --role R --region CODE            create an account (also: password,
-                                                           unlock, reset-otp, list)
-    jiuzhu holidays seed|off|work|confirm|list|deadline …  the working-day calendar
-    jiuzhu manage …                                        any Django management command
+jiuzhu demo [--households N] [--seed S] [--no-serve]   build the demo county and serve it
+jiuzhu serve [--port 8000]                             run the web UI on 127.0.0.1
+jiuzhu import households FILE --user NAME [--good-rows] check (and import) a household file
+jiuzhu import regions FILE                             load a region tree from CSV
+jiuzhu snapshot import KIND FILE --as-of YYYY-MM-DD --user NAME [--source TEXT] [--good-rows]
+                                                       check (and import) a registry snapshot
+jiuzhu crosscheck run --month YYYY-MM|current --user NAME [--exact-only]
+                                                       run every cross-check for the month
+jiuzhu audit verify                                    check the audit trail's hash chain
+jiuzhu user add NAME --role R --region CODE            create an account (also: password,
+                                                       unlock, reset-otp, list)
+jiuzhu holidays seed|off|work|confirm|list|deadline …  the working-day calendar
+jiuzhu manage …                                        any Django management command
 """
 
 import os
@@ -35,10 +35,16 @@ def main(argv: list[str] | None = None) -> int:
     if command == "manage":
         execute_from_command_line(["jiuzhu", *rest])
         return 0
-    mapping = {"demo": "jiuzhu_demo", "serve": "jiuzhu_serve", "import": "jiuzhu_import",
-               "audit": "jiuzhu_audit", "user": "jiuzhu_user",
-               "holidays": "jiuzhu_holidays", "snapshot": "jiuzhu_snapshot",
-               "crosscheck": "jiuzhu_crosscheck"}
+    mapping = {
+        "demo": "jiuzhu_demo",
+        "serve": "jiuzhu_serve",
+        "import": "jiuzhu_import",
+        "audit": "jiuzhu_audit",
+        "user": "jiuzhu_user",
+        "holidays": "jiuzhu_holidays",
+        "snapshot": "jiuzhu_snapshot",
+        "crosscheck": "jiuzhu_crosscheck",
+    }
     if command not in mapping:
         print(f"未知命令：{command}\n{__doc__}", file=sys.stderr)
         return 2

@@ -36,12 +36,16 @@ def _ensure_programmes():
 
     for p in PROGRAMMES:
         Programme.objects.update_or_create(
-            code=p.code, defaults={"name": p.name, "payment": p.payment, "needs_notice": p.needs_notice})
+            code=p.code,
+            defaults={"name": p.name, "payment": p.payment, "needs_notice": p.needs_notice},
+        )
 
 
 def first_village(regions, township_code):
-    return sorted((r for r in regions.values() if r.parent_id == regions[township_code].pk),
-                  key=lambda r: r.code)[0]
+    return sorted(
+        (r for r in regions.values() if r.parent_id == regions[township_code].pk),
+        key=lambda r: r.code,
+    )[0]
 
 
 @pytest.fixture
@@ -81,19 +85,41 @@ def make_household(regions):
     def make(township_code=TOWNSHIP_A, *, village=None, size=2, head_name="龙大山", head_id=None):
         village = village or first_village(regions, township_code)
         _serial["n"] += 1
-        h = build_household(number=household_number(village.code, _serial["n"]), village=village,
-                            address=f"{village.name}1组", area_type="rural", head_name=head_name,
-                            phone="13812345678", bank_name="凤凰县农村商业银行",
-                            bank_account="6230901234567890123")
+        h = build_household(
+            number=household_number(village.code, _serial["n"]),
+            village=village,
+            address=f"{village.name}1组",
+            area_type="rural",
+            head_name=head_name,
+            phone="13812345678",
+            bank_name="凤凰县农村商业银行",
+            bank_account="6230901234567890123",
+        )
         h.save()
         people = []
         for i in range(size):
             born = date(1970 + i * 20, 3, 1 + (_serial["n"] % 27))
-            number = head_id if (i == 0 and head_id) else make_resident_id(
-                region_code="433123", birth_date=born, sequence=_serial["n"] % 100, sex="M" if i == 0 else "F")
-            people.append(build_person(household=h, name=head_name if i == 0 else f"龙小{i}",
-                                       id_number=number, birth_date=born, sex="M" if i == 0 else "F",
-                                       relation="self" if i == 0 else "daughter", hukou_type="rural"))
+            number = (
+                head_id
+                if (i == 0 and head_id)
+                else make_resident_id(
+                    region_code="433123",
+                    birth_date=born,
+                    sequence=_serial["n"] % 100,
+                    sex="M" if i == 0 else "F",
+                )
+            )
+            people.append(
+                build_person(
+                    household=h,
+                    name=head_name if i == 0 else f"龙小{i}",
+                    id_number=number,
+                    birth_date=born,
+                    sex="M" if i == 0 else "F",
+                    relation="self" if i == 0 else "daughter",
+                    hukou_type="rural",
+                )
+            )
         for p in people:
             p.save()
         return h

@@ -75,8 +75,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 10}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -138,8 +140,9 @@ JIUZHU_DUCKDB_MEMORY_LIMIT = os.environ.get("JIUZHU_DUCKDB_MEMORY_LIMIT", "4GB")
 JIUZHU_DUCKDB_TEMP_DIR = Path(os.environ.get("JIUZHU_DUCKDB_TEMP_DIR", VAR_DIR / "duckdb-tmp"))
 JIUZHU_DUCKDB_THREADS = int(os.environ.get("JIUZHU_DUCKDB_THREADS", "0"))  # 0: all cores
 # The runs' copy of persons, households and enrolments, refreshed incrementally (crosscheck.mirror)
-JIUZHU_CROSSCHECK_MIRROR_DIR = Path(os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR",
-                                                   VAR_DIR / "crosscheck-mirror"))
+JIUZHU_CROSSCHECK_MIRROR_DIR = Path(
+    os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR", VAR_DIR / "crosscheck-mirror")
+)
 
 LOGGING = {
     "version": 1,

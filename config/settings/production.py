@@ -26,7 +26,9 @@ CSRF_COOKIE_SECURE = True
 JIUZHU_REQUIRE_2FA_FOR_COUNTY = os.environ.get("JIUZHU_REQUIRE_2FA", "1") != "0"
 
 # Behind the county's TLS-terminating reverse proxy (nginx): trust its scheme header and origin.
-CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("JIUZHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+CSRF_TRUSTED_ORIGINS = [
+    o for o in os.environ.get("JIUZHU_CSRF_TRUSTED_ORIGINS", "").split(",") if o
+]
 if os.environ.get("JIUZHU_BEHIND_PROXY") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     JIUZHU_TRUST_X_FORWARDED_FOR = True

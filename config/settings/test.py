@@ -16,12 +16,17 @@ VAR_DIR = Path(tempfile.mkdtemp(prefix="jiuzhu-test-"))
 STATIC_ROOT = VAR_DIR / "staticfiles"
 JIUZHU_SNAPSHOT_DIR = VAR_DIR / "snapshots"
 JIUZHU_DUCKDB_TEMP_DIR = VAR_DIR / "duckdb-tmp"
-JIUZHU_CROSSCHECK_MIRROR_DIR = Path(os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR",
-                                                   VAR_DIR / "crosscheck-mirror"))
+JIUZHU_CROSSCHECK_MIRROR_DIR = Path(
+    os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR", VAR_DIR / "crosscheck-mirror")
+)
 JIUZHU_DUCKDB_MEMORY_LIMIT = "1GB"
 STATIC_ROOT.mkdir()
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                      "LOCATION": str(VAR_DIR / "cache")}}
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
 
 if os.environ.get("JIUZHU_DB_HOST"):
     DATABASES = {
@@ -35,4 +40,6 @@ if os.environ.get("JIUZHU_DB_HOST"):
         }
     }
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3"}}
+    DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": VAR_DIR / "test.sqlite3"}
+    }

@@ -7,10 +7,16 @@ from .roles import COUNTY_ROLES, ROLE_LABELS, Perm, Role, role_can
 class User(AbstractUser):
     """A staff account with one role, scoped to one region (county, township or village)."""
 
-    role = models.CharField("角色", max_length=30, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    role = models.CharField(
+        "角色", max_length=30, choices=[(r.value, ROLE_LABELS[r]) for r in Role]
+    )
     region = models.ForeignKey(
-        "regions.Region", null=True, blank=True, on_delete=models.PROTECT,
-        related_name="users", verbose_name="管辖区域",
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+        verbose_name="管辖区域",
     )
     full_name = models.CharField("姓名", max_length=40, blank=True)
     unit = models.CharField("工作单位", max_length=100, blank=True)

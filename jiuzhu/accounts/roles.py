@@ -65,27 +65,59 @@ class Perm(StrEnum):
 _ALL_VIEW = {Perm.VIEW_HOUSEHOLDS, Perm.VIEW_SETTINGS, Perm.VIEW_CASES, Perm.VIEW_FINDINGS}
 _HANDLE = {Perm.REGISTER_CASES, Perm.HANDLE_CASES}
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
-    Role.COUNTY_ADMIN: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
-                                             Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                             Perm.VIEW_AUDIT, Perm.MANAGE_USERS,
-                                             Perm.MANAGE_SETTINGS, *_HANDLE,
-                                             Perm.DECLARE_KIN, Perm.SPOT_CHECK,
-                                             Perm.IMPORT_REGISTRIES, Perm.RUN_CHECKS,
-                                             Perm.HANDLE_FINDINGS}),
-    Role.COUNTY_REVIEWER: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                                *_HANDLE, Perm.DECIDE_CASES,
-                                                Perm.SPOT_CHECK, Perm.IMPORT_REGISTRIES,
-                                                Perm.RUN_CHECKS, Perm.HANDLE_FINDINGS}),
-    Role.TOWNSHIP_OFFICER: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.IMPORT_HOUSEHOLDS,
-                                                 Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                                 *_HANDLE, Perm.DECLARE_KIN,
-                                                 Perm.HANDLE_FINDINGS}),
-    Role.TOWNSHIP_HEAD: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE,
-                                              Perm.DECIDE_CASES, Perm.HANDLE_FINDINGS}),
+    Role.COUNTY_ADMIN: frozenset(
+        _ALL_VIEW
+        | {
+            Perm.EDIT_HOUSEHOLDS,
+            Perm.IMPORT_HOUSEHOLDS,
+            Perm.VIEW_FULL_ID,
+            Perm.VIEW_SENSITIVE,
+            Perm.VIEW_AUDIT,
+            Perm.MANAGE_USERS,
+            Perm.MANAGE_SETTINGS,
+            *_HANDLE,
+            Perm.DECLARE_KIN,
+            Perm.SPOT_CHECK,
+            Perm.IMPORT_REGISTRIES,
+            Perm.RUN_CHECKS,
+            Perm.HANDLE_FINDINGS,
+        }
+    ),
+    Role.COUNTY_REVIEWER: frozenset(
+        _ALL_VIEW
+        | {
+            Perm.VIEW_FULL_ID,
+            Perm.VIEW_SENSITIVE,
+            *_HANDLE,
+            Perm.DECIDE_CASES,
+            Perm.SPOT_CHECK,
+            Perm.IMPORT_REGISTRIES,
+            Perm.RUN_CHECKS,
+            Perm.HANDLE_FINDINGS,
+        }
+    ),
+    Role.TOWNSHIP_OFFICER: frozenset(
+        _ALL_VIEW
+        | {
+            Perm.EDIT_HOUSEHOLDS,
+            Perm.IMPORT_HOUSEHOLDS,
+            Perm.VIEW_FULL_ID,
+            Perm.VIEW_SENSITIVE,
+            *_HANDLE,
+            Perm.DECLARE_KIN,
+            Perm.HANDLE_FINDINGS,
+        }
+    ),
+    Role.TOWNSHIP_HEAD: frozenset(
+        _ALL_VIEW
+        | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.DECIDE_CASES, Perm.HANDLE_FINDINGS}
+    ),
     # R4: village committees discover and report needy households and assist; they register
     # applications but do not accept, investigate on their own account or decide.
     Role.VILLAGE_ASSISTANT: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.REGISTER_CASES}),
-    Role.INSPECTOR: frozenset(_ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}),
+    Role.INSPECTOR: frozenset(
+        _ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}
+    ),
     Role.FINANCE: frozenset(_ALL_VIEW),
     Role.AUDITOR: frozenset(_ALL_VIEW | {Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}),
 }

@@ -27,26 +27,42 @@ def _check_password(password: str, user: User) -> None:
 
 
 @transaction.atomic
-def user_create(*, actor, username: str, role: str, region_code: str, password: str,
-                full_name: str = "", unit: str = "") -> User:
+def user_create(
+    *,
+    actor,
+    username: str,
+    role: str,
+    region_code: str,
+    password: str,
+    full_name: str = "",
+    unit: str = "",
+) -> User:
     _require_admin(actor)
     try:
         role_enum = Role(role)
     except ValueError:
-        raise ValidationFailed(f"角色无效：{role}（可选：{'、'.join(r.value for r in Role)}）") from None
+        raise ValidationFailed(
+            f"角色无效：{role}（可选：{'、'.join(r.value for r in Role)}）"
+        ) from None
     region = Region.objects.filter(code=region_code).first()
     if region is None:
         raise ValidationFailed(f"区划代码不存在：{region_code}")
     if region.level != ROLE_LEVEL[role_enum]:
-        raise ValidationFailed(f"该角色应设在{ROLE_LEVEL[role_enum]}级区划，{region.name}是{region.get_level_display()}")
+        raise ValidationFailed(
+            f"该角色应设在{ROLE_LEVEL[role_enum]}级区划，{region.name}是{region.get_level_display()}"
+        )
     if User.objects.filter(username=username).exists():
         raise ValidationFailed(f"用户名已存在：{username}")
     user = User(username=username, role=role, region=region, full_name=full_name, unit=unit)
     _check_password(password, user)
     user.set_password(password)
     user.save()
-    audit.record(action="user.create", actor=actor, obj=user,
-                 new={"username": username, "role": role, "region": region.code})
+    audit.record(
+        action="user.create",
+        actor=actor,
+        obj=user,
+        new={"username": username, "role": role, "region": region.code},
+    )
     return user
 
 

@@ -35,9 +35,12 @@ class LoginView(auth_views.LoginView):
 
 
 class TokenForm(forms.Form):
-    token = forms.CharField(label="动态验证码", max_length=6, min_length=6,
-                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code",
-                                                          "inputmode": "numeric"}))
+    token = forms.CharField(
+        label="动态验证码",
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
 
 
 def _qr_svg(url: str) -> str:
@@ -54,8 +57,9 @@ def otp_view(request):
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or \
-            TOTPDevice.objects.create(user=user, name="手机令牌", confirmed=False)
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=False
+        ).first() or TOTPDevice.objects.create(user=user, name="手机令牌", confirmed=False)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):

@@ -32,12 +32,15 @@ def monthly_standard(standard: Standard) -> Decimal:
 
 def _dibao_standard(app, on: date) -> tuple[Decimal, str]:
     code = dibao_code(app.household.area_type)
-    standard = params.standard_in_force(county=app.county, programme_code=code,
-                                        area=app.household.area_type, on=on)
+    standard = params.standard_in_force(
+        county=app.county, programme_code=code, area=app.household.area_type, on=on
+    )
     monthly = monthly_standard(standard)
-    return monthly, (f"适用{standard.programme.name}标准{format_yuan(standard.amount)}"
-                     f"{standard.get_period_display()}（{standard.effective_from:%Y年%m月%d日}起执行），"
-                     f"折合每人每月{format_yuan(monthly)}")
+    return monthly, (
+        f"适用{standard.programme.name}标准{format_yuan(standard.amount)}"
+        f"{standard.get_period_display()}（{standard.effective_from:%Y年%m月%d日}起执行），"
+        f"折合每人每月{format_yuan(monthly)}"
+    )
 
 
 def _months(start: date, end: date) -> int:
@@ -53,34 +56,57 @@ def _income(household, person=None) -> rules.CountedIncome:
 
 
 def _income_item(fact) -> rules.IncomeItem:
-    return rules.IncomeItem(category=fact.category, amount=fact.amount,
-                            months=_months(fact.period_start, fact.period_end),
-                            person_name=fact.person.name if fact.person else "")
+    return rules.IncomeItem(
+        category=fact.category,
+        amount=fact.amount,
+        months=_months(fact.period_start, fact.period_end),
+        person_name=fact.person.name if fact.person else "",
+    )
 
 
 def _property(app, members: int, standard: Decimal, on: date) -> rules.PropertyResult:
     limits = rules.PropertyLimits(
-        financial_months_per_person=int(params.setting_value(county=app.county, key="financial_months_per_person", on=on)),
-        max_vehicles=int(params.setting_value(county=app.county, key="max_vehicles", on=on)))
-    assets = [rules.AssetItem(kind=a.kind, value=a.value if a.kind not in FINANCIAL else (a.value or Decimal("0")),
-                              quantity=a.quantity, is_disability_vehicle=a.is_disability_vehicle)
-              for a in app.household.assets.all()]
-    return rules.assess_property(assets=assets, members=members, standard_monthly=standard, limits=limits)
+        financial_months_per_person=int(
+            params.setting_value(county=app.county, key="financial_months_per_person", on=on)
+        ),
+        max_vehicles=int(params.setting_value(county=app.county, key="max_vehicles", on=on)),
+    )
+    assets = [
+        rules.AssetItem(
+            kind=a.kind,
+            value=a.value if a.kind not in FINANCIAL else (a.value or Decimal("0")),
+            quantity=a.quantity,
+            is_disability_vehicle=a.is_disability_vehicle,
+        )
+        for a in app.household.assets.all()
+    ]
+    return rules.assess_property(
+        assets=assets, members=members, standard_monthly=standard, limits=limits
+    )
 
 
 def _add_ons(app, people, on: date, standard: Decimal) -> list[rules.AddOn]:
     qualifies = {
         "elderly": lambda p, age: age >= 60,
         "minor": lambda p, age: age < 18,
-        "severe_disability": lambda p, age: rules.is_severely_disabled(p.disability_type, p.disability_grade),
+        "severe_disability": lambda p, age: rules.is_severely_disabled(
+            p.disability_type, p.disability_grade
+        ),
         "serious_illness": lambda p, age: p.health_status == "serious",
     }
     result = []
     for rate in params.add_ons_in_force(county=app.county, on=on):
         persons = sum(1 for p in people if qualifies[rate.kind](p, p.age_on(on)))
         if persons:
-            result.append(rules.AddOn(kind=rate.kind, label=rate.get_kind_display(), rate=rate.rate,
-                                      fixed=rate.fixed, persons=persons))
+            result.append(
+                rules.AddOn(
+                    kind=rate.kind,
+                    label=rate.get_kind_display(),
+                    rate=rate.rate,
+                    fixed=rate.fixed,
+                    persons=persons,
+                )
+            )
     return result
 
 
@@ -96,14 +122,23 @@ def _dibao_mode(app, on: date) -> tuple[str, list[rules.Tier], tuple[str, ...]]:
         area_label = Standard.Area(area).label if area in Standard.Area.values else area
         raise ValidationFailed(
             f"本县低保计发方式为分档计发，但{on:%Y年%m月%d日}没有生效的低保分档设置"
-            f"（{area_label}），无法计算金额；请县级管理员在“保障标准与参数”中录入低保分档")
-    table = "；".join(f"第{r.level}档人均月收入不超过{format_yuan(r.max_per_capita_income)}的"
-                     f"每人{format_yuan(r.amount_per_person)}" for r in rows)
+            f"（{area_label}），无法计算金额；请县级管理员在“保障标准与参数”中录入低保分档"
+        )
+    table = "；".join(
+        f"第{r.level}档人均月收入不超过{format_yuan(r.max_per_capita_income)}的"
+        f"每人{format_yuan(r.amount_per_person)}"
+        for r in rows
+    )
     first = rows[0]
     note = f"，依据{first.note}" if first.note else ""
-    return mode, [rules.Tier(r.max_per_capita_income, r.amount_per_person) for r in rows], (
-        f"本县低保计发方式：分档计发，适用{first.get_area_display()}低保分档"
-        f"（{first.effective_from:%Y年%m月%d日}起执行{note}）：{table}",)
+    return (
+        mode,
+        [rules.Tier(r.max_per_capita_income, r.amount_per_person) for r in rows],
+        (
+            f"本县低保计发方式：分档计发，适用{first.get_area_display()}低保分档"
+            f"（{first.effective_from:%Y年%m月%d日}起执行{note}）：{table}",
+        ),
+    )
 
 
 def _single_person(app, on: date, people, standard, standard_line, income, prop) -> Benefit:
@@ -112,16 +147,29 @@ def _single_person(app, on: date, people, standard, standard_line, income, prop)
     person = app.applicant
     own = _income(app.household, person)
     result = rules.single_person_inclusion(
-        standard_monthly=standard, counted_income_monthly=income.monthly_total, members=len(people),
-        disability_type=person.disability_type, disability_grade=person.disability_grade,
-        gravely_ill=person.health_status == "serious", property_ok=prop.passed,
+        standard_monthly=standard,
+        counted_income_monthly=income.monthly_total,
+        members=len(people),
+        disability_type=person.disability_type,
+        disability_grade=person.disability_grade,
+        gravely_ill=person.health_status == "serious",
+        property_ok=prop.passed,
         property_reasons=prop.reasons,
         edge_factor=params.setting_value(county=app.county, key="single_person_factor", on=on),
-        own_income_monthly=own.monthly_total, person_name=person.name)
+        own_income_monthly=own.monthly_total,
+        person_name=person.name,
+    )
     tiered = params.dibao_mode(county=app.county, on=on) == DIBAO_MODE_TIERED
-    mode_line = ("本县低保计发方式为分档计发；单人保按单人保计发办法计算金额，不适用分档",) if tiered else ()
-    return Benefit(result.eligible, result.monthly_amount,
-                   (standard_line, *mode_line, *income.lines, *prop.lines, *result.lines))
+    mode_line = (
+        ("本县低保计发方式为分档计发；单人保按单人保计发办法计算金额，不适用分档",)
+        if tiered
+        else ()
+    )
+    return Benefit(
+        result.eligible,
+        result.monthly_amount,
+        (standard_line, *mode_line, *income.lines, *prop.lines, *result.lines),
+    )
 
 
 def _dibao(app, on: date) -> Benefit:
@@ -134,16 +182,24 @@ def _dibao(app, on: date) -> Benefit:
     mode, tiers, mode_lines = _dibao_mode(app, on)
     try:
         result = rules.dibao_amount(
-            standard_monthly=standard, counted_income_monthly=income.monthly_total,
-            members=len(people), mode=mode, tiers=tiers,
-            add_ons=_add_ons(app, people, on, standard), property_ok=prop.passed,
-            property_reasons=prop.reasons)
+            standard_monthly=standard,
+            counted_income_monthly=income.monthly_total,
+            members=len(people),
+            mode=mode,
+            tiers=tiers,
+            add_ons=_add_ons(app, people, on, standard),
+            property_ok=prop.passed,
+            property_reasons=prop.reasons,
+        )
     except ValueError as exc:  # e.g. the tier table does not reach this household's income
         if mode != DIBAO_MODE_TIERED:
             raise
         raise ValidationFailed(f"{exc}，无法计算金额；请县级管理员调整低保分档设置") from exc
-    return Benefit(result.eligible, result.monthly_amount,
-                   (standard_line, *mode_lines, *income.lines, *prop.lines, *result.lines))
+    return Benefit(
+        result.eligible,
+        result.monthly_amount,
+        (standard_line, *mode_lines, *income.lines, *prop.lines, *result.lines),
+    )
 
 
 def _extreme_poverty(app, on: date) -> Benefit:
@@ -156,20 +212,45 @@ def _extreme_poverty(app, on: date) -> Benefit:
     per_capita = (income.monthly_total / people).quantize(CENT)
     prop = _property(app, people, standard, on)
     eligibility = rules.extreme_poverty_eligible(
-        age=person.age_on(on), per_capita_income_monthly=per_capita, dibao_standard_monthly=standard,
-        low_income_threshold_monthly=standard, disability_type=person.disability_type,
-        disability_grade=person.disability_grade, property_ok=prop.passed,
-        property_reasons=prop.reasons, supporters=supporters_of(app))
+        age=person.age_on(on),
+        per_capita_income_monthly=per_capita,
+        dibao_standard_monthly=standard,
+        low_income_threshold_monthly=standard,
+        disability_type=person.disability_type,
+        disability_grade=person.disability_grade,
+        property_ok=prop.passed,
+        property_reasons=prop.reasons,
+        supporters=supporters_of(app),
+    )
     living = rules.basic_living_standard(
-        params.setting_value(county=app.county, key="prev_year_consumption", on=on), standard,
+        params.setting_value(county=app.county, key="prev_year_consumption", on=on),
+        standard,
         share=params.setting_value(county=app.county, key="ep_consumption_share", on=on),
-        factor=params.setting_value(county=app.county, key="ep_dibao_factor", on=on))
+        factor=params.setting_value(county=app.county, key="ep_dibao_factor", on=on),
+    )
     care_lines, care = _care(app, on)
     amount = (living.monthly + care) if eligibility.eligible else Decimal("0.00")
-    total = (f"合计每月{format_yuan(amount)}（基本生活标准{format_yuan(living.monthly)}"
-             f" + 照料护理补贴{format_yuan(care)}）") if eligibility.eligible else "不符合特困人员条件"
-    return Benefit(eligibility.eligible, amount, (standard_line, *income.lines, *prop.lines,
-                                                  *eligibility.lines, *living.lines, *care_lines, total))
+    total = (
+        (
+            f"合计每月{format_yuan(amount)}（基本生活标准{format_yuan(living.monthly)}"
+            f" + 照料护理补贴{format_yuan(care)}）"
+        )
+        if eligibility.eligible
+        else "不符合特困人员条件"
+    )
+    return Benefit(
+        eligibility.eligible,
+        amount,
+        (
+            standard_line,
+            *income.lines,
+            *prop.lines,
+            *eligibility.lines,
+            *living.lines,
+            *care_lines,
+            total,
+        ),
+    )
 
 
 def _care(app, on: date) -> tuple[tuple[str, ...], Decimal]:
@@ -186,29 +267,53 @@ def _care(app, on: date) -> tuple[tuple[str, ...], Decimal]:
 def _temporary(app, on: date) -> Benefit:
     standard, standard_line = _dibao_standard(app, on)
     if app.one_case_amount:
-        return Benefit(True, app.one_case_amount, (
-            standard_line, f"经{app.one_case_held_on:%Y年%m月%d日}一事一议，确定救助金额"
-                           f"{format_yuan(app.one_case_amount)}"))
+        return Benefit(
+            True,
+            app.one_case_amount,
+            (
+                standard_line,
+                f"经{app.one_case_held_on:%Y年%m月%d日}一事一议，确定救助金额"
+                f"{format_yuan(app.one_case_amount)}",
+            ),
+        )
     tiers = {t.code: t for t in params.temporary_tiers_in_force(county=app.county, on=on)}
     tier = tiers.get(app.temporary_tier)
     if tier is None:
         amount = app.requested_amount or Decimal("0.00")
-        return Benefit(amount > 0, amount, (standard_line, f"未选择救助档次，按申请金额{format_yuan(amount)}计"))
+        return Benefit(
+            amount > 0,
+            amount,
+            (standard_line, f"未选择救助档次，按申请金额{format_yuan(amount)}计"),
+        )
     result = rules.temporary_amount(
-        rules.TempTier(code=tier.code, label=tier.label, category=tier.category,
-                       multiple_of_monthly_standard=tier.multiple, max_amount=tier.max_amount), standard)
+        rules.TempTier(
+            code=tier.code,
+            label=tier.label,
+            category=tier.category,
+            multiple_of_monthly_standard=tier.multiple,
+            max_amount=tier.max_amount,
+        ),
+        standard,
+    )
     return Benefit(True, result.amount, (standard_line, *result.lines))
 
 
 def _flat(app, on: date) -> Benefit:
-    standard = params.standard_in_force(county=app.county, programme_code=app.programme.code,
-                                        area=app.household.area_type, on=on)
+    standard = params.standard_in_force(
+        county=app.county, programme_code=app.programme.code, area=app.household.area_type, on=on
+    )
     if app.programme.code == "heating":
         result = rules.heating_amount("dispersed", standard.amount)
         return Benefit(True, result.amount_yearly, result.lines)
     amount = monthly_standard(standard)
-    return Benefit(True, amount, (f"{standard.programme.name}标准{format_yuan(standard.amount)}"
-                                  f"{standard.get_period_display()}，每月发放{format_yuan(amount)}",))
+    return Benefit(
+        True,
+        amount,
+        (
+            f"{standard.programme.name}标准{format_yuan(standard.amount)}"
+            f"{standard.get_period_display()}，每月发放{format_yuan(amount)}",
+        ),
+    )
 
 
 def calculate(app, on: date) -> Benefit:
@@ -228,5 +333,7 @@ def counted_income_by_household(household_ids) -> dict[int, rules.CountedIncome]
     a household without income facts is absent."""
     from jiuzhu.registry.selectors import household_income_facts
 
-    return {hid: rules.counted_income([_income_item(f) for f in facts])
-            for hid, facts in household_income_facts(household_ids).items()}
+    return {
+        hid: rules.counted_income([_income_item(f) for f in facts])
+        for hid, facts in household_income_facts(household_ids).items()
+    }

@@ -28,41 +28,84 @@ def _open_extreme_poverty_case(actor, application_id: int):
 
 
 @transaction.atomic
-def supporter_add(*, actor, application_id: int, name: str, relation: str, age: int,
-                  monthly_income: Decimal, is_extreme_poverty: bool = False, is_dibao: bool = False,
-                  severely_disabled: bool = False, missing: bool = False,
-                  in_prison: bool = False) -> SupporterRecord:
+def supporter_add(
+    *,
+    actor,
+    application_id: int,
+    name: str,
+    relation: str,
+    age: int,
+    monthly_income: Decimal,
+    is_extreme_poverty: bool = False,
+    is_dibao: bool = False,
+    severely_disabled: bool = False,
+    missing: bool = False,
+    in_prison: bool = False,
+) -> SupporterRecord:
     app = _open_extreme_poverty_case(actor, application_id)
     if monthly_income < 0:
         raise ValidationFailed("义务人月收入不能为负数")
     record = SupporterRecord.objects.create(
-        application=app, name=name, relation=relation, age=age, monthly_income=monthly_income,
-        is_extreme_poverty=is_extreme_poverty, is_dibao=is_dibao,
-        severely_disabled=severely_disabled, missing=missing, in_prison=in_prison, recorded_by=actor)
-    audit.record(action="case.supporter_add", actor=actor, obj=app, household_id=app.household_id,
-                 new={"name": name, "relation": relation, "age": age, "monthly_income": monthly_income})
+        application=app,
+        name=name,
+        relation=relation,
+        age=age,
+        monthly_income=monthly_income,
+        is_extreme_poverty=is_extreme_poverty,
+        is_dibao=is_dibao,
+        severely_disabled=severely_disabled,
+        missing=missing,
+        in_prison=in_prison,
+        recorded_by=actor,
+    )
+    audit.record(
+        action="case.supporter_add",
+        actor=actor,
+        obj=app,
+        household_id=app.household_id,
+        new={"name": name, "relation": relation, "age": age, "monthly_income": monthly_income},
+    )
     return record
 
 
 @transaction.atomic
-def self_care_assess(*, actor, application_id: int, failed_items: list[str],
-                     assessed_on: date) -> SelfCareAssessment:
+def self_care_assess(
+    *, actor, application_id: int, failed_items: list[str], assessed_on: date
+) -> SelfCareAssessment:
     app = _open_extreme_poverty_case(actor, application_id)
     try:
         result = rules.self_care_assessment(failed_items)
     except ValueError as exc:
         raise ValidationFailed(str(exc)) from exc
     assessment = SelfCareAssessment.objects.create(
-        application=app, assessed_on=assessed_on, failed_items=list(result.failed_items),
-        level=result.level, assessed_by=actor)
-    audit.record(action="case.self_care_assess", actor=actor, obj=app, household_id=app.household_id,
-                 new={"level": result.level, "failed_items": list(result.failed_items)})
+        application=app,
+        assessed_on=assessed_on,
+        failed_items=list(result.failed_items),
+        level=result.level,
+        assessed_by=actor,
+    )
+    audit.record(
+        action="case.self_care_assess",
+        actor=actor,
+        obj=app,
+        household_id=app.household_id,
+        new={"level": result.level, "failed_items": list(result.failed_items)},
+    )
     return assessment
 
 
 def supporters_of(app) -> list[rules.Supporter]:
-    return [rules.Supporter(relation=s.relation, age=s.age, is_extreme_poverty=s.is_extreme_poverty,
-                            is_dibao=s.is_dibao, monthly_income=s.monthly_income,
-                            severely_disabled=s.severely_disabled, missing=s.missing,
-                            in_prison=s.in_prison, name=s.name)
-            for s in app.supporters.all()]
+    return [
+        rules.Supporter(
+            relation=s.relation,
+            age=s.age,
+            is_extreme_poverty=s.is_extreme_poverty,
+            is_dibao=s.is_dibao,
+            monthly_income=s.monthly_income,
+            severely_disabled=s.severely_disabled,
+            missing=s.missing,
+            in_prison=s.in_prison,
+            name=s.name,
+        )
+        for s in app.supporters.all()
+    ]

@@ -273,7 +273,9 @@ class ComplaintForm(StyledForm):
 
 class OneCaseForm(StyledForm):
     held_on = _date("会议日期", initial=_today)
-    amount = forms.DecimalField(label="议定救助金额（元）", max_digits=12, decimal_places=2, min_value=0)
+    amount = forms.DecimalField(
+        label="议定救助金额（元）", max_digits=12, decimal_places=2, min_value=0
+    )
     record = _text("会议记录（参会人员、议定事项和金额）", rows=4, max_length=4000)
 
 
@@ -281,8 +283,9 @@ class SupporterForm(StyledForm):
     name = forms.CharField(label="义务人姓名", max_length=40)
     relation = forms.CharField(label="与申请人关系", max_length=20)
     age = forms.IntegerField(label="年龄", min_value=0, max_value=130)
-    monthly_income = forms.DecimalField(label="月收入（元）", max_digits=10, decimal_places=2,
-                                        min_value=0, initial=0)
+    monthly_income = forms.DecimalField(
+        label="月收入（元）", max_digits=10, decimal_places=2, min_value=0, initial=0
+    )
     is_extreme_poverty = forms.BooleanField(label="本人为特困人员", required=False)
     is_dibao = forms.BooleanField(label="本人为低保对象", required=False)
     severely_disabled = forms.BooleanField(label="重度残疾", required=False)
@@ -293,5 +296,8 @@ class SupporterForm(StyledForm):
 class SelfCareForm(StyledForm):
     assessed_on = _date("评估日期", initial=_today)
     failed_items = forms.MultipleChoiceField(
-        label="不能独立完成的项目（六项中勾选）", required=False,
-        widget=forms.CheckboxSelectMultiple, choices=list(SELF_CARE_ITEMS.items()))
+        label="不能独立完成的项目（六项中勾选）",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        choices=list(SELF_CARE_ITEMS.items()),
+    )

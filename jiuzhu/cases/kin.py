@@ -9,8 +9,10 @@ def household_kin_matches(household, configured=DEFAULT_CLOSE_RELATIVES) -> tupl
     members = {p.id_hash: p for p in Person.objects.filter(household=household)}
     declarations = KinDeclaration.objects.filter(relative_id_hash__in=list(members))
     # staff without an account are keyed by the negative declaration id: flagged, never recused
-    rows = [(d.declarant_id or -d.pk, d.declarant_role, members[d.relative_id_hash].pk, d.kin)
-            for d in declarations]
+    rows = [
+        (d.declarant_id or -d.pk, d.declarant_role, members[d.relative_id_hash].pk, d.kin)
+        for d in declarations
+    ]
     names = {p.pk: p.name for p in members.values()}
     return kin_flags(rows, names.keys(), configured, person_names=names)
 

@@ -11,46 +11,74 @@ User = settings.AUTH_USER_MODEL
 
 class Application(models.Model):
     number = models.CharField("申请编号", max_length=24, unique=True)
-    household = models.ForeignKey("registry.Household", on_delete=models.PROTECT,
-                                  related_name="applications", verbose_name="家庭")
-    applicant = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT,
-                                  related_name="+", verbose_name="申请人/保障对象")
-    programme = models.ForeignKey("programmes.Programme", on_delete=models.PROTECT,
-                                  related_name="+", verbose_name="救助项目")
+    household = models.ForeignKey(
+        "registry.Household",
+        on_delete=models.PROTECT,
+        related_name="applications",
+        verbose_name="家庭",
+    )
+    applicant = models.ForeignKey(
+        "registry.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="申请人/保障对象",
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", on_delete=models.PROTECT, related_name="+", verbose_name="救助项目"
+    )
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    status = models.CharField("状态", max_length=20, default=Status.DRAFT,
-                              choices=[(s.value, STATUS_LABELS[s]) for s in Status])
+    status = models.CharField(
+        "状态",
+        max_length=20,
+        default=Status.DRAFT,
+        choices=[(s.value, STATUS_LABELS[s]) for s in Status],
+    )
     version = models.PositiveIntegerField(default=0)  # compare-and-set on every transition
     reason = models.TextField("申请理由", blank=True)
-    requested_amount = models.DecimalField("申请金额（临时救助）", max_digits=12, decimal_places=2,
-                                           null=True, blank=True)
+    requested_amount = models.DecimalField(
+        "申请金额（临时救助）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     temporary_tier = models.CharField("临时救助档次", max_length=20, blank=True)
     one_case_held_on = models.DateField("一事一议会议日期", null=True, blank=True)
     one_case_record = models.TextField("一事一议会议记录", blank=True)
-    one_case_amount = models.DecimalField("一事一议确定金额", max_digits=12, decimal_places=2,
-                                          null=True, blank=True)
+    one_case_amount = models.DecimalField(
+        "一事一议确定金额", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     missing_materials = models.JSONField("一次性告知的缺少材料", default=list, blank=True)
-    created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="登记人")
+    created_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
-    confirming_level = models.CharField("审核确认层级", max_length=10, blank=True,
-                                        choices=[("township", "乡镇"), ("county", "县级")])
+    confirming_level = models.CharField(
+        "审核确认层级",
+        max_length=10,
+        blank=True,
+        choices=[("township", "乡镇"), ("county", "县级")],
+    )
     confirming_reason = models.CharField("层级依据", max_length=200, blank=True)
     delegated = models.BooleanField("权限已下放", default=True)
     extended = models.BooleanField("已延期", default=False)
     extension_reason = models.CharField("延期理由", max_length=300, blank=True)
     kin_registered = models.BooleanField("单独登记备案（近亲属）", default=False)
     has_complaint = models.BooleanField("有投诉举报", default=False)
-    supporter_incapable_claim = models.BooleanField("赡养（扶养、抚养）义务人申报丧失能力", default=False)
+    supporter_incapable_claim = models.BooleanField(
+        "赡养（扶养、抚养）义务人申报丧失能力", default=False
+    )
     notice_started_on = models.DateField("公示开始", null=True, blank=True)
     county_received_on = models.DateField("县级收到材料", null=True, blank=True)
     township_opinion = models.TextField("乡镇意见", blank=True)
-    monthly_amount = models.DecimalField("核定金额（元/月或一次性）", max_digits=12, decimal_places=2,
-                                         null=True, blank=True)
+    monthly_amount = models.DecimalField(
+        "核定金额（元/月或一次性）", max_digits=12, decimal_places=2, null=True, blank=True
+    )
     calculation = models.JSONField("计算过程", default=list, blank=True)
-    decided_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField("决定时间", null=True, blank=True)
     decided_on = models.DateField("决定日期", null=True, blank=True)
     decision_reason = models.TextField("决定理由", blank=True)
@@ -58,8 +86,11 @@ class Application(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "申请"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["township", "status"]), models.Index(fields=["county", "status"]),
-                   models.Index(fields=["village", "status"])]
+        indexes = [
+            models.Index(fields=["township", "status"]),
+            models.Index(fields=["county", "status"]),
+            models.Index(fields=["village", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.number}（{self.programme}）"
@@ -88,10 +119,16 @@ class CaseEvent(models.Model):
 class Investigation(models.Model):
     """入户调查 (S2 art. 16): two investigators, signed by both and by the family."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="investigations")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="investigations"
+    )
     visited_on = models.DateField("调查日期")
-    investigator_1 = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="调查人一")
-    investigator_2 = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name="调查人二")
+    investigator_1 = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="调查人一"
+    )
+    investigator_2 = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="+", verbose_name="调查人二"
+    )
     living_conditions = models.TextField("居住与生活状况")
     income_findings = models.TextField("收入情况")
     asset_findings = models.TextField("财产情况")
@@ -113,7 +150,9 @@ class Verification(models.Model):
         CONSISTENT = "consistent", "核对结果与申报一致"
         DIFFERENT = "different", "核对发现未申报收入或财产"
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="verifications")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="verifications"
+    )
     checked_on = models.DateField("核对日期")
     result = models.CharField("核对结果", max_length=12, choices=Result.choices)
     details = models.TextField("核对情况")
@@ -131,7 +170,9 @@ class Verification(models.Model):
 class NoticeObjection(models.Model):
     """An objection raised during the 7-day public notice (S2 art. 19)."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="objections")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="objections"
+    )
     received_on = models.DateField("收到日期")
     content = models.TextField("异议内容")
     resolution = models.TextField("处理结果", blank=True)
@@ -148,7 +189,9 @@ class NoticeObjection(models.Model):
 class Appraisal(models.Model):
     """民主评议 (village appraisal meeting)."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="appraisals")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="appraisals"
+    )
     held_on = models.DateField("评议日期")
     attendees = models.PositiveIntegerField("参加人数")
     votes_for = models.PositiveIntegerField("同意票")
@@ -167,10 +210,21 @@ class CaseComplaint(models.Model):
     """A complaint about a case (R3: the case then gets a mandatory county visit). The full
     complaints module (supervision) comes later; this keeps the fact on the case."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="complaints")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="complaints"
+    )
     received_on = models.DateField("收到日期")
-    channel = models.CharField("渠道", max_length=20, choices=[
-        ("hotline", "热线电话"), ("website", "网站"), ("letter", "来信来访"), ("media", "媒体"), ("other", "其他")])
+    channel = models.CharField(
+        "渠道",
+        max_length=20,
+        choices=[
+            ("hotline", "热线电话"),
+            ("website", "网站"),
+            ("letter", "来信来访"),
+            ("media", "媒体"),
+            ("other", "其他"),
+        ],
+    )
     content = models.TextField("内容")
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
@@ -210,16 +264,22 @@ class SpotCheckVisit(models.Model):
         FAILED = "failed", "核查不通过（重新办理）"
 
     draw = models.ForeignKey(SpotCheckDraw, on_delete=models.PROTECT, related_name="visits")
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="spot_checks")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="spot_checks"
+    )
     reasons = models.JSONField("抽中原因", default=list)
     result = models.CharField("结果", max_length=10, choices=Result.choices, default=Result.PENDING)
     visited_on = models.DateField("核查日期", null=True, blank=True)
     findings = models.TextField("核查情况", blank=True)
-    visited_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    visited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "抽查入户核查"
-        constraints = [models.UniqueConstraint(fields=["draw", "application"], name="visit_once_per_draw")]
+        constraints = [
+            models.UniqueConstraint(fields=["draw", "application"], name="visit_once_per_draw")
+        ]
 
     def __str__(self) -> str:
         return f"{self.application.number} 抽查"
@@ -228,7 +288,9 @@ class SpotCheckVisit(models.Model):
 class SupporterRecord(models.Model):
     """A legal supporter (赡养、扶养、抚养义务人) of an extreme-poverty applicant (S3)."""
 
-    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="supporters")
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="supporters"
+    )
     name = models.CharField("姓名", max_length=40)
     relation = models.CharField("与申请人关系", max_length=20)
     age = models.PositiveSmallIntegerField("年龄")
@@ -253,8 +315,15 @@ class SelfCareAssessment(models.Model):
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="self_care")
     assessed_on = models.DateField("评估日期")
     failed_items = models.JSONField("不能独立完成的项目", default=list)
-    level = models.CharField("评估等级", max_length=15, choices=[
-        ("self_care", "生活自理"), ("partial", "部分丧失生活自理能力"), ("full_loss", "完全丧失生活自理能力")])
+    level = models.CharField(
+        "评估等级",
+        max_length=15,
+        choices=[
+            ("self_care", "生活自理"),
+            ("partial", "部分丧失生活自理能力"),
+            ("full_loss", "完全丧失生活自理能力"),
+        ],
+    )
     assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -11,8 +11,16 @@ from .selectors import applications_for
 from .workflow import DECIDED_STATUSES, Status
 
 OPEN = [s.value for s in Status if s not in DECIDED_STATUSES]
-AFTER_INVESTIGATION = {Status.VERIFYING, Status.AWAITING_NOTICE, Status.NOTICED, Status.APPRAISAL,
-                       Status.TOWNSHIP_REVIEWED, Status.CONFIRMED, Status.REFUSED, Status.ENROLLED}
+AFTER_INVESTIGATION = {
+    Status.VERIFYING,
+    Status.AWAITING_NOTICE,
+    Status.NOTICED,
+    Status.APPRAISAL,
+    Status.TOWNSHIP_REVIEWED,
+    Status.CONFIRMED,
+    Status.REFUSED,
+    Status.ENROLLED,
+}
 DECIDED = DECIDED_STATUSES
 
 
@@ -51,11 +59,17 @@ def case_deadlines(app: Application, today: date, cal=None) -> list[DeadlineView
     cal = cal or workday_calendar()
     paid_first = next((e.at for e in app.events.all() if e.action == "emergency_pay"), None)
     items = deadlines.case_deadlines(
-        accepted_on=app.accepted_on, calendar=cal, limits=deadlines.TimeLimits(),
-        delegated=app.delegated, extended=app.extended, county_received_on=app.county_received_on,
+        accepted_on=app.accepted_on,
+        calendar=cal,
+        limits=deadlines.TimeLimits(),
+        delegated=app.delegated,
+        extended=app.extended,
+        county_received_on=app.county_received_on,
         refused_on=app.decided_on if app.status == Status.REFUSED else None,
-        paid_first_on=paid_first.date() if paid_first else None, programme_kind=app.programme.code,
-        notice_started_on=app.notice_started_on)
+        paid_first_on=paid_first.date() if paid_first else None,
+        programme_kind=app.programme.code,
+        notice_started_on=app.notice_started_on,
+    )
     done = _done_codes(app)
     return [DeadlineView(i, deadlines.days_left(i, today, cal), i.code in done) for i in items]
 
@@ -77,18 +91,29 @@ def handler_of(app: Application):
 def work_queue(user, today: date, *, township_id: int | None = None) -> list[QueueRow]:
     """Open cases in the user's jurisdiction, most urgent first."""
     cal = workday_calendar()
-    qs = (applications_for(user).filter(status__in=OPEN)
-          .select_related("programme", "household", "township", "village", "created_by")
-          .prefetch_related("events__actor"))
+    qs = (
+        applications_for(user)
+        .filter(status__in=OPEN)
+        .select_related("programme", "household", "township", "village", "created_by")
+        .prefetch_related("events__actor")
+    )
     if township_id:
         qs = qs.filter(township_id=township_id)
     rows = []
     for app in qs:
         views = case_deadlines(app, today, cal)
         pending = [v for v in views if not v.done]
-        rows.append(QueueRow(app, min(pending, key=lambda v: v.item.due) if pending else None,
-                             tuple(v for v in pending if v.overdue), handler_of(app)))
-    return sorted(rows, key=lambda r: (r.next_due is None, r.next_due.item.due if r.next_due else today))
+        rows.append(
+            QueueRow(
+                app,
+                min(pending, key=lambda v: v.item.due) if pending else None,
+                tuple(v for v in pending if v.overdue),
+                handler_of(app),
+            )
+        )
+    return sorted(
+        rows, key=lambda r: (r.next_due is None, r.next_due.item.due if r.next_due else today)
+    )
 
 
 def township_summary(rows: list[QueueRow]) -> list[tuple[str, int, int, int]]:

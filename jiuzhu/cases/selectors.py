@@ -17,9 +17,21 @@ def applications_for(user) -> QuerySet[Application]:
 
 
 def application_get(*, user, pk: int) -> Application:
-    app = (applications_for(user).select_related("household", "programme", "applicant", "township",
-                                                 "village", "county", "created_by", "decided_by")
-           .filter(pk=pk).first())
+    app = (
+        applications_for(user)
+        .select_related(
+            "household",
+            "programme",
+            "applicant",
+            "township",
+            "village",
+            "county",
+            "created_by",
+            "decided_by",
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if app is None:
         raise Http404("没有找到该申请")
     return app
@@ -59,8 +71,7 @@ def appraisal_villages(user) -> QuerySet[Region]:
 
 def appraisal_months(user) -> list[Month]:
     """The months in which the user's appraisals were held, newest first."""
-    days = (
-        Appraisal.objects.filter(region_q(user, prefix="application__"))
-        .dates("held_on", "month", order="DESC")
+    days = Appraisal.objects.filter(region_q(user, prefix="application__")).dates(
+        "held_on", "month", order="DESC"
     )
     return [Month.of(d) for d in days]

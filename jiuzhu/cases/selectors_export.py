@@ -18,6 +18,10 @@ APPLICATION_EXPORT_COLUMNS = {
 
 def applications_for_export(*, county_id: int, refused_since) -> QuerySet:
     """The county's applications refused since a date: the only ones a check reads (R8)."""
-    return Application.objects.filter(county_id=county_id, status="refused",
-                                      decided_on__gte=refused_since).values_list(
-        *[field for field, _ in APPLICATION_EXPORT_COLUMNS.values()]).order_by()
+    return (
+        Application.objects.filter(
+            county_id=county_id, status="refused", decided_on__gte=refused_since
+        )
+        .values_list(*[field for field, _ in APPLICATION_EXPORT_COLUMNS.values()])
+        .order_by()
+    )

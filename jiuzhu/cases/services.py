@@ -49,16 +49,28 @@ def _check_authority(app: Application, actor, action: Action) -> None:
         investigated |= {inv.investigator_1_id, inv.investigator_2_id}
     try:
         authority.check_actor(
-            action=action.value, actor_id=actor.pk, actor_level=actor_level(actor),
-            created_by=app.created_by_id, investigated_by=frozenset(investigated),
+            action=action.value,
+            actor_id=actor.pk,
+            actor_level=actor_level(actor),
+            created_by=app.created_by_id,
+            investigated_by=frozenset(investigated),
             recused=recused_user_ids(household_kin_matches(app.household)),
-            required_level=app.confirming_level or "township")
+            required_level=app.confirming_level or "township",
+        )
     except authority.AuthorityError as exc:
         raise PermissionDenied(str(exc)) from exc
 
 
-def transition(app: Application, *, actor, action: Action, reason: str = "",
-               choice: Status | None = None, data: dict | None = None, **changes) -> Application:
+def transition(
+    app: Application,
+    *,
+    actor,
+    action: Action,
+    reason: str = "",
+    choice: Status | None = None,
+    data: dict | None = None,
+    **changes,
+) -> Application:
     """Move the (locked) case by one step; compare-and-set on status and version."""
     _check_authority(app, actor, action)
     old = Status(app.status)
@@ -67,14 +79,29 @@ def transition(app: Application, *, actor, action: Action, reason: str = "",
     except workflow.IllegalTransition as exc:
         raise Conflict(f"{exc}（申请{app.number}）") from exc
     updated = Application.objects.filter(pk=app.pk, status=old, version=app.version).update(
-        status=new, version=F("version") + 1, **changes)
+        status=new, version=F("version") + 1, **changes
+    )
     if updated != 1:
         raise Conflict(f"申请{app.number}已被他人处理，本次操作未执行，请刷新后查看")
     app.refresh_from_db()
-    CaseEvent.objects.create(application=app, action=action.value, from_status=old, to_status=new,
-                             actor=actor, reason=reason, data=audit.json_safe(data or {}))
-    audit.record(action=f"case.{action.value}", actor=actor, obj=app, household_id=app.household_id,
-                 old={"status": old.value}, new={"status": new.value, **(data or {})}, reason=reason)
+    CaseEvent.objects.create(
+        application=app,
+        action=action.value,
+        from_status=old,
+        to_status=new,
+        actor=actor,
+        reason=reason,
+        data=audit.json_safe(data or {}),
+    )
+    audit.record(
+        action=f"case.{action.value}",
+        actor=actor,
+        obj=app,
+        household_id=app.household_id,
+        old={"status": old.value},
+        new={"status": new.value, **(data or {})},
+        reason=reason,
+    )
     return app
 
 
@@ -87,15 +114,27 @@ def _next_number(township_code: str) -> str:
     year = timezone.localdate().year
     # separators keep the number from looking like an 18-digit ID number
     prefix = f"SQ{year}-{township_code[:9]}-"
-    last = (Application.objects.filter(number__startswith=prefix).order_by("-number")
-            .values_list("number", flat=True).first())
-    return f"{prefix}{(int(last[len(prefix):]) + 1) if last else 1:05d}"
+    last = (
+        Application.objects.filter(number__startswith=prefix)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    return f"{prefix}{(int(last[len(prefix) :]) + 1) if last else 1:05d}"
 
 
 @transaction.atomic
-def application_register(*, actor, household_id: int, programme_code: str, reason: str,
-                         applicant_id: int | None = None, requested_amount: Decimal | None = None,
-                         temporary_tier: str = "", supporter_incapable_claim: bool = False) -> Application:
+def application_register(
+    *,
+    actor,
+    household_id: int,
+    programme_code: str,
+    reason: str,
+    applicant_id: int | None = None,
+    requested_amount: Decimal | None = None,
+    temporary_tier: str = "",
+    supporter_incapable_claim: bool = False,
+) -> Application:
     require(actor, Perm.REGISTER_CASES)
     household = household_for_update(user=actor, pk=household_id)
     programme = Programme.objects.filter(code=programme_code).first()
@@ -104,22 +143,48 @@ def application_register(*, actor, household_id: int, programme_code: str, reaso
     applicant = household.members.filter(pk=applicant_id).first() if applicant_id else None
     if applicant_id and applicant is None:
         raise ValidationFailed("申请人不是该家庭的成员")
-    if Application.objects.filter(household=household, programme=programme).exclude(
-            status__in=FINAL_STATUSES).exists():
+    if (
+        Application.objects.filter(household=household, programme=programme)
+        .exclude(status__in=FINAL_STATUSES)
+        .exists()
+    ):
         raise ValidationFailed(f"该家庭已有一件正在办理的“{programme.name}”申请")
     matches = household_kin_matches(household)
     app = Application.objects.create(
-        number=_next_number(household.township.code), household=household, applicant=applicant,
-        programme=programme, county_id=household.county_id, township_id=household.township_id,
-        village_id=household.village_id, reason=reason, requested_amount=requested_amount,
-        temporary_tier=temporary_tier, created_by=actor, kin_registered=bool(matches),
-        supporter_incapable_claim=supporter_incapable_claim)
-    CaseEvent.objects.create(application=app, action=Action.REGISTER.value, from_status="",
-                             to_status=app.status, actor=actor, reason=reason,
-                             data={"kin": [m.reason for m in matches]})
-    audit.record(action="case.register", actor=actor, obj=app, household_id=household.pk,
-                 new={"programme": programme.code, "kin_registered": app.kin_registered,
-                      "requested_amount": requested_amount})
+        number=_next_number(household.township.code),
+        household=household,
+        applicant=applicant,
+        programme=programme,
+        county_id=household.county_id,
+        township_id=household.township_id,
+        village_id=household.village_id,
+        reason=reason,
+        requested_amount=requested_amount,
+        temporary_tier=temporary_tier,
+        created_by=actor,
+        kin_registered=bool(matches),
+        supporter_incapable_claim=supporter_incapable_claim,
+    )
+    CaseEvent.objects.create(
+        application=app,
+        action=Action.REGISTER.value,
+        from_status="",
+        to_status=app.status,
+        actor=actor,
+        reason=reason,
+        data={"kin": [m.reason for m in matches]},
+    )
+    audit.record(
+        action="case.register",
+        actor=actor,
+        obj=app,
+        household_id=household.pk,
+        new={
+            "programme": programme.code,
+            "kin_registered": app.kin_registered,
+            "requested_amount": requested_amount,
+        },
+    )
     return app
 
 
@@ -130,8 +195,13 @@ def application_mark_incomplete(*, actor, application_id: int, missing: list[str
     if not items:
         raise ValidationFailed("请列出所缺的全部材料（一次性告知）")
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
-    return transition(app, actor=actor, action=Action.MARK_INCOMPLETE, data={"missing": items},
-                      missing_materials=items)
+    return transition(
+        app,
+        actor=actor,
+        action=Action.MARK_INCOMPLETE,
+        data={"missing": items},
+        missing_materials=items,
+    )
 
 
 @transaction.atomic
@@ -141,7 +211,9 @@ def application_supplement(*, actor, application_id: int, note: str) -> Applicat
 
 
 @transaction.atomic
-def application_accept(*, actor, application_id: int, accepted_on: date | None = None) -> Application:
+def application_accept(
+    *, actor, application_id: int, accepted_on: date | None = None
+) -> Application:
     """Accept the case; fix who confirms it (R1) from the county's delegation in force."""
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
     accepted_on = accepted_on or timezone.localdate()
@@ -155,18 +227,36 @@ def application_accept(*, actor, application_id: int, accepted_on: date | None =
         if not amount:
             raise ValidationFailed("临时救助须先填写申请金额或选择救助档次，才能确定由谁审核确认")
     decision = authority.decide_level(
-        app.programme.code, amount,
-        authority.DelegationSettings(delegated_programmes=delegated, temporary_cap=cap))
-    return transition(app, actor=actor, action=Action.ACCEPT, data={"level": decision.level},
-                      reason=decision.reason, accepted_on=accepted_on,
-                      confirming_level=decision.level, confirming_reason=decision.reason,
-                      delegated=decision.level == "township")
+        app.programme.code,
+        amount,
+        authority.DelegationSettings(delegated_programmes=delegated, temporary_cap=cap),
+    )
+    return transition(
+        app,
+        actor=actor,
+        action=Action.ACCEPT,
+        data={"level": decision.level},
+        reason=decision.reason,
+        accepted_on=accepted_on,
+        confirming_level=decision.level,
+        confirming_reason=decision.reason,
+        delegated=decision.level == "township",
+    )
 
 
 @transaction.atomic
-def investigation_record(*, actor, application_id: int, visited_on: date, investigator_1,
-                         investigator_2, living_conditions: str, income_findings: str,
-                         asset_findings: str, family_signed: bool) -> Investigation:
+def investigation_record(
+    *,
+    actor,
+    application_id: int,
+    visited_on: date,
+    investigator_1,
+    investigator_2,
+    living_conditions: str,
+    income_findings: str,
+    asset_findings: str,
+    family_signed: bool,
+) -> Investigation:
     """S2 art. 16: two investigators, the form signed by both and by the family."""
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
     if investigator_1.pk == investigator_2.pk:
@@ -180,32 +270,62 @@ def investigation_record(*, actor, application_id: int, visited_on: date, invest
     if app.status == Status.ACCEPTED:
         app = transition(app, actor=actor, action=Action.START_INVESTIGATION)
     investigation = Investigation.objects.create(
-        application=app, visited_on=visited_on, investigator_1=investigator_1,
-        investigator_2=investigator_2, living_conditions=living_conditions,
-        income_findings=income_findings, asset_findings=asset_findings,
-        family_signed=family_signed, recorded_by=actor)
-    transition(app, actor=actor, action=Action.RECORD_INVESTIGATION,
-               data={"investigators": [investigator_1.username, investigator_2.username],
-                     "visited_on": visited_on})
+        application=app,
+        visited_on=visited_on,
+        investigator_1=investigator_1,
+        investigator_2=investigator_2,
+        living_conditions=living_conditions,
+        income_findings=income_findings,
+        asset_findings=asset_findings,
+        family_signed=family_signed,
+        recorded_by=actor,
+    )
+    transition(
+        app,
+        actor=actor,
+        action=Action.RECORD_INVESTIGATION,
+        data={
+            "investigators": [investigator_1.username, investigator_2.username],
+            "visited_on": visited_on,
+        },
+    )
     return investigation
 
 
 @transaction.atomic
-def verification_record(*, actor, application_id: int, checked_on: date, result: str, details: str,
-                        objection: str = "", needs_appraisal: bool = False) -> Verification:
+def verification_record(
+    *,
+    actor,
+    application_id: int,
+    checked_on: date,
+    result: str,
+    details: str,
+    objection: str = "",
+    needs_appraisal: bool = False,
+) -> Verification:
     """S2 art. 17: record the check; an objection by the applicant means checking again."""
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
     if result not in Verification.Result.values:
         raise ValidationFailed(f"核对结果无效：{result}")
-    verification = Verification.objects.create(application=app, checked_on=checked_on,
-                                               result=result, details=details,
-                                               objection=objection, recorded_by=actor)
+    verification = Verification.objects.create(
+        application=app,
+        checked_on=checked_on,
+        result=result,
+        details=details,
+        objection=objection,
+        recorded_by=actor,
+    )
     if objection.strip():
         transition(app, actor=actor, action=Action.VERIFICATION_OBJECTION, reason=objection)
     else:
         choice = Status.APPRAISAL if needs_appraisal else None
-        transition(app, actor=actor, action=Action.RECORD_VERIFICATION, choice=choice,
-                   data={"result": result})
+        transition(
+            app,
+            actor=actor,
+            action=Action.RECORD_VERIFICATION,
+            choice=choice,
+            data={"result": result},
+        )
     return verification
 
 
@@ -213,20 +333,37 @@ def verification_record(*, actor, application_id: int, checked_on: date, result:
 def notice_publish(*, actor, application_id: int, start_on: date | None = None) -> Application:
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
     start_on = start_on or timezone.localdate()
-    return transition(app, actor=actor, action=Action.PUBLISH_NOTICE, data={"start_on": start_on},
-                      notice_started_on=start_on)
+    return transition(
+        app,
+        actor=actor,
+        action=Action.PUBLISH_NOTICE,
+        data={"start_on": start_on},
+        notice_started_on=start_on,
+    )
 
 
 @transaction.atomic
-def notice_objection_record(*, actor, application_id: int, received_on: date, content: str,
-                            route: Status) -> Application:
+def notice_objection_record(
+    *, actor, application_id: int, received_on: date, content: str, route: Status
+) -> Application:
     """An objection during the notice: investigate again or hold a village appraisal."""
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
-    NoticeObjection.objects.create(application=app, received_on=received_on, content=content,
-                                   recorded_by=actor, resolved=True,
-                                   resolution=f"转入{workflow.STATUS_LABELS[route]}")
-    return transition(app, actor=actor, action=Action.NOTICE_OBJECTION, reason=content, choice=route,
-                      notice_started_on=None)
+    NoticeObjection.objects.create(
+        application=app,
+        received_on=received_on,
+        content=content,
+        recorded_by=actor,
+        resolved=True,
+        resolution=f"转入{workflow.STATUS_LABELS[route]}",
+    )
+    return transition(
+        app,
+        actor=actor,
+        action=Action.NOTICE_OBJECTION,
+        reason=content,
+        choice=route,
+        notice_started_on=None,
+    )
 
 
 @transaction.atomic
@@ -236,16 +373,34 @@ def notice_close(*, actor, application_id: int) -> Application:
 
 
 @transaction.atomic
-def appraisal_record(*, actor, application_id: int, held_on: date, attendees: int, votes_for: int,
-                     votes_against: int, record: str) -> Appraisal:
+def appraisal_record(
+    *,
+    actor,
+    application_id: int,
+    held_on: date,
+    attendees: int,
+    votes_for: int,
+    votes_against: int,
+    record: str,
+) -> Appraisal:
     app = _locked(actor, application_id, Perm.HANDLE_CASES)
     if votes_for + votes_against > attendees:
         raise ValidationFailed("票数之和不能超过参加人数")
-    appraisal = Appraisal.objects.create(application=app, held_on=held_on, attendees=attendees,
-                                         votes_for=votes_for, votes_against=votes_against,
-                                         record=record, recorded_by=actor)
-    transition(app, actor=actor, action=Action.RECORD_APPRAISAL,
-               data={"votes_for": votes_for, "votes_against": votes_against})
+    appraisal = Appraisal.objects.create(
+        application=app,
+        held_on=held_on,
+        attendees=attendees,
+        votes_for=votes_for,
+        votes_against=votes_against,
+        record=record,
+        recorded_by=actor,
+    )
+    transition(
+        app,
+        actor=actor,
+        action=Action.RECORD_APPRAISAL,
+        data={"votes_for": votes_for, "votes_against": votes_against},
+    )
     return appraisal
 
 
@@ -273,11 +428,17 @@ def application_calculate(*, actor, application_id: int, on: date | None = None)
     if app.status in DECIDED_STATUSES:
         raise Conflict("该申请已作出决定，核定金额不能再重新计算")
     result = calculate(app, on or timezone.localdate())
-    Application.objects.filter(pk=app.pk).update(monthly_amount=result.amount,
-                                                 calculation=list(result.lines))
-    audit.record(action="case.calculate", actor=actor, obj=app, household_id=app.household_id,
-                 old={"amount": app.monthly_amount}, new={"amount": result.amount,
-                                                          "eligible": result.eligible})
+    Application.objects.filter(pk=app.pk).update(
+        monthly_amount=result.amount, calculation=list(result.lines)
+    )
+    audit.record(
+        action="case.calculate",
+        actor=actor,
+        obj=app,
+        household_id=app.household_id,
+        old={"amount": app.monthly_amount},
+        new={"amount": result.amount, "eligible": result.eligible},
+    )
     app.refresh_from_db()
     return app
 
@@ -294,15 +455,27 @@ def application_confirm(*, actor, application_id: int, reason: str) -> Applicati
     today = timezone.localdate()
     result = calculate(app, today)
     if not result.eligible or result.amount <= 0:
-        raise ValidationFailed("按现有收入、财产情况计算，该申请不符合条件或金额为零，不能确认；"
-                               "如核实情况有误，请先更正家庭信息，否则应作不予确认处理")
-    app = transition(app, actor=actor, action=Action.CONFIRM, reason=reason,
-                     data={"amount": result.amount}, monthly_amount=result.amount,
-                     calculation=list(result.lines), decided_by=actor, decided_at=timezone.now(),
-                     decided_on=today, decision_reason=reason)
+        raise ValidationFailed(
+            "按现有收入、财产情况计算，该申请不符合条件或金额为零，不能确认；"
+            "如核实情况有误，请先更正家庭信息，否则应作不予确认处理"
+        )
+    app = transition(
+        app,
+        actor=actor,
+        action=Action.CONFIRM,
+        reason=reason,
+        data={"amount": result.amount},
+        monthly_amount=result.amount,
+        calculation=list(result.lines),
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decided_on=today,
+        decision_reason=reason,
+    )
     if app.programme.payment == MONTHLY_PAYMENT:
-        enrolment_create_from(application=app, actor=actor, monthly_amount=result.amount,
-                              decided_on=today)
+        enrolment_create_from(
+            application=app, actor=actor, monthly_amount=result.amount, decided_on=today
+        )
         app = transition(app, actor=actor, action=Action.ENROL)
     return app
 
@@ -313,9 +486,16 @@ def application_refuse(*, actor, application_id: int, reason: str) -> Applicatio
     if len(reason.strip()) < 5:
         raise ValidationFailed("不予确认须书面说明理由")
     app = _locked(actor, application_id, Perm.DECIDE_CASES)
-    return transition(app, actor=actor, action=Action.REFUSE, reason=reason, decided_by=actor,
-                      decided_at=timezone.now(), decided_on=timezone.localdate(),
-                      decision_reason=reason)
+    return transition(
+        app,
+        actor=actor,
+        action=Action.REFUSE,
+        reason=reason,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decided_on=timezone.localdate(),
+        decision_reason=reason,
+    )
 
 
 @transaction.atomic
@@ -335,8 +515,14 @@ def application_extend(*, actor, application_id: int, reason: str) -> Applicatio
     if app.accepted_on is None or app.status in DECIDED_STATUSES:
         raise Conflict("只有已受理、尚未作出决定的申请才能延期")
     Application.objects.filter(pk=app.pk).update(extended=True, extension_reason=reason)
-    audit.record(action="case.extend", actor=actor, obj=app, household_id=app.household_id,
-                 new={"extended": True}, reason=reason)
+    audit.record(
+        action="case.extend",
+        actor=actor,
+        obj=app,
+        household_id=app.household_id,
+        new={"extended": True},
+        reason=reason,
+    )
     app.refresh_from_db()
     return app
 
@@ -353,10 +539,18 @@ def emergency_pay(*, actor, application_id: int, amount: Decimal, reason: str) -
         raise ValidationFailed(str(exc)) from exc
     cap = setting_value(county=app.county, key="temporary_cap", on=timezone.localdate())
     if value > cap:
-        raise ValidationFailed(f"先行救助金额不能超过乡镇审核确认上限{cap.normalize()}元，"
-                               "更大金额请按一般程序或一事一议办理")
-    return transition(app, actor=actor, action=Action.EMERGENCY_PAY, reason=reason,
-                      data={"amount": value}, monthly_amount=value)
+        raise ValidationFailed(
+            f"先行救助金额不能超过乡镇审核确认上限{cap.normalize()}元，"
+            "更大金额请按一般程序或一事一议办理"
+        )
+    return transition(
+        app,
+        actor=actor,
+        action=Action.EMERGENCY_PAY,
+        reason=reason,
+        data={"amount": value},
+        monthly_amount=value,
+    )
 
 
 @transaction.atomic
@@ -366,19 +560,28 @@ def filing_complete(*, actor, application_id: int, note: str) -> Application:
 
 
 @transaction.atomic
-def complaint_record(*, actor, application_id: int, received_on: date, channel: str,
-                     content: str):
+def complaint_record(*, actor, application_id: int, received_on: date, channel: str, content: str):
     """A complaint about a case: kept on the case and forces a county visit (R3)."""
     from .models import CaseComplaint
 
     app = _locked(actor, application_id, Perm.VIEW_CASES)
     if not content.strip():
         raise ValidationFailed("请填写投诉举报内容")
-    complaint = CaseComplaint.objects.create(application=app, received_on=received_on,
-                                             channel=channel, content=content, recorded_by=actor)
+    complaint = CaseComplaint.objects.create(
+        application=app,
+        received_on=received_on,
+        channel=channel,
+        content=content,
+        recorded_by=actor,
+    )
     Application.objects.filter(pk=app.pk).update(has_complaint=True)
-    audit.record(action="case.complaint", actor=actor, obj=app, household_id=app.household_id,
-                 new={"channel": channel, "received_on": received_on})
+    audit.record(
+        action="case.complaint",
+        actor=actor,
+        obj=app,
+        household_id=app.household_id,
+        new={"channel": channel, "received_on": received_on},
+    )
     return complaint
 
 
@@ -389,25 +592,43 @@ def refusal_letter_printed(*, actor, application_id: int) -> None:
     if app.status != Status.REFUSED:
         raise Conflict("只有不予确认的申请才有不予确认告知书")
     if not app.events.filter(action="print_refusal").exists():
-        CaseEvent.objects.create(application=app, action="print_refusal", from_status=app.status,
-                                 to_status=app.status, actor=actor, reason="打印书面告知")
-        audit.record(action="case.print_refusal", actor=actor, obj=app, household_id=app.household_id)
+        CaseEvent.objects.create(
+            application=app,
+            action="print_refusal",
+            from_status=app.status,
+            to_status=app.status,
+            actor=actor,
+            reason="打印书面告知",
+        )
+        audit.record(
+            action="case.print_refusal", actor=actor, obj=app, household_id=app.household_id
+        )
 
 
 def kin_mark_open_applications(*, actor, household_id: int, reason: str) -> int:
     """Mark the household's undecided applications 单独登记备案 (R5); returns how many."""
-    apps = list(Application.objects.select_for_update().filter(
-        household_id=household_id, kin_registered=False).exclude(status__in=DECIDED_STATUSES))
+    apps = list(
+        Application.objects.select_for_update()
+        .filter(household_id=household_id, kin_registered=False)
+        .exclude(status__in=DECIDED_STATUSES)
+    )
     for app in apps:
         Application.objects.filter(pk=app.pk).update(kin_registered=True)
-        audit.record(action="case.kin_registered", actor=actor, obj=app, household_id=household_id,
-                     new={"kin_registered": True}, reason=reason)
+        audit.record(
+            action="case.kin_registered",
+            actor=actor,
+            obj=app,
+            household_id=household_id,
+            new={"kin_registered": True},
+            reason=reason,
+        )
     return len(apps)
 
 
 @transaction.atomic
-def one_case_decision_record(*, actor, application_id: int, held_on: date, record: str,
-                             amount) -> Application:
+def one_case_decision_record(
+    *, actor, application_id: int, held_on: date, record: str, amount
+) -> Application:
     """一事一议 (R15): a major hardship above the county's threshold is decided case by case at a
     meeting; the record is attached and the county confirms the agreed amount."""
     from jiuzhu.core.money import MoneyError, parse_money
@@ -427,12 +648,22 @@ def one_case_decision_record(*, actor, application_id: int, held_on: date, recor
     if len(record.strip()) < 10:
         raise ValidationFailed("请附上会议记录（参会人员、议定事项和金额）")
     Application.objects.filter(pk=app.pk).update(
-        one_case_held_on=held_on, one_case_record=record, one_case_amount=value,
-        confirming_level="county", delegated=False,
-        confirming_reason=f"一事一议确定救助金额{value}元，由县级审核确认")
-    audit.record(action="case.one_case_decision", actor=actor, obj=app, household_id=app.household_id,
-                 old={"level": app.confirming_level}, new={"amount": value, "held_on": held_on,
-                                                           "level": "county"}, reason=record[:500])
+        one_case_held_on=held_on,
+        one_case_record=record,
+        one_case_amount=value,
+        confirming_level="county",
+        delegated=False,
+        confirming_reason=f"一事一议确定救助金额{value}元，由县级审核确认",
+    )
+    audit.record(
+        action="case.one_case_decision",
+        actor=actor,
+        obj=app,
+        household_id=app.household_id,
+        old={"level": app.confirming_level},
+        new={"amount": value, "held_on": held_on, "level": "county"},
+        reason=record[:500],
+    )
     app.refresh_from_db()
     return app
 
@@ -443,13 +674,22 @@ def applications_kin_register(*, actor, application_ids: list[int], reason: str)
     whatever their stage (an enrolled case too); returns how many changed."""
     # thousands in a province's first run: plain values, not model instances
     marked = _kin_mark(list(application_ids))
-    programmes = dict(Programme.objects.filter(pk__in={p for *_, p in marked})
-                      .values_list("pk", "name"))
-    audit.record_many(audit.AuditEvent(
-        action="case.kin_registered", actor=actor,
-        obj=audit.ObjectRef(Application, pk, f"{number}（{programmes[programme_id]}）"),  # str()
-        household_id=household_id, new={"kin_registered": True}, reason=reason)
-        for pk, household_id, number, programme_id in marked)
+    programmes = dict(
+        Programme.objects.filter(pk__in={p for *_, p in marked}).values_list("pk", "name")
+    )
+    audit.record_many(
+        audit.AuditEvent(
+            action="case.kin_registered",
+            actor=actor,
+            obj=audit.ObjectRef(
+                Application, pk, f"{number}（{programmes[programme_id]}）"
+            ),  # str()
+            household_id=household_id,
+            new={"kin_registered": True},
+            reason=reason,
+        )
+        for pk, household_id, number, programme_id in marked
+    )
     return len(marked)
 
 
@@ -459,12 +699,17 @@ def _kin_mark(application_ids: list[int]) -> list[tuple[int, int, str, int]]:
     the ids as an array: no separate locking read, no IN list of thousands of placeholders."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {Application._meta.db_table} SET kin_registered = TRUE "
-                           "WHERE id = ANY(%s) AND NOT kin_registered "
-                           "RETURNING id, household_id, number, programme_id", [application_ids])
+            cursor.execute(
+                f"UPDATE {Application._meta.db_table} SET kin_registered = TRUE "
+                "WHERE id = ANY(%s) AND NOT kin_registered "
+                "RETURNING id, household_id, number, programme_id",
+                [application_ids],
+            )
             return sorted(cursor.fetchall())
-    apps = list(Application.objects.select_for_update(of=("self",))
-                .filter(pk__in=application_ids, kin_registered=False)
-                .values_list("pk", "household_id", "number", "programme_id"))
+    apps = list(
+        Application.objects.select_for_update(of=("self",))
+        .filter(pk__in=application_ids, kin_registered=False)
+        .values_list("pk", "household_id", "number", "programme_id")
+    )
     Application.objects.filter(pk__in=[pk for pk, *_ in apps]).update(kin_registered=True)
     return sorted(apps)

@@ -32,8 +32,14 @@ def _mandatory(app: Application) -> list[str]:
 
 
 @transaction.atomic
-def spot_check_draw(*, actor, period_start: date, period_end: date,
-                    fraction: Decimal = Decimal("0.30"), seed: int | None = None) -> SpotCheckDraw:
+def spot_check_draw(
+    *,
+    actor,
+    period_start: date,
+    period_end: date,
+    fraction: Decimal = Decimal("0.30"),
+    seed: int | None = None,
+) -> SpotCheckDraw:
     require(actor, Perm.SPOT_CHECK)
     county = actor.region
     if county is None or county.level != "county":
@@ -42,24 +48,45 @@ def spot_check_draw(*, actor, period_start: date, period_end: date,
         raise ValidationFailed("抽查期间的截止日期早于起始日期")
     if fraction < Decimal("0.30"):
         raise ValidationFailed("随机抽查比例不得低于30%（R3）")
-    cases = list(Application.objects.filter(county=county, status__in=CONFIRMED,
-                                            decided_on__range=(period_start, period_end)))
+    cases = list(
+        Application.objects.filter(
+            county=county, status__in=CONFIRMED, decided_on__range=(period_start, period_end)
+        )
+    )
     if not cases:
         raise ValidationFailed("该期间没有审核确认的申请")
     seed = seed if seed is not None else sampling.new_seed()
     mandatory = {a.pk: _mandatory(a) for a in cases if _mandatory(a)}
-    sample = sampling.draw_sample(case_ids=[a.pk for a in cases], mandatory=mandatory,
-                                  fraction=fraction, seed=seed)
+    sample = sampling.draw_sample(
+        case_ids=[a.pk for a in cases], mandatory=mandatory, fraction=fraction, seed=seed
+    )
     draw = SpotCheckDraw.objects.create(
-        county=county, period_start=period_start, period_end=period_end, fraction=fraction,
-        seed=seed, case_ids=sorted(a.pk for a in cases), selected_ids=list(sample.selected),
-        lines=list(sample.lines), created_by=actor)
+        county=county,
+        period_start=period_start,
+        period_end=period_end,
+        fraction=fraction,
+        seed=seed,
+        case_ids=sorted(a.pk for a in cases),
+        selected_ids=list(sample.selected),
+        lines=list(sample.lines),
+        created_by=actor,
+    )
     SpotCheckVisit.objects.bulk_create(
         SpotCheckVisit(draw=draw, application_id=case_id, reasons=list(sample.reasons[case_id]))
-        for case_id in sample.selected)
-    audit.record(action="spotcheck.draw", actor=actor, obj=draw,
-                 new={"seed": seed, "cases": len(cases), "selected": len(sample.selected),
-                      "fraction": fraction, "period": f"{period_start}~{period_end}"})
+        for case_id in sample.selected
+    )
+    audit.record(
+        action="spotcheck.draw",
+        actor=actor,
+        obj=draw,
+        new={
+            "seed": seed,
+            "cases": len(cases),
+            "selected": len(sample.selected),
+            "fraction": fraction,
+            "period": f"{period_start}~{period_end}",
+        },
+    )
     return draw
 
 
@@ -67,16 +94,22 @@ def redraw(draw: SpotCheckDraw) -> tuple[int, ...]:
     """Recompute a stored draw from its seed: anyone can check it was not hand-picked."""
     cases = Application.objects.filter(pk__in=draw.case_ids)
     mandatory = {a.pk: _mandatory(a) for a in cases if _mandatory(a)}
-    return sampling.draw_sample(case_ids=draw.case_ids, mandatory=mandatory,
-                                fraction=draw.fraction, seed=draw.seed).selected
+    return sampling.draw_sample(
+        case_ids=draw.case_ids, mandatory=mandatory, fraction=draw.fraction, seed=draw.seed
+    ).selected
 
 
 @transaction.atomic
-def spot_check_record(*, actor, visit_id: int, passed: bool, findings: str,
-                      visited_on: date | None = None) -> SpotCheckVisit:
+def spot_check_record(
+    *, actor, visit_id: int, passed: bool, findings: str, visited_on: date | None = None
+) -> SpotCheckVisit:
     require(actor, Perm.SPOT_CHECK)
-    visit = (SpotCheckVisit.objects.select_for_update().select_related("draw")
-             .filter(pk=visit_id, draw__county=actor.region).first())
+    visit = (
+        SpotCheckVisit.objects.select_for_update()
+        .select_related("draw")
+        .filter(pk=visit_id, draw__county=actor.region)
+        .first()
+    )
     if visit is None:
         raise ValidationFailed("没有找到该抽查任务")
     if visit.result != SpotCheckVisit.Result.PENDING:
@@ -87,9 +120,14 @@ def spot_check_record(*, actor, visit_id: int, passed: bool, findings: str,
     visit.findings, visit.visited_by = findings, actor
     visit.visited_on = visited_on or timezone.localdate()
     visit.save()
-    audit.record(action="spotcheck.visit", actor=actor, obj=visit.application,
-                 household_id=visit.application.household_id,
-                 new={"result": visit.result, "draw": visit.draw_id}, reason=findings)
+    audit.record(
+        action="spotcheck.visit",
+        actor=actor,
+        obj=visit.application,
+        household_id=visit.application.household_id,
+        new={"result": visit.result, "draw": visit.draw_id},
+        reason=findings,
+    )
     if not passed:
         app = Application.objects.select_for_update().get(pk=visit.application_id)
         transition(app, actor=actor, action=Action.REOPEN, reason=f"抽查未通过：{findings}")

@@ -230,4 +230,3 @@ def _render_detail(request, app, bound=None):
             "is_noticed": app.status == Status.NOTICED,
         },
     )
-

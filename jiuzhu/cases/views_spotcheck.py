@@ -33,32 +33,44 @@ def draw_list(request):
             fraction = Decimal(request.POST.get("fraction") or "0.30")
             seed = request.POST.get("seed", "").strip()
             draw = spot_checks.spot_check_draw(
-                actor=user, period_start=date.fromisoformat(request.POST["period_start"]),
-                period_end=date.fromisoformat(request.POST["period_end"]), fraction=fraction,
-                seed=int(seed) if seed else None)
+                actor=user,
+                period_start=date.fromisoformat(request.POST["period_start"]),
+                period_end=date.fromisoformat(request.POST["period_end"]),
+                fraction=fraction,
+                seed=int(seed) if seed else None,
+            )
         except (ValueError, KeyError, InvalidOperation):
             messages.error(request, "请正确填写抽查期间（日期）、比例和种子（整数，可不填）")
         except JiuzhuError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, f"已抽取{len(draw.selected_ids)}件，随机种子{draw.seed}已保存")
+            messages.success(
+                request, f"已抽取{len(draw.selected_ids)}件，随机种子{draw.seed}已保存"
+            )
             return redirect("spotchecks:detail", pk=draw.pk)
     today = timezone.localdate()
     draws = SpotCheckDraw.objects.filter(county=user.region).select_related("created_by")
-    return render(request, "cases/spotcheck_list.html", {
-        "draws": draws, "default_start": today.replace(day=1), "today": today})
+    return render(
+        request,
+        "cases/spotcheck_list.html",
+        {"draws": draws, "default_start": today.replace(day=1), "today": today},
+    )
 
 
 @login_required
 def draw_detail(request, pk: int):
     user = _county_user(request)
     draw = get_object_or_404(SpotCheckDraw, pk=pk, county=user.region)
-    visits = draw.visits.select_related("application__household", "application__township",
-                                        "application__programme", "visited_by")
+    visits = draw.visits.select_related(
+        "application__household", "application__township", "application__programme", "visited_by"
+    )
     rows = [(v, [REASON_LABELS.get(r, r) for r in v.reasons]) for v in visits]
     reproduced = tuple(draw.selected_ids) == spot_checks.redraw(draw)
-    return render(request, "cases/spotcheck_detail.html",
-                  {"draw": draw, "rows": rows, "reproduced": reproduced})
+    return render(
+        request,
+        "cases/spotcheck_detail.html",
+        {"draw": draw, "rows": rows, "reproduced": reproduced},
+    )
 
 
 @login_required
@@ -67,9 +79,12 @@ def visit_record(request, pk: int):
     user = _county_user(request)
     visit = get_object_or_404(SpotCheckVisit, pk=pk, draw__county=user.region)
     try:
-        spot_checks.spot_check_record(actor=user, visit_id=visit.pk,
-                                      passed=request.POST.get("result") == "passed",
-                                      findings=request.POST.get("findings", ""))
+        spot_checks.spot_check_record(
+            actor=user,
+            visit_id=visit.pk,
+            passed=request.POST.get("result") == "passed",
+            findings=request.POST.get("findings", ""),
+        )
     except JiuzhuError as exc:
         messages.error(request, exc.message)
     else:

@@ -156,4 +156,3 @@ def step_form(name: str, app, user, data=None):
         if investigators.filter(pk=user.pk).exists():
             kwargs["initial"] = {"investigator_1": user.pk}
     return STEPS[name].form(data, **kwargs)
-

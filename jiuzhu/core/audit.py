@@ -17,8 +17,19 @@ from .requestctx import current_ip
 COPY_FROM = 500
 
 # What each entry's hash covers besides its time (the column names of AuditEntry).
-_HASHED = ("actor_id", "actor_name", "action", "object_type", "object_id", "object_repr",
-           "household_id", "old", "new", "reason", "ip")
+_HASHED = (
+    "actor_id",
+    "actor_name",
+    "action",
+    "object_type",
+    "object_id",
+    "object_repr",
+    "household_id",
+    "old",
+    "new",
+    "reason",
+    "ip",
+)
 _COLUMNS = ("seq", "at", *_HASHED, "prev_hash", "hash")
 
 
@@ -56,7 +67,7 @@ def _plain_copy(value):
         return value
     if kind is dict:
         if all(type(key) is str and type(item) in _SCALARS for key, item in value.items()):
-            return dict(value)    # the common flat dict, without a call per value
+            return dict(value)  # the common flat dict, without a call per value
         out = {}
         for key, item in value.items():
             if type(key) is not str or (item := _plain_copy(item)) is _NOT_PLAIN:
@@ -124,16 +135,25 @@ def _content_text(row: Mapping[str, Any], at: str, old: str, new: str) -> str:
     """hashchain.canonical(_content(row)), written value by value (the keys in their sorted
     order), with the time, old and new values given already encoded: a bulk job's tens of
     thousands of entries encode each value once, for the hash and the stored column alike."""
-    return (f'{{"action":{_json(row["action"])},"actor_id":{_json(row["actor_id"])},'
-            f'"actor_name":{_json(row["actor_name"])},"at":{at},'
-            f'"household_id":{_json(row["household_id"])},"ip":{_json(row["ip"])},'
-            f'"new":{new},"object_id":{_json(row["object_id"])},'
-            f'"object_repr":{_json(row["object_repr"])},"object_type":{_json(row["object_type"])},'
-            f'"old":{old},"reason":{_json(row["reason"])}}}')
+    return (
+        f'{{"action":{_json(row["action"])},"actor_id":{_json(row["actor_id"])},'
+        f'"actor_name":{_json(row["actor_name"])},"at":{at},'
+        f'"household_id":{_json(row["household_id"])},"ip":{_json(row["ip"])},'
+        f'"new":{new},"object_id":{_json(row["object_id"])},'
+        f'"object_repr":{_json(row["object_repr"])},"object_type":{_json(row["object_type"])},'
+        f'"old":{old},"reason":{_json(row["reason"])}}}'
+    )
 
 
-def _chained(events: Iterable[AuditEvent], *, seq: int, prev: str, at: datetime,
-             ip: str, encoded: bool = False) -> Iterator[dict]:
+def _chained(
+    events: Iterable[AuditEvent],
+    *,
+    seq: int,
+    prev: str,
+    at: datetime,
+    ip: str,
+    encoded: bool = False,
+) -> Iterator[dict]:
     """Each event's row, numbered after `seq` and chained after the hash `prev`; with
     `encoded`, its old and new values as the JSON text the hash covered (bulk.Json)."""
     at_json = _json(at.astimezone(UTC).isoformat())
@@ -141,8 +161,9 @@ def _chained(events: Iterable[AuditEvent], *, seq: int, prev: str, at: datetime,
         row = _values(event, at, ip)
         old, new = _json(row["old"]), _json(row["new"])
         seq += 1
-        digest = hashchain.text_hash(seq=seq, prev_hash=prev,
-                                     text=_content_text(row, at_json, old, new))
+        digest = hashchain.text_hash(
+            seq=seq, prev_hash=prev, text=_content_text(row, at_json, old, new)
+        )
         row.update(seq=seq, prev_hash=prev, hash=digest)
         if encoded:
             row["old"], row["new"] = bulk.Json(old), bulk.Json(new)
@@ -158,8 +179,14 @@ def record_many(events: Iterable[AuditEvent]) -> int:
     with transaction.atomic():
         head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
         copy = len(events) >= COPY_FROM and bulk.copy_supported()
-        rows = _chained(events, seq=head.last_seq, prev=head.last_hash, at=timezone.now(),
-                        ip=current_ip.get(), encoded=copy)
+        rows = _chained(
+            events,
+            seq=head.last_seq,
+            prev=head.last_hash,
+            at=timezone.now(),
+            ip=current_ip.get(),
+            encoded=copy,
+        )
         if copy:
             # COPY, each row sent as it is chained (PostgreSQL inserts while the next are
             # hashed); the append-only trigger refuses only UPDATE and DELETE
@@ -169,6 +196,7 @@ def record_many(events: Iterable[AuditEvent]) -> int:
                 for row in rows:
                     seen[:] = [row]
                     yield row
+
             bulk.copy_append(AuditEntry, remembering_the_last(), _COLUMNS)
             last = seen[0]
         else:

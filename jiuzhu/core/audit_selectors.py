@@ -7,8 +7,9 @@ from django.http import Http404
 from .models import AuditEntry
 
 
-def entries_for(*, user, actor_id: int | None = None, household_id: int | None = None,
-                action: str = "") -> tuple[QuerySet[AuditEntry], str]:
+def entries_for(
+    *, user, actor_id: int | None = None, household_id: int | None = None, action: str = ""
+) -> tuple[QuerySet[AuditEntry], str]:
     from jiuzhu.registry.selectors import household_get  # the registry owns households
 
     entries = AuditEntry.objects.select_related("actor").order_by("-seq")
@@ -20,7 +21,10 @@ def entries_for(*, user, actor_id: int | None = None, household_id: int | None =
         actor = get_user_model().objects.filter(pk=actor_id).first()
         if actor is None:
             raise Http404
-        entries, subject = entries.filter(actor=actor), f"用户：{actor.username}（{actor.display_name}）"
+        entries, subject = (
+            entries.filter(actor=actor),
+            f"用户：{actor.username}（{actor.display_name}）",
+        )
     if action:
         entries = entries.filter(action__startswith=action)
     return entries, subject
@@ -28,5 +32,8 @@ def entries_for(*, user, actor_id: int | None = None, household_id: int | None =
 
 def entries_for_object(obj) -> QuerySet[AuditEntry]:
     """The history of one object (the caller has already checked it may see the object)."""
-    return (AuditEntry.objects.select_related("actor")
-            .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("seq"))
+    return (
+        AuditEntry.objects.select_related("actor")
+        .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))
+        .order_by("seq")
+    )

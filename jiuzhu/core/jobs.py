@@ -49,9 +49,15 @@ def job_progress(job: JobRun) -> dict:
     return {"done": job.done, "total": job.total, "message": job.message}
 
 
-def job_start(*, kind: str, title: str, actor, func: Callable[[Progress], dict],
-              inline: bool | None = None,
-              on_progress: Callable[[int, int], None] | None = None) -> JobRun:
+def job_start(
+    *,
+    kind: str,
+    title: str,
+    actor,
+    func: Callable[[Progress], dict],
+    inline: bool | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> JobRun:
     """Create the JobRun and run `func(progress)`; its returned dict becomes the result.
     `inline` runs it now in this thread (the command line); default from settings."""
     job = JobRun.objects.create(kind=kind, title=title, started_by=actor)
@@ -60,8 +66,9 @@ def job_start(*, kind: str, title: str, actor, func: Callable[[Progress], dict],
         job.refresh_from_db()
     else:
         # the request's IP travels with the job, so its audit rows name the same client
-        threading.Thread(target=_run_in_thread, args=(job.pk, func, current_ip.get()),
-                         daemon=True).start()
+        threading.Thread(
+            target=_run_in_thread, args=(job.pk, func, current_ip.get()), daemon=True
+        ).start()
     return job
 
 

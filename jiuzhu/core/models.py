@@ -22,7 +22,7 @@ class AuditEntry(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name="操作人",
-        db_index=False,   # the (actor, seq) index below serves it
+        db_index=False,  # the (actor, seq) index below serves it
     )
     actor_name = models.CharField("操作人账号", max_length=150, blank=True)
     action = models.CharField("操作", max_length=80, db_index=True)
@@ -137,7 +137,7 @@ class RowGone(models.Model):
     table (jiuzhu.crosscheck.mirror)."""
 
     table_name = models.CharField("数据表", max_length=63)
-    row_id = models.BigIntegerField("行主键", null=True, blank=True)   # empty: the table was emptied
+    row_id = models.BigIntegerField("行主键", null=True, blank=True)  # empty: the table was emptied
     xid = models.BigIntegerField("数据库事务")
 
     class Meta:

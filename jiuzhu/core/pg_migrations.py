@@ -8,6 +8,7 @@ from django.db import migrations
 
 def postgres_sql(forward: str, backward: str) -> migrations.RunPython:
     """Run `forward` on PostgreSQL when migrating, `backward` when reversing."""
+
     def forwards(apps, schema_editor):
         if schema_editor.connection.vendor == "postgresql":
             schema_editor.execute(forward)

@@ -17,15 +17,24 @@ from .pg_migrations import postgres_sql
 
 def field() -> models.BigIntegerField:
     # indexed: a run reads the few rows written since the previous one, not every row
-    return models.BigIntegerField(null=True, blank=True, editable=False, db_index=True,
-                                  help_text="最后写入本行的数据库事务（比对副本增量刷新用）")
+    return models.BigIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=True,
+        help_text="最后写入本行的数据库事务（比对副本增量刷新用）",
+    )
 
 
 def trigger_operations(table: str) -> list:
     """Migration operations creating (and on reversal dropping) the row_xid trigger of `table`."""
-    return [postgres_sql(f"CREATE TRIGGER {table}_row_xid BEFORE INSERT OR UPDATE ON {table} "
-                         "FOR EACH ROW EXECUTE FUNCTION jiuzhu_row_xid()",
-                         f"DROP TRIGGER IF EXISTS {table}_row_xid ON {table}")]
+    return [
+        postgres_sql(
+            f"CREATE TRIGGER {table}_row_xid BEFORE INSERT OR UPDATE ON {table} "
+            "FOR EACH ROW EXECUTE FUNCTION jiuzhu_row_xid()",
+            f"DROP TRIGGER IF EXISTS {table}_row_xid ON {table}",
+        )
+    ]
 
 
 def gone_trigger_operations(table: str, moved_by: str, moved: str = "jiuzhu_row_gone") -> list:
@@ -35,14 +44,19 @@ def gone_trigger_operations(table: str, moved_by: str, moved: str = "jiuzhu_row_
     and a TRUNCATE."""
     triggers = {
         f"{table}_gone": f"AFTER DELETE ON {table} FOR EACH ROW EXECUTE FUNCTION jiuzhu_row_gone()",
-        f"{table}_moved": (f"AFTER UPDATE OF {moved_by} ON {table} FOR EACH ROW "
-                           f"WHEN (OLD.{moved_by} IS DISTINCT FROM NEW.{moved_by}) "
-                           f"EXECUTE FUNCTION {moved}()"),
-        f"{table}_emptied": (f"AFTER TRUNCATE ON {table} FOR EACH STATEMENT "
-                             "EXECUTE FUNCTION jiuzhu_table_emptied()"),
+        f"{table}_moved": (
+            f"AFTER UPDATE OF {moved_by} ON {table} FOR EACH ROW "
+            f"WHEN (OLD.{moved_by} IS DISTINCT FROM NEW.{moved_by}) "
+            f"EXECUTE FUNCTION {moved}()"
+        ),
+        f"{table}_emptied": (
+            f"AFTER TRUNCATE ON {table} FOR EACH STATEMENT EXECUTE FUNCTION jiuzhu_table_emptied()"
+        ),
     }
-    return [postgres_sql(f"CREATE TRIGGER {name} {body}", f"DROP TRIGGER IF EXISTS {name} ON {table}")
-            for name, body in triggers.items()]
+    return [
+        postgres_sql(f"CREATE TRIGGER {name} {body}", f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        for name, body in triggers.items()
+    ]
 
 
 def gone_since(model: type[models.Model], xid: int) -> QuerySet:
@@ -50,5 +64,9 @@ def gone_since(model: type[models.Model], xid: int) -> QuerySet:
     when the table was emptied)."""
     from .models import RowGone
 
-    return (RowGone.objects.filter(table_name=model._meta.db_table, xid__gte=xid)
-            .values_list("row_id").distinct().order_by())
+    return (
+        RowGone.objects.filter(table_name=model._meta.db_table, xid__gte=xid)
+        .values_list("row_id")
+        .distinct()
+        .order_by()
+    )

@@ -14,8 +14,14 @@ def audit_list(request, user_id: int | None = None, household_id: int | None = N
     if not request.user.can(Perm.VIEW_AUDIT):
         raise Http404
     entries, subject = audit_selectors.entries_for(
-        user=request.user, actor_id=user_id, household_id=household_id,
-        action=request.GET.get("action", ""))
+        user=request.user,
+        actor_id=user_id,
+        household_id=household_id,
+        action=request.GET.get("action", ""),
+    )
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "core/audit_list.html", {"page": page, "subject": subject,
-                                                    "action": request.GET.get("action", "")})
+    return render(
+        request,
+        "core/audit_list.html",
+        {"page": page, "subject": subject, "action": request.GET.get("action", "")},
+    )

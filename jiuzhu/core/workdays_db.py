@@ -13,7 +13,9 @@ from .workdays import DayOverride, WorkdayCalendar, overrides_from_chinese_calen
 
 def calendar() -> WorkdayCalendar:
     days = [DayOverride(h.day, h.is_workday, h.name) for h in HolidayDay.objects.all()]
-    return WorkdayCalendar(days, known_years=set(HolidayYear.objects.values_list("year", flat=True)))
+    return WorkdayCalendar(
+        days, known_years=set(HolidayYear.objects.values_list("year", flat=True))
+    )
 
 
 @transaction.atomic
@@ -22,7 +24,9 @@ def seed_holidays(years, *, actor=None) -> list[int]:
     overrides = overrides_from_chinese_calendar(years)
     loaded = sorted({o.day.year for o in overrides})
     for o in overrides:
-        HolidayDay.objects.update_or_create(day=o.day, defaults={"is_workday": o.is_workday, "name": o.name})
+        HolidayDay.objects.update_or_create(
+            day=o.day, defaults={"is_workday": o.is_workday, "name": o.name}
+        )
     for year in loaded:
         HolidayYear.objects.get_or_create(year=year, defaults={"source": "chinese-calendar 1.11.0"})
     if loaded:
@@ -36,10 +40,16 @@ def holiday_set(*, actor, day: date, is_workday: bool, name: str) -> HolidayDay:
     if is_workday == (day.weekday() < 5):
         raise ValidationFailed(f"{day}本来就是{'工作日' if is_workday else '休息日'}，无需录入")
     old = HolidayDay.objects.filter(day=day).first()
-    entry, _ = HolidayDay.objects.update_or_create(day=day, defaults={"is_workday": is_workday, "name": name})
-    audit.record(action="holidays.set", actor=actor, obj=entry,
-                 old={"is_workday": old.is_workday, "name": old.name} if old else {},
-                 new={"day": day, "is_workday": is_workday, "name": name})
+    entry, _ = HolidayDay.objects.update_or_create(
+        day=day, defaults={"is_workday": is_workday, "name": name}
+    )
+    audit.record(
+        action="holidays.set",
+        actor=actor,
+        obj=entry,
+        old={"is_workday": old.is_workday, "name": old.name} if old else {},
+        new={"day": day, "is_workday": is_workday, "name": name},
+    )
     return entry
 
 

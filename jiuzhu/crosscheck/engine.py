@@ -12,15 +12,19 @@ import duckdb
 from django.conf import settings
 
 
-def connect(*, memory_limit: str | None = None, temp_dir: Path | None = None,
-            threads: int | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    *, memory_limit: str | None = None, temp_dir: Path | None = None, threads: int | None = None
+) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the memory limit, spill directory and threads from settings."""
-    con = duckdb.connect(config={"autoinstall_known_extensions": False,
-                                 "autoload_known_extensions": False})
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     tmp = Path(temp_dir or settings.JIUZHU_DUCKDB_TEMP_DIR)
     tmp.mkdir(parents=True, exist_ok=True)
     # DuckDB 2 wants every result consumed before a table is registered: fetch each one
-    con.execute(f"SET memory_limit = '{memory_limit or settings.JIUZHU_DUCKDB_MEMORY_LIMIT}'").fetchall()
+    con.execute(
+        f"SET memory_limit = '{memory_limit or settings.JIUZHU_DUCKDB_MEMORY_LIMIT}'"
+    ).fetchall()
     con.execute("SET temp_directory = ?", [str(tmp)]).fetchall()
     n = settings.JIUZHU_DUCKDB_THREADS if threads is None else threads
     if n:

@@ -57,8 +57,19 @@ logger = logging.getLogger(__name__)
 NAME_NORM_SQL = "regexp_replace(name, '[[:space:]·•‧・]', '', 'g')"
 
 # libpq connection parameters that may stand in the database settings' OPTIONS
-_LIBPQ_OPTIONS = ("sslmode", "sslrootcert", "sslcert", "sslkey", "sslpassword", "connect_timeout",
-                  "application_name", "options", "target_session_attrs", "passfile", "service")
+_LIBPQ_OPTIONS = (
+    "sslmode",
+    "sslrootcert",
+    "sslcert",
+    "sslkey",
+    "sslpassword",
+    "connect_timeout",
+    "application_name",
+    "options",
+    "target_session_attrs",
+    "passfile",
+    "service",
+)
 
 
 # A column type of the export: an amount sent as whole fen (a BIGINT), kept in yuan.
@@ -73,11 +84,13 @@ def _types(columns: dict[str, tuple[str, str]]) -> dict[str, str]:
 def _casts(columns: dict[str, str], *, empty_is_null: bool = False) -> str:
     """Each column cast to its DuckDB type (fen to yuan); with `empty_is_null` an empty string
     becomes NULL, as the COPY path's CSV reads it (so ADBC and COPY give the same values)."""
+
     def cast(name: str, duck: str) -> str:
         if duck == FEN:
             return f"CAST(CAST({name} AS DECIMAL(18,0)) * 0.01 AS {_YUAN}) AS {name}"
         value = f"nullif({name}, '')" if empty_is_null and duck == "VARCHAR" else name
         return f"CAST({value} AS {duck}) AS {name}"
+
     return ", ".join(cast(name, duck) for name, duck in columns.items())
 
 
@@ -95,8 +108,10 @@ def _adbc_uri(settings_dict: dict) -> str:
     query = urlencode({k: v for k, v in query.items() if v is not None}, quote_via=quote)
     user, password = settings_dict.get("USER") or "", settings_dict.get("PASSWORD") or ""
     credentials = quote(user, safe="") + (":" + quote(password, safe="") if password else "")
-    return (f"postgresql://{credentials}{'@' if credentials else ''}/"
-            f"{quote(settings_dict.get('NAME') or '', safe='')}{'?' if query else ''}{query}")
+    return (
+        f"postgresql://{credentials}{'@' if credentials else ''}/"
+        f"{quote(settings_dict.get('NAME') or '', safe='')}{'?' if query else ''}{query}"
+    )
 
 
 class AdbcSource:
@@ -182,10 +197,12 @@ def _adbc_sql(queryset, columns: dict[str, str]) -> str:
 
 def _fetch_adbc(con, table: str, sql: str, columns: dict[str, str], source: AdbcSource) -> None:
     with source.query(sql) as reader:
-        con.register(f"_{table}_arrow", reader)   # streamed into DuckDB batch by batch
+        con.register(f"_{table}_arrow", reader)  # streamed into DuckDB batch by batch
         try:
-            con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT "
-                        f"{_casts(columns, empty_is_null=True)} FROM _{table}_arrow").fetchall()
+            con.execute(
+                f"CREATE OR REPLACE TABLE {table} AS SELECT "
+                f"{_casts(columns, empty_is_null=True)} FROM _{table}_arrow"
+            ).fetchall()
         finally:
             con.unregister(f"_{table}_arrow")
 
@@ -198,14 +215,17 @@ def _copy_pg(con, table: str, queryset, columns: dict[str, str], tmp: Path) -> N
         with raw.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
             for chunk in copy:
                 out.write(chunk)
-    if path.stat().st_size == 0:   # no rows: DuckDB cannot sniff an empty file
-        cols = ", ".join(f"{name} {_YUAN if duck == FEN else duck}"
-                         for name, duck in columns.items())
+    if path.stat().st_size == 0:  # no rows: DuckDB cannot sniff an empty file
+        cols = ", ".join(
+            f"{name} {_YUAN if duck == FEN else duck}" for name, duck in columns.items()
+        )
         con.execute(f"CREATE OR REPLACE TABLE {table} ({cols})")
     else:
-        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_casts(columns)} FROM read_csv("
-                    f"{sql_literal(path)}, header=false, columns={_struct(_transport(columns))}, "
-                    "nullstr='', quote='\"', escape='\"')")
+        con.execute(
+            f"CREATE OR REPLACE TABLE {table} AS SELECT {_casts(columns)} FROM read_csv("
+            f"{sql_literal(path)}, header=false, columns={_struct(_transport(columns))}, "
+            "nullstr='', quote='\"', escape='\"')"
+        )
     path.unlink()
 
 
@@ -217,16 +237,27 @@ def _copy_cursor(con, table: str, queryset, columns: dict[str, str]) -> None:
     names = list(columns)
     rows = list(queryset)
     data = {name: [row[i] for row in rows] for i, name in enumerate(names)}
-    arrow = pa.table({name: pa.array(values) if values else pa.array([], type=pa.null())
-                      for name, values in data.items()})
+    arrow = pa.table(
+        {
+            name: pa.array(values) if values else pa.array([], type=pa.null())
+            for name, values in data.items()
+        }
+    )
     con.register(f"_{table}_arrow", arrow)
-    con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT {_casts(columns)} "
-                f"FROM _{table}_arrow").fetchall()
+    con.execute(
+        f"CREATE OR REPLACE TABLE {table} AS SELECT {_casts(columns)} FROM _{table}_arrow"
+    ).fetchall()
     con.unregister(f"_{table}_arrow")
 
 
-def export_table(con, table: str, queryset, columns: dict[str, tuple[str, str]], *,
-                 adbc: AdbcSource | None = None) -> int:
+def export_table(
+    con,
+    table: str,
+    queryset,
+    columns: dict[str, tuple[str, str]],
+    *,
+    adbc: AdbcSource | None = None,
+) -> int:
     """Create `table` in DuckDB from `queryset` (values_list in the order of `columns`); with an
     ADBC connection (``adbc_connection()``) through it. Returns the row count."""
     types = _types(columns)
@@ -246,6 +277,7 @@ class ExportTable:
     the key first); a table with `written_since` and `gone_since` (functions of a transaction
     id giving the rows written, and the keys logged gone, from it on) is kept in the mirror
     between runs."""
+
     name: str
     queryset: object
     columns: dict[str, tuple[str, str]]
@@ -284,12 +316,21 @@ def _work(con, tables: list[ExportTable], source: AdbcSource, mirror_path: Path 
             continue
         state = mirror.state_of(con, t.name)
         since = mirror.watermark_for(state, server, types)
-        work.append(mirror.Job(
-            table=t.name, key=next(iter(types)), types=types, all_sql=all_sql,
-            changed_sql=None if since is None else _adbc_sql(t.written_since(since), types),
-            gone_sql=None if since is None else _adbc_sql(t.gone_since(since), {"key": "BIGINT"}),
-            identity=server.identity, rewritten=state.rewritten if since is not None else 0,
-            before=state.version if state is not None else ""))
+        work.append(
+            mirror.Job(
+                table=t.name,
+                key=next(iter(types)),
+                types=types,
+                all_sql=all_sql,
+                changed_sql=None if since is None else _adbc_sql(t.written_since(since), types),
+                gone_sql=None
+                if since is None
+                else _adbc_sql(t.gone_since(since), {"key": "BIGINT"}),
+                identity=server.identity,
+                rewritten=state.rewritten if since is not None else 0,
+                before=state.version if state is not None else "",
+            )
+        )
     return work
 
 
@@ -303,16 +344,18 @@ def export_tables(con, tables: list[ExportTable], *, mirror_path: Path | None = 
     Django's connection, whole. Returns how each mirrored table was refreshed."""
     with adbc_connection() as first:
         if first is None or (second := _adbc_connect()) is None:
-            for t in tables:   # through `first` when there is one
+            for t in tables:  # through `first` when there is one
                 export_table(con, t.name, t.queryset, t.columns, adbc=first)
             return {}
         work = _work(con, tables, first, mirror_path)
         refreshed: dict[str, dict] = {}
         with ThreadPoolExecutor(max_workers=2, thread_name_prefix="jiuzhu-export") as pool:
-            lanes = [pool.submit(_export_lane, con, work[:1], first, refreshed),
-                     pool.submit(_export_lane, con, work[1:], second, refreshed)]
+            lanes = [
+                pool.submit(_export_lane, con, work[:1], first, refreshed),
+                pool.submit(_export_lane, con, work[1:], second, refreshed),
+            ]
             for lane in lanes:
-                lane.result()   # the first failure is raised here
+                lane.result()  # the first failure is raised here
     return refreshed
 
 
@@ -325,55 +368,88 @@ def export_county(con, *, county, month: str, refused_since) -> dict:
     With the runs' copy, people and every person's coverage are kept in it too
     (``mirror_derived``) and read from it for the rest of the run; the copy stays attached
     until `con` is closed."""
+
     def since(select):
         return lambda xid: select(county_id=county.pk, written_since=xid)
 
     def gone(select):
         return lambda xid: select(xid=xid)
+
     seconds, started = {}, time.perf_counter()
 
     def step(name: str) -> None:
         nonlocal started
         seconds[name] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
-    mirrored = export_tables(con, [
-        ExportTable("_people_own", people_for_export(county_id=county.pk), PEOPLE_EXPORT_COLUMNS,
-                    since(people_for_export), gone(people_gone_since)),
-        ExportTable("_household_places", households_for_export(county_id=county.pk),
-                    HOUSEHOLD_EXPORT_COLUMNS, since(households_for_export),
-                    gone(households_gone_since)),
-        ExportTable("enrolments", enrolments_for_export(county_id=county.pk),
-                    ENROLMENT_EXPORT_COLUMNS, since(enrolments_for_export),
-                    gone(enrolments_gone_since)),
-        ExportTable("applications", applications_for_export(
-            county_id=county.pk, refused_since=refused_since), APPLICATION_EXPORT_COLUMNS),
-        ExportTable("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS)],
-        mirror_path=mirror.path_for(county.pk))
+
+    mirrored = export_tables(
+        con,
+        [
+            ExportTable(
+                "_people_own",
+                people_for_export(county_id=county.pk),
+                PEOPLE_EXPORT_COLUMNS,
+                since(people_for_export),
+                gone(people_gone_since),
+            ),
+            ExportTable(
+                "_household_places",
+                households_for_export(county_id=county.pk),
+                HOUSEHOLD_EXPORT_COLUMNS,
+                since(households_for_export),
+                gone(households_gone_since),
+            ),
+            ExportTable(
+                "enrolments",
+                enrolments_for_export(county_id=county.pk),
+                ENROLMENT_EXPORT_COLUMNS,
+                since(enrolments_for_export),
+                gone(enrolments_gone_since),
+            ),
+            ExportTable(
+                "applications",
+                applications_for_export(county_id=county.pk, refused_since=refused_since),
+                APPLICATION_EXPORT_COLUMNS,
+            ),
+            ExportTable("villages", villages_for_export(county=county), VILLAGE_EXPORT_COLUMNS),
+        ],
+        mirror_path=mirror.path_for(county.pk),
+    )
     step("fetch")
     derived = None
     if mirrored:
-        derived = mirror_derived.refresh(con, mirrored, people_sql=people_sql,
-                                         covered_sql=covered_sql,
-                                         covered_columns=RECIPIENT_PERSON_COLUMNS)
+        derived = mirror_derived.refresh(
+            con,
+            mirrored,
+            people_sql=people_sql,
+            covered_sql=covered_sql,
+            covered_columns=RECIPIENT_PERSON_COLUMNS,
+        )
         con.execute(f"CREATE VIEW people AS SELECT * FROM {mirror.SCHEMA}.{mirror_derived.PEOPLE}")
-        con.execute(f"CREATE TABLE enrolments AS "
-                    f"SELECT * FROM {mirror.SCHEMA}.{mirror_derived.ENROLMENTS}")
+        con.execute(
+            f"CREATE TABLE enrolments AS SELECT * FROM {mirror.SCHEMA}.{mirror_derived.ENROLMENTS}"
+        )
         covered = f"{mirror.SCHEMA}.{mirror_derived.COVERED}"
     else:
-        con.execute("CREATE OR REPLACE TABLE people AS "
-                    + people_sql("_people_own", "_household_places", "villages"))
+        con.execute(
+            "CREATE OR REPLACE TABLE people AS "
+            + people_sql("_people_own", "_household_places", "villages")
+        )
         con.execute("DROP TABLE _people_own; DROP TABLE _household_places")
         covered = f"({covered_sql('people', 'enrolments')})"
     step("people")
     build_recipients(con, month=month, covered=covered, view=bool(mirrored))
     step("recipients")
-    counts = {table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
-              for table in ("people", "enrolments", "applications", "villages", "recipients")}
-    counts["refresh"] = {"rows": {t: r.get("changed", r["rows"]) for t, r in mirrored.items()},
-                         "whole": sorted(t for t, r in mirrored.items() if r["whole"]),
-                         "seconds": {**seconds, **{f"fetch_{t}": r["seconds"]
-                                                   for t, r in mirrored.items()}},
-                         "derived": derived}
+    counts = {
+        table: con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+        for table in ("people", "enrolments", "applications", "villages", "recipients")
+    }
+    counts["refresh"] = {
+        "rows": {t: r.get("changed", r["rows"]) for t, r in mirrored.items()},
+        "whole": sorted(t for t, r in mirrored.items() if r["whole"]),
+        "seconds": {**seconds, **{f"fetch_{t}": r["seconds"] for t, r in mirrored.items()}},
+        "derived": derived,
+    }
     return counts
 
 
@@ -388,17 +464,26 @@ def people_sql(persons: str, places: str, villages: str) -> str:
 
 
 # The persons' columns a check reads from recipients (the rest it reads from people).
-RECIPIENT_PERSON_COLUMNS = ("person_id", "household_id", "name", "id_masked", "relation",
-                            "township_id", "village_id")
+RECIPIENT_PERSON_COLUMNS = (
+    "person_id",
+    "household_id",
+    "name",
+    "id_masked",
+    "relation",
+    "township_id",
+    "village_id",
+)
 
 
 def covered_sql(people: str, enrolments: str) -> str:
     """One row per covered person and monthly enrolment, in any month: a household enrolment
     covers every member, a single-person enrolment (单人保) only that person."""
     person = ", ".join(f"p.{name}" for name in RECIPIENT_PERSON_COLUMNS)
-    enrolment = ("e.enrolment_id, e.application_id, e.programme_code, e.monthly_amount, "
-                 "e.members, e.start_month, e.end_month, e.status AS enrolment_status")
-    monthly = "e.programme_code NOT IN ('temporary', 'heating')"   # one-off and yearly payments
+    enrolment = (
+        "e.enrolment_id, e.application_id, e.programme_code, e.monthly_amount, "
+        "e.members, e.start_month, e.end_month, e.status AS enrolment_status"
+    )
+    monthly = "e.programme_code NOT IN ('temporary', 'heating')"  # one-off and yearly payments
     return f"""
         SELECT {person}, {enrolment}, false AS single_person
         FROM {enrolments} e JOIN {people} p ON p.household_id = e.household_id
@@ -414,9 +499,9 @@ def build_recipients(con, *, month: str, covered: str = "", view: bool = False) 
     people and enrolments) whose enrolment is in force in `month` or later: a table, or with
     `view` a view (read where it is kept)."""
     covered = covered or f"({covered_sql('people', 'enrolments')})"
-    month = str(Month.parse(month))   # a view takes no parameters: the month is checked here
+    month = str(Month.parse(month))  # a view takes no parameters: the month is checked here
     con.execute(f"""
-        CREATE OR REPLACE {'VIEW' if view else 'TABLE'} recipients AS
+        CREATE OR REPLACE {"VIEW" if view else "TABLE"} recipients AS
         SELECT * FROM {covered} c
         WHERE enrolment_status <> 'stopped'
            OR coalesce(nullif(end_month, ''), '9999-12') >= {sql_literal(month)}

@@ -8,8 +8,8 @@ __all__ = ["OPEN_STATUSES", "Step", "STEP_LABELS", "TRANSITIONS", "next_status",
 
 
 class Step(StrEnum):
-    MATCH_CONFIRM = "match_confirm"   # review queue: the same person
-    MATCH_REJECT = "match_reject"     # review queue: not the same person
+    MATCH_CONFIRM = "match_confirm"  # review queue: the same person
+    MATCH_REJECT = "match_reject"  # review queue: not the same person
     ASSIGN = "assign"
     VERIFY_TRUE = "verify_true"
     VERIFY_FALSE = "verify_false"
@@ -18,9 +18,13 @@ class Step(StrEnum):
 
 
 STEP_LABELS = {
-    Step.MATCH_CONFIRM: "确认是同一人", Step.MATCH_REJECT: "不是同一人",
-    Step.ASSIGN: "指派核实人", Step.VERIFY_TRUE: "核实属实", Step.VERIFY_FALSE: "核实不属实",
-    Step.ACT: "处置", Step.CLOSE: "办结",
+    Step.MATCH_CONFIRM: "确认是同一人",
+    Step.MATCH_REJECT: "不是同一人",
+    Step.ASSIGN: "指派核实人",
+    Step.VERIFY_TRUE: "核实属实",
+    Step.VERIFY_FALSE: "核实不属实",
+    Step.ACT: "处置",
+    Step.CLOSE: "办结",
 }
 
 TRANSITIONS: dict[tuple[str, Step], str] = {

@@ -27,22 +27,41 @@ def known_fingerprints(*, county_id: int, fingerprints: list[str]) -> set[str]:
     seconds to build and parse."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT fingerprint FROM {Finding._meta.db_table} "
-                           "WHERE county_id = %s AND fingerprint = ANY(%s)",
-                           [county_id, list(fingerprints)])
+            cursor.execute(
+                f"SELECT fingerprint FROM {Finding._meta.db_table} "
+                "WHERE county_id = %s AND fingerprint = ANY(%s)",
+                [county_id, list(fingerprints)],
+            )
             return {fp for (fp,) in cursor.fetchall()}
     known: set[str] = set()
-    for start in range(0, len(fingerprints), 5000):   # SQLite's limit on parameters
-        known.update(Finding.objects.filter(county_id=county_id,
-                                            fingerprint__in=fingerprints[start:start + 5000])
-                     .values_list("fingerprint", flat=True))
+    for start in range(0, len(fingerprints), 5000):  # SQLite's limit on parameters
+        known.update(
+            Finding.objects.filter(
+                county_id=county_id, fingerprint__in=fingerprints[start : start + 5000]
+            ).values_list("fingerprint", flat=True)
+        )
     return known
 
 
 def finding_get(*, user, pk: int) -> Finding:
-    finding = (findings_for(user).select_related(
-        "township", "village", "household", "person", "enrolment", "enrolment__programme",
-        "snapshot", "run", "assignee", "verified_by", "new_application").filter(pk=pk).first())
+    finding = (
+        findings_for(user)
+        .select_related(
+            "township",
+            "village",
+            "household",
+            "person",
+            "enrolment",
+            "enrolment__programme",
+            "snapshot",
+            "run",
+            "assignee",
+            "verified_by",
+            "new_application",
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if finding is None:
         raise Http404("没有找到该核查发现")
     return finding
@@ -55,8 +74,15 @@ def finding_for_update(*, user, pk: int) -> Finding:
     return finding
 
 
-def finding_search(*, user, check: str = "", status: str = "", township_id: int | None = None,
-                   overdue: bool = False, today: date | None = None) -> QuerySet[Finding]:
+def finding_search(
+    *,
+    user,
+    check: str = "",
+    status: str = "",
+    township_id: int | None = None,
+    overdue: bool = False,
+    today: date | None = None,
+) -> QuerySet[Finding]:
     qs = findings_for(user).select_related("township", "village")
     if check:
         qs = qs.filter(check_code=check)
@@ -70,20 +96,23 @@ def finding_search(*, user, check: str = "", status: str = "", township_id: int 
 
 
 def runs_for(user) -> QuerySet[CheckRun]:
-    return CheckRun.objects.filter(county=county_of(user.region)).select_related("started_by", "job")
+    return CheckRun.objects.filter(county=county_of(user.region)).select_related(
+        "started_by", "job"
+    )
 
 
 def overview(*, user, today: date) -> dict:
     """Counts by check and township: raised, confirmed, acted, closed, overdue (inspector view)."""
     qs = findings_for(user).exclude(status="dismissed")
     overdue_q = Q(status__in=OPEN_STATUSES, due_date__lt=today)
-    rows = (qs.values("check_code", "township_id")
-            .annotate(raised=Count("id"),
-                      confirmed=Count("id", filter=Q(verdict=True)),
-                      rejected=Count("id", filter=Q(verdict=False)),
-                      acted=Count("id", filter=Q(status__in=["acted", "closed"], acted_at__isnull=False)),
-                      overdue=Count("id", filter=overdue_q),
-                      review=Count("id", filter=Q(status="review"))))
+    rows = qs.values("check_code", "township_id").annotate(
+        raised=Count("id"),
+        confirmed=Count("id", filter=Q(verdict=True)),
+        rejected=Count("id", filter=Q(verdict=False)),
+        acted=Count("id", filter=Q(status__in=["acted", "closed"], acted_at__isnull=False)),
+        overdue=Count("id", filter=overdue_q),
+        review=Count("id", filter=Q(status="review")),
+    )
     towns = {r.pk: r.name for r in Region.objects.filter(pk__in={r["township_id"] for r in rows})}
     by_check: dict[str, dict] = defaultdict(lambda: defaultdict(int))
     by_township: dict[str, dict] = defaultdict(lambda: defaultdict(int))
@@ -92,5 +121,7 @@ def overview(*, user, today: date) -> dict:
         for k in keys:
             by_check[r["check_code"]][k] += r[k]
             by_township[towns.get(r["township_id"], "")][k] += r[k]
-    return {"by_check": {k: dict(v) for k, v in by_check.items()},
-            "by_township": {k: dict(v) for k, v in sorted(by_township.items())}}
+    return {
+        "by_check": {k: dict(v) for k, v in by_check.items()},
+        "by_township": {k: dict(v) for k, v in sorted(by_township.items())},
+    }

@@ -57,43 +57,85 @@ class FindingBatches:
         if rows and bulk.copy_supported():
             ids = bulk.copy_insert(Finding, rows, tuple(rows[0]))
         else:
-            ids = [f.pk for f in Finding.objects.bulk_create([Finding(**row) for row in rows],
-                                                             batch_size=2000)]
+            ids = [
+                f.pk
+                for f in Finding.objects.bulk_create(
+                    [Finding(**row) for row in rows], batch_size=2000
+                )
+            ]
         written = zip(ids, rows, strict=True)
         # audited and marked batch by batch: with FindingWriter this overlaps the next checks
-        audit.record_many(audit.AuditEvent(
-            action="crosscheck.finding_raise", actor=self.actor,
-            obj=audit.ObjectRef(Finding, pk, Finding.text_of(pk, row["subject_name"])),
-            household_id=row["household_id"],
-            new={"check": row["check_code"], "status": row["status"], "summary": row["summary"],
-                 "snapshot": row["snapshot_id"], "ref_row": row["ref_row"]})
-            for pk, row in written)
-        kin_apps = sorted({h.application_id for h in batch.values()
-                           if h.check == "kin" and h.application_id and not h.review})
+        audit.record_many(
+            audit.AuditEvent(
+                action="crosscheck.finding_raise",
+                actor=self.actor,
+                obj=audit.ObjectRef(Finding, pk, Finding.text_of(pk, row["subject_name"])),
+                household_id=row["household_id"],
+                new={
+                    "check": row["check_code"],
+                    "status": row["status"],
+                    "summary": row["summary"],
+                    "snapshot": row["snapshot_id"],
+                    "ref_row": row["ref_row"],
+                },
+            )
+            for pk, row in written
+        )
+        kin_apps = sorted(
+            {
+                h.application_id
+                for h in batch.values()
+                if h.check == "kin" and h.application_id and not h.review
+            }
+        )
         if kin_apps:
-            applications_kin_register(actor=self.actor, application_ids=kin_apps,
-                                      reason=f"{self.run.month}比对发现近亲属关系（R5）")
+            applications_kin_register(
+                actor=self.actor,
+                application_ids=kin_apps,
+                reason=f"{self.run.month}比对发现近亲属关系（R5）",
+            )
 
     def _row(self, h: Hit) -> dict:
         return {
-            "county_id": self.run.county_id, "township_id": h.township_id,
-            "village_id": h.village_id, "check_code": h.check, "rule": h.rule,
+            "county_id": self.run.county_id,
+            "township_id": h.township_id,
+            "village_id": h.village_id,
+            "check_code": h.check,
+            "rule": h.rule,
             "fingerprint": h.fingerprint,
             "status": (Finding.Status.REVIEW if h.review else Finding.Status.RAISED).value,
-            "household_id": h.household_id, "person_id": h.person_id,
-            "enrolment_id": h.enrolment_id, "subject_name": h.subject_name[:60],
-            "subject_id_masked": h.subject_id_masked or "", "summary": h.summary[:300],
-            "snapshot_id": self.snapshots.get(h.snapshot_kind), "ref_row": h.ref_row,
-            "tier": "probable" if h.tier == "review" else h.tier, "score": h.score,
-            "evidence": h.evidence, "months_paid": h.months_paid, "amount_to_recover": h.amount,
-            "run_id": self.run.pk, "due_date": self.due}
+            "household_id": h.household_id,
+            "person_id": h.person_id,
+            "enrolment_id": h.enrolment_id,
+            "subject_name": h.subject_name[:60],
+            "subject_id_masked": h.subject_id_masked or "",
+            "summary": h.summary[:300],
+            "snapshot_id": self.snapshots.get(h.snapshot_kind),
+            "ref_row": h.ref_row,
+            "tier": "probable" if h.tier == "review" else h.tier,
+            "score": h.score,
+            "evidence": h.evidence,
+            "months_paid": h.months_paid,
+            "amount_to_recover": h.amount,
+            "run_id": self.run.pk,
+            "due_date": self.due,
+        }
 
     def finish(self) -> dict:
         run = self.run
         summary = self._summary()
-        audit.record(action="crosscheck.run", actor=self.actor, obj=run,
-                     new={"month": run.month, "new": summary["new"], "review": summary["review"],
-                          "known": summary["known"], "snapshots": self.snapshots})
+        audit.record(
+            action="crosscheck.run",
+            actor=self.actor,
+            obj=run,
+            new={
+                "month": run.month,
+                "new": summary["new"],
+                "review": summary["review"],
+                "known": summary["known"],
+                "snapshots": self.snapshots,
+            },
+        )
         return summary
 
     def _summary(self) -> dict:
@@ -107,8 +149,10 @@ class FindingBatches:
             "new": sum(1 for h in self.fresh.values() if not h.review),
             "review": sum(1 for h in self.fresh.values() if h.review),
             "known": len(self.hits) - len(self.fresh),
-            "by_check": {code: {"label": LABELS.get(code, code), **dict(c)}
-                         for code, c in sorted(by_check.items())},
+            "by_check": {
+                code: {"label": LABELS.get(code, code), **dict(c)}
+                for code, c in sorted(by_check.items())
+            },
             "by_township": {str(t): dict(c) for t, c in by_township.items()},
         }
 
@@ -162,7 +206,7 @@ class FindingWriter:
         self._thread.join()
 
     def _work(self) -> None:
-        ended = False   # finish() or abort() has spoken
+        ended = False  # finish() or abort() has spoken
         try:
             with transaction.atomic():
                 with connection.cursor() as cursor:
@@ -179,10 +223,10 @@ class FindingWriter:
                 self._summary = batches.finish()
         except _Aborted:
             pass
-        except BaseException as exc:   # noqa: BLE001 — handed to the run's thread by finish()
+        except BaseException as exc:  # noqa: BLE001 — handed to the run's thread by finish()
             logger.exception("writing the findings of run %s failed", self._args["run"].pk)
             self._error = exc
-            while not ended and self._queue.get() not in (_DONE, _ABORT):   # until it speaks
+            while not ended and self._queue.get() not in (_DONE, _ABORT):  # until it speaks
                 pass
         finally:
-            connection.close()   # this thread's connection
+            connection.close()  # this thread's connection

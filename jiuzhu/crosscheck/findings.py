@@ -41,12 +41,19 @@ def _begin(actor, finding_id: int, step: Step) -> tuple[Finding, str, str]:
     return finding, finding.status, new
 
 
-def _finish(finding: Finding, actor, step: Step, old: str, fields: list[str], new: dict,
-            reason: str = "") -> Finding:
+def _finish(
+    finding: Finding, actor, step: Step, old: str, fields: list[str], new: dict, reason: str = ""
+) -> Finding:
     finding.save(update_fields=["status", *fields])
-    audit.record(action=f"crosscheck.finding_{step.value}", actor=actor, obj=finding,
-                 household_id=finding.household_id, old={"status": old},
-                 new={"status": finding.status, **new}, reason=reason)
+    audit.record(
+        action=f"crosscheck.finding_{step.value}",
+        actor=actor,
+        obj=finding,
+        household_id=finding.household_id,
+        old={"status": old},
+        new={"status": finding.status, **new},
+        reason=reason,
+    )
     return finding
 
 
@@ -64,12 +71,16 @@ def finding_review(*, actor, finding_id: int, same_person: bool, note: str) -> F
 def finding_assign(*, actor, finding_id: int, assignee_id: int) -> Finding:
     finding, old, finding.status = _begin(actor, finding_id, Step.ASSIGN)
     assignee = User.objects.filter(pk=assignee_id, is_active=True).first()
-    if assignee is None or not assignee.can(Perm.HANDLE_FINDINGS) or \
-            assignee.region_id not in (finding.township_id, finding.county_id):
+    if (
+        assignee is None
+        or not assignee.can(Perm.HANDLE_FINDINGS)
+        or assignee.region_id not in (finding.township_id, finding.county_id)
+    ):
         raise ValidationFailed("核实人应为该乡镇（街道）或县级的经办人员")
     finding.assignee = assignee
-    return _finish(finding, actor, Step.ASSIGN, old, ["assignee"],
-                   {"assignee": assignee.display_name})
+    return _finish(
+        finding, actor, Step.ASSIGN, old, ["assignee"], {"assignee": assignee.display_name}
+    )
 
 
 def _store_attachment(finding: Finding, name: str, data: bytes) -> str:
@@ -83,8 +94,15 @@ def _store_attachment(finding: Finding, name: str, data: bytes) -> str:
 
 
 @transaction.atomic
-def finding_verify(*, actor, finding_id: int, is_true: bool, note: str,
-                   attachment_name: str = "", attachment: bytes | None = None) -> Finding:
+def finding_verify(
+    *,
+    actor,
+    finding_id: int,
+    is_true: bool,
+    note: str,
+    attachment_name: str = "",
+    attachment: bytes | None = None,
+) -> Finding:
     """Record the result of checking on the ground, with the reason and an optional file."""
     step = Step.VERIFY_TRUE if is_true else Step.VERIFY_FALSE
     finding, old, finding.status = _begin(actor, finding_id, step)
@@ -97,14 +115,29 @@ def finding_verify(*, actor, finding_id: int, is_true: bool, note: str,
         finding.attachment_path = _store_attachment(finding, attachment_name, attachment)
         finding.attachment_name = attachment_name[:200]
         fields += ["attachment_path", "attachment_name"]
-    return _finish(finding, actor, step, old, fields,
-                   {"verdict": is_true, "attachment": finding.attachment_name}, note)
+    return _finish(
+        finding,
+        actor,
+        step,
+        old,
+        fields,
+        {"verdict": is_true, "attachment": finding.attachment_name},
+        note,
+    )
 
 
 @transaction.atomic
-def finding_act(*, actor, finding_id: int, action: str, note: str, effective_month: str = "",
-                new_amount: Decimal | None = None, application_id: int | None = None,
-                rectification_ref: str = "") -> Finding:
+def finding_act(
+    *,
+    actor,
+    finding_id: int,
+    action: str,
+    note: str,
+    effective_month: str = "",
+    new_amount: Decimal | None = None,
+    application_id: int | None = None,
+    rectification_ref: str = "",
+) -> Finding:
     """Act on a confirmed finding: stop or reduce the enrolment from a month, refer, include
     through a new application, or keep with a reason."""
     finding, old, finding.status = _begin(actor, finding_id, Step.ACT)
@@ -121,29 +154,58 @@ def finding_act(*, actor, finding_id: int, action: str, note: str, effective_mon
         except ValueError:
             raise ValidationFailed("请填写生效月份（YYYY-MM）") from None
         if action == Finding.Action.STOP:
-            enrolment_stop(actor=actor, enrolment_id=finding.enrolment_id,
-                           effective_month=effective_month, reason=note, source=source)
+            enrolment_stop(
+                actor=actor,
+                enrolment_id=finding.enrolment_id,
+                effective_month=effective_month,
+                reason=note,
+                source=source,
+            )
         else:
             if new_amount is None:
                 raise ValidationFailed("请填写减发后的月保障金额")
-            enrolment_reduce(actor=actor, enrolment_id=finding.enrolment_id,
-                             effective_month=effective_month, new_amount=new_amount,
-                             reason=note, source=source)
+            enrolment_reduce(
+                actor=actor,
+                enrolment_id=finding.enrolment_id,
+                effective_month=effective_month,
+                new_amount=new_amount,
+                reason=note,
+                source=source,
+            )
         finding.action_month = effective_month
     if action == Finding.Action.INCLUDE:
-        app = Application.objects.filter(pk=application_id, household_id=finding.household_id).first() \
-            if application_id and finding.household_id else None
+        app = (
+            Application.objects.filter(pk=application_id, household_id=finding.household_id).first()
+            if application_id and finding.household_id
+            else None
+        )
         if app is None:
             raise ValidationFailed("请先为该户登记救助申请，再选择该申请")
         finding.new_application = app
     finding.action, finding.action_note, finding.acted_at = action, note.strip(), timezone.now()
     finding.rectification_ref = rectification_ref.strip()[:60]
-    return _finish(finding, actor, Step.ACT, old,
-                   ["action", "action_note", "action_month", "acted_at", "new_application",
-                    "rectification_ref"],
-                   {"action": action, "effective_month": finding.action_month,
-                    "new_amount": new_amount, "application": application_id,
-                    "rectification_ref": finding.rectification_ref}, note)
+    return _finish(
+        finding,
+        actor,
+        Step.ACT,
+        old,
+        [
+            "action",
+            "action_note",
+            "action_month",
+            "acted_at",
+            "new_application",
+            "rectification_ref",
+        ],
+        {
+            "action": action,
+            "effective_month": finding.action_month,
+            "new_amount": new_amount,
+            "application": application_id,
+            "rectification_ref": finding.rectification_ref,
+        },
+        note,
+    )
 
 
 @transaction.atomic
@@ -158,6 +220,11 @@ def finding_attachment(*, actor, finding: Finding) -> bytes:
     if not finding.attachment_path:
         raise ValidationFailed("没有附件")
     data = crypto.decrypt_bytes(Path(finding.attachment_path).read_bytes())
-    audit.record(action="crosscheck.attachment_view", actor=actor, obj=finding,
-                 household_id=finding.household_id, new={"file": finding.attachment_name})
+    audit.record(
+        action="crosscheck.attachment_view",
+        actor=actor,
+        obj=finding,
+        household_id=finding.household_id,
+        new={"file": finding.attachment_name},
+    )
     return data

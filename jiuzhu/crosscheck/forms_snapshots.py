@@ -7,8 +7,12 @@ from .models import KIND_CHOICES
 class SnapshotUploadForm(forms.Form):
     kind = forms.ChoiceField(label="数据类别", choices=KIND_CHOICES)
     as_of = forms.DateField(label="数据截止日期", widget=forms.DateInput(attrs={"type": "date"}))
-    source = forms.CharField(label="提供单位", max_length=100, required=False,
-                             widget=forms.TextInput(attrs={"placeholder": "如：县公安局户政大队"}))
+    source = forms.CharField(
+        label="提供单位",
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": "如：县公安局户政大队"}),
+    )
     file = forms.FileField(label="数据文件（.xlsx 或 .csv）")
 
     def clean_as_of(self):

@@ -40,8 +40,8 @@ from django.conf import settings
 logger = logging.getLogger(__name__)
 
 SCHEMA = "mirror"
-CHECKPOINT_THRESHOLD = "4GB"   # the run's log of changes to the copy, written out at the end
-FORMAT = 2   # raise when the file's layout changes: every table is then fetched whole
+CHECKPOINT_THRESHOLD = "4GB"  # the run's log of changes to the copy, written out at the end
+FORMAT = 2  # raise when the file's layout changes: every table is then fetched whole
 
 
 def path_for(county_id: int) -> Path:
@@ -53,8 +53,9 @@ def path_for(county_id: int) -> Path:
 @dataclass(frozen=True)
 class Server:
     """What the database says about itself before a refresh."""
-    identity: str       # cluster identifier / database oid / FORMAT
-    next_xid: int       # the transaction counter (xmax of a snapshot)
+
+    identity: str  # cluster identifier / database oid / FORMAT
+    next_xid: int  # the transaction counter (xmax of a snapshot)
 
 
 SERVER_SQL = """
@@ -70,7 +71,7 @@ SERVER_SQL_NO_CONTROL = """
 def server_of(source) -> Server:
     try:
         identity, xmax = source.rows(SERVER_SQL)[0]
-    except Exception:   # noqa: BLE001 — a refused function: the oid still tells databases apart
+    except Exception:  # noqa: BLE001 — a refused function: the oid still tells databases apart
         identity, xmax = source.rows(SERVER_SQL_NO_CONTROL)[0]
     return Server(identity=f"{identity}/{FORMAT}", next_xid=int(xmax))
 
@@ -81,8 +82,8 @@ class State:
     identity: str
     columns: str
     rows: int
-    rewritten: int      # rows fetched since the last whole fetch
-    version: str = ""   # when it was last refreshed: changes with every refresh
+    rewritten: int  # rows fetched since the last whole fetch
+    version: str = ""  # when it was last refreshed: changes with every refresh
 
 
 def attach(con, path: Path) -> None:
@@ -101,35 +102,43 @@ def attach(con, path: Path) -> None:
     # the copy is written out once, when the run closes it (while the last findings go to
     # PostgreSQL), not by a checkpoint at whichever commit passes DuckDB's 16 MB of log
     con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_THRESHOLD}'").fetchall()
-    con.execute(f"CREATE TABLE IF NOT EXISTS {SCHEMA}.refreshes (tbl VARCHAR, refreshed_at TIMESTAMP, "
-                "watermark BIGINT, identity VARCHAR, columns VARCHAR, rows BIGINT, "
-                "rewritten BIGINT, whole BOOLEAN)").fetchall()
+    con.execute(
+        f"CREATE TABLE IF NOT EXISTS {SCHEMA}.refreshes (tbl VARCHAR, refreshed_at TIMESTAMP, "
+        "watermark BIGINT, identity VARCHAR, columns VARCHAR, rows BIGINT, "
+        "rewritten BIGINT, whole BOOLEAN)"
+    ).fetchall()
 
 
 def columns_key(types: dict[str, str]) -> str:
-    return json.dumps(types)   # in column order: a reordering is a change too
+    return json.dumps(types)  # in column order: a reordering is a change too
 
 
 def state_of(con, table: str) -> State | None:
-    row = con.execute(f"""SELECT watermark, identity, columns, rows, rewritten,
+    row = con.execute(
+        f"""SELECT watermark, identity, columns, rows, rewritten,
                                  refreshed_at::VARCHAR
                           FROM {SCHEMA}.refreshes WHERE tbl = ? ORDER BY refreshed_at DESC LIMIT 1""",
-                      [table]).fetchall()
+        [table],
+    ).fetchall()
     if not row or not _has_table(con, table):
         return None
     return State(*row[0])
 
 
 def _has_table(con, table: str) -> bool:
-    return bool(con.execute("SELECT 1 FROM duckdb_tables() WHERE database_name = ? AND "
-                            "table_name = ?", [SCHEMA, table]).fetchall())
+    return bool(
+        con.execute(
+            "SELECT 1 FROM duckdb_tables() WHERE database_name = ? AND table_name = ?",
+            [SCHEMA, table],
+        ).fetchall()
+    )
 
 
 def watermark_for(state: State | None, server: Server, types: dict[str, str]) -> int | None:
     """The transaction id to fetch from, or None to fetch the whole table."""
     if state is None or state.identity != server.identity or state.columns != columns_key(types):
         return None
-    if state.watermark > server.next_xid:     # the counter went back: another database
+    if state.watermark > server.next_xid:  # the counter went back: another database
         return None
     if state.rewritten * 2 >= max(state.rows, 1):
         return None
@@ -140,15 +149,16 @@ def watermark_for(state: State | None, server: Server, types: dict[str, str]) ->
 class Job:
     """One table's refresh, its SQL rendered beforehand (in the thread with Django's
     connection)."""
+
     table: str
     key: str
     types: dict[str, str]
     all_sql: str
-    changed_sql: str | None     # None: fetch the whole table
-    gone_sql: str | None        # the keys logged gone since then (NULL: emptied); with changed_sql
+    changed_sql: str | None  # None: fetch the whole table
+    gone_sql: str | None  # the keys logged gone since then (NULL: emptied); with changed_sql
     identity: str
-    rewritten: int = 0          # rows fetched since the last whole fetch, as the state says
-    before: str = ""            # the copy's version before this refresh (State.version)
+    rewritten: int = 0  # rows fetched since the last whole fetch, as the state says
+    before: str = ""  # the copy's version before this refresh (State.version)
 
 
 def refresh(cur, source, job: Job, fetch) -> dict:
@@ -160,7 +170,9 @@ def refresh(cur, source, job: Job, fetch) -> dict:
     try:
         # the first statement takes the snapshot every later one reads
         watermark = int(source.rows("SELECT pg_snapshot_xmin(pg_current_snapshot())::text")[0][0])
-        done = None if job.changed_sql is None else _apply_changes(cur, source, job, watermark, fetch)
+        done = (
+            None if job.changed_sql is None else _apply_changes(cur, source, job, watermark, fetch)
+        )
         if done is None:
             done = _fetch_whole(cur, source, job, watermark, fetch)
         source.execute("COMMIT")
@@ -172,16 +184,20 @@ def refresh(cur, source, job: Job, fetch) -> dict:
 
 def versions(con) -> dict[str, str]:
     """Each table's State.version now."""
-    return dict(con.execute(f"SELECT tbl, max(refreshed_at)::VARCHAR FROM {SCHEMA}.refreshes "
-                            "GROUP BY tbl").fetchall())
+    return dict(
+        con.execute(
+            f"SELECT tbl, max(refreshed_at)::VARCHAR FROM {SCHEMA}.refreshes GROUP BY tbl"
+        ).fetchall()
+    )
 
 
 def _fetch_whole(cur, source, job: Job, watermark: int, fetch) -> dict:
     fetch(cur, f"_whole_{job.table}", job.all_sql, job.types, source)
     n = cur.execute(f"SELECT count(*) FROM _whole_{job.table}").fetchall()[0][0]
     with _transaction(cur):
-        cur.execute(f"CREATE OR REPLACE TABLE {SCHEMA}.{job.table} AS "
-                    f"SELECT * FROM _whole_{job.table}")
+        cur.execute(
+            f"CREATE OR REPLACE TABLE {SCHEMA}.{job.table} AS SELECT * FROM _whole_{job.table}"
+        )
         _record(cur, job, watermark, rows=n, rewritten=0, whole=True)
     cur.execute(f"DROP TABLE _whole_{job.table}")
     return {"whole": True, "rows": n}
@@ -200,18 +216,33 @@ def _apply_changes(cur, source, job: Job, watermark: int, fetch) -> dict | None:
     # the keys written or gone: dropped here, and read by the derived tables (mirror_derived);
     # the gone keys as a parameter, not a registered Arrow table, which would wait for the
     # other lane's fetch
-    cur.execute(f"CREATE OR REPLACE TABLE {delta_of(t)} AS SELECT {key} AS key FROM {chg} "
-                "UNION SELECT unnest(?::BIGINT[])", [gone_keys]).fetchall()
+    cur.execute(
+        f"CREATE OR REPLACE TABLE {delta_of(t)} AS SELECT {key} AS key FROM {chg} "
+        "UNION SELECT unnest(?::BIGINT[])",
+        [gone_keys],
+    ).fetchall()
     with _transaction(cur):
-        removed = cur.execute(f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN "
-                              f"(SELECT key FROM {delta_of(t)})").fetchall()[0][0]
+        removed = cur.execute(
+            f"DELETE FROM {SCHEMA}.{t} WHERE {key} IN (SELECT key FROM {delta_of(t)})"
+        ).fetchall()[0][0]
         cur.execute(f"INSERT INTO {SCHEMA}.{t} SELECT * FROM {chg}")
         rows = cur.execute(f"SELECT count(*) FROM {SCHEMA}.{t}").fetchall()[0][0]
-        _record(cur, job, watermark, rows=rows,
-                rewritten=job.rewritten + max(changed, removed), whole=False)
+        _record(
+            cur,
+            job,
+            watermark,
+            rows=rows,
+            rewritten=job.rewritten + max(changed, removed),
+            whole=False,
+        )
     cur.execute(f"DROP TABLE {chg}")
-    return {"whole": False, "changed": changed, "removed": removed, "rows": rows,
-            "delta": delta_of(t)}
+    return {
+        "whole": False,
+        "changed": changed,
+        "removed": removed,
+        "rows": rows,
+        "delta": delta_of(t),
+    }
 
 
 def _gone(source, job: Job) -> list[int] | None:
@@ -241,5 +272,7 @@ def _transaction(cur) -> Iterator[None]:
 
 def _record(cur, job: Job, watermark: int, *, rows: int, rewritten: int, whole: bool) -> None:
     cur.execute(f"DELETE FROM {SCHEMA}.refreshes WHERE tbl = ?", [job.table])
-    cur.execute(f"INSERT INTO {SCHEMA}.refreshes VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
-                [job.table, watermark, job.identity, columns_key(job.types), rows, rewritten, whole])
+    cur.execute(
+        f"INSERT INTO {SCHEMA}.refreshes VALUES (?, now()::TIMESTAMP, ?, ?, ?, ?, ?, ?)",
+        [job.table, watermark, job.identity, columns_key(job.types), rows, rewritten, whole],
+    )

@@ -26,20 +26,23 @@ class RegistrySnapshot(models.Model):
     source = models.CharField("提供单位", max_length=100, blank=True)
     file_name = models.CharField("文件名", max_length=200)
     file_sha256 = models.CharField(max_length=64)
-    upload_path = models.CharField(max_length=300, blank=True)   # encrypted upload, until imported
+    upload_path = models.CharField(max_length=300, blank=True)  # encrypted upload, until imported
     parquet_path = models.CharField(max_length=300, blank=True)  # relative to the snapshot dir
-    status = models.CharField("状态", max_length=12, choices=Status.choices,
-                              default=Status.PREVIEWED)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.PREVIEWED
+    )
     rows_total = models.IntegerField("总行数", default=0)
     rows_good = models.IntegerField("可导入行数", default=0)
     rows_stored = models.IntegerField("已导入行数", default=0)
     report = models.JSONField("检查结果", default=dict, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="上传人")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
     imported_at = models.DateTimeField("导入时间", null=True, blank=True)
-    job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
+    job = models.ForeignKey(
+        "core.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "比对数据快照"
@@ -61,16 +64,22 @@ class CheckRun(models.Model):
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     month = models.CharField("比对月份", max_length=7)  # YYYY-MM
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.RUNNING)
-    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+",
-                                   verbose_name="发起人")
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="发起人",
+    )
     started_at = models.DateTimeField("开始时间", auto_now_add=True)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
     snapshots = models.JSONField("使用的数据快照", default=dict, blank=True)  # kind -> snapshot id
     summary = models.JSONField("结果汇总", default=dict, blank=True)
     message = models.TextField("说明", blank=True)
-    job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
+    job = models.ForeignKey(
+        "core.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "比对批次"
@@ -112,12 +121,30 @@ class Finding(models.Model):
     # the administrative tree is reference data that is never deleted (PROTECT refuses ORM
     # deletes), and checking each of tens of thousands of new findings against it at commit
     # took over half a second of a province's run.
-    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                               db_index=False, db_constraint=False)
-    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                                 db_index=False, db_constraint=False, verbose_name="乡镇（街道）")
-    village = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT,
-                                related_name="+", db_constraint=False, verbose_name="村（社区）")
+    county = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
+    township = models.ForeignKey(
+        "regions.Region",
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name="乡镇（街道）",
+    )
+    village = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        verbose_name="村（社区）",
+    )
     check_code = models.CharField("核查项目", max_length=30)
     rule = models.CharField("依据", max_length=10)
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.RAISED)
@@ -130,15 +157,35 @@ class Finding(models.Model):
     # are never deleted (the audit trail keeps them), and PROTECT still refuses ORM deletes.
     # Only the household is indexed (a household's findings); nothing looks findings up by
     # person or enrolment, and each index is written for every finding a run raises.
-    household = models.ForeignKey("registry.Household", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+", db_constraint=False,
-                                  verbose_name="家庭")
-    person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="+", db_constraint=False, db_index=False,
-                               verbose_name="人员")
-    enrolment = models.ForeignKey("payments.Enrolment", null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="+", db_constraint=False,
-                                  db_index=False, verbose_name="保障对象")
+    household = models.ForeignKey(
+        "registry.Household",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        verbose_name="家庭",
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name="人员",
+    )
+    enrolment = models.ForeignKey(
+        "payments.Enrolment",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+        verbose_name="保障对象",
+    )
     subject_name = models.CharField("对象姓名", max_length=60)
     subject_id_masked = models.CharField("对象身份证号码", max_length=18, blank=True)
     summary = models.CharField("摘要", max_length=300)
@@ -146,29 +193,55 @@ class Finding(models.Model):
     # The snapshot and the run: no constraint or index in the database either. Both are written
     # before the run's findings and never deleted (PROTECT refuses ORM deletes); checking two
     # references for each of tens of thousands of findings cost PostgreSQL hundreds of ms a run.
-    snapshot = models.ForeignKey(RegistrySnapshot, null=True, blank=True, on_delete=models.PROTECT,
-                                 related_name="findings", verbose_name="数据快照",
-                                 db_constraint=False, db_index=False)
+    snapshot = models.ForeignKey(
+        RegistrySnapshot,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="findings",
+        verbose_name="数据快照",
+        db_constraint=False,
+        db_index=False,
+    )
     ref_row = models.IntegerField("快照行号", null=True, blank=True)
     tier = models.CharField("匹配方式", max_length=10, choices=Tier.choices)
     score = models.FloatField("匹配概率", null=True, blank=True)
     # Decimal and dates in a check's evidence are written as text
     evidence = models.JSONField("比对依据", default=list, blank=True, encoder=DjangoJSONEncoder)
     months_paid = models.PositiveSmallIntegerField("死亡后发放月数", null=True, blank=True)
-    amount_to_recover = models.DecimalField("应追回金额", max_digits=12, decimal_places=2,
-                                            null=True, blank=True)
+    amount_to_recover = models.DecimalField(
+        "应追回金额", max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
-    run = models.ForeignKey(CheckRun, on_delete=models.PROTECT, related_name="findings",
-                            verbose_name="首次发现批次", db_constraint=False, db_index=False)
+    run = models.ForeignKey(
+        CheckRun,
+        on_delete=models.PROTECT,
+        related_name="findings",
+        verbose_name="首次发现批次",
+        db_constraint=False,
+        db_index=False,
+    )
     raised_at = models.DateTimeField("发现时间", auto_now_add=True)
     due_date = models.DateField("核实期限", null=True, blank=True)
     # assignee, verified_by, new_application: empty when a finding is raised, so their indexes
     # hold only the rows that have one (partial indexes in Meta), not tens of thousands of NULLs
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                 on_delete=models.PROTECT, related_name="+",
-                                 verbose_name="核实人", db_index=False)
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+", db_index=False)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="核实人",
+        db_index=False,
+    )
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
     verified_at = models.DateTimeField("核实时间", null=True, blank=True)
     verdict = models.BooleanField("核实结论（属实）", null=True, blank=True)
     verification_note = models.TextField("核实情况", blank=True)
@@ -178,22 +251,38 @@ class Finding(models.Model):
     action_note = models.TextField("处置说明", blank=True)
     action_month = models.CharField("生效月份", max_length=7, blank=True)
     acted_at = models.DateTimeField("处置时间", null=True, blank=True)
-    new_application = models.ForeignKey("cases.Application", null=True, blank=True,
-                                        on_delete=models.PROTECT, related_name="+",
-                                        verbose_name="纳入申请", db_index=False)
+    new_application = models.ForeignKey(
+        "cases.Application",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="纳入申请",
+        db_index=False,
+    )
     rectification_ref = models.CharField("整改台账编号", max_length=60, blank=True)
     closed_at = models.DateTimeField("办结时间", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "核查发现"
         ordering = ["-raised_at", "-id"]
-        constraints = [models.UniqueConstraint(fields=["county", "fingerprint"],
-                                               name="finding_unique_evidence")]
-        indexes = [models.Index(fields=["township", "status"]),
-                   models.Index(fields=["county", "check_code", "status"]),
-                   *[models.Index(fields=[name], condition=Q(**{f"{name}__isnull": False}),
-                                  name=f"finding_{name}_set")
-                     for name in ("assignee", "verified_by", "new_application")]]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "fingerprint"], name="finding_unique_evidence"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["township", "status"]),
+            models.Index(fields=["county", "check_code", "status"]),
+            *[
+                models.Index(
+                    fields=[name],
+                    condition=Q(**{f"{name}__isnull": False}),
+                    name=f"finding_{name}_set",
+                )
+                for name in ("assignee", "verified_by", "new_application")
+            ],
+        ]
 
     def __str__(self) -> str:
         return self.text_of(self.pk, self.subject_name)

@@ -46,15 +46,19 @@ def _require(actor, perm: Perm) -> None:
 def limits_for(county, on: date) -> Limits:
     def value(key):
         return params.setting_value(county=county, key=key, on=on)
-    return Limits(max_vehicles=int(value(SettingKey.MAX_VEHICLES)),
-                  farm_machine_value=Decimal(value(SettingKey.FARM_MACHINE_VALUE)),
-                  business_capital=Decimal(value(SettingKey.BUSINESS_CAPITAL)),
-                  max_dwellings=int(value(SettingKey.MAX_DWELLINGS)),
-                  close_relatives=frozenset(k.value for k in DEFAULT_CLOSE_RELATIVES))
+
+    return Limits(
+        max_vehicles=int(value(SettingKey.MAX_VEHICLES)),
+        farm_machine_value=Decimal(value(SettingKey.FARM_MACHINE_VALUE)),
+        business_capital=Decimal(value(SettingKey.BUSINESS_CAPITAL)),
+        max_dwellings=int(value(SettingKey.MAX_DWELLINGS)),
+        close_relatives=frozenset(k.value for k in DEFAULT_CLOSE_RELATIVES),
+    )
 
 
-def crosscheck_run(*, actor, month: str, inline: bool | None = None, exact_only: bool = False,
-                   on_progress=None) -> CheckRun:
+def crosscheck_run(
+    *, actor, month: str, inline: bool | None = None, exact_only: bool = False, on_progress=None
+) -> CheckRun:
     """Start the month's run for the actor's county (R9: once a month, or on demand)."""
     _require(actor, Perm.RUN_CHECKS)
     if actor.region.level != "county":
@@ -69,8 +73,14 @@ def crosscheck_run(*, actor, month: str, inline: bool | None = None, exact_only:
     def work(progress: Progress) -> dict:
         return run_checks(run_id=run.pk, actor=actor, progress=progress, exact_only=exact_only)
 
-    job = job_start(kind="crosscheck", title=f"{month}比对", actor=actor, func=work, inline=inline,
-                    on_progress=on_progress)
+    job = job_start(
+        kind="crosscheck",
+        title=f"{month}比对",
+        actor=actor,
+        func=work,
+        inline=inline,
+        on_progress=on_progress,
+    )
     CheckRun.objects.filter(pk=run.pk).update(job=job)
     run.refresh_from_db()
     return run
@@ -79,10 +89,14 @@ def crosscheck_run(*, actor, month: str, inline: bool | None = None, exact_only:
 def household_sizes(con, household_ids: list[int]) -> dict[int, tuple[int, str]]:
     """Members and area type of households in the run's people: counted where the persons
     already are, not in the registry (a random read per member on a cold database)."""
-    return {hid: (n, area) for hid, n, area in con.execute(
-        "SELECT household_id, count(*), any_value(area_type) FROM people "
-        "WHERE household_id IN (SELECT unnest(?::BIGINT[])) GROUP BY household_id",
-        [list(household_ids)]).fetchall()}
+    return {
+        hid: (n, area)
+        for hid, n, area in con.execute(
+            "SELECT household_id, count(*), any_value(area_type) FROM people "
+            "WHERE household_id IN (SELECT unnest(?::BIGINT[])) GROUP BY household_id",
+            [list(household_ids)],
+        ).fetchall()
+    }
 
 
 def _reveal_refs(ciphers: list[str]) -> dict[str, str]:
@@ -113,14 +127,22 @@ class _Linker:
             out = f"link_{kind}"
             if self.exact_only:
                 self._link_all_exact()
-                self.con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT row_no, person_id, "
-                                 f"tier, score, detail FROM links_exact WHERE kind = '{kind}'")
+                self.con.execute(
+                    f"CREATE OR REPLACE TABLE {out} AS SELECT row_no, person_id, "
+                    f"tier, score, detail FROM links_exact WHERE kind = '{kind}'"
+                )
                 n = self.con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]
                 self.stats[kind] = {"exact": n}
             else:
-                stats = link(self.con, people="people", refs=f"snap_{kind}", out=out,
-                             reveal_people=person_ids_reveal, reveal_refs=_reveal_refs,
-                             settings=LinkSettings())
+                stats = link(
+                    self.con,
+                    people="people",
+                    refs=f"snap_{kind}",
+                    out=out,
+                    reveal_people=person_ids_reveal,
+                    reveal_refs=_reveal_refs,
+                    settings=LinkSettings(),
+                )
                 self.stats[kind] = stats.as_dict()
             self.tables[kind] = out
         return self.tables[kind]
@@ -128,8 +150,12 @@ class _Linker:
     def _link_all_exact(self) -> None:
         if self._all_exact:
             return
-        link_exact_all(self.con, people="people",
-                       refs={k: f"snap_{k}" for k in self.snapshots}, out="links_exact")
+        link_exact_all(
+            self.con,
+            people="people",
+            refs={k: f"snap_{k}" for k in self.snapshots},
+            out="links_exact",
+        )
         self._all_exact = True
 
 
@@ -139,8 +165,9 @@ def run_checks(*, run_id: int, actor, progress: Progress, exact_only: bool = Fal
         result = _run_checks(run, actor, progress, exact_only)
     except Exception as exc:
         logger.exception("crosscheck run %s failed", run.pk)
-        CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.FAILED,
-                                                  finished_at=timezone.now(), message=str(exc))
+        CheckRun.objects.filter(pk=run.pk).update(
+            status=CheckRun.Status.FAILED, finished_at=timezone.now(), message=str(exc)
+        )
         raise
     return result
 
@@ -154,28 +181,42 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
     con = engine.connect()
     try:
         limits = limits_for(run.county, month_end)
-        exported = export.export_county(con, county=run.county, month=run.month,
-                                        refused_since=rescreen.since_date(limits, run.month))
+        exported = export.export_county(
+            con,
+            county=run.county,
+            month=run.month,
+            refused_since=rescreen.since_date(limits, run.month),
+        )
         for kind, snap in snapshots.items():
             path = snapshot_file(snap)
-            con.execute(f"CREATE OR REPLACE VIEW snap_{kind} AS "
-                        f"SELECT * FROM read_parquet({engine.sql_literal(path)})")
+            con.execute(
+                f"CREATE OR REPLACE VIEW snap_{kind} AS "
+                f"SELECT * FROM read_parquet({engine.sql_literal(path)})"
+            )
         timings["export"] = time.perf_counter() - started
         progress.update(1, "比对中")
         linker = _Linker(con, snapshots, exact_only)
-        ctx = CheckContext(con=con, month=run.month, limits=limits,
-                           snapshots={k: s.pk for k, s in snapshots.items()}, link=linker,
-                           reveal_people=person_ids_reveal,
-                           estimate=lambda ids: estimate_households(
-                               county=run.county, household_ids=ids, on=month_end,
-                               sizes=household_sizes(con, ids)),
-                           means=lambda ids: household_means(
-                               county=run.county, household_ids=ids, on=month_end,
-                               sizes=household_sizes(con, ids)))
+        ctx = CheckContext(
+            con=con,
+            month=run.month,
+            limits=limits,
+            snapshots={k: s.pk for k, s in snapshots.items()},
+            link=linker,
+            reveal_people=person_ids_reveal,
+            estimate=lambda ids: estimate_households(
+                county=run.county, household_ids=ids, on=month_end, sizes=household_sizes(con, ids)
+            ),
+            means=lambda ids: household_means(
+                county=run.county, household_ids=ids, on=month_end, sizes=household_sizes(con, ids)
+            ),
+        )
         # each check's findings are inserted while the next checks run, where a second
         # connection can see the run (finding_writes)
-        writer = FindingWriter(run=run, actor=actor, snapshots=snapshots) \
-            if FindingWriter.usable() else None
+        writer = (
+            FindingWriter(run=run, actor=actor, snapshots=snapshots)
+            if FindingWriter.usable()
+            else None
+        )
         hits: list[Hit] = []
         try:
             for n, check in enumerate(CHECKS, start=2):
@@ -199,16 +240,26 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
     t0 = time.perf_counter()
     closing.start()
     try:
-        summary = writer.finish() if writer is not None else \
-            write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
+        summary = (
+            writer.finish()
+            if writer is not None
+            else write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
+        )
     finally:
         closing.join()
     timings["write"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
-    summary.update(exported=exported, links=linker.stats, notes=ctx.notes,
-                   timings={k: round(v, 3) for k, v in timings.items()})
-    CheckRun.objects.filter(pk=run.pk).update(status=CheckRun.Status.DONE, summary=summary,
-                                              finished_at=timezone.now(),
-                                              snapshots={k: s.pk for k, s in snapshots.items()})
+    summary.update(
+        exported=exported,
+        links=linker.stats,
+        notes=ctx.notes,
+        timings={k: round(v, 3) for k, v in timings.items()},
+    )
+    CheckRun.objects.filter(pk=run.pk).update(
+        status=CheckRun.Status.DONE,
+        summary=summary,
+        finished_at=timezone.now(),
+        snapshots={k: s.pk for k, s in snapshots.items()},
+    )
     progress.update(len(CHECKS) + 3, "完成")
     return {"new": summary["new"], "known": summary["known"]}

@@ -24,8 +24,15 @@ from . import snapshot_formats as fmt
 from .registries import IdStatus, Kind, registry
 
 __all__ = [
-    "ERROR", "WARNING", "Problem", "SnapshotCheck", "check_rows", "duplicate_columns",
-    "missing_columns", "normalise_name", "parse_date",
+    "ERROR",
+    "WARNING",
+    "Problem",
+    "SnapshotCheck",
+    "check_rows",
+    "duplicate_columns",
+    "missing_columns",
+    "normalise_name",
+    "parse_date",
 ]
 
 ERROR, WARNING = "error", "warning"
@@ -49,11 +56,11 @@ class Problem:
 class SnapshotCheck:
     kind: str
     rows_total: int
-    rows: list[dict]                 # normalised rows to store, in file order
+    rows: list[dict]  # normalised rows to store, in file order
     problems: list[Problem]
     bad_rows: set[int]
-    duplicates: int = 0              # identical rows skipped
-    id_status: dict[str, int] = field(default_factory=dict)   # over the rows to store
+    duplicates: int = 0  # identical rows skipped
+    id_status: dict[str, int] = field(default_factory=dict)  # over the rows to store
 
     @property
     def rows_good(self) -> int:
@@ -99,7 +106,7 @@ def normalise_name(name: str) -> str:
     return _t2s().convert(text) if text else ""
 
 
-@lru_cache(maxsize=65_536)   # agency files repeat the same dates many times
+@lru_cache(maxsize=65_536)  # agency files repeat the same dates many times
 def parse_date(text: str) -> date | None:
     """2025-03-14, 2025/3/14, 2025.3.14, 20250314, 2025年3月14日; a time part is ignored."""
     text = text.strip().split(" ")[0].split("T")[0]
@@ -125,7 +132,7 @@ def _date(y: str, m: str, d: str) -> date | None:
 @dataclass
 class _IdResult:
     status: IdStatus
-    number: str = ""      # normalised text ("" when missing)
+    number: str = ""  # normalised text ("" when missing)
     birth_date: date | None = None
     sex: str | None = None
 
@@ -138,7 +145,13 @@ class _Row:
     """One row being checked: its raw cells, its problems, and the values read so far."""
 
     def __init__(self, kind: str, lineno: int, raw: dict, problems: list[Problem], today: date):
-        self.kind, self.lineno, self.raw, self.problems, self.today = kind, lineno, raw, problems, today
+        self.kind, self.lineno, self.raw, self.problems, self.today = (
+            kind,
+            lineno,
+            raw,
+            problems,
+            today,
+        )
         self.headers = _headers(kind)
         self.ok = True
 
@@ -194,7 +207,7 @@ class _Row:
 
     def grade(self, f: fmt.Field, value: str) -> int | None:
         text = "".join(value.split()).removesuffix("级")
-        if text.endswith(".0"):   # Excel numbers read as floats
+        if text.endswith(".0"):  # Excel numbers read as floats
             text = text[:-2]
         grade = _GRADES.get(text)
         if grade is None:
@@ -245,8 +258,11 @@ def _precision(kind: str, key: str) -> tuple[int, int]:
 
 
 _READERS = {
-    fmt.FieldType.DATE: _Row.date, fmt.FieldType.ENUM: _Row.enum, fmt.FieldType.SEX: _Row.enum,
-    fmt.FieldType.DECIMAL: _Row.decimal, fmt.FieldType.GRADE: _Row.grade,
+    fmt.FieldType.DATE: _Row.date,
+    fmt.FieldType.ENUM: _Row.enum,
+    fmt.FieldType.SEX: _Row.enum,
+    fmt.FieldType.DECIMAL: _Row.decimal,
+    fmt.FieldType.GRADE: _Row.grade,
     fmt.FieldType.REGION: _Row.region,
 }
 
@@ -274,7 +290,9 @@ def _check_identity(r: _Row, values: dict, staff: _IdResult | None) -> _IdResult
     else:
         ident = r.identity("id_number")
     if ident.usable and values.get("birth_date") and values["birth_date"] != ident.birth_date:
-        r.warn("birth_date", f"与身份证号码中的出生日期{ident.birth_date:%Y-%m-%d}不一致，以本列为准")
+        r.warn(
+            "birth_date", f"与身份证号码中的出生日期{ident.birth_date:%Y-%m-%d}不一致，以本列为准"
+        )
     if ident.usable and values.get("sex") and values["sex"] != ident.sex:
         r.warn("sex", "与身份证号码中的性别不一致，以本列为准")
     if values.get("birth_date") is None:
@@ -289,7 +307,12 @@ def _check_identity(r: _Row, values: dict, staff: _IdResult | None) -> _IdResult
 def _staff_values(values: dict, staff: _IdResult, ident: _IdResult, r: _Row) -> None:
     values["staff_id_number"] = staff.number if staff.usable else ""
     values["staff_id_masked"] = mask_id_number(staff.number) if staff.number else ""
-    if values.get("kin") == "self" and staff.usable and ident.usable and staff.number != ident.number:
+    if (
+        values.get("kin") == "self"
+        and staff.usable
+        and ident.usable
+        and staff.number != ident.number
+    ):
         r.warn("id_number", "关系为“本人”，但公民身份号码与工作人员身份号码不一致")
 
 
@@ -311,18 +334,24 @@ def _check_row(r: _Row) -> dict | None:
     name = values.pop("name") or ""
     values.pop("id_number", None)
     return {
-        "row_no": r.lineno, "id_number": ident.number, "id_status": ident.status.value,
+        "row_no": r.lineno,
+        "id_number": ident.number,
+        "id_status": ident.status.value,
         "id_masked": mask_id_number(ident.number) if ident.number else "",
-        "name": name, "name_norm": normalise_name(name),
-        "birth_date": values.pop("birth_date", None), "sex": values.pop("sex", None),
-        "region_code": values.pop("region_code", None), **values,
+        "name": name,
+        "name_norm": normalise_name(name),
+        "birth_date": values.pop("birth_date", None),
+        "sex": values.pop("sex", None),
+        "region_code": values.pop("region_code", None),
+        **values,
     }
 
 
 def _row_key(raw: dict) -> tuple:
     """The row's content, blanks left out (so a file without an optional column compares equal)."""
-    return tuple(sorted((k, text) for k, v in raw.items()
-                        if k != "_row" and (text := str(v or "").strip())))
+    return tuple(
+        sorted((k, text) for k, v in raw.items() if k != "_row" and (text := str(v or "").strip()))
+    )
 
 
 def check_rows(kind: str, rows: list[dict], *, today: date) -> SnapshotCheck:
@@ -339,7 +368,9 @@ def check_rows(kind: str, rows: list[dict], *, today: date) -> SnapshotCheck:
         lineno = int(raw.get("_row", index + 2))
         key = _row_key(raw)
         if key in first_seen:
-            problems.append(Problem(lineno, "（整行）", f"与第{first_seen[key]}行完全相同，只导入一次", WARNING))
+            problems.append(
+                Problem(lineno, "（整行）", f"与第{first_seen[key]}行完全相同，只导入一次", WARNING)
+            )
             duplicates += 1
             continue
         first_seen[key] = lineno
@@ -357,5 +388,12 @@ def check_rows(kind: str, rows: list[dict], *, today: date) -> SnapshotCheck:
         kept.append(stored)
     bad_rows = {p.row for p in problems if p.severity == ERROR}
     statuses = Counter(row["id_status"] for row in kept)
-    return SnapshotCheck(kind, len(rows), kept, problems, bad_rows, duplicates,
-                         {s.value: statuses.get(s.value, 0) for s in IdStatus})
+    return SnapshotCheck(
+        kind,
+        len(rows),
+        kept,
+        problems,
+        bad_rows,
+        duplicates,
+        {s.value: statuses.get(s.value, 0) for s in IdStatus},
+    )

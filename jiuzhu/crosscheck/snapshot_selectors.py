@@ -34,8 +34,11 @@ def snapshots_for(actor):
     county = county_of(getattr(actor, "region", None))
     if county is None or not (actor.can(Perm.IMPORT_REGISTRIES) or actor.can(Perm.VIEW_FINDINGS)):
         return RegistrySnapshot.objects.none()
-    return (RegistrySnapshot.objects.filter(county=county)
-            .select_related("uploaded_by", "job").order_by("kind", "-as_of", "-id"))
+    return (
+        RegistrySnapshot.objects.filter(county=county)
+        .select_related("uploaded_by", "job")
+        .order_by("kind", "-as_of", "-id")
+    )
 
 
 def snapshot_file(snapshot: RegistrySnapshot) -> Path:

@@ -48,7 +48,9 @@ def _kind(kind: str) -> str:
         raise ValidationFailed(str(exc)) from exc
 
 
-def check_file(*, kind: str, file_name: str, data: bytes, today: date | None = None) -> SnapshotCheck:
+def check_file(
+    *, kind: str, file_name: str, data: bytes, today: date | None = None
+) -> SnapshotCheck:
     """Read and check an uploaded file; raises ValidationFailed for a file that cannot be read."""
     headers, rows = read_table(file_name, data, header_to_key=snapshot_formats.header_to_key(kind))
     dup = duplicate_columns(kind, headers)
@@ -64,9 +66,14 @@ def check_file(*, kind: str, file_name: str, data: bytes, today: date | None = N
 
 def _report(check: SnapshotCheck) -> dict:
     problems = sorted(check.problems, key=lambda p: (p.row, p.severity != "error"))
-    return {"problems": [asdict(p) for p in problems], "bad_rows": sorted(check.bad_rows),
-            "errors": len(check.errors), "warnings": len(check.warnings),
-            "duplicates": check.duplicates, "id_status": check.id_status}
+    return {
+        "problems": [asdict(p) for p in problems],
+        "bad_rows": sorted(check.bad_rows),
+        "errors": len(check.errors),
+        "warnings": len(check.warnings),
+        "duplicates": check.duplicates,
+        "id_status": check.id_status,
+    }
 
 
 def _upload_dir() -> Path:
@@ -76,8 +83,9 @@ def _upload_dir() -> Path:
 
 
 @transaction.atomic
-def snapshot_preview(*, actor, kind: str, as_of: date, source: str, file_name: str,
-                     data: bytes) -> RegistrySnapshot:
+def snapshot_preview(
+    *, actor, kind: str, as_of: date, source: str, file_name: str, data: bytes
+) -> RegistrySnapshot:
     """Check the file and keep it (encrypted) for the commit step. Writes no snapshot file."""
     county = _county_of(actor)
     kind = _kind(kind)
@@ -86,18 +94,37 @@ def snapshot_preview(*, actor, kind: str, as_of: date, source: str, file_name: s
     check = check_file(kind=kind, file_name=file_name, data=data)
     digest = hashlib.sha256(data).hexdigest()
     snap = RegistrySnapshot.objects.create(
-        county=county, kind=kind, as_of=as_of, source=source.strip()[:100],
-        file_name=file_name[:200], file_sha256=digest, uploaded_by=actor,
-        rows_total=check.rows_total, rows_good=check.rows_good, report=_report(check))
+        county=county,
+        kind=kind,
+        as_of=as_of,
+        source=source.strip()[:100],
+        file_name=file_name[:200],
+        file_sha256=digest,
+        uploaded_by=actor,
+        rows_total=check.rows_total,
+        rows_good=check.rows_good,
+        report=_report(check),
+    )
     stored = _upload_dir() / f"snapshot-{snap.pk}-{digest[:16]}{Path(file_name).suffix.lower()}.enc"
     try:
         stored.write_bytes(crypto.encrypt_bytes(data))
         snap.upload_path = str(stored)
         snap.save(update_fields=["upload_path"])
-        audit.record(action="crosscheck.snapshot_preview", actor=actor, obj=snap,
-                     new={"kind": kind, "as_of": as_of, "file": file_name, "sha256": digest,
-                          "rows": check.rows_total, "good_rows": check.rows_good,
-                          "errors": len(check.errors), "warnings": len(check.warnings)})
+        audit.record(
+            action="crosscheck.snapshot_preview",
+            actor=actor,
+            obj=snap,
+            new={
+                "kind": kind,
+                "as_of": as_of,
+                "file": file_name,
+                "sha256": digest,
+                "rows": check.rows_total,
+                "good_rows": check.rows_good,
+                "errors": len(check.errors),
+                "warnings": len(check.warnings),
+            },
+        )
     except Exception:
         stored.unlink(missing_ok=True)  # the row is rolled back: leave no orphaned upload
         raise
@@ -112,8 +139,9 @@ def _own(actor, snapshot_id: int):
     return snap
 
 
-def snapshot_commit(*, actor, snapshot_id: int, good_rows: bool, inline: bool | None = None,
-                    on_progress=None) -> RegistrySnapshot:
+def snapshot_commit(
+    *, actor, snapshot_id: int, good_rows: bool, inline: bool | None = None, on_progress=None
+) -> RegistrySnapshot:
     """Start writing a previewed snapshot (a job with progress). With errors in the file, only
     when the officer chose to import the good rows (`good_rows`)."""
     snap = _own(actor, snapshot_id)
@@ -121,17 +149,23 @@ def snapshot_commit(*, actor, snapshot_id: int, good_rows: bool, inline: bool | 
     if errors and not good_rows:
         raise ValidationFailed(
             f"文件中有{errors}处错误（{len(snap.report.get('bad_rows', []))}行），未导入。"
-            f"请修改后重新上传，或选择“导入无误的{snap.rows_good}行”。")
+            f"请修改后重新上传，或选择“导入无误的{snap.rows_good}行”。"
+        )
     if snap.status == Status.PREVIEWED and not snap.rows_good:
         raise ValidationFailed("没有可导入的行，请修改文件后重新上传")
-    claimed = RegistrySnapshot.objects.filter(pk=snap.pk, status=Status.PREVIEWED
-                                              ).update(status=Status.IMPORTING)
+    claimed = RegistrySnapshot.objects.filter(pk=snap.pk, status=Status.PREVIEWED).update(
+        status=Status.IMPORTING
+    )
     if not claimed:
         raise Conflict("该批比对数据已导入、已放弃或正在导入，不能再次导入")
-    job = job_start(kind="crosscheck.snapshot_import",
-                    title=f"导入比对数据：{registry(snap.kind).label}（截至{snap.as_of:%Y-%m-%d}）",
-                    actor=actor, func=lambda progress: _run_import(actor, snap.pk, good_rows, progress),
-                    inline=inline, on_progress=on_progress)
+    job = job_start(
+        kind="crosscheck.snapshot_import",
+        title=f"导入比对数据：{registry(snap.kind).label}（截至{snap.as_of:%Y-%m-%d}）",
+        actor=actor,
+        func=lambda progress: _run_import(actor, snap.pk, good_rows, progress),
+        inline=inline,
+        on_progress=on_progress,
+    )
     RegistrySnapshot.objects.filter(pk=snap.pk).update(job=job)
     snap.refresh_from_db()
     return snap
@@ -152,14 +186,16 @@ def _run_import(actor, snapshot_id: int, good_rows: bool, progress: Progress) ->
             raise ValidationFailed("文件中有错误，未选择“导入无误的行”，未导入")
         progress.start(check.rows_good, "正在写入比对数据")
         count = snapshot_store.write_atomic(
-            final, snap.kind, check.rows, lambda done: progress.update(done, f"已写入{done}行"))
+            final, snap.kind, check.rows, lambda done: progress.update(done, f"已写入{done}行")
+        )
         written = True
         _activate(actor, snap.pk, _relative_path(snap), count, len(check.bad_rows))
     except Exception:
         if written:
             final.unlink(missing_ok=True)
-        RegistrySnapshot.objects.filter(pk=snapshot_id, status=Status.IMPORTING
-                                        ).update(status=Status.FAILED)
+        RegistrySnapshot.objects.filter(pk=snapshot_id, status=Status.IMPORTING).update(
+            status=Status.FAILED
+        )
         raise
     Path(snap.upload_path).unlink(missing_ok=True)
     RegistrySnapshot.objects.filter(pk=snapshot_id).update(upload_path="")
@@ -175,11 +211,21 @@ def _activate(actor, snapshot_id: int, parquet_path: str, count: int, skipped: i
     snap.status, snap.parquet_path, snap.rows_stored = Status.ACTIVE, parquet_path, count
     snap.imported_at = timezone.now()
     snap.save(update_fields=["status", "parquet_path", "rows_stored", "imported_at"])
-    audit.record(action="crosscheck.snapshot_import", actor=actor, obj=snap,
-                 old={"status": Status.IMPORTING},
-                 new={"status": Status.ACTIVE, "kind": snap.kind, "as_of": snap.as_of,
-                      "rows": count, "skipped_rows": skipped, "file": snap.file_name,
-                      "sha256": snap.file_sha256})
+    audit.record(
+        action="crosscheck.snapshot_import",
+        actor=actor,
+        obj=snap,
+        old={"status": Status.IMPORTING},
+        new={
+            "status": Status.ACTIVE,
+            "kind": snap.kind,
+            "as_of": snap.as_of,
+            "rows": count,
+            "skipped_rows": skipped,
+            "file": snap.file_name,
+            "sha256": snap.file_sha256,
+        },
+    )
 
 
 @transaction.atomic
@@ -188,21 +234,28 @@ def snapshot_discard(*, actor, snapshot_id: int) -> RegistrySnapshot:
     name it as their evidence."""
     snap = _own(actor, snapshot_id)
     old = snap.status
-    if not RegistrySnapshot.objects.filter(pk=snap.pk, status__in=[Status.PREVIEWED, Status.FAILED]
-                                           ).update(status=Status.DISCARDED, upload_path=""):
+    if not RegistrySnapshot.objects.filter(
+        pk=snap.pk, status__in=[Status.PREVIEWED, Status.FAILED]
+    ).update(status=Status.DISCARDED, upload_path=""):
         raise Conflict("该批比对数据不能放弃（已导入或正在导入）")
     if snap.upload_path:
         path = Path(snap.upload_path)
         transaction.on_commit(lambda: path.unlink(missing_ok=True))
     snap.refresh_from_db()
-    audit.record(action="crosscheck.snapshot_discard", actor=actor, obj=snap,
-                 old={"status": old}, new={"status": snap.status})
+    audit.record(
+        action="crosscheck.snapshot_discard",
+        actor=actor,
+        obj=snap,
+        old={"status": old},
+        new={"status": snap.status},
+    )
     return snap
 
 
 @transaction.atomic
-def snapshot_register_file(*, county, kind: str, as_of: date, source: str, parquet_path,
-                           rows: int | None = None, actor) -> RegistrySnapshot:
+def snapshot_register_file(
+    *, county, kind: str, as_of: date, source: str, parquet_path, rows: int | None = None, actor
+) -> RegistrySnapshot:
     """Register a Parquet file generated directly (benchmarks, a province feed) as an active
     snapshot. Its columns and types must be exactly the contract's. A file under the snapshot
     directory is recorded relative to it; elsewhere, by its absolute path (never copied)."""
@@ -221,12 +274,27 @@ def snapshot_register_file(*, county, kind: str, as_of: date, source: str, parqu
     base = engine.snapshot_dir().resolve()
     stored = str(path.relative_to(base)) if path.is_relative_to(base) else str(path)
     snap = RegistrySnapshot.objects.create(
-        county=county, kind=kind, as_of=as_of, source=source[:100], file_name=path.name[:200],
-        file_sha256=_sha256(path), parquet_path=stored, status=Status.ACTIVE, rows_total=count,
-        rows_good=count, rows_stored=count, uploaded_by=actor, imported_at=timezone.now(),
-        report={"registered": True})
-    audit.record(action="crosscheck.snapshot_register", actor=actor, obj=snap,
-                 new={"kind": kind, "as_of": as_of, "path": stored, "rows": count})
+        county=county,
+        kind=kind,
+        as_of=as_of,
+        source=source[:100],
+        file_name=path.name[:200],
+        file_sha256=_sha256(path),
+        parquet_path=stored,
+        status=Status.ACTIVE,
+        rows_total=count,
+        rows_good=count,
+        rows_stored=count,
+        uploaded_by=actor,
+        imported_at=timezone.now(),
+        report={"registered": True},
+    )
+    audit.record(
+        action="crosscheck.snapshot_register",
+        actor=actor,
+        obj=snap,
+        new={"kind": kind, "as_of": as_of, "path": stored, "rows": count},
+    )
     return snap
 
 

@@ -23,8 +23,14 @@ from .registries import IdStatus, registry
 
 CHUNK_ROWS = 50_000
 _DECIMAL_RE = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
-_SIMPLE = {"VARCHAR": pa.string(), "INTEGER": pa.int32(), "BIGINT": pa.int64(),
-           "DATE": pa.date32(), "DOUBLE": pa.float64(), "BOOLEAN": pa.bool_()}
+_SIMPLE = {
+    "VARCHAR": pa.string(),
+    "INTEGER": pa.int32(),
+    "BIGINT": pa.int64(),
+    "DATE": pa.date32(),
+    "DOUBLE": pa.float64(),
+    "BOOLEAN": pa.bool_(),
+}
 _USABLE = (IdStatus.VALID.value, IdStatus.CONVERTED.value)
 
 
@@ -52,21 +58,23 @@ def stored_row(row: dict, columns) -> dict:
     return out
 
 
-def write_parquet(path: Path, kind: str, rows: list[dict],
-                  on_chunk: Callable[[int], None] | None = None) -> int:
+def write_parquet(
+    path: Path, kind: str, rows: list[dict], on_chunk: Callable[[int], None] | None = None
+) -> int:
     """Write `rows` to `path` (which must not exist yet). Returns the number written."""
     schema = arrow_schema(kind)
     with pq.ParquetWriter(path, schema, compression="zstd") as writer:
         for start in range(0, len(rows), CHUNK_ROWS):
-            chunk = [stored_row(r, schema.names) for r in rows[start:start + CHUNK_ROWS]]
+            chunk = [stored_row(r, schema.names) for r in rows[start : start + CHUNK_ROWS]]
             writer.write_table(pa.Table.from_pylist(chunk, schema=schema))
             if on_chunk is not None:
                 on_chunk(start + len(chunk))
     return len(rows)
 
 
-def write_atomic(final: Path, kind: str, rows: list[dict],
-                 on_chunk: Callable[[int], None] | None = None) -> int:
+def write_atomic(
+    final: Path, kind: str, rows: list[dict], on_chunk: Callable[[int], None] | None = None
+) -> int:
     """Write to a temporary name in the same directory, then rename: a reader (or a crash)
     never sees a half-written snapshot, and an existing file is never overwritten."""
     final.parent.mkdir(parents=True, exist_ok=True)
@@ -96,8 +104,11 @@ def contract_problems(kind: str, columns: dict[str, str]) -> list[str]:
     expected = registry(kind).all_columns
     problems = [f"缺少列 {name}（{t}）" for name, t in expected.items() if name not in columns]
     problems += [f"多出列 {name}" for name in columns if name not in expected]
-    problems += [f"列 {name} 的类型应为 {t}，实际为 {columns[name]}"
-                 for name, t in expected.items() if name in columns and columns[name] != t]
+    problems += [
+        f"列 {name} 的类型应为 {t}，实际为 {columns[name]}"
+        for name, t in expected.items()
+        if name in columns and columns[name] != t
+    ]
     return problems
 
 

@@ -49,6 +49,10 @@ def template_xlsx(kind: str) -> bytes:
         notes.append([f.header, "必填" if f.required else "选填", _allowed(f), f.example, f.note])
     notes.column_dimensions["C"].width = 60
     notes.append([])
-    notes.append(["第2行是示例，请删除后填写。公民身份号码有误的行仍会导入（以姓名、出生日期核对）。"
-                  "详细说明见 docs/import-formats.md。"])
+    notes.append(
+        [
+            "第2行是示例，请删除后填写。公民身份号码有误的行仍会导入（以姓名、出生日期核对）。"
+            "详细说明见 docs/import-formats.md。"
+        ]
+    )
     return workbook_bytes(book)

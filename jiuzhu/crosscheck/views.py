@@ -44,12 +44,23 @@ def overview(request):
     user = _viewer(request)
     today = timezone.localdate()
     data = selectors.overview(user=user, today=today)
-    checks = [(code, LABELS.get(code, code), counts) for code, counts in
-              sorted(data["by_check"].items(), key=lambda kv: list(LABELS).index(kv[0])
-                     if kv[0] in LABELS else 99)]
-    return render(request, "crosscheck/overview.html", {
-        "checks": checks, "townships": data["by_township"].items(),
-        "runs": selectors.runs_for(user)[:5], "this_month": str(Month.of(today))})
+    checks = [
+        (code, LABELS.get(code, code), counts)
+        for code, counts in sorted(
+            data["by_check"].items(),
+            key=lambda kv: list(LABELS).index(kv[0]) if kv[0] in LABELS else 99,
+        )
+    ]
+    return render(
+        request,
+        "crosscheck/overview.html",
+        {
+            "checks": checks,
+            "townships": data["by_township"].items(),
+            "runs": selectors.runs_for(user)[:5],
+            "this_month": str(Month.of(today)),
+        },
+    )
 
 
 @login_required
@@ -67,10 +78,16 @@ def run_list(request):
     county = county_of(user.region)
     snapshots = latest_snapshots(county)
     registries = [(r, snapshots.get(r.kind.value)) for r in REGISTRIES.values()]
-    return render(request, "crosscheck/run_list.html", {
-        "runs": selectors.runs_for(user)[:50], "registries": registries,
-        "this_month": str(Month.of(timezone.localdate())),
-        "can_run": user.can(Perm.RUN_CHECKS) and user.region.level == "county"})
+    return render(
+        request,
+        "crosscheck/run_list.html",
+        {
+            "runs": selectors.runs_for(user)[:50],
+            "registries": registries,
+            "this_month": str(Month.of(timezone.localdate())),
+            "can_run": user.can(Perm.RUN_CHECKS) and user.region.level == "county",
+        },
+    )
 
 
 @login_required
@@ -83,13 +100,22 @@ def run_detail(request, pk: int):
     summary = run.summary or {}
     by_township = sorted(((towns.get(k, k), v) for k, v in summary.get("by_township", {}).items()))
     order = list(LABELS)
-    by_check = sorted((summary.get("by_check") or {}).items(),
-                      key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
-    context = {"run": run, "summary": summary, "by_township": by_township, "by_check": by_check,
-               "progress": job_progress(run.job) if run.job_id else None,
-               "skipped": [(LABELS[c], "、".join(REGISTRIES[k].label for k in kinds))
-                           for c, kinds in NEEDS.items()
-                           if not any(k in (run.snapshots or {}) for k in kinds)]}
+    by_check = sorted(
+        (summary.get("by_check") or {}).items(),
+        key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order),
+    )
+    context = {
+        "run": run,
+        "summary": summary,
+        "by_township": by_township,
+        "by_check": by_check,
+        "progress": job_progress(run.job) if run.job_id else None,
+        "skipped": [
+            (LABELS[c], "、".join(REGISTRIES[k].label for k in kinds))
+            for c, kinds in NEEDS.items()
+            if not any(k in (run.snapshots or {}) for k in kinds)
+        ],
+    }
     if request.htmx:
         return render(request, "crosscheck/_run_status.html", context)
     return render(request, "crosscheck/run_detail.html", context)
@@ -97,9 +123,12 @@ def run_detail(request, pk: int):
 
 def _filters(request) -> dict:
     township = request.GET.get("township", "")
-    return {"check": request.GET.get("check", ""), "status": request.GET.get("status", ""),
-            "township_id": int(township) if township.isdigit() else None,
-            "overdue": request.GET.get("overdue") == "1"}
+    return {
+        "check": request.GET.get("check", ""),
+        "status": request.GET.get("status", ""),
+        "township_id": int(township) if township.isdigit() else None,
+        "overdue": request.GET.get("overdue") == "1",
+    }
 
 
 @login_required
@@ -108,24 +137,39 @@ def finding_list(request):
     filters = _filters(request)
     qs = selectors.finding_search(user=user, today=timezone.localdate(), **filters)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(findings_xlsx(qs, LABELS), f"核查发现_{timezone.localdate():%Y%m%d}.xlsx")
+        return xlsx_response(
+            findings_xlsx(qs, LABELS), f"核查发现_{timezone.localdate():%Y%m%d}.xlsx"
+        )
     page = qs[:200]
-    return render(request, "crosscheck/finding_list.html", {
-        "findings": page, "total": qs.count(), "filters": filters, "labels": LABELS,
-        "label_choices": sorted(LABELS.items(), key=lambda kv: list(LABELS).index(kv[0])),
-        "statuses": Finding.Status.choices,
-        "townships": Region.objects.filter(parent=county_of(user.region)).order_by("code")
-        if user.region.level == "county" else [],
-        "today": timezone.localdate(), "query": request.GET.urlencode(),
-        "tab": "review" if filters["status"] == "review" else "findings"})
+    return render(
+        request,
+        "crosscheck/finding_list.html",
+        {
+            "findings": page,
+            "total": qs.count(),
+            "filters": filters,
+            "labels": LABELS,
+            "label_choices": sorted(LABELS.items(), key=lambda kv: list(LABELS).index(kv[0])),
+            "statuses": Finding.Status.choices,
+            "townships": Region.objects.filter(parent=county_of(user.region)).order_by("code")
+            if user.region.level == "county"
+            else [],
+            "today": timezone.localdate(),
+            "query": request.GET.urlencode(),
+            "tab": "review" if filters["status"] == "review" else "findings",
+        },
+    )
 
 
 def _assignees(finding: Finding):
     """Handlers of the finding's township first, then the county's."""
-    users = User.objects.filter(is_active=True, region_id__in=[finding.township_id,
-                                                               finding.county_id])
-    return sorted((u for u in users if u.can(Perm.HANDLE_FINDINGS)),
-                  key=lambda u: (u.region_id != finding.township_id, u.username))
+    users = User.objects.filter(
+        is_active=True, region_id__in=[finding.township_id, finding.county_id]
+    )
+    return sorted(
+        (u for u in users if u.can(Perm.HANDLE_FINDINGS)),
+        key=lambda u: (u.region_id != finding.township_id, u.username),
+    )
 
 
 @login_required
@@ -136,16 +180,29 @@ def finding_detail(request, pk: int):
     steps = steps_from(finding.status) if can_handle else []
     applications = []
     if finding.household_id and Step.ACT in steps:
-        applications = finding.household.applications.order_by("-created_at") \
-            if hasattr(finding.household, "applications") else []
+        applications = (
+            finding.household.applications.order_by("-created_at")
+            if hasattr(finding.household, "applications")
+            else []
+        )
     next_month = str(Month.of(timezone.localdate()).next())
-    return render(request, "crosscheck/finding_detail.html", {
-        "finding": finding, "label": LABELS.get(finding.check_code, finding.check_code),
-        "steps": {s.value: STEP_LABELS[s] for s in steps}, "assignees": _assignees(finding),
-        "actions": [c for c in Finding.Action.choices if c[0]], "next_month": next_month,
-        "applications": applications, "history": entries_for_object(finding),
-        "overdue": finding.due_date and finding.due_date < timezone.localdate()
-        and finding.status in ("review", "raised", "assigned", "confirmed")})
+    return render(
+        request,
+        "crosscheck/finding_detail.html",
+        {
+            "finding": finding,
+            "label": LABELS.get(finding.check_code, finding.check_code),
+            "steps": {s.value: STEP_LABELS[s] for s in steps},
+            "assignees": _assignees(finding),
+            "actions": [c for c in Finding.Action.choices if c[0]],
+            "next_month": next_month,
+            "applications": applications,
+            "history": entries_for_object(finding),
+            "overdue": finding.due_date
+            and finding.due_date < timezone.localdate()
+            and finding.status in ("review", "raised", "assigned", "confirmed"),
+        },
+    )
 
 
 def _decimal(text: str) -> Decimal | None:
@@ -162,25 +219,38 @@ def finding_step(request, pk: int, step: str):
     post = request.POST
     try:
         if step in ("match_confirm", "match_reject"):
-            services.finding_review(actor=user, finding_id=pk, same_person=step == "match_confirm",
-                                    note=post.get("note", ""))
+            services.finding_review(
+                actor=user,
+                finding_id=pk,
+                same_person=step == "match_confirm",
+                note=post.get("note", ""),
+            )
         elif step == "assign":
-            services.finding_assign(actor=user, finding_id=pk,
-                                    assignee_id=int(post.get("assignee") or 0))
+            services.finding_assign(
+                actor=user, finding_id=pk, assignee_id=int(post.get("assignee") or 0)
+            )
         elif step in ("verify_true", "verify_false"):
             upload = request.FILES.get("attachment")
-            services.finding_verify(actor=user, finding_id=pk, is_true=step == "verify_true",
-                                    note=post.get("note", ""),
-                                    attachment_name=upload.name if upload else "",
-                                    attachment=upload.read() if upload else None)
+            services.finding_verify(
+                actor=user,
+                finding_id=pk,
+                is_true=step == "verify_true",
+                note=post.get("note", ""),
+                attachment_name=upload.name if upload else "",
+                attachment=upload.read() if upload else None,
+            )
         elif step == "act":
             app = post.get("application", "")
-            services.finding_act(actor=user, finding_id=pk, action=post.get("action", ""),
-                                 note=post.get("note", ""),
-                                 effective_month=post.get("effective_month", "").strip(),
-                                 new_amount=_decimal(post.get("new_amount", "")),
-                                 application_id=int(app) if app.isdigit() else None,
-                                 rectification_ref=post.get("rectification_ref", ""))
+            services.finding_act(
+                actor=user,
+                finding_id=pk,
+                action=post.get("action", ""),
+                note=post.get("note", ""),
+                effective_month=post.get("effective_month", "").strip(),
+                new_amount=_decimal(post.get("new_amount", "")),
+                application_id=int(app) if app.isdigit() else None,
+                rectification_ref=post.get("rectification_ref", ""),
+            )
         elif step == "close":
             services.finding_close(actor=user, finding_id=pk, note=post.get("note", ""))
         else:
@@ -202,5 +272,6 @@ def finding_attachment(request, pk: int):
         raise Http404(exc.message) from None
     response = HttpResponse(data, content_type="application/octet-stream")
     response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
-        finding.attachment_name or "附件")
+        finding.attachment_name or "附件"
+    )
     return response

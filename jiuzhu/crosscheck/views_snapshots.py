@@ -33,16 +33,19 @@ def snapshot_list(request):
     _require_import(request.user)
     snapshots = list(snapshot_selectors.snapshots_for(request.user))
     latest = {s.pk for s in snapshot_selectors.latest_snapshots(request.user.region).values()}
-    groups = [{"registry": r, "snapshots": [s for s in snapshots if s.kind == r.kind.value]}
-              for r in REGISTRIES.values()]
+    groups = [
+        {"registry": r, "snapshots": [s for s in snapshots if s.kind == r.kind.value]}
+        for r in REGISTRIES.values()
+    ]
     return render(request, "crosscheck/snapshot_list.html", {"groups": groups, "latest": latest})
 
 
 @login_required
 def snapshot_upload(request):
     _require_import(request.user)
-    form = SnapshotUploadForm(request.POST or None, request.FILES or None,
-                              initial={"kind": request.GET.get("kind", "")})
+    form = SnapshotUploadForm(
+        request.POST or None, request.FILES or None, initial={"kind": request.GET.get("kind", "")}
+    )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
@@ -50,15 +53,22 @@ def snapshot_upload(request):
         else:
             try:
                 snap = snapshot_services.snapshot_preview(
-                    actor=request.user, kind=form.cleaned_data["kind"],
-                    as_of=form.cleaned_data["as_of"], source=form.cleaned_data["source"],
-                    file_name=upload.name, data=upload.read())
+                    actor=request.user,
+                    kind=form.cleaned_data["kind"],
+                    as_of=form.cleaned_data["as_of"],
+                    source=form.cleaned_data["source"],
+                    file_name=upload.name,
+                    data=upload.read(),
+                )
             except JiuzhuError as exc:
                 messages.error(request, exc.message)
             else:
                 return redirect("snapshots:detail", pk=snap.pk)
-    return render(request, "crosscheck/snapshot_upload.html",
-                  {"form": form, "registries": REGISTRIES.values()})
+    return render(
+        request,
+        "crosscheck/snapshot_upload.html",
+        {"form": form, "registries": REGISTRIES.values()},
+    )
 
 
 def _snapshot(request, pk) -> RegistrySnapshot:
@@ -72,11 +82,16 @@ def snapshot_detail(request, pk: int):
     problems = snap.report.get("problems", [])
     errors = [p for p in problems if p["severity"] == "error"]
     warnings = [p for p in problems if p["severity"] != "error"]
-    context = {"snap": snap, "label": REGISTRIES[Kind(snap.kind)].label,
-               "errors": errors[:SHOWN_PROBLEMS], "error_count": len(errors),
-               "warnings": warnings[:SHOWN_PROBLEMS], "warning_count": len(warnings),
-               "id_status": snap.report.get("id_status", {}),
-               "bad_row_count": len(snap.report.get("bad_rows", []))}
+    context = {
+        "snap": snap,
+        "label": REGISTRIES[Kind(snap.kind)].label,
+        "errors": errors[:SHOWN_PROBLEMS],
+        "error_count": len(errors),
+        "warnings": warnings[:SHOWN_PROBLEMS],
+        "warning_count": len(warnings),
+        "id_status": snap.report.get("id_status", {}),
+        "bad_row_count": len(snap.report.get("bad_rows", [])),
+    }
     if snap.job_id:
         context["job"] = snap.job
         context["progress"] = job_progress(snap.job)
@@ -89,8 +104,9 @@ def snapshot_detail(request, pk: int):
 def snapshot_problems(request, pk: int):
     """Every problem (errors and warnings) as an Excel file to fix the source file from."""
     snap = _snapshot(request, pk)
-    return xlsx_response(problems_xlsx(snap.report.get("problems", [])),
-                         f"比对数据检查结果_{snap.pk}.xlsx")
+    return xlsx_response(
+        problems_xlsx(snap.report.get("problems", [])), f"比对数据检查结果_{snap.pk}.xlsx"
+    )
 
 
 @login_required
@@ -98,8 +114,9 @@ def snapshot_problems(request, pk: int):
 def snapshot_commit(request, pk: int):
     snap = _snapshot(request, pk)
     try:
-        snapshot_services.snapshot_commit(actor=request.user, snapshot_id=snap.pk,
-                                          good_rows=request.POST.get("good_rows") == "1")
+        snapshot_services.snapshot_commit(
+            actor=request.user, snapshot_id=snap.pk, good_rows=request.POST.get("good_rows") == "1"
+        )
     except JiuzhuError as exc:
         messages.error(request, exc.message)
     return redirect("snapshots:detail", pk=snap.pk)

@@ -30,10 +30,13 @@ def enrolments_for_export(*, county_id: int, written_since: int | None = None) -
     enrolments = Enrolment.objects.filter(county_id=county_id)
     if written_since is not None:
         enrolments = enrolments.filter(row_xid__gte=written_since)
-    return (enrolments
-            # rounded: SQLite multiplies the stored decimal as a float
-            .annotate(monthly_amount_fen=Cast(Round(F("monthly_amount") * 100), BigIntegerField()))
-            .values_list(*[field for field, _ in ENROLMENT_EXPORT_COLUMNS.values()]).order_by())
+    return (
+        enrolments
+        # rounded: SQLite multiplies the stored decimal as a float
+        .annotate(monthly_amount_fen=Cast(Round(F("monthly_amount") * 100), BigIntegerField()))
+        .values_list(*[field for field, _ in ENROLMENT_EXPORT_COLUMNS.values()])
+        .order_by()
+    )
 
 
 def enrolments_gone_since(*, xid: int) -> QuerySet:

@@ -14,18 +14,36 @@ from .models import Enrolment
 
 
 @transaction.atomic
-def enrolment_create_from(*, application, actor, monthly_amount: Decimal, decided_on: date) -> Enrolment:
+def enrolment_create_from(
+    *, application, actor, monthly_amount: Decimal, decided_on: date
+) -> Enrolment:
     members = 1 if application.applicant_id else application.household.members.count()
     enrolment = Enrolment.objects.create(
-        household=application.household, person=application.applicant,
-        programme=application.programme, application=application, county_id=application.county_id,
-        township_id=application.township_id, village_id=application.village_id, members=members,
-        monthly_amount=monthly_amount, start_month=str(Month.of(decided_on).next()), created_by=actor)
-    audit.record(action="enrolment.create", actor=actor, obj=enrolment,
-                 household_id=application.household_id,
-                 new={"programme": application.programme.code, "monthly_amount": monthly_amount,
-                      "start_month": enrolment.start_month, "members": members,
-                      "application": application.number})
+        household=application.household,
+        person=application.applicant,
+        programme=application.programme,
+        application=application,
+        county_id=application.county_id,
+        township_id=application.township_id,
+        village_id=application.village_id,
+        members=members,
+        monthly_amount=monthly_amount,
+        start_month=str(Month.of(decided_on).next()),
+        created_by=actor,
+    )
+    audit.record(
+        action="enrolment.create",
+        actor=actor,
+        obj=enrolment,
+        household_id=application.household_id,
+        new={
+            "programme": application.programme.code,
+            "monthly_amount": monthly_amount,
+            "start_month": enrolment.start_month,
+            "members": members,
+            "application": application.number,
+        },
+    )
     return enrolment
 
 
@@ -34,8 +52,9 @@ def _locked_enrolment(enrolment_id: int) -> Enrolment:
 
 
 @transaction.atomic
-def enrolment_stop(*, actor, enrolment_id: int, effective_month: str, reason: str,
-                   source: str = "") -> Enrolment:
+def enrolment_stop(
+    *, actor, enrolment_id: int, effective_month: str, reason: str, source: str = ""
+) -> Enrolment:
     """Stop paying from `effective_month` (the last month paid is the one before)."""
     from .models import EnrolmentChange
 
@@ -51,20 +70,43 @@ def enrolment_stop(*, actor, enrolment_id: int, effective_month: str, reason: st
     old = {"status": enrolment.status, "end_month": enrolment.end_month}
     enrolment.status, enrolment.end_month = Enrolment.Status.STOPPED, end_month
     enrolment.save(update_fields=["status", "end_month"])
-    EnrolmentChange.objects.create(enrolment=enrolment, kind=EnrolmentChange.Kind.STOP,
-                                   effective_month=str(first_unpaid),
-                                   old_amount=enrolment.monthly_amount, new_amount=Decimal("0"),
-                                   reason=reason, source=source, created_by=actor)
-    audit.record(action="enrolment.stop", actor=actor, obj=enrolment,
-                 household_id=enrolment.household_id, old=old,
-                 new={"status": enrolment.status, "end_month": end_month,
-                      "effective_month": str(first_unpaid), "source": source}, reason=reason)
+    EnrolmentChange.objects.create(
+        enrolment=enrolment,
+        kind=EnrolmentChange.Kind.STOP,
+        effective_month=str(first_unpaid),
+        old_amount=enrolment.monthly_amount,
+        new_amount=Decimal("0"),
+        reason=reason,
+        source=source,
+        created_by=actor,
+    )
+    audit.record(
+        action="enrolment.stop",
+        actor=actor,
+        obj=enrolment,
+        household_id=enrolment.household_id,
+        old=old,
+        new={
+            "status": enrolment.status,
+            "end_month": end_month,
+            "effective_month": str(first_unpaid),
+            "source": source,
+        },
+        reason=reason,
+    )
     return enrolment
 
 
 @transaction.atomic
-def enrolment_reduce(*, actor, enrolment_id: int, effective_month: str, new_amount: Decimal,
-                     reason: str, source: str = "") -> Enrolment:
+def enrolment_reduce(
+    *,
+    actor,
+    enrolment_id: int,
+    effective_month: str,
+    new_amount: Decimal,
+    reason: str,
+    source: str = "",
+) -> Enrolment:
     """Pay `new_amount` a month from `effective_month` on (recorded as a dated change)."""
     from .models import EnrolmentChange
 
@@ -77,14 +119,25 @@ def enrolment_reduce(*, actor, enrolment_id: int, effective_month: str, new_amou
     if new_amount < 0 or new_amount >= enrolment.monthly_amount:
         raise ValidationFailed(f"减发后的金额应在0与原金额{enrolment.monthly_amount}元之间")
     old_amount = enrolment.monthly_amount
-    EnrolmentChange.objects.create(enrolment=enrolment, kind=EnrolmentChange.Kind.REDUCE,
-                                   effective_month=effective_month, old_amount=old_amount,
-                                   new_amount=new_amount, reason=reason, source=source,
-                                   created_by=actor)
+    EnrolmentChange.objects.create(
+        enrolment=enrolment,
+        kind=EnrolmentChange.Kind.REDUCE,
+        effective_month=effective_month,
+        old_amount=old_amount,
+        new_amount=new_amount,
+        reason=reason,
+        source=source,
+        created_by=actor,
+    )
     enrolment.monthly_amount = new_amount
     enrolment.save(update_fields=["monthly_amount"])
-    audit.record(action="enrolment.reduce", actor=actor, obj=enrolment,
-                 household_id=enrolment.household_id, old={"monthly_amount": old_amount},
-                 new={"monthly_amount": new_amount, "effective_month": effective_month,
-                      "source": source}, reason=reason)
+    audit.record(
+        action="enrolment.reduce",
+        actor=actor,
+        obj=enrolment,
+        household_id=enrolment.household_id,
+        old={"monthly_amount": old_amount},
+        new={"monthly_amount": new_amount, "effective_month": effective_month, "source": source},
+        reason=reason,
+    )
     return enrolment

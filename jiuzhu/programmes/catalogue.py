@@ -21,7 +21,9 @@ PROGRAMMES: tuple[ProgrammeInfo, ...] = (
     ProgrammeInfo("disability_living", "困难残疾人生活补贴", "monthly"),
     ProgrammeInfo("disability_care", "重度残疾人护理补贴", "monthly"),
     ProgrammeInfo("orphan", "孤儿基本生活保障", "monthly"),
-    ProgrammeInfo("unsupported_child", "事实无人抚养儿童基本生活保障", "monthly", needs_notice=False),
+    ProgrammeInfo(
+        "unsupported_child", "事实无人抚养儿童基本生活保障", "monthly", needs_notice=False
+    ),
     ProgrammeInfo("elderly_allowance", "高龄津贴（百岁老人长寿保健金）", "monthly"),
     ProgrammeInfo("heating", "取暖救助", "yearly", delegated_by_default=False),
 )

@@ -239,8 +239,14 @@ class DibaoModeForm(DatedForm):
     mode = forms.ChoiceField(
         label="计发方式",
         choices=[
-            (DIBAO_MODE_GAP, f"{DIBAO_MODE_LABELS[DIBAO_MODE_GAP]}：（保障标准 − 家庭人均收入）× 人数"),
-            (DIBAO_MODE_TIERED, f"{DIBAO_MODE_LABELS[DIBAO_MODE_TIERED]}：按家庭人均收入所在档次，每人定额"),
+            (
+                DIBAO_MODE_GAP,
+                f"{DIBAO_MODE_LABELS[DIBAO_MODE_GAP]}：（保障标准 − 家庭人均收入）× 人数",
+            ),
+            (
+                DIBAO_MODE_TIERED,
+                f"{DIBAO_MODE_LABELS[DIBAO_MODE_TIERED]}：按家庭人均收入所在档次，每人定额",
+            ),
         ],
     )
 
@@ -290,6 +296,6 @@ for _i in range(1, DIBAO_TIER_SLOTS + 1):
     DibaoTierForm.base_fields[f"amount_{_i}"] = forms.CharField(
         label=f"第{_i}档：每人每月保障金（元）", max_length=20, required=False
     )
-DibaoTierForm.base_fields["upper_1"].help_text = (
-    "从收入最低的一档填起，不用的行留空；最高一档的上限应不低于月保障标准"
-)
+DibaoTierForm.base_fields[
+    "upper_1"
+].help_text = "从收入最低的一档填起，不用的行留空；最高一档的上限应不低于月保障标准"

@@ -41,7 +41,12 @@ DIBAO_TIERS = [  # area, effective from, tiers
     ("urban", D(2024, 1, 1), [("200", "510"), ("400", "330"), ("620", "140")]),
     ("urban", D(2025, 7, 1), [("220", "560"), ("450", "360"), ("680", "150")]),
 ]
-ADD_ONS = [("elderly", "0.10"), ("minor", "0.10"), ("severe_disability", "0.20"), ("serious_illness", "0.15")]
+ADD_ONS = [
+    ("elderly", "0.10"),
+    ("minor", "0.10"),
+    ("severe_disability", "0.20"),
+    ("serious_illness", "0.15"),
+]
 CARE = [("self_care", "60"), ("partial", "300"), ("full_loss", "700")]
 SETTINGS = [("prev_year_consumption", "14000", D(2026, 1, 1), "演示：上年度居民人均消费支出")]
 START = D(2024, 1, 1)
@@ -53,22 +58,52 @@ def seed_county_defaults(*, county) -> bool:
     if Standard.objects.filter(county=county).exists():
         return False
     for code, area, amount, period, start, note in STANDARDS:
-        services.standard_set(actor=None, county=county, programme_code=code, area=area,
-                              amount=amount, period=period, effective_from=start, note=note)
+        services.standard_set(
+            actor=None,
+            county=county,
+            programme_code=code,
+            area=area,
+            amount=amount,
+            period=period,
+            effective_from=start,
+            note=note,
+        )
     for code, label, category, multiple, cap in TIERS:
-        services.temporary_tier_set(actor=None, county=county, code=code, label=label,
-                                    category=category, multiple=multiple, max_amount=cap,
-                                    effective_from=START, note="演示")
+        services.temporary_tier_set(
+            actor=None,
+            county=county,
+            code=code,
+            label=label,
+            category=category,
+            multiple=multiple,
+            max_amount=cap,
+            effective_from=START,
+            note="演示",
+        )
     for kind, rate in ADD_ONS:
-        services.add_on_set(actor=None, county=county, kind=kind, rate=rate, effective_from=START,
-                            note="演示：按保障标准的比例加发")
+        services.add_on_set(
+            actor=None,
+            county=county,
+            kind=kind,
+            rate=rate,
+            effective_from=START,
+            note="演示：按保障标准的比例加发",
+        )
     for level, amount in CARE:
-        services.care_rate_set(actor=None, county=county, level=level, amount=amount,
-                               effective_from=START, note="演示")
+        services.care_rate_set(
+            actor=None, county=county, level=level, amount=amount, effective_from=START, note="演示"
+        )
     for area, start, tiers in DIBAO_TIERS:
-        services.dibao_tiers_set(actor=None, county=county, area=area, tiers=tiers,
-                                 effective_from=start, note="演示：低保分档（本县现行为差额计发）")
+        services.dibao_tiers_set(
+            actor=None,
+            county=county,
+            area=area,
+            tiers=tiers,
+            effective_from=start,
+            note="演示：低保分档（本县现行为差额计发）",
+        )
     for key, value, start, note in SETTINGS:
-        services.setting_set(actor=None, county=county, key=key, value=value, effective_from=start,
-                             note=note)
+        services.setting_set(
+            actor=None, county=county, key=key, value=value, effective_from=start, note=note
+        )
     return True

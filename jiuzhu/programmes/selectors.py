@@ -30,7 +30,9 @@ def standard_in_force(*, county, programme_code: str, area: str, on: date) -> St
     qs = Standard.objects.filter(county=county, programme__code=programme_code)
     found = _latest(qs.filter(area=area), on) or _latest(qs.filter(area=Standard.Area.ALL), on)
     if found is None:
-        raise ValidationFailed(f"{on:%Y年%m月%d日}没有生效的保障标准：{programme_code}（{area}），请先录入")
+        raise ValidationFailed(
+            f"{on:%Y年%m月%d日}没有生效的保障标准：{programme_code}（{area}），请先录入"
+        )
     return found
 
 
@@ -57,7 +59,9 @@ def dibao_tiers_in_force(*, county, area: str, on: date) -> list[DibaoTier]:
     """The area's own tier table in force, else the county-wide one (城乡统一), lowest income
     first; empty when none is in force. Tables are whole: rows of different dates never mix."""
     qs = DibaoTier.objects.filter(county=county)
-    return _tier_table(qs.filter(area=area), on) or _tier_table(qs.filter(area=Standard.Area.ALL), on)
+    return _tier_table(qs.filter(area=area), on) or _tier_table(
+        qs.filter(area=Standard.Area.ALL), on
+    )
 
 
 def delegated_programmes(*, county, on: date) -> frozenset[str]:

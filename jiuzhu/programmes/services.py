@@ -45,13 +45,22 @@ def _create(actor, model, *, county, effective_from: date, note: str, **fields):
     _require(actor, county)
     try:
         with transaction.atomic():
-            row = model.objects.create(county=county, effective_from=effective_from, note=note,
-                                       created_by=actor, **fields)
+            row = model.objects.create(
+                county=county, effective_from=effective_from, note=note, created_by=actor, **fields
+            )
     except IntegrityError as exc:
         raise ValidationFailed(_taken(effective_from)) from exc
-    audit.record(action=f"settings.{model._meta.model_name}", actor=actor, obj=row,
-                 new={"county": county.code, "effective_from": effective_from, "note": note,
-                      **{k: (v.code if isinstance(v, Programme) else v) for k, v in fields.items()}})
+    audit.record(
+        action=f"settings.{model._meta.model_name}",
+        actor=actor,
+        obj=row,
+        new={
+            "county": county.code,
+            "effective_from": effective_from,
+            "note": note,
+            **{k: (v.code if isinstance(v, Programme) else v) for k, v in fields.items()},
+        },
+    )
     return row
 
 
@@ -67,26 +76,54 @@ def _programme(code: str) -> Programme:
 
 
 @transaction.atomic
-def standard_set(*, actor, county, programme_code: str, area: str, amount, period: str,
-                 effective_from: date, note: str = "") -> Standard:
+def standard_set(
+    *,
+    actor,
+    county,
+    programme_code: str,
+    area: str,
+    amount,
+    period: str,
+    effective_from: date,
+    note: str = "",
+) -> Standard:
     if area not in Standard.Area.values or period not in Standard.Period.values:
         raise ValidationFailed("城乡类别或标准单位无效")
     value = _amount(amount)
     if value <= 0:
         raise ValidationFailed("保障标准应大于零")
-    return _create(actor, Standard, county=county, effective_from=effective_from, note=note,
-                   programme=_programme(programme_code), area=area, amount=value, period=period)
+    return _create(
+        actor,
+        Standard,
+        county=county,
+        effective_from=effective_from,
+        note=note,
+        programme=_programme(programme_code),
+        area=area,
+        amount=value,
+        period=period,
+    )
 
 
 @transaction.atomic
-def delegation_set(*, actor, county, programme_code: str, delegated: bool, effective_from: date,
-                   note: str = "") -> Delegation:
-    return _create(actor, Delegation, county=county, effective_from=effective_from, note=note,
-                   programme=_programme(programme_code), delegated=delegated)
+def delegation_set(
+    *, actor, county, programme_code: str, delegated: bool, effective_from: date, note: str = ""
+) -> Delegation:
+    return _create(
+        actor,
+        Delegation,
+        county=county,
+        effective_from=effective_from,
+        note=note,
+        programme=_programme(programme_code),
+        delegated=delegated,
+    )
 
 
 @transaction.atomic
-def setting_set(*, actor, county, key: str, value, effective_from: date, note: str = "") -> CountySetting:
+def setting_set(
+    *, actor, county, key: str, value, effective_from: date, note: str = ""
+) -> CountySetting:
     if key not in SettingKey.LABELS:
         raise ValidationFailed(f"设置项不存在：{key}")
     try:
@@ -97,38 +134,82 @@ def setting_set(*, actor, county, key: str, value, effective_from: date, note: s
         raise ValidationFailed(f"取值应为非负数：{value}")
     if key == SettingKey.DIBAO_MODE and number not in DIBAO_MODE_CODES.values():
         raise ValidationFailed(f"低保计发方式应为0（差额计发）或1（分档计发）：{value}")
-    return _create(actor, CountySetting, county=county, effective_from=effective_from, note=note,
-                   key=key, value=number)
+    return _create(
+        actor,
+        CountySetting,
+        county=county,
+        effective_from=effective_from,
+        note=note,
+        key=key,
+        value=number,
+    )
 
 
 @transaction.atomic
-def add_on_set(*, actor, county, kind: str, rate=None, fixed=None, effective_from: date,
-               note: str = "") -> AddOnRate:
+def add_on_set(
+    *, actor, county, kind: str, rate=None, fixed=None, effective_from: date, note: str = ""
+) -> AddOnRate:
     if kind not in AddOnRate.Kind.values:
         raise ValidationFailed(f"加发对象无效：{kind}")
     if (rate in (None, "")) == (fixed in (None, "")):
         raise ValidationFailed("请填写按标准的比例或固定金额（二选一）")
     rate_value = Decimal(str(rate)) if rate not in (None, "") else None
-    return _create(actor, AddOnRate, county=county, effective_from=effective_from, note=note, kind=kind,
-                   rate=rate_value, fixed=_amount(fixed) if fixed not in (None, "") else None)
+    return _create(
+        actor,
+        AddOnRate,
+        county=county,
+        effective_from=effective_from,
+        note=note,
+        kind=kind,
+        rate=rate_value,
+        fixed=_amount(fixed) if fixed not in (None, "") else None,
+    )
 
 
 @transaction.atomic
-def temporary_tier_set(*, actor, county, code: str, label: str, category: str, multiple,
-                       max_amount=None, effective_from: date, note: str = "") -> TemporaryTier:
+def temporary_tier_set(
+    *,
+    actor,
+    county,
+    code: str,
+    label: str,
+    category: str,
+    multiple,
+    max_amount=None,
+    effective_from: date,
+    note: str = "",
+) -> TemporaryTier:
     if category not in TemporaryTier.Category.values:
         raise ValidationFailed(f"临时救助类别无效：{category}")
-    return _create(actor, TemporaryTier, county=county, effective_from=effective_from, note=note,
-                   code=code, label=label, category=category, multiple=Decimal(str(multiple)),
-                   max_amount=_amount(max_amount) if max_amount not in (None, "") else None)
+    return _create(
+        actor,
+        TemporaryTier,
+        county=county,
+        effective_from=effective_from,
+        note=note,
+        code=code,
+        label=label,
+        category=category,
+        multiple=Decimal(str(multiple)),
+        max_amount=_amount(max_amount) if max_amount not in (None, "") else None,
+    )
 
 
 @transaction.atomic
-def care_rate_set(*, actor, county, level: str, amount, effective_from: date, note: str = "") -> CareRate:
+def care_rate_set(
+    *, actor, county, level: str, amount, effective_from: date, note: str = ""
+) -> CareRate:
     if level not in CareRate.Level.values:
         raise ValidationFailed(f"生活自理能力等级无效：{level}")
-    return _create(actor, CareRate, county=county, effective_from=effective_from, note=note,
-                   level=level, amount=_amount(amount))
+    return _create(
+        actor,
+        CareRate,
+        county=county,
+        effective_from=effective_from,
+        note=note,
+        level=level,
+        amount=_amount(amount),
+    )
 
 
 MAX_DIBAO_TIERS = 10
@@ -150,13 +231,15 @@ def _tier_rows(tiers: Sequence[tuple]) -> list[tuple[Decimal, Decimal]]:
         if high_amount > low_amount:
             raise ValidationFailed(
                 f"收入上限{high}元一档的保障金{high_amount}元高于收入更低一档的{low_amount}元，"
-                "请核对（收入越低的档次保障金应越高）")
+                "请核对（收入越低的档次保障金应越高）"
+            )
     return rows
 
 
 @transaction.atomic
-def dibao_tiers_set(*, actor, county, area: str, tiers: Sequence[tuple], effective_from: date,
-                    note: str = "") -> list[DibaoTier]:
+def dibao_tiers_set(
+    *, actor, county, area: str, tiers: Sequence[tuple], effective_from: date, note: str = ""
+) -> list[DibaoTier]:
     """低保分档 (S2 art. 23): the whole tier table of an area from ``effective_from``.
 
     ``tiers`` are (per-capita monthly income upper bound, monthly amount per person) pairs, in
@@ -170,15 +253,33 @@ def dibao_tiers_set(*, actor, county, area: str, tiers: Sequence[tuple], effecti
     try:
         with transaction.atomic():
             created = [
-                DibaoTier.objects.create(county=county, area=area, effective_from=effective_from,
-                                         note=note, created_by=actor, level=level,
-                                         max_per_capita_income=upper, amount_per_person=amount)
-                for level, (upper, amount) in enumerate(rows, start=1)]
+                DibaoTier.objects.create(
+                    county=county,
+                    area=area,
+                    effective_from=effective_from,
+                    note=note,
+                    created_by=actor,
+                    level=level,
+                    max_per_capita_income=upper,
+                    amount_per_person=amount,
+                )
+                for level, (upper, amount) in enumerate(rows, start=1)
+            ]
     except IntegrityError as exc:  # a concurrent table for the same date
         raise ValidationFailed(_taken(effective_from)) from exc
-    audit.record(action="settings.dibaotier", actor=actor, obj=created[0],
-                 new={"county": county.code, "area": area, "effective_from": effective_from,
-                      "note": note, "tiers": [{"level": level, "max_per_capita_income": upper,
-                                               "amount_per_person": amount}
-                                              for level, (upper, amount) in enumerate(rows, 1)]})
+    audit.record(
+        action="settings.dibaotier",
+        actor=actor,
+        obj=created[0],
+        new={
+            "county": county.code,
+            "area": area,
+            "effective_from": effective_from,
+            "note": note,
+            "tiers": [
+                {"level": level, "max_per_capita_income": upper, "amount_per_person": amount}
+                for level, (upper, amount) in enumerate(rows, 1)
+            ],
+        },
+    )
     return created

@@ -13,7 +13,11 @@ class Region(models.Model):
     name = models.CharField("名称", max_length=60)
     level = models.CharField("层级", max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
         verbose_name="上级",
     )
     urban_rural_code = models.CharField("城乡分类代码", max_length=3, blank=True)

@@ -26,5 +26,8 @@ VILLAGE_EXPORT_COLUMNS = {
 
 def villages_for_export(*, county: Region) -> QuerySet:
     """The county's villages (cross-check re-screening lists, R8)."""
-    return Region.objects.filter(level=Region.Level.VILLAGE, parent__parent=county).values_list(
-        *[field for field, _ in VILLAGE_EXPORT_COLUMNS.values()]).order_by()
+    return (
+        Region.objects.filter(level=Region.Level.VILLAGE, parent__parent=county)
+        .values_list(*[field for field, _ in VILLAGE_EXPORT_COLUMNS.values()])
+        .order_by()
+    )

@@ -12,9 +12,13 @@ from .choices import (
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label="查询", required=False,
-                        widget=forms.TextInput(attrs={"placeholder": "身份证号码、姓名或拼音首字母（如 lds）",
-                                                      "autofocus": True}))
+    q = forms.CharField(
+        label="查询",
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": "身份证号码、姓名或拼音首字母（如 lds）", "autofocus": True}
+        ),
+    )
     region = forms.TypedChoiceField(label="区域", required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, regions=(), **kwargs):
@@ -35,9 +39,16 @@ class PersonForm(forms.Form):
     hukou_type = forms.ChoiceField(label="户籍性质", choices=HukouType.choices)
     ethnicity = forms.CharField(label="民族", max_length=20, required=False)
     labour_capacity = forms.ChoiceField(label="劳动能力", choices=LabourCapacity.choices)
-    disability_type = forms.ChoiceField(label="残疾类别", choices=DisabilityType.choices, required=False)
-    disability_grade = forms.TypedChoiceField(label="残疾等级", required=False, coerce=int, empty_value=None,
-                                              choices=[("", "无"), (1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")])
+    disability_type = forms.ChoiceField(
+        label="残疾类别", choices=DisabilityType.choices, required=False
+    )
+    disability_grade = forms.TypedChoiceField(
+        label="残疾等级",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", "无"), (1, "一级"), (2, "二级"), (3, "三级"), (4, "四级")],
+    )
     health_status = forms.ChoiceField(label="健康状况", choices=HealthStatus.choices)
     reason = forms.CharField(label="修改理由", max_length=500)
 

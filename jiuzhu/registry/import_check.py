@@ -196,15 +196,27 @@ def _check_person(c: _RowChecker, today: date, area_type: str | None) -> PersonR
     if not c.ok or rid is None:
         return None
     return PersonRow(
-        row=c.lineno, name=c.text("name"), id_number=rid.number, birth_date=rid.birth_date,
-        sex=rid.sex, relation=relation, hukou_type=hukou or "rural", ethnicity=c.text("ethnicity"),
-        labour_capacity=labour, disability_type=disability or "", disability_grade=grade,
-        health_status=health, incomes=incomes, counts=counts, deposit=deposit,
+        row=c.lineno,
+        name=c.text("name"),
+        id_number=rid.number,
+        birth_date=rid.birth_date,
+        sex=rid.sex,
+        relation=relation,
+        hukou_type=hukou or "rural",
+        ethnicity=c.text("ethnicity"),
+        labour_capacity=labour,
+        disability_type=disability or "",
+        disability_grade=grade,
+        health_status=health,
+        incomes=incomes,
+        counts=counts,
+        deposit=deposit,
     )
 
 
-def check_rows(rows: list[dict[str, str]], *, villages: dict[str, str],
-               registered: dict[str, str], today: date) -> ImportCheck:
+def check_rows(
+    rows: list[dict[str, str]], *, villages: dict[str, str], registered: dict[str, str], today: date
+) -> ImportCheck:
     """`rows`: dicts keyed by column key, in file order; "_row" is the spreadsheet row number
     (default: position + 2, the header being row 1).
     `villages`: village code → area type ("urban"/"rural") for villages the user may import into.
@@ -220,50 +232,74 @@ def check_rows(rows: list[dict[str, str]], *, villages: dict[str, str],
         person = _check_person(c, today, villages.get(code))
         if person is not None:
             if person.id_number in first_seen:
-                c.error("id_number", f"与第{first_seen[person.id_number]}行是同一人（身份证号码重复）")
+                c.error(
+                    "id_number", f"与第{first_seen[person.id_number]}行是同一人（身份证号码重复）"
+                )
                 person = None
             elif person.id_number in registered:
-                c.error("id_number", f"该人员已在家庭{registered[person.id_number]}中登记，不能重复登记")
+                c.error(
+                    "id_number", f"该人员已在家庭{registered[person.id_number]}中登记，不能重复登记"
+                )
                 first_seen[person.id_number] = c.lineno
                 person = None
             else:
                 first_seen[person.id_number] = c.lineno
         groups[c.text("family_key")].append((c.lineno, raw, person))
-    good = [h for key, members in groups.items() if key
-            if (h := _check_household(key, members, problems)) is not None]
+    good = [
+        h
+        for key, members in groups.items()
+        if key
+        if (h := _check_household(key, members, problems)) is not None
+    ]
     bad_rows = {p.row for p in problems if p.severity == ERROR}
     return ImportCheck(len(rows), good, problems, bad_rows)
 
 
 def _check_household(key: str, members: list, problems: list[RowProblem]) -> HouseholdRows | None:
     rows = [lineno for lineno, _, _ in members]
-    heads = [(lineno, person) for lineno, raw, person in members
-             if (raw.get("relation") or "").strip() in fmt.RELATION_WORDS["self"]]
+    heads = [
+        (lineno, person)
+        for lineno, raw, person in members
+        if (raw.get("relation") or "").strip() in fmt.RELATION_WORDS["self"]
+    ]
     col = fmt.KEY_TO_HEADER["relation"]
     if not heads:
         problems += [RowProblem(r, col, f"家庭编号{key}的家庭没有户主，全户不能导入") for r in rows]
         return None
     if len(heads) > 1:
-        problems += [RowProblem(r, col, f"家庭编号{key}有{len(heads)}名户主，只能有一名")
-                     for r, _ in heads]
+        problems += [
+            RowProblem(r, col, f"家庭编号{key}有{len(heads)}名户主，只能有一名") for r, _ in heads
+        ]
         return None
     codes = {(raw.get("village_code") or "").strip() for _, raw, _ in members}
     if len(codes) > 1:
-        problems += [RowProblem(r, fmt.KEY_TO_HEADER["village_code"],
-                                f"家庭编号{key}的成员填写了不同的村（社区）代码") for r in rows]
+        problems += [
+            RowProblem(
+                r,
+                fmt.KEY_TO_HEADER["village_code"],
+                f"家庭编号{key}的成员填写了不同的村（社区）代码",
+            )
+            for r in rows
+        ]
         return None
     bad = [lineno for lineno, _, p in members if p is None]
     if bad:
         listed = "、".join(str(r) for r in bad)
-        problems += [RowProblem(lineno, "（整户）", f"同户第{listed}行有错误，本户暂不导入", WARNING)
-                     for lineno, _, p in members if p is not None]
+        problems += [
+            RowProblem(lineno, "（整户）", f"同户第{listed}行有错误，本户暂不导入", WARNING)
+            for lineno, _, p in members
+            if p is not None
+        ]
         return None
     head_raw = next(raw for lineno, raw, _ in members if lineno == heads[0][0])
-    household = HouseholdRows(key=key, village_code=codes.pop(),
-                              address=(head_raw.get("address") or "").strip(),
-                              phone=(head_raw.get("phone") or "").strip(),
-                              bank_name=(head_raw.get("bank_name") or "").strip(),
-                              bank_account=(head_raw.get("bank_account") or "").strip())
+    household = HouseholdRows(
+        key=key,
+        village_code=codes.pop(),
+        address=(head_raw.get("address") or "").strip(),
+        phone=(head_raw.get("phone") or "").strip(),
+        bank_name=(head_raw.get("bank_name") or "").strip(),
+        bank_account=(head_raw.get("bank_account") or "").strip(),
+    )
     household.people = [p for _, _, p in members]
     household.people.sort(key=lambda p: p.relation != "self")
     return household

@@ -44,8 +44,12 @@ def _read_csv(data: bytes) -> list[list[str]]:
     return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
 
 
-def read_table(file_name: str, data: bytes, *, header_to_key: Mapping[str, str] = HEADER_TO_KEY,
-               ) -> tuple[list[str], list[dict[str, str]]]:
+def read_table(
+    file_name: str,
+    data: bytes,
+    *,
+    header_to_key: Mapping[str, str] = HEADER_TO_KEY,
+) -> tuple[list[str], list[dict[str, str]]]:
     """Returns (headers as in the file, rows keyed by column key). Trailing blank rows dropped.
     `header_to_key`: the template's headers (default: the household template)."""
     suffix = Path(file_name).suffix.lower()
@@ -65,8 +69,11 @@ def read_table(file_name: str, data: bytes, *, header_to_key: Mapping[str, str] 
     for lineno, cells in enumerate(table[1:], start=2):
         if not any(cells):
             continue
-        row = {header_to_key[h]: (cells[i] if i < len(cells) else "")
-               for i, h in enumerate(headers) if h}
+        row = {
+            header_to_key[h]: (cells[i] if i < len(cells) else "")
+            for i, h in enumerate(headers)
+            if h
+        }
         row["_row"] = lineno  # the spreadsheet's own row number, for error messages
         rows.append(row)
     return headers, rows

@@ -44,8 +44,9 @@ def _registered(numbers: set[str]) -> dict[str, str]:
     found = {}
     hashes = list(by_hash)
     for start in range(0, len(hashes), 5000):
-        for h, number in (Person.objects.filter(id_hash__in=hashes[start:start + 5000])
-                          .values_list("id_hash", "household__number")):
+        for h, number in Person.objects.filter(
+            id_hash__in=hashes[start : start + 5000]
+        ).values_list("id_hash", "household__number"):
             found[by_hash[h]] = number
     return found
 
@@ -57,9 +58,12 @@ def check_file(*, actor, file_name: str, data: bytes, today: date | None = None)
         raise ValidationFailed("缺少必填列：" + "、".join(missing) + "。请使用导入模板。")
     if len(rows) > MAX_ROWS:
         raise ValidationFailed(f"一次最多导入{MAX_ROWS}行，请分批导入")
-    return check_rows(rows, villages=_villages_for(actor),
-                      registered=_registered(id_numbers_in(rows)),
-                      today=today or timezone.localdate())
+    return check_rows(
+        rows,
+        villages=_villages_for(actor),
+        registered=_registered(id_numbers_in(rows)),
+        today=today or timezone.localdate(),
+    )
 
 
 def _report(check: ImportCheck) -> dict:
@@ -77,28 +81,49 @@ def import_preview(*, actor, file_name: str, data: bytes) -> ImportBatch:
     stored = _import_dir() / f"{digest}{Path(file_name).suffix.lower()}.enc"
     stored.write_bytes(crypto.encrypt_bytes(data))
     batch = ImportBatch.objects.create(
-        file_name=file_name[:200], file_sha256=digest, stored_path=str(stored), uploaded_by=actor,
-        rows_total=check.rows_total, rows_good=check.rows_good,
-        households_good=len(check.households), report=_report(check))
-    audit.record(action="import.preview", actor=actor, obj=batch,
-                 new={"file": file_name, "sha256": digest, "rows": check.rows_total,
-                      "good_rows": check.rows_good, "errors": len(check.errors)})
+        file_name=file_name[:200],
+        file_sha256=digest,
+        stored_path=str(stored),
+        uploaded_by=actor,
+        rows_total=check.rows_total,
+        rows_good=check.rows_good,
+        households_good=len(check.households),
+        report=_report(check),
+    )
+    audit.record(
+        action="import.preview",
+        actor=actor,
+        obj=batch,
+        new={
+            "file": file_name,
+            "sha256": digest,
+            "rows": check.rows_total,
+            "good_rows": check.rows_good,
+            "errors": len(check.errors),
+        },
+    )
     return batch
 
 
-def import_commit(*, actor, batch_id: int, inline: bool | None = None,
-                  on_progress=None) -> ImportBatch:
+def import_commit(
+    *, actor, batch_id: int, inline: bool | None = None, on_progress=None
+) -> ImportBatch:
     """Start importing the good households of a previewed batch (a job with progress)."""
     require(actor, Perm.IMPORT_HOUSEHOLDS)
-    claimed = ImportBatch.objects.filter(pk=batch_id, uploaded_by=actor,
-                                         status=ImportBatch.Status.PREVIEWED
-                                         ).update(status=ImportBatch.Status.IMPORTING)
+    claimed = ImportBatch.objects.filter(
+        pk=batch_id, uploaded_by=actor, status=ImportBatch.Status.PREVIEWED
+    ).update(status=ImportBatch.Status.IMPORTING)
     if not claimed:
         raise Conflict("该批次已导入、已放弃或正在导入，不能再次导入")
     batch = ImportBatch.objects.get(pk=batch_id)
-    job = job_start(kind="registry.import", title=f"导入家庭：{batch.file_name}", actor=actor,
-                    func=lambda progress: _run_import(actor, batch.pk, progress),
-                    inline=inline, on_progress=on_progress)
+    job = job_start(
+        kind="registry.import",
+        title=f"导入家庭：{batch.file_name}",
+        actor=actor,
+        func=lambda progress: _run_import(actor, batch.pk, progress),
+        inline=inline,
+        on_progress=on_progress,
+    )
     ImportBatch.objects.filter(pk=batch.pk).update(job=job)
     batch.refresh_from_db()
     return batch
@@ -107,9 +132,9 @@ def import_commit(*, actor, batch_id: int, inline: bool | None = None,
 @transaction.atomic
 def import_discard(*, actor, batch_id: int) -> None:
     require(actor, Perm.IMPORT_HOUSEHOLDS)
-    if not ImportBatch.objects.filter(pk=batch_id, uploaded_by=actor,
-                                      status=ImportBatch.Status.PREVIEWED
-                                      ).update(status=ImportBatch.Status.DISCARDED):
+    if not ImportBatch.objects.filter(
+        pk=batch_id, uploaded_by=actor, status=ImportBatch.Status.PREVIEWED
+    ).update(status=ImportBatch.Status.DISCARDED):
         raise Conflict("该批次不能放弃（已导入或正在导入）")
     batch = ImportBatch.objects.get(pk=batch_id)
     audit.record(action="import.discard", actor=actor, obj=batch)
@@ -134,28 +159,51 @@ def _run_import(actor, batch_id: int, progress: Progress) -> dict:
 def _write_batch(actor, batch_id: int, progress: Progress) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
     data = crypto.decrypt_bytes(Path(batch.stored_path).read_bytes())
-    check = check_file(actor=actor, file_name=batch.file_name, data=data)  # again: data may have moved on
+    check = check_file(
+        actor=actor, file_name=batch.file_name, data=data
+    )  # again: data may have moved on
     if check.rows_good != batch.rows_good:
         raise Conflict("自预览以来登记数据已有变化（部分人员已被登记），请重新上传文件预览")
     progress.start(len(check.households), "正在导入")
-    villages = {v.code: v for v in Region.objects.select_for_update(of=("self",))
-                .select_related("parent").filter(code__in={h.village_code for h in check.households})}
+    villages = {
+        v.code: v
+        for v in Region.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .filter(code__in={h.village_code for h in check.households})
+    }
     serials = last_household_serials(villages.values())
     events = []
     for done, rows in enumerate(check.households, start=1):
         household = _write_household(rows, villages[rows.village_code], serials, batch)
-        events.append(audit.AuditEvent(
-            action="household.import", actor=actor, obj=household, household_id=household.pk,
-            new={"number": household.number, "members": len(rows.people), "batch": batch.pk,
-                 "file": batch.file_name}))
+        events.append(
+            audit.AuditEvent(
+                action="household.import",
+                actor=actor,
+                obj=household,
+                household_id=household.pk,
+                new={
+                    "number": household.number,
+                    "members": len(rows.people),
+                    "batch": batch.pk,
+                    "file": batch.file_name,
+                },
+            )
+        )
         if done % 200 == 0:
             progress.update(done, f"已写入{done}户")
     audit.record_many(events)
     batch.status, batch.households_imported = ImportBatch.Status.IMPORTED, len(check.households)
     batch.save(update_fields=["status", "households_imported"])
-    audit.record(action="import.commit", actor=actor, obj=batch,
-                 new={"households": batch.households_imported, "rows": check.rows_good,
-                      "skipped_rows": len(check.bad_rows)})
+    audit.record(
+        action="import.commit",
+        actor=actor,
+        obj=batch,
+        new={
+            "households": batch.households_imported,
+            "rows": check.rows_good,
+            "skipped_rows": len(check.bad_rows),
+        },
+    )
     progress.update(len(check.households), "完成")
     return len(check.households)
 
@@ -165,15 +213,34 @@ def _write_household(rows: HouseholdRows, village: Region, serials: dict, batch)
     head = rows.people[0]
     household = builders.build_household(
         number=builders.household_number(rows.village_code, serials[rows.village_code]),
-        village=village, address=rows.address, area_type="urban" if village.is_urban else "rural",
-        head_name=head.name, phone=rows.phone, bank_name=rows.bank_name,
-        bank_account=rows.bank_account, source=Source.IMPORT, import_batch=batch)
+        village=village,
+        address=rows.address,
+        area_type="urban" if village.is_urban else "rural",
+        head_name=head.name,
+        phone=rows.phone,
+        bank_name=rows.bank_name,
+        bank_account=rows.bank_account,
+        source=Source.IMPORT,
+        import_batch=batch,
+    )
     household.save()
-    people = [builders.build_person(
-        household=household, name=p.name, id_number=p.id_number, birth_date=p.birth_date,
-        sex=p.sex, relation=p.relation, hukou_type=p.hukou_type, ethnicity=p.ethnicity,
-        labour_capacity=p.labour_capacity, disability_type=p.disability_type,
-        disability_grade=p.disability_grade, health_status=p.health_status) for p in rows.people]
+    people = [
+        builders.build_person(
+            household=household,
+            name=p.name,
+            id_number=p.id_number,
+            birth_date=p.birth_date,
+            sex=p.sex,
+            relation=p.relation,
+            hukou_type=p.hukou_type,
+            ethnicity=p.ethnicity,
+            labour_capacity=p.labour_capacity,
+            disability_type=p.disability_type,
+            disability_grade=p.disability_grade,
+            health_status=p.health_status,
+        )
+        for p in rows.people
+    ]
     Person.objects.bulk_create(people)
     _write_facts(household, rows, people)
     return household
@@ -181,29 +248,57 @@ def _write_household(rows: HouseholdRows, village: Region, serials: dict, batch)
 
 def _write_facts(household: Household, rows: HouseholdRows, people: list[Person]) -> None:
     today = timezone.localdate()
-    year_ago = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) \
+    year_ago = (
+        today.replace(year=today.year - 1)
+        if not (today.month == 2 and today.day == 29)
         else today.replace(year=today.year - 1, day=28)
+    )
     incomes, assets = [], []
     for person, p in zip(people, rows.people, strict=True):
         for category, amount in p.incomes.items():
             if amount:
-                incomes.append(IncomeFact(household=household, person=person, category=category,
-                                          amount=amount, period_start=year_ago, period_end=today,
-                                          source="导入申报"))
+                incomes.append(
+                    IncomeFact(
+                        household=household,
+                        person=person,
+                        category=category,
+                        amount=amount,
+                        period_start=year_ago,
+                        period_end=today,
+                        source="导入申报",
+                    )
+                )
         if p.deposit:
-            assets.append(AssetFact(household=household, person=person, kind="deposit",
-                                    value=p.deposit, recorded_on=today, source="导入申报"))
-        for key, kind in (("vehicles", "vehicle"), ("real_estate", "real_estate"),
-                          ("businesses", "business"), ("farm_machinery", "farm_machinery")):
+            assets.append(
+                AssetFact(
+                    household=household,
+                    person=person,
+                    kind="deposit",
+                    value=p.deposit,
+                    recorded_on=today,
+                    source="导入申报",
+                )
+            )
+        for key, kind in (
+            ("vehicles", "vehicle"),
+            ("real_estate", "real_estate"),
+            ("businesses", "business"),
+            ("farm_machinery", "farm_machinery"),
+        ):
             if p.counts.get(key):
-                assets.append(AssetFact(household=household, person=person, kind=kind,
-                                        quantity=p.counts[key], recorded_on=today, source="导入申报"))
+                assets.append(
+                    AssetFact(
+                        household=household,
+                        person=person,
+                        kind=kind,
+                        quantity=p.counts[key],
+                        recorded_on=today,
+                        source="导入申报",
+                    )
+                )
     IncomeFact.objects.bulk_create(incomes)
     AssetFact.objects.bulk_create(assets)
 
 
 def batches_for(actor):
     return ImportBatch.objects.filter(uploaded_by=actor)
-
-
-

@@ -28,7 +28,11 @@ def template_xlsx() -> bytes:
     for col in COLUMNS:
         notes.append([col.header, "必填" if col.required else "选填", col.example])
     notes.append([])
-    notes.append(["同一家庭的成员填写相同的“家庭编号”，且恰有一名“户主”。详细说明见 docs/import-formats.md。"])
+    notes.append(
+        [
+            "同一家庭的成员填写相同的“家庭编号”，且恰有一名“户主”。详细说明见 docs/import-formats.md。"
+        ]
+    )
     return workbook_bytes(book)
 
 
@@ -40,6 +44,8 @@ def problems_xlsx(problems: list[dict]) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for p in problems:
-        sheet.append([p["row"], p["column"], "错误" if p["severity"] == "error" else "提示", p["message"]])
+        sheet.append(
+            [p["row"], p["column"], "错误" if p["severity"] == "error" else "提示", p["message"]]
+        )
     sheet.column_dimensions["D"].width = 70
     return workbook_bytes(book)

@@ -17,9 +17,18 @@ from .sensitive import id_lookup_hash
 
 
 @transaction.atomic
-def kin_declare(*, actor, declarant_name: str, declarant_role: str, declarant_unit: str,
-                relative_name: str, relative_id_number: str, kin: str, declared_on: date,
-                declarant=None) -> KinDeclaration:
+def kin_declare(
+    *,
+    actor,
+    declarant_name: str,
+    declarant_role: str,
+    declarant_unit: str,
+    relative_name: str,
+    relative_id_number: str,
+    kin: str,
+    declared_on: date,
+    declarant=None,
+) -> KinDeclaration:
     from jiuzhu.cases.kinship import Kin
 
     if not actor.can(Perm.DECLARE_KIN):
@@ -33,19 +42,39 @@ def kin_declare(*, actor, declarant_name: str, declarant_role: str, declarant_un
     except IdNumberError as exc:
         raise ValidationFailed(f"亲属身份证号码有误：{exc}") from exc
     declaration = KinDeclaration.objects.create(
-        declarant=declarant, declarant_name=declarant_name, declarant_role=declarant_role,
-        declarant_unit=declarant_unit, county=county_of(actor.region), relative_name=relative_name,
-        relative_id_hash=id_lookup_hash(number), relative_id_masked=mask_id_number(number), kin=kin,
-        declared_on=declared_on, recorded_by=actor)
+        declarant=declarant,
+        declarant_name=declarant_name,
+        declarant_role=declarant_role,
+        declarant_unit=declarant_unit,
+        county=county_of(actor.region),
+        relative_name=relative_name,
+        relative_id_hash=id_lookup_hash(number),
+        relative_id_masked=mask_id_number(number),
+        kin=kin,
+        declared_on=declared_on,
+        recorded_by=actor,
+    )
     relative = Person.objects.filter(id_hash=declaration.relative_id_hash).first()
     marked = 0
     if relative is not None:
         from jiuzhu.cases.services import kin_mark_open_applications
 
-        marked = kin_mark_open_applications(actor=actor, household_id=relative.household_id,
-                                            reason=f"{declarant_name}申报近亲属{relative_name}")
-    audit.record(action="kin.declare", actor=actor, obj=declaration,
-                 household_id=relative.household_id if relative else None,
-                 new={"declarant": declarant_name, "role": declarant_role, "kin": kin,
-                      "relative": declaration.relative_id_masked, "open_cases_marked": marked})
+        marked = kin_mark_open_applications(
+            actor=actor,
+            household_id=relative.household_id,
+            reason=f"{declarant_name}申报近亲属{relative_name}",
+        )
+    audit.record(
+        action="kin.declare",
+        actor=actor,
+        obj=declaration,
+        household_id=relative.household_id if relative else None,
+        new={
+            "declarant": declarant_name,
+            "role": declarant_role,
+            "kin": kin,
+            "relative": declaration.relative_id_masked,
+            "open_cases_marked": marked,
+        },
+    )
     return declaration

@@ -27,8 +27,9 @@ class Household(models.Model):
     number = models.CharField("家庭编号", max_length=20, unique=True)
     county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+",
-                                verbose_name="村（社区）")
+    village = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="村（社区）"
+    )
     address = models.CharField("家庭住址", max_length=200, blank=True)
     area_type = models.CharField("城乡类别", max_length=10, choices=HukouType.choices)
     # Kept equal to the head's name by services, so lists need no join.
@@ -40,8 +41,9 @@ class Household(models.Model):
     bank_account_hash = models.CharField(max_length=64, blank=True, db_index=True)
     bank_account_masked = models.CharField("银行账号", max_length=40, blank=True)
     source = models.CharField("来源", max_length=10, choices=Source.choices, default=Source.MANUAL)
-    import_batch = models.ForeignKey("ImportBatch", null=True, blank=True, on_delete=models.PROTECT,
-                                     related_name="households")
+    import_batch = models.ForeignKey(
+        "ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="households"
+    )
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     row_xid = rowxid.field()
@@ -60,8 +62,9 @@ class Household(models.Model):
 
 
 class Person(models.Model):
-    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members",
-                                  verbose_name="家庭")
+    household = models.ForeignKey(
+        Household, on_delete=models.PROTECT, related_name="members", verbose_name="家庭"
+    )
     relation = models.CharField("与户主关系", max_length=20, choices=Relation.choices)
     name = models.CharField("姓名", max_length=40, db_index=True)
     name_initials = models.CharField("拼音首字母", max_length=40, db_index=True)
@@ -73,13 +76,16 @@ class Person(models.Model):
     sex = models.CharField("性别", max_length=1, choices=Sex.choices)
     ethnicity = models.CharField("民族", max_length=20, blank=True)
     hukou_type = models.CharField("户籍性质", max_length=10, choices=HukouType.choices)
-    labour_capacity = models.CharField("劳动能力", max_length=10, choices=LabourCapacity.choices,
-                                       default=LabourCapacity.FULL)
-    disability_type = models.CharField("残疾类别", max_length=15, choices=DisabilityType.choices,
-                                       blank=True, default="")
+    labour_capacity = models.CharField(
+        "劳动能力", max_length=10, choices=LabourCapacity.choices, default=LabourCapacity.FULL
+    )
+    disability_type = models.CharField(
+        "残疾类别", max_length=15, choices=DisabilityType.choices, blank=True, default=""
+    )
     disability_grade = models.PositiveSmallIntegerField("残疾等级", null=True, blank=True)
-    health_status = models.CharField("健康状况", max_length=10, choices=HealthStatus.choices,
-                                     default=HealthStatus.HEALTHY)
+    health_status = models.CharField(
+        "健康状况", max_length=10, choices=HealthStatus.choices, default=HealthStatus.HEALTHY
+    )
     health_note_cipher = models.TextField(blank=True)  # sensitive: diagnosis text, encrypted
     row_xid = rowxid.field()
 
@@ -103,8 +109,14 @@ class Person(models.Model):
 
 class IncomeFact(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="incomes")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="incomes", verbose_name="成员")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incomes",
+        verbose_name="成员",
+    )
     category = models.CharField("收入类别", max_length=20, choices=IncomeCategory.choices)
     amount = models.DecimalField("金额（元）", max_digits=12, decimal_places=2)
     period_start = models.DateField("期间起")
@@ -122,13 +134,21 @@ class IncomeFact(models.Model):
 
 class AssetFact(models.Model):
     household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="assets")
-    person = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="assets", verbose_name="成员")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assets",
+        verbose_name="成员",
+    )
     kind = models.CharField("财产类别", max_length=20, choices=AssetKind.choices)
     description = models.CharField("说明", max_length=200, blank=True)
     identifier = models.CharField("号牌/登记号", max_length=60, blank=True)
     quantity = models.PositiveIntegerField("数量", default=1)
-    value = models.DecimalField("价值（元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    value = models.DecimalField(
+        "价值（元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     is_disability_vehicle = models.BooleanField("残疾人功能性补偿代步车", default=False)
     recorded_on = models.DateField("登记日期")
     source = models.CharField("来源", max_length=40, blank=True)
@@ -152,18 +172,21 @@ class ImportBatch(models.Model):
     file_name = models.CharField("文件名", max_length=200)
     file_sha256 = models.CharField(max_length=64)
     stored_path = models.CharField(max_length=300)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                    related_name="+", verbose_name="上传人")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
     uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
-    status = models.CharField("状态", max_length=12, choices=Status.choices,
-                              default=Status.PREVIEWED)
+    status = models.CharField(
+        "状态", max_length=12, choices=Status.choices, default=Status.PREVIEWED
+    )
     rows_total = models.IntegerField("总行数", default=0)
     rows_good = models.IntegerField("可导入行数", default=0)
     households_good = models.IntegerField("可导入户数", default=0)
     households_imported = models.IntegerField("已导入户数", default=0)
     report = models.JSONField("检查结果", default=dict, blank=True)
-    job = models.ForeignKey("core.JobRun", null=True, blank=True, on_delete=models.SET_NULL,
-                            related_name="+")
+    job = models.ForeignKey(
+        "core.JobRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "导入批次"
@@ -183,9 +206,14 @@ class KinDeclaration(models.Model):
         FISCAL_STAFF = "fiscal_staff", "财政供养人员"
         VILLAGE_CADRE = "village_cadre", "村（社区）干部"
 
-    declarant = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
-                                  on_delete=models.PROTECT, related_name="kin_declarations",
-                                  verbose_name="申报人账号")
+    declarant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="kin_declarations",
+        verbose_name="申报人账号",
+    )
     declarant_name = models.CharField("申报人姓名", max_length=40)
     declarant_role = models.CharField("申报人身份", max_length=20, choices=Role.choices)
     declarant_unit = models.CharField("工作单位及职务", max_length=100)
@@ -195,7 +223,9 @@ class KinDeclaration(models.Model):
     relative_id_masked = models.CharField("亲属身份证号码", max_length=18)
     kin = models.CharField("关系", max_length=20)  # jiuzhu.cases.kinship.Kin
     declared_on = models.DateField("申报日期")
-    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = verbose_name_plural = "近亲属备案"

@@ -5,9 +5,23 @@ common reading pypinyin would pick."""
 from pypinyin import Style, lazy_pinyin
 
 SURNAME_READINGS = {
-    "单": "shan", "曾": "zeng", "解": "xie", "仇": "qiu", "区": "ou", "朴": "piao", "查": "zha",
-    "覃": "qin", "盖": "ge", "尉": "yu", "乐": "yue", "缪": "miao", "种": "chong", "繁": "po",
-    "长孙": "zhangsun", "万俟": "moqi", "尉迟": "yuchi",
+    "单": "shan",
+    "曾": "zeng",
+    "解": "xie",
+    "仇": "qiu",
+    "区": "ou",
+    "朴": "piao",
+    "查": "zha",
+    "覃": "qin",
+    "盖": "ge",
+    "尉": "yu",
+    "乐": "yue",
+    "缪": "miao",
+    "种": "chong",
+    "繁": "po",
+    "长孙": "zhangsun",
+    "万俟": "moqi",
+    "尉迟": "yuchi",
 }
 COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫", "长孙", "尉迟", "万俟", "令狐")
 
@@ -15,7 +29,7 @@ COMPOUND_SURNAMES = ("欧阳", "司马", "诸葛", "上官", "东方", "皇甫",
 def split_surname(name: str) -> tuple[str, str]:
     for compound in COMPOUND_SURNAMES:
         if name.startswith(compound) and len(name) > len(compound):
-            return compound, name[len(compound):]
+            return compound, name[len(compound) :]
     return name[:1], name[1:]
 
 

@@ -23,8 +23,9 @@ def households_for(user) -> QuerySet[Household]:
 
 def household_get(*, user, pk: int) -> Household:
     """404, not 403, outside the user's regions: nothing is revealed about other townships."""
-    household = (households_for(user).select_related("county", "township", "village")
-                 .filter(pk=pk).first())
+    household = (
+        households_for(user).select_related("county", "township", "village").filter(pk=pk).first()
+    )
     if household is None:
         raise Http404("没有找到该家庭")
     return household
@@ -38,8 +39,11 @@ def household_for_update(*, user, pk: int) -> Household:
 
 
 def person_get(*, user, pk: int) -> Person:
-    person = (Person.objects.filter(region_q(user, prefix="household__"), pk=pk)
-              .select_related("household").first())
+    person = (
+        Person.objects.filter(region_q(user, prefix="household__"), pk=pk)
+        .select_related("household")
+        .first()
+    )
     if person is None:
         raise Http404("没有找到该人员")
     return person
@@ -61,17 +65,25 @@ def household_search(*, user, query: str, region_id: int | None = None) -> Query
         return qs.filter(members__id_hash=id_lookup_hash(number)).order_by("number")
     if LATIN.match(query):  # pinyin initials (lds) or full pinyin (longdashan)
         q = query.lower()
-        members = Person.objects.filter(Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q))
+        members = Person.objects.filter(
+            Q(name_initials__startswith=q) | Q(name_pinyin__startswith=q)
+        )
     else:
         members = Person.objects.filter(name__startswith=query)
-    return qs.filter(Q(head_name__startswith=query) | Q(pk__in=members.values("household_id"))
-                     ).order_by("number")
+    return qs.filter(
+        Q(head_name__startswith=query) | Q(pk__in=members.values("household_id"))
+    ).order_by("number")
 
 
 def with_member_count(qs: QuerySet[Household]) -> QuerySet[Household]:
     """A correlated count, evaluated only for the rows of the page (not a GROUP BY over all)."""
-    counts = (Person.objects.filter(household=OuterRef("pk")).order_by()
-              .values("household").annotate(n=Count("*")).values("n"))
+    counts = (
+        Person.objects.filter(household=OuterRef("pk"))
+        .order_by()
+        .values("household")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return qs.annotate(member_count=Subquery(counts))
 
 
@@ -84,7 +96,11 @@ def members_of(household: Household) -> QuerySet[Person]:
 
 
 def household_history(household: Household) -> QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(household_id=household.pk).select_related("actor").order_by("-seq")
+    return (
+        AuditEntry.objects.filter(household_id=household.pk)
+        .select_related("actor")
+        .order_by("-seq")
+    )
 
 
 def last_household_serials(villages) -> dict[str, int]:
@@ -92,12 +108,16 @@ def last_household_serials(villages) -> dict[str, int]:
     plus a serial), so that new numbers continue after it. One grouped query."""
     by_id = {v.pk: v.code for v in villages}
     last = {code: 0 for code in by_id.values()}
-    rows = (Household.objects.filter(village_id__in=by_id).values("village_id")
-            .annotate(top=Max("number")).values_list("village_id", "top"))
+    rows = (
+        Household.objects.filter(village_id__in=by_id)
+        .values("village_id")
+        .annotate(top=Max("number"))
+        .values_list("village_id", "top")
+    )
     for village_id, top in rows:
         code = by_id[village_id]
-        if top and top.startswith(code) and top[len(code):].isdigit():
-            last[code] = int(top[len(code):])
+        if top and top.startswith(code) and top[len(code) :].isdigit():
+            last[code] = int(top[len(code) :])
     return last
 
 
@@ -142,8 +162,10 @@ def _county_people(county_id: int) -> QuerySet:
     the households, which PostgreSQL plans as a merge join over two index scans: seconds at
     millions of persons."""
     people = Person.objects.all()
-    if (Household.objects.filter(county_id__lt=county_id).exists()
-            or Household.objects.filter(county_id__gt=county_id).exists()):
+    if (
+        Household.objects.filter(county_id__lt=county_id).exists()
+        or Household.objects.filter(county_id__gt=county_id).exists()
+    ):
         households = Household.objects.filter(county_id=county_id).values("id")
         people = people.filter(household_id__in=Subquery(households))
     return people
@@ -152,15 +174,21 @@ def _county_people(county_id: int) -> QuerySet:
 def people_for_export(*, county_id: int, written_since: int | None = None) -> QuerySet:
     """The county's persons (written by transaction `written_since` or later, when given), as
     the persons' own columns the cross-checks read."""
-    return _written_since(_county_people(county_id), written_since).values_list(
-        *[field for field, _ in PEOPLE_EXPORT_COLUMNS.values()]).order_by()
+    return (
+        _written_since(_county_people(county_id), written_since)
+        .values_list(*[field for field, _ in PEOPLE_EXPORT_COLUMNS.values()])
+        .order_by()
+    )
 
 
 def households_for_export(*, county_id: int, written_since: int | None = None) -> QuerySet:
     """The county's households (written by transaction `written_since` or later, when given), as
     the place columns the cross-checks read for each member."""
-    return _written_since(Household.objects.filter(county_id=county_id), written_since).values_list(
-        *[field for field, _ in HOUSEHOLD_EXPORT_COLUMNS.values()]).order_by()
+    return (
+        _written_since(Household.objects.filter(county_id=county_id), written_since)
+        .values_list(*[field for field, _ in HOUSEHOLD_EXPORT_COLUMNS.values()])
+        .order_by()
+    )
 
 
 def people_gone_since(*, xid: int) -> QuerySet:
@@ -179,8 +207,12 @@ def person_ids_reveal(person_ids) -> dict[int, str]:
     The caller audits the run that needed them."""
     from jiuzhu.core.crypto import decrypt
 
-    return {pk: decrypt(cipher) for pk, cipher in
-            Person.objects.filter(pk__in=list(person_ids)).values_list("id", "id_cipher")}
+    return {
+        pk: decrypt(cipher)
+        for pk, cipher in Person.objects.filter(pk__in=list(person_ids)).values_list(
+            "id", "id_cipher"
+        )
+    }
 
 
 def household_income_facts(household_ids) -> dict[int, list]:
@@ -188,13 +220,18 @@ def household_income_facts(household_ids) -> dict[int, list]:
     from .models import IncomeFact
 
     out: dict[int, list] = {}
-    for fact in IncomeFact.objects.filter(household_id__in=list(household_ids)).select_related("person"):
+    for fact in IncomeFact.objects.filter(household_id__in=list(household_ids)).select_related(
+        "person"
+    ):
         out.setdefault(fact.household_id, []).append(fact)
     return out
 
 
 def household_sizes(household_ids) -> dict[int, tuple[int, str]]:
     """(number of members, area type) of many households in one query."""
-    return {pk: (n, area) for pk, n, area in
-            Household.objects.filter(pk__in=list(household_ids)).annotate(n=Count("members"))
-            .values_list("pk", "n", "area_type")}
+    return {
+        pk: (n, area)
+        for pk, n, area in Household.objects.filter(pk__in=list(household_ids))
+        .annotate(n=Count("members"))
+        .values_list("pk", "n", "area_type")
+    }

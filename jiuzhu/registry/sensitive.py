@@ -16,8 +16,11 @@ class Protected:
 
 
 def protect_id_number(number: str) -> Protected:
-    return Protected(crypto.encrypt(number), crypto.lookup_hash(number, purpose=ID_PURPOSE),
-                     mask_id_number(number))
+    return Protected(
+        crypto.encrypt(number),
+        crypto.lookup_hash(number, purpose=ID_PURPOSE),
+        mask_id_number(number),
+    )
 
 
 def id_lookup_hash(number: str) -> str:
@@ -26,8 +29,11 @@ def id_lookup_hash(number: str) -> str:
 
 def protect_bank_account(account: str) -> Protected:
     account = account.replace(" ", "")
-    return Protected(crypto.encrypt(account), crypto.lookup_hash(account, purpose=BANK_PURPOSE),
-                     mask_bank_account(account))
+    return Protected(
+        crypto.encrypt(account),
+        crypto.lookup_hash(account, purpose=BANK_PURPOSE),
+        mask_bank_account(account),
+    )
 
 
 def protect_phone(phone: str) -> Protected:

@@ -32,13 +32,25 @@ def require(actor, perm: Perm) -> None:
 
 
 @transaction.atomic
-def household_update(*, actor, household_id: int, address: str, phone: str, bank_name: str,
-                     bank_account: str, reason: str) -> Household:
+def household_update(
+    *,
+    actor,
+    household_id: int,
+    address: str,
+    phone: str,
+    bank_name: str,
+    bank_account: str,
+    reason: str,
+) -> Household:
     """Edit contact and bank details. Blank phone or account leaves the stored one unchanged."""
     require(actor, Perm.EDIT_HOUSEHOLDS)
     h = selectors.household_for_update(user=actor, pk=household_id)
-    old = {"address": h.address, "phone": h.phone_masked, "bank_name": h.bank_name,
-           "bank_account": h.bank_account_masked}
+    old = {
+        "address": h.address,
+        "phone": h.phone_masked,
+        "bank_name": h.bank_name,
+        "bank_account": h.bank_account_masked,
+    }
     h.address, h.bank_name = address.strip(), bank_name.strip()
     # Compare the numbers themselves, not their masks: a corrected middle digit keeps the mask.
     changed = set()
@@ -51,22 +63,39 @@ def household_update(*, actor, household_id: int, address: str, phone: str, bank
         b = protect_bank_account(bank_account.strip())
         if b.hash != h.bank_account_hash:
             changed.add("bank_account")
-        h.bank_account_cipher, h.bank_account_hash, h.bank_account_masked = b.cipher, b.hash, b.masked
-    new = {"address": h.address, "phone": h.phone_masked, "bank_name": h.bank_name,
-           "bank_account": h.bank_account_masked}
+        h.bank_account_cipher, h.bank_account_hash, h.bank_account_masked = (
+            b.cipher,
+            b.hash,
+            b.masked,
+        )
+    new = {
+        "address": h.address,
+        "phone": h.phone_masked,
+        "bank_name": h.bank_name,
+        "bank_account": h.bank_account_masked,
+    }
     changed |= {k for k in new if new[k] != old[k]}
     if not changed:
         raise ValidationFailed("没有任何修改")
     h.save()
-    audit.record(action="household.update", actor=actor, obj=h, household_id=h.pk,
-                 old={k: old[k] for k in old if k in changed},
-                 new={k: new[k] for k in new if k in changed}, reason=reason)
+    audit.record(
+        action="household.update",
+        actor=actor,
+        obj=h,
+        household_id=h.pk,
+        old={k: old[k] for k in old if k in changed},
+        new={k: new[k] for k in new if k in changed},
+        reason=reason,
+    )
     return h
 
 
 PERSON_EDITABLE = {
-    "relation": Relation, "hukou_type": HukouType, "labour_capacity": LabourCapacity,
-    "disability_type": DisabilityType, "health_status": HealthStatus,
+    "relation": Relation,
+    "hukou_type": HukouType,
+    "labour_capacity": LabourCapacity,
+    "disability_type": DisabilityType,
+    "health_status": HealthStatus,
 }
 
 
@@ -110,8 +139,15 @@ def person_update(*, actor, person_id: int, changes: PersonChanges, reason: str)
     person.save()
     if changes.relation == Relation.SELF:
         Household.objects.filter(pk=person.household_id).update(head_name=person.name)
-    audit.record(action="person.update", actor=actor, obj=person, household_id=person.household_id,
-                 old=_changed(old, new), new=_changed(new, old), reason=reason)
+    audit.record(
+        action="person.update",
+        actor=actor,
+        obj=person,
+        household_id=person.household_id,
+        old=_changed(old, new),
+        new=_changed(new, old),
+        reason=reason,
+    )
     return person
 
 
@@ -122,8 +158,13 @@ def person_reveal_id(*, actor, person_id: int, reason: str) -> str:
     if not reason.strip():
         raise ValidationFailed("查看完整身份证号码须填写事由")
     person = selectors.person_get(user=actor, pk=person_id)
-    audit.record(action="person.reveal_id", actor=actor, obj=person,
-                 household_id=person.household_id, reason=reason)
+    audit.record(
+        action="person.reveal_id",
+        actor=actor,
+        obj=person,
+        household_id=person.household_id,
+        reason=reason,
+    )
     return crypto.decrypt(person.id_cipher)
 
 
@@ -135,8 +176,18 @@ def _amount(raw) -> Decimal:
 
 
 @transaction.atomic
-def income_add(*, actor, household_id: int, person_id: int | None, category: str, amount,
-               period_start: date, period_end: date, source: str, note: str = "") -> IncomeFact:
+def income_add(
+    *,
+    actor,
+    household_id: int,
+    person_id: int | None,
+    category: str,
+    amount,
+    period_start: date,
+    period_end: date,
+    source: str,
+    note: str = "",
+) -> IncomeFact:
     require(actor, Perm.EDIT_HOUSEHOLDS)
     household = selectors.household_for_update(user=actor, pk=household_id)
     if category not in IncomeCategory.values:
@@ -144,19 +195,46 @@ def income_add(*, actor, household_id: int, person_id: int | None, category: str
     if period_end < period_start:
         raise ValidationFailed("收入期间的截止日期早于起始日期")
     person = household.members.filter(pk=person_id).first() if person_id else None
-    fact = IncomeFact.objects.create(household=household, person=person, category=category,
-                                     amount=_amount(amount), period_start=period_start,
-                                     period_end=period_end, source=source, note=note)
-    audit.record(action="income.add", actor=actor, obj=fact, household_id=household.pk,
-                 new={"category": category, "amount": fact.amount, "person": person and person.name,
-                      "period": f"{period_start}~{period_end}"})
+    fact = IncomeFact.objects.create(
+        household=household,
+        person=person,
+        category=category,
+        amount=_amount(amount),
+        period_start=period_start,
+        period_end=period_end,
+        source=source,
+        note=note,
+    )
+    audit.record(
+        action="income.add",
+        actor=actor,
+        obj=fact,
+        household_id=household.pk,
+        new={
+            "category": category,
+            "amount": fact.amount,
+            "person": person and person.name,
+            "period": f"{period_start}~{period_end}",
+        },
+    )
     return fact
 
 
 @transaction.atomic
-def asset_add(*, actor, household_id: int, person_id: int | None, kind: str, description: str,
-              identifier: str, quantity: int, value, is_disability_vehicle: bool,
-              recorded_on: date, source: str) -> AssetFact:
+def asset_add(
+    *,
+    actor,
+    household_id: int,
+    person_id: int | None,
+    kind: str,
+    description: str,
+    identifier: str,
+    quantity: int,
+    value,
+    is_disability_vehicle: bool,
+    recorded_on: date,
+    source: str,
+) -> AssetFact:
     require(actor, Perm.EDIT_HOUSEHOLDS)
     household = selectors.household_for_update(user=actor, pk=household_id)
     if kind not in AssetKind.values:
@@ -165,14 +243,24 @@ def asset_add(*, actor, household_id: int, person_id: int | None, kind: str, des
         raise ValidationFailed("数量应至少为1")
     person = household.members.filter(pk=person_id).first() if person_id else None
     fact = AssetFact.objects.create(
-        household=household, person=person, kind=kind, description=description,
-        identifier=identifier, quantity=quantity,
+        household=household,
+        person=person,
+        kind=kind,
+        description=description,
+        identifier=identifier,
+        quantity=quantity,
         value=_amount(value) if value not in (None, "") else None,
         is_disability_vehicle=is_disability_vehicle and kind == AssetKind.VEHICLE,
-        recorded_on=recorded_on, source=source)
-    audit.record(action="asset.add", actor=actor, obj=fact, household_id=household.pk,
-                 new={"kind": kind, "description": description, "quantity": quantity,
-                      "value": fact.value})
+        recorded_on=recorded_on,
+        source=source,
+    )
+    audit.record(
+        action="asset.add",
+        actor=actor,
+        obj=fact,
+        household_id=household.pk,
+        new={"kind": kind, "description": description, "quantity": quantity, "value": fact.value},
+    )
     return fact
 
 

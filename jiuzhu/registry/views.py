@@ -34,8 +34,9 @@ def household_list(request):
     if not request.user.can(Perm.VIEW_HOUSEHOLDS):
         raise Http404
     form, households = _searched(request)
-    page = Paginator(selectors.household_list_page(households), settings.JIUZHU_PAGE_SIZE
-                     ).get_page(request.GET.get("page"))
+    page = Paginator(selectors.household_list_page(households), settings.JIUZHU_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
     return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
 
@@ -46,8 +47,11 @@ def household_export(request):
         raise Http404
     _, households = _searched(request)
     data, count = exports.households_xlsx(households)
-    audit.record(action="household.export", actor=request.user,
-                 new={"query": request.GET.dict(), "rows": count})
+    audit.record(
+        action="household.export",
+        actor=request.user,
+        new={"query": request.GET.dict(), "rows": count},
+    )
     return xlsx_response(data, f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx")
 
 
@@ -56,17 +60,22 @@ def household_detail(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     today = timezone.localdate()
     members = [(m, m.age_on(today)) for m in selectors.members_of(household)]
-    return render(request, "registry/household_detail.html", {
-        "household": household, "members": members,
-        "incomes": household.incomes.select_related("person"),
-        "assets": household.assets.select_related("person"),
-        "history": selectors.household_history(household)[:100],
-        "can_edit": request.user.can(Perm.EDIT_HOUSEHOLDS),
-        "can_reveal": request.user.can(Perm.VIEW_FULL_ID),
-        "can_sensitive": request.user.can(Perm.VIEW_SENSITIVE),
-        "can_audit": request.user.can(Perm.VIEW_AUDIT),
-        "reveal_form": RevealForm(),
-    })
+    return render(
+        request,
+        "registry/household_detail.html",
+        {
+            "household": household,
+            "members": members,
+            "incomes": household.incomes.select_related("person"),
+            "assets": household.assets.select_related("person"),
+            "history": selectors.household_history(household)[:100],
+            "can_edit": request.user.can(Perm.EDIT_HOUSEHOLDS),
+            "can_reveal": request.user.can(Perm.VIEW_FULL_ID),
+            "can_sensitive": request.user.can(Perm.VIEW_SENSITIVE),
+            "can_audit": request.user.can(Perm.VIEW_AUDIT),
+            "reveal_form": RevealForm(),
+        },
+    )
 
 
 def _run_service(request, form, call, success: str, template: str, context: dict):
@@ -87,13 +96,18 @@ def household_edit(request, pk: int):
     household = selectors.household_get(user=request.user, pk=pk)
     if not request.user.can(Perm.EDIT_HOUSEHOLDS):
         raise Http404
-    form = HouseholdForm(request.POST or None, initial={"address": household.address,
-                                                       "bank_name": household.bank_name})
+    form = HouseholdForm(
+        request.POST or None,
+        initial={"address": household.address, "bank_name": household.bank_name},
+    )
     response = _run_service(
-        request, form,
+        request,
+        form,
         lambda d: services.household_update(actor=request.user, household_id=pk, **d),
-        "家庭信息已保存", "registry/form.html",
-        {"household": household, "title": f"修改家庭信息：{household}"})
+        "家庭信息已保存",
+        "registry/form.html",
+        {"household": household, "title": f"修改家庭信息：{household}"},
+    )
     return response or redirect("registry:household_detail", pk=pk)
 
 
@@ -109,11 +123,18 @@ def person_edit(request, pk: int):
         # an empty choice means "none": blank text, or no grade
         values = {f: d[f] if d[f] is not None else "" for f in fields}
         values["disability_grade"] = d["disability_grade"] or None
-        services.person_update(actor=request.user, person_id=pk, changes=PersonChanges(**values),
-                               reason=d["reason"])
+        services.person_update(
+            actor=request.user, person_id=pk, changes=PersonChanges(**values), reason=d["reason"]
+        )
 
-    response = _run_service(request, form, call, "成员信息已保存", "registry/form.html",
-                            {"household": person.household, "title": f"修改成员信息：{person.name}"})
+    response = _run_service(
+        request,
+        form,
+        call,
+        "成员信息已保存",
+        "registry/form.html",
+        {"household": person.household, "title": f"修改成员信息：{person.name}"},
+    )
     return response or redirect("registry:household_detail", pk=person.household_id)
 
 
@@ -125,8 +146,9 @@ def person_reveal(request, pk: int):
     if not form.is_valid():
         return HttpResponse('<span class="text-danger">请填写查看事由</span>')
     try:
-        number = services.person_reveal_id(actor=request.user, person_id=pk,
-                                           reason=form.cleaned_data["reason"])
+        number = services.person_reveal_id(
+            actor=request.user, person_id=pk, reason=form.cleaned_data["reason"]
+        )
     except JiuzhuError as exc:
         return HttpResponse(format_html('<span class="text-danger">{}</span>', exc.message))
     return render(request, "registry/_revealed_id.html", {"number": number})
@@ -137,9 +159,13 @@ def _fact_new(request, pk: int, form_class, add, success: str, title: str):
     household = selectors.household_get(user=request.user, pk=pk)
     form = form_class(request.POST or None, members=selectors.members_of(household))
     response = _run_service(
-        request, form,
+        request,
+        form,
         lambda d: add(actor=request.user, household_id=pk, person_id=d.pop("person"), **d),
-        success, "registry/form.html", {"household": household, "title": title})
+        success,
+        "registry/form.html",
+        {"household": household, "title": title},
+    )
     return response or redirect("registry:household_detail", pk=pk)
 
 

@@ -33,8 +33,9 @@ def import_upload(request):
             messages.error(request, "文件超过50MB，请分批导入")
         else:
             try:
-                batch = import_services.import_preview(actor=request.user, file_name=upload.name,
-                                                       data=upload.read())
+                batch = import_services.import_preview(
+                    actor=request.user, file_name=upload.name, data=upload.read()
+                )
             except JiuzhuError as exc:
                 messages.error(request, exc.message)
             else:
@@ -52,8 +53,12 @@ def _batch(request, pk) -> ImportBatch:
 def import_preview(request, pk: int):
     batch = _batch(request, pk)
     problems = batch.report.get("problems", [])
-    context = {"batch": batch, "problems": problems[:1000], "problem_count": len(problems),
-               "error_count": sum(p["severity"] == "error" for p in problems)}
+    context = {
+        "batch": batch,
+        "problems": problems[:1000],
+        "problem_count": len(problems),
+        "error_count": sum(p["severity"] == "error" for p in problems),
+    }
     if batch.job_id:
         context["job"] = batch.job
         context["progress"] = job_progress(batch.job)
@@ -97,5 +102,3 @@ def import_discard(request, pk: int):
 def import_template_view(request):
     _require_import(request.user)
     return xlsx_response(import_template.template_xlsx(), "家庭人员导入模板.xlsx")
-
-

@@ -21,7 +21,9 @@ class KinForm(forms.Form):
     declarant_unit = forms.CharField(label="工作单位及职务", max_length=100)
     relative_name = forms.CharField(label="亲属姓名", max_length=40)
     relative_id_number = forms.CharField(label="亲属身份证号码", max_length=20)
-    kin = forms.ChoiceField(label="与申报人关系", choices=[(k.value, label) for k, label in KIN_LABELS.items()])
+    kin = forms.ChoiceField(
+        label="与申报人关系", choices=[(k.value, label) for k, label in KIN_LABELS.items()]
+    )
     declared_on = forms.DateField(label="申报日期", widget=forms.DateInput(attrs={"type": "date"}))
 
 
@@ -38,7 +40,9 @@ def kin_list(request):
         except JiuzhuError as exc:
             messages.error(request, exc.message)
         else:
-            messages.success(request, "近亲属备案已登记；该亲属家庭正在办理的申请已标记“单独登记备案”")
+            messages.success(
+                request, "近亲属备案已登记；该亲属家庭正在办理的申请已标记“单独登记备案”"
+            )
             return redirect("registry:kin_list")
     declarations = KinDeclaration.objects.filter(county=county).select_related("recorded_by")[:500]
     labels = {k.value: label for k, label in KIN_LABELS.items()}

@@ -13,8 +13,9 @@ from tests.integration.test_crosscheck_run import HEADER, enrol
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_death_snapshot_to_stopped_enrolment(login, page, live_server, users, make_household,
-                                             settings, tmp_path):
+def test_death_snapshot_to_stopped_enrolment(
+    login, page, live_server, users, make_household, settings, tmp_path
+):
     settings.JIUZHU_JOBS_INLINE = False  # the real path: background jobs polled by htmx
     settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
     this_month = Month.of(timezone.localdate())
@@ -23,8 +24,11 @@ def test_death_snapshot_to_stopped_enrolment(login, page, live_server, users, ma
     enrolment = enrol(household, users["county"], start=str(this_month.add(-10)))
     died = this_month.add(-2).first_day
     deaths = tmp_path / "死亡火化数据.csv"
-    deaths.write_text(HEADER + f"龙老汉,{decrypt(person.id_cipher)},,,,{died:%Y-%m-%d},火化\n"
-                      "张某某,,男,1950-01-01,,2026-01-05,火化\n", encoding="utf-8")
+    deaths.write_text(
+        HEADER + f"龙老汉,{decrypt(person.id_cipher)},,,,{died:%Y-%m-%d},火化\n"
+        "张某某,,男,1950-01-01,,2026-01-05,火化\n",
+        encoding="utf-8",
+    )
 
     login(users["county"].username, PASSWORD)
     page.click("text=比对数据")

@@ -44,11 +44,17 @@ def test_officer_finds_household_by_id_number(login, page, live_server, users, m
     first.locator("input[name=reason]").fill("入户核查核对身份")
     first.locator("button", has_text="查看完整号码").click()
     page.wait_for_selector(f"text={id_number}")
-    assert AuditEntry.objects.filter(action="person.reveal_id", actor=users["officer_a"],
-                                     reason="入户核查核对身份").count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            action="person.reveal_id", actor=users["officer_a"], reason="入户核查核对身份"
+        ).count()
+        == 1
+    )
 
     # a household of another township is not found by the same officer
-    page.goto(f"{live_server.url}/registry/households/?q={decrypt(other.members.first().id_cipher)}")
+    page.goto(
+        f"{live_server.url}/registry/households/?q={decrypt(other.members.first().id_cipher)}"
+    )
     assert "没有符合条件的家庭" in page.locator("#household-rows").inner_text()
 
 

@@ -100,8 +100,14 @@ def cases(staff, regions, make_household):
         second="officer_b2",
         held_on=date(2026, 11, 4),
     )
-    return {"a_oct": a_oct, "a_nov": a_nov, "a_other": a_other, "b": b,
-            "village_a": village_a, "other_a": other_a}
+    return {
+        "a_oct": a_oct,
+        "a_nov": a_nov,
+        "a_other": a_other,
+        "b": b,
+        "village_a": village_a,
+        "other_a": other_a,
+    }
 
 
 def _rows(body: str) -> list[str]:
@@ -130,8 +136,11 @@ def test_officer_sees_own_township_appraisals_grouped_by_month_and_village(clien
     # another township's appraisal is not shown, nor is its village offered as a filter
     assert cases["b"].number not in body and "石二妹" not in body
     assert "山江镇" not in body
-    assert not FULL_ID.search(body.replace(cases["a_nov"].number, "").replace(
-        cases["a_oct"].number, "").replace(cases["a_other"].number, ""))
+    assert not FULL_ID.search(
+        body.replace(cases["a_nov"].number, "")
+        .replace(cases["a_oct"].number, "")
+        .replace(cases["a_other"].number, "")
+    )
     # reachable from the cases navigation
     queue = client.get(reverse("cases:queue")).content.decode()
     assert f'href="{reverse("cases:appraisals")}"' in queue
@@ -160,7 +169,9 @@ def test_other_township_and_village_assistant_see_only_their_own(client, staff, 
     assert "龙大山" not in body and "麻小花" not in body
     # nor can it filter on, or print, a village of another township
     village_a = cases["village_a"]
-    rows = _rows(client.get(reverse("cases:appraisals"), {"village": village_a.pk}).content.decode())
+    rows = _rows(
+        client.get(reverse("cases:appraisals"), {"village": village_a.pk}).content.decode()
+    )
     assert all(cases["a_nov"].number not in r for r in rows)
     response = client.get(reverse("cases:print_appraisals", args=[village_a.pk, 2026, 11]))
     assert response.status_code == 404
@@ -181,15 +192,24 @@ def test_printable_summary_of_one_village_and_month(client, staff, cases):
     body = response.content.decode()
     sheet = re.search(r'id="appraisal-rows".*?</table>', body, re.S).group(0)
     assert "民主评议情况汇总表" in body and f"沱江镇 {village_a.name} · 2026年11月" in body
-    assert cases["a_nov"].number in sheet and "麻小花" in sheet and "多数代表认为其子有稳定收入" in sheet
+    assert (
+        cases["a_nov"].number in sheet
+        and "麻小花" in sheet
+        and "多数代表认为其子有稳定收入" in sheet
+    )
     assert cases["a_oct"].number not in sheet and cases["a_other"].number not in sheet
     assert "不得张贴公示" in body
     empty = client.get(reverse("cases:print_appraisals", args=[village_a.pk, 2026, 9]))
     assert "本村（社区）本月没有民主评议记录" in empty.content.decode()
-    assert client.get(reverse("cases:print_appraisals", args=[village_a.pk, 2026, 13])).status_code == 404
+    assert (
+        client.get(reverse("cases:print_appraisals", args=[village_a.pk, 2026, 13])).status_code
+        == 404
+    )
 
 
 def test_case_page_links_to_the_village_month(client, staff, cases):
     client.force_login(staff["officer_a"])
     body = client.get(reverse("cases:detail", args=[cases["a_nov"].pk])).content.decode()
-    assert f'{reverse("cases:appraisals")}?village={cases["village_a"].pk}&amp;month=2026-11' in body
+    assert (
+        f"{reverse('cases:appraisals')}?village={cases['village_a'].pk}&amp;month=2026-11" in body
+    )

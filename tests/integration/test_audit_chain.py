@@ -116,21 +116,28 @@ def test_a_large_batch_is_copied_with_the_same_rows_as_bulk_create(users, region
     audit.record(action="test.before", new={"n": 0})  # the batch continues an existing chain
     base = AuditEntry.objects.count()
     county, village = regions["433123000000"], first_region(regions, "village")
-    events = [audit.AuditEvent(
-        action=f"test.bulk{i % 3}", actor=users["county"] if i % 2 else None,
-        obj=(village, county, None)[i % 3], household_id=i if i % 4 else None,
-        old={"amount": Decimal("12.50"), "on": dt.date(2026, 11, i % 28 + 1)} if i % 5 else {},
-        new={"n": i, "name": "龙大山·田", "ids": [i, None, True]},
-        reason=("核" * 600) if i == 7 else f"第{i}次") for i in range(1200)]
+    events = [
+        audit.AuditEvent(
+            action=f"test.bulk{i % 3}",
+            actor=users["county"] if i % 2 else None,
+            obj=(village, county, None)[i % 3],
+            household_id=i if i % 4 else None,
+            old={"amount": Decimal("12.50"), "on": dt.date(2026, 11, i % 28 + 1)} if i % 5 else {},
+            new={"n": i, "name": "龙大山·田", "ids": [i, None, True]},
+            reason=("核" * 600) if i == 7 else f"第{i}次",
+        )
+        for i in range(1200)
+    ]
     assert len(events) >= audit.COPY_FROM
     fixed = timezone.now()
     monkeypatch.setattr(timezone, "now", lambda: fixed)
     copied, copy_append = [], bulk.copy_append
 
-    def counting(model, rows, fields):   # the rows arrive as a stream, chained one by one
+    def counting(model, rows, fields):  # the rows arrive as a stream, chained one by one
         assert not isinstance(rows, list | tuple)
         copied.append(copy_append(model, rows, fields))
         return copied[-1]
+
     monkeypatch.setattr(bulk, "copy_append", counting)
     columns = [f.attname for f in AuditEntry._meta.concrete_fields if f.attname != "id"]
 

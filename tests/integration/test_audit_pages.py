@@ -14,9 +14,20 @@ def busy_trail(users, make_household, client):
     household = make_household(TOWNSHIP_A, size=2)
     officer = users["officer_a"]
     person = household.members.get(relation="self")
-    services.person_update(actor=officer, person_id=person.pk, reason="残联复核", changes=PersonChanges(
-        relation="self", hukou_type="rural", labour_capacity="partial", disability_type="physical",
-        disability_grade=2, health_status="chronic", ethnicity="苗族"))
+    services.person_update(
+        actor=officer,
+        person_id=person.pk,
+        reason="残联复核",
+        changes=PersonChanges(
+            relation="self",
+            hukou_type="rural",
+            labour_capacity="partial",
+            disability_type="physical",
+            disability_grade=2,
+            health_status="chronic",
+            ethnicity="苗族",
+        ),
+    )
     services.person_reveal_id(actor=officer, person_id=person.pk, reason="入户核查")
     seed_holidays([2026])
     client.force_login(officer)
@@ -28,8 +39,16 @@ def busy_trail(users, make_household, client):
 def test_inspector_reads_the_whole_trail_in_chinese(client, users, busy_trail):
     client.force_login(users["inspector"])
     body = client.get(reverse("audit:list")).content.decode()
-    for text in ("修改成员信息", "劳动能力：有劳动能力 → 部分丧失劳动能力", "残疾类别：无 → 肢体残疾",
-                 "查看完整身份证号码", "入户核查", "导出家庭名册", "载入节假日", "年份：2026"):
+    for text in (
+        "修改成员信息",
+        "劳动能力：有劳动能力 → 部分丧失劳动能力",
+        "残疾类别：无 → 肢体残疾",
+        "查看完整身份证号码",
+        "入户核查",
+        "导出家庭名册",
+        "载入节假日",
+        "年份：2026",
+    ):
         assert text in body, text
 
 

@@ -22,17 +22,22 @@ def staff(users, make_user, regions):
     from jiuzhu.programmes.seed import seed_county_defaults
 
     seed_county_defaults(county=regions["433123000000"])
-    return {**users,
-            "officer_a2": make_user("officer-a2", "township_officer", TOWNSHIP_A),
-            "head_a": make_user("head-a", "township_head", TOWNSHIP_A)}
+    return {
+        **users,
+        "officer_a2": make_user("officer-a2", "township_officer", TOWNSHIP_A),
+        "head_a": make_user("head-a", "township_head", TOWNSHIP_A),
+    }
 
 
 def test_twenty_concurrent_confirmations(staff, make_household):
     if connection.vendor != "postgresql":
         pytest.skip("row locks are a PostgreSQL feature; CI runs this on PostgreSQL")
-    app = services.application_register(actor=staff["village_a"],
-                                        household_id=make_household(TOWNSHIP_A).pk,
-                                        programme_code="dibao_rural", reason="申请")
+    app = services.application_register(
+        actor=staff["village_a"],
+        household_id=make_household(TOWNSHIP_A).pk,
+        programme_code="dibao_rural",
+        reason="申请",
+    )
     take_to_township_review(app, staff)
     start = threading.Barrier(20)
     outcomes: list[str] = []
@@ -41,7 +46,9 @@ def test_twenty_concurrent_confirmations(staff, make_household):
     def confirm():
         try:
             start.wait()
-            services.application_confirm(actor=staff["head_a"], application_id=app.pk, reason="同意")
+            services.application_confirm(
+                actor=staff["head_a"], application_id=app.pk, reason="同意"
+            )
             result = "ok"
         except Conflict as exc:
             result = "conflict:" + exc.message

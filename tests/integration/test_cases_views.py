@@ -417,9 +417,12 @@ def test_kin_registered_case_shows_the_banner(staff, as_user, make_household):
 def test_queue_shows_each_handlers_load_and_filters_mine(client, staff, make_household):
     from jiuzhu.cases import services as case_services
 
-    app = case_services.application_register(actor=staff["village_a"],
-                                             household_id=make_household(TOWNSHIP_A).pk,
-                                             programme_code="dibao_rural", reason="申请")
+    app = case_services.application_register(
+        actor=staff["village_a"],
+        household_id=make_household(TOWNSHIP_A).pk,
+        programme_code="dibao_rural",
+        reason="申请",
+    )
     case_services.application_accept(actor=staff["officer_a2"], application_id=app.pk)
     client.force_login(staff["officer_a"])
     page = client.get("/cases/").content.decode()

@@ -25,20 +25,38 @@ HEADER = "姓名,公民身份号码,性别,出生日期,所在地区划代码,�
 
 def enrol(household, user, *, amount="620.00", start="2026-01"):
     app = Application.objects.create(
-        number=f"T{household.pk:06d}", household=household,
-        programme=Programme.objects.get(code="dibao_rural"), county_id=household.county_id,
-        township_id=household.township_id, village_id=household.village_id, status="enrolled",
-        created_by=user)
+        number=f"T{household.pk:06d}",
+        household=household,
+        programme=Programme.objects.get(code="dibao_rural"),
+        county_id=household.county_id,
+        township_id=household.township_id,
+        village_id=household.village_id,
+        status="enrolled",
+        created_by=user,
+    )
     return Enrolment.objects.create(
-        household=household, programme=app.programme, application=app,
-        county_id=household.county_id, township_id=household.township_id,
-        village_id=household.village_id, members=household.members.count(),
-        monthly_amount=Decimal(amount), start_month=start, created_by=user)
+        household=household,
+        programme=app.programme,
+        application=app,
+        county_id=household.county_id,
+        township_id=household.township_id,
+        village_id=household.village_id,
+        members=household.members.count(),
+        monthly_amount=Decimal(amount),
+        start_month=start,
+        created_by=user,
+    )
 
 
 def death_snapshot(user, rows: str, as_of=date(2026, 11, 1)):
-    snap = snapshot_preview(actor=user, kind="death", as_of=as_of, source="县殡葬管理所",
-                            file_name="deaths.csv", data=(HEADER + rows).encode())
+    snap = snapshot_preview(
+        actor=user,
+        kind="death",
+        as_of=as_of,
+        source="县殡葬管理所",
+        file_name="deaths.csv",
+        data=(HEADER + rows).encode(),
+    )
     return snapshot_commit(actor=user, snapshot_id=snap.pk, good_rows=True, inline=True)
 
 
@@ -54,8 +72,10 @@ def test_death_run_raises_once_and_the_officer_stops_payment(users, recipient, t
     settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
     household, person, enrolment = recipient
     id18 = decrypt(person.id_cipher)
-    death_snapshot(users["county"], f"龙老汉,{id18},,,,2026-08-15,火化\n"
-                                    f"龙老汉,,男,1931-01-01,,2026-09-01,火化\n")
+    death_snapshot(
+        users["county"],
+        f"龙老汉,{id18},,,,2026-08-15,火化\n龙老汉,,男,1931-01-01,,2026-09-01,火化\n",
+    )
     run = crosscheck_run(actor=users["county"], month="2026-11", inline=True)
     run.refresh_from_db()
     assert run.status == CheckRun.Status.DONE, run.message
@@ -65,7 +85,9 @@ def test_death_run_raises_once_and_the_officer_stops_payment(users, recipient, t
     assert finding.township_id == household.township_id and finding.tier == "exact"
     assert finding.snapshot.kind == "death" and finding.ref_row == 2
     assert run.summary["new"] == 1 and run.summary["by_check"]["death"]["new"] == 1
-    assert AuditEntry.objects.filter(action="crosscheck.finding_raise", object_id=str(finding.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="crosscheck.finding_raise", object_id=str(finding.pk)
+    ).exists()
 
     # the same month again with the same snapshots: nothing new, nothing changed
     before = Finding.objects.values().get(pk=finding.pk)
@@ -76,15 +98,26 @@ def test_death_run_raises_once_and_the_officer_stops_payment(users, recipient, t
 
     # another township's officer cannot see it
     with pytest.raises(Http404):
-        services.finding_verify(actor=users["officer_b"], finding_id=finding.pk, is_true=True,
-                                note="x")
+        services.finding_verify(
+            actor=users["officer_b"], finding_id=finding.pk, is_true=True, note="x"
+        )
     officer = users["officer_a"]
     services.finding_assign(actor=officer, finding_id=finding.pk, assignee_id=officer.pk)
-    services.finding_verify(actor=officer, finding_id=finding.pk, is_true=True,
-                            note="入户核实：已于8月去世，有火化证明", attachment_name="火化证明.jpg",
-                            attachment=b"\xff\xd8fake-jpeg")
-    services.finding_act(actor=officer, finding_id=finding.pk, action="stop",
-                         note="死亡停发，追回多发资金", effective_month="2026-12")
+    services.finding_verify(
+        actor=officer,
+        finding_id=finding.pk,
+        is_true=True,
+        note="入户核实：已于8月去世，有火化证明",
+        attachment_name="火化证明.jpg",
+        attachment=b"\xff\xd8fake-jpeg",
+    )
+    services.finding_act(
+        actor=officer,
+        finding_id=finding.pk,
+        action="stop",
+        note="死亡停发，追回多发资金",
+        effective_month="2026-12",
+    )
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.STOPPED and enrolment.end_month == "2026-11"
     change = EnrolmentChange.objects.get(enrolment=enrolment)
@@ -103,10 +136,15 @@ def test_a_finding_verified_false_is_not_raised_again(users, recipient, tmp_path
     crosscheck_run(actor=users["county"], month="2026-11", inline=True)
     finding = Finding.objects.get(check_code="death")
     with pytest.raises(ValidationFailed):
-        services.finding_verify(actor=users["officer_a"], finding_id=finding.pk, is_true=False,
-                                note="")
-    services.finding_verify(actor=users["officer_a"], finding_id=finding.pk, is_true=False,
-                            note="本人健在，殡葬数据录入错误，已函告殡葬管理所")
+        services.finding_verify(
+            actor=users["officer_a"], finding_id=finding.pk, is_true=False, note=""
+        )
+    services.finding_verify(
+        actor=users["officer_a"],
+        finding_id=finding.pk,
+        is_true=False,
+        note="本人健在，殡葬数据录入错误，已函告殡葬管理所",
+    )
     # a newer snapshot carrying the same record
     death_snapshot(users["county"], f"龙老汉,{id18},,,,2026-10-15,火化\n", as_of=date(2026, 11, 20))
     run = crosscheck_run(actor=users["county"], month="2026-12", inline=True)
@@ -129,6 +167,7 @@ def test_a_failed_run_writes_nothing(users, recipient, tmp_path, settings, monke
 
     def broken(ctx):
         raise duckdb.Error("磁盘已满")
+
     monkeypatch.setattr(rescreen, "run", broken)
     crosscheck_run(actor=users["county"], month="2026-11", inline=True)
     run = CheckRun.objects.get()
@@ -139,8 +178,9 @@ def test_a_failed_run_writes_nothing(users, recipient, tmp_path, settings, monke
 KIN_HEADER = "工作人员姓名,工作人员身份号码,工作单位,职务,姓名,公民身份号码,与工作人员关系\n"
 
 
-def test_kin_finding_marks_the_case_and_a_cousin_is_not_raised(users, make_household, tmp_path,
-                                                                settings):
+def test_kin_finding_marks_the_case_and_a_cousin_is_not_raised(
+    users, make_household, tmp_path, settings
+):
     settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
     mother_home = make_household(size=1, head_name="田秀英")
     cousin_home = make_household(size=1, head_name="田小龙")
@@ -149,20 +189,29 @@ def test_kin_finding_marks_the_case_and_a_cousin_is_not_raised(users, make_house
     mother, cousin = mother_home.members.get(), cousin_home.members.get()
     staff_id = "433123198503031234"
     from jiuzhu.core.idnumber import check_digit
+
     staff_id = staff_id[:17] + check_digit(staff_id[:17])
-    rows = (f"田大明,{staff_id},县财政局,科员,田秀英,{decrypt(mother.id_cipher)},父母\n"
-            f"田大明,{staff_id},县财政局,科员,田小龙,{decrypt(cousin.id_cipher)},堂表兄弟姐妹\n")
-    snap = snapshot_preview(actor=users["county"], kind="fiscal_staff", as_of=date(2026, 11, 1),
-                            source="县委组织部", file_name="staff.csv",
-                            data=(KIN_HEADER + rows).encode())
+    rows = (
+        f"田大明,{staff_id},县财政局,科员,田秀英,{decrypt(mother.id_cipher)},父母\n"
+        f"田大明,{staff_id},县财政局,科员,田小龙,{decrypt(cousin.id_cipher)},堂表兄弟姐妹\n"
+    )
+    snap = snapshot_preview(
+        actor=users["county"],
+        kind="fiscal_staff",
+        as_of=date(2026, 11, 1),
+        source="县委组织部",
+        file_name="staff.csv",
+        data=(KIN_HEADER + rows).encode(),
+    )
     snapshot_commit(actor=users["county"], snapshot_id=snap.pk, good_rows=True, inline=True)
     crosscheck_run(actor=users["county"], month="2026-11", inline=True)
     [finding] = Finding.objects.filter(check_code="kin")
     assert finding.person_id == mother.pk and "父母" in finding.summary
     application = Application.objects.get(pk=mother_enrolment.application_id)
     assert application.kin_registered is True
-    assert not Application.objects.get(pk=Enrolment.objects.get(household=cousin_home)
-                                       .application_id).kin_registered
+    assert not Application.objects.get(
+        pk=Enrolment.objects.get(household=cousin_home).application_id
+    ).kin_registered
 
 
 def test_review_queue_decisions(users, recipient, tmp_path, settings):
@@ -173,10 +222,15 @@ def test_review_queue_decisions(users, recipient, tmp_path, settings):
     finding = Finding.objects.get(check_code="death")
     Finding.objects.filter(pk=finding.pk).update(status=Finding.Status.REVIEW)
     with pytest.raises(ValidationFailed):  # not yet the same person: cannot verify
-        services.finding_verify(actor=users["officer_a"], finding_id=finding.pk, is_true=True,
-                                note="x")
-    services.finding_review(actor=users["officer_a"], finding_id=finding.pk, same_person=False,
-                            note="出生日期和村组均不同，不是同一人")
+        services.finding_verify(
+            actor=users["officer_a"], finding_id=finding.pk, is_true=True, note="x"
+        )
+    services.finding_review(
+        actor=users["officer_a"],
+        finding_id=finding.pk,
+        same_person=False,
+        note="出生日期和村组均不同，不是同一人",
+    )
     finding.refresh_from_db()
     assert finding.status == Finding.Status.DISMISSED
     again = crosscheck_run(actor=users["county"], month="2026-11", inline=True)

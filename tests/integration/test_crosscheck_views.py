@@ -60,8 +60,11 @@ def test_detail_shows_evidence_and_the_officer_works_it(client, users, finding):
     assert "2026年09月20日" in page
     url = f"/crosscheck/findings/{finding.pk}"
     client.post(f"{url}/verify_true/", {"note": "入户核实属实"})
-    response = client.post(f"{url}/act/", {"action": "stop", "note": "死亡停发",
-                                           "effective_month": "2026-12"}, follow=True)
+    response = client.post(
+        f"{url}/act/",
+        {"action": "stop", "note": "死亡停发", "effective_month": "2026-12"},
+        follow=True,
+    )
     assert "已保存" in response.content.decode()
     finding.refresh_from_db()
     assert finding.status == Finding.Status.ACTED and finding.action_month == "2026-12"
@@ -72,8 +75,11 @@ def test_detail_shows_evidence_and_the_officer_works_it(client, users, finding):
 
 def test_act_before_verifying_is_refused_with_a_message(client, users, finding):
     client.force_login(users["officer_a"])
-    response = client.post(f"/crosscheck/findings/{finding.pk}/act/",
-                           {"action": "stop", "note": "x", "effective_month": "2026-12"}, follow=True)
+    response = client.post(
+        f"/crosscheck/findings/{finding.pk}/act/",
+        {"action": "stop", "note": "x", "effective_month": "2026-12"},
+        follow=True,
+    )
     assert "当前状态下不能执行" in response.content.decode()
     assert Enrolment.objects.get(pk=finding.enrolment_id).status == "active"
 

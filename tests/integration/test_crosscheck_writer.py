@@ -16,7 +16,7 @@ from jiuzhu.crosscheck.models import Finding
 from . import test_crosscheck_bulk as bulk_tests
 from .test_crosscheck_bulk import findings_and_audit, make_hits, start_run
 
-county_data = bulk_tests.county_data   # the fixture: three households, each enrolled
+county_data = bulk_tests.county_data  # the fixture: three households, each enrolled
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -46,8 +46,7 @@ def test_the_writer_thread_writes_what_write_findings_writes(users, county_data)
     # the same hits in one go, in the caller's thread, on a fresh run
     Finding.objects.filter(run=run).exclude(subject_name="已知").delete()
     Application.objects.filter(kin_registered=True).update(kin_registered=False)
-    assert write_findings(run=run, actor=users["county"], hits=hits,
-                          snapshots=snapshots) == summary
+    assert write_findings(run=run, actor=users["county"], hits=hits, snapshots=snapshots) == summary
     assert findings_and_audit(run) == threaded
 
 
@@ -56,9 +55,9 @@ def test_an_aborted_writer_writes_nothing(users, county_data):
     run, snapshots = start_run(users, homes)
     entries = AuditEntry.objects.count()
     writer = FindingWriter(run=run, actor=users["county"], snapshots=snapshots)
-    writer.add(make_hits(homes, enrolments, n_extra=5))   # inserted in the thread's transaction
-    writer.abort()                                        # as when a later check fails
-    assert Finding.objects.filter(run=run).count() == 1   # the known one only
+    writer.add(make_hits(homes, enrolments, n_extra=5))  # inserted in the thread's transaction
+    writer.abort()  # as when a later check fails
+    assert Finding.objects.filter(run=run).count() == 1  # the known one only
     assert AuditEntry.objects.count() == entries
     assert not Application.objects.filter(kin_registered=True).exists()
 
@@ -67,11 +66,11 @@ def test_a_failure_in_the_thread_is_raised_by_finish_and_writes_nothing(users, c
     homes, enrolments = county_data
     run, snapshots = start_run(users, homes)
     bad = make_hits(homes, enrolments)[:1]
-    bad[0].township_id = None    # a finding needs its township: the insert fails
+    bad[0].township_id = None  # a finding needs its township: the insert fails
     writer = FindingWriter(run=run, actor=users["county"], snapshots=snapshots)
     writer.add(make_hits(homes, enrolments)[2:3])
     writer.add(bad)
-    writer.add(make_hits(homes, enrolments, n_extra=3)[5:])   # after the failure: still returns
+    writer.add(make_hits(homes, enrolments, n_extra=3)[5:])  # after the failure: still returns
     with pytest.raises(Exception, match="township_id"):
         writer.finish()
     assert Finding.objects.filter(run=run).count() == 1

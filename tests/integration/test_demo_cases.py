@@ -17,7 +17,15 @@ def test_demo_cases_cover_the_stages(db):
     assert create_demo_cases() == 32
     assert create_demo_cases() == 0  # only once
     statuses = set(Application.objects.values_list("status", flat=True))
-    assert {"draft", "incomplete", "accepted", "noticed", "township_reviewed", "enrolled", "refused"} <= statuses
+    assert {
+        "draft",
+        "incomplete",
+        "accepted",
+        "noticed",
+        "township_reviewed",
+        "enrolled",
+        "refused",
+    } <= statuses
     assert Enrolment.objects.count() == Application.objects.filter(status="enrolled").count() > 0
     assert Application.objects.filter(kin_registered=True).exists()
     assert audit.verify()[1] is None

@@ -29,7 +29,7 @@ def test_the_demo_leaves_realistic_findings_for_every_check(tmp_path, settings):
     generate_demo(households=1500, seed=7)
     seed_county_defaults(county=Region.objects.get(code="433123000000"))
     create_demo_users()
-    create_demo_cases()   # the 沱江镇 cases come first: numbers and households must not collide
+    create_demo_cases()  # the 沱江镇 cases come first: numbers and households must not collide
     demo = create_demo_crosscheck(users=demo_accounts(), today=timezone.localdate(), seed=7)
     _recipients_are_written_once_and_audited(demo)
     _deaths_are_found_in_every_linkage_tier_with_an_amount_to_recover(demo)
@@ -51,9 +51,16 @@ def _recipients_are_written_once_and_audited(demo):
     live = Enrolment.objects.filter(status="active", programme__code__startswith="dibao")
     assert live.count() >= 80 and live.filter(township__code=HOME_TOWNSHIP).exists()
     assert Enrolment.objects.filter(status="stopped", end_month__startswith=demo.month[:4]).exists()
-    assert Enrolment.objects.filter(person__isnull=False,
-                                    programme__code="extreme_poverty_dispersed").count() >= 2
-    assert Application.objects.filter(status="refused", decided_on__year=int(demo.month[:4])).count() > 3
+    assert (
+        Enrolment.objects.filter(
+            person__isnull=False, programme__code="extreme_poverty_dispersed"
+        ).count()
+        >= 2
+    )
+    assert (
+        Application.objects.filter(status="refused", decided_on__year=int(demo.month[:4])).count()
+        > 3
+    )
     numbers = list(Application.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers)) and all(n.startswith("SQ") for n in numbers)
     assert AuditEntry.objects.filter(action="demo.generate", new__part="crosscheck").count() == 1
@@ -65,18 +72,27 @@ def _recipients_are_written_once_and_audited(demo):
 def _deaths_are_found_in_every_linkage_tier_with_an_amount_to_recover(demo):
     planted = demo.planted
     deaths = _of("death", status=Finding.Status.RAISED)
-    assert deaths.count() == sum(len(planted[k]) for k in (
-        "death_head", "death_typo", "death_no_id", "death_traditional", "death_ep", "death_other"))
+    assert deaths.count() == sum(
+        len(planted[k])
+        for k in (
+            "death_head",
+            "death_typo",
+            "death_no_id",
+            "death_traditional",
+            "death_ep",
+            "death_other",
+        )
+    )
     head = deaths.get(person_id=planted["death_head"][0])
     assert head.tier == "exact" and head.months_paid >= 1 and head.amount_to_recover > Decimal("0")
     assert Person.objects.get(pk=head.person_id).relation == "self"
-    assert head.enrolment.members >= 3   # the rest of the family stays covered: a share only
+    assert head.enrolment.members >= 3  # the rest of the family stays covered: a share only
     assert head.amount_to_recover < head.enrolment.monthly_amount * head.months_paid
     assert deaths.get(person_id=planted["death_typo"][0]).tier == "near"
     assert deaths.get(person_id=planted["death_no_id"][0]).tier == "probable"
     assert deaths.get(person_id=planted["death_traditional"][0]).tier == "exact"
     ep = deaths.get(person_id=planted["death_ep"][0])
-    assert ep.amount_to_recover == ep.enrolment.monthly_amount * ep.months_paid   # alone: all of it
+    assert ep.amount_to_recover == ep.enrolment.monthly_amount * ep.months_paid  # alone: all of it
     # the namesake born ten years earlier in the same village, with no ID, is no finding: at
     # most a question for a person (the review queue), never a payment to stop
     namesake = Finding.objects.filter(person_id__in=planted["namesake_alive"])
@@ -89,25 +105,33 @@ def _kin_within_the_close_degree_is_flagged_and_the_cousin_is_not(demo):
     assert set(kin.values_list("person_id", flat=True)) == set(planted["kin"])
     assert len(planted["kin"]) == 8
     assert not Finding.objects.filter(person_id__in=planted["cousin"]).exists()
-    assert all(f.enrolment.application.kin_registered for f in kin)   # 单独登记备案
+    assert all(f.enrolment.application.kin_registered for f in kin)  # 单独登记备案
     assert set(_of("staff_self").values_list("person_id", flat=True)) == set(planted["cadre_self"])
 
 
 def _assets_over_the_limits_but_not_the_allowed_ones(demo):
     planted = demo.planted
-    assert set(_of("asset_vehicle").values_list("household_id", flat=True)) == set(planted["vehicle"])
+    assert set(_of("asset_vehicle").values_list("household_id", flat=True)) == set(
+        planted["vehicle"]
+    )
     assert planted["mobility"], "the demo has a disabled recipient with a mobility vehicle"
     # a disabled member's mobility vehicle alone raises nothing, nor does a small tractor
-    assert not Finding.objects.filter(household_id__in=planted["mobility"] + planted["small_tractor"],
-                                      check_code__startswith="asset_").exists()
-    assert set(_of("asset_machinery").values_list("household_id", flat=True)) == \
-        set(planted["machinery"])
-    assert set(_of("asset_business").values_list("household_id", flat=True)) == \
-        set(planted["business"])
-    assert not Finding.objects.filter(household_id__in=planted["business_closed"] +
-                                      planted["small_business"]).exists()
-    assert set(_of("asset_real_estate").values_list("household_id", flat=True)) == \
-        set(planted["real_estate"])
+    assert not Finding.objects.filter(
+        household_id__in=planted["mobility"] + planted["small_tractor"],
+        check_code__startswith="asset_",
+    ).exists()
+    assert set(_of("asset_machinery").values_list("household_id", flat=True)) == set(
+        planted["machinery"]
+    )
+    assert set(_of("asset_business").values_list("household_id", flat=True)) == set(
+        planted["business"]
+    )
+    assert not Finding.objects.filter(
+        household_id__in=planted["business_closed"] + planted["small_business"]
+    ).exists()
+    assert set(_of("asset_real_estate").values_list("household_id", flat=True)) == set(
+        planted["real_estate"]
+    )
 
 
 def _missed_inclusion_duplicates_and_rescreening(demo):

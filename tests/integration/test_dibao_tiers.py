@@ -100,7 +100,10 @@ def test_setting_the_mode_to_tiered_changes_the_benefit(county, users, applicati
 def test_tiered_mode_without_a_table_in_force_is_a_clear_error(county, users, application):
     _set_mode(county, users, 1, date(2020, 1, 1))
     # the seeded tier tables start on 2024-01-01; the 2019-07-01 standard is in force on this day
-    with pytest.raises(ValidationFailed, match="本县低保计发方式为分档计发，但2023年06月01日没有生效的低保分档设置（农村）"):
+    with pytest.raises(
+        ValidationFailed,
+        match="本县低保计发方式为分档计发，但2023年06月01日没有生效的低保分档设置（农村）",
+    ):
         _calculate(application, users, on=date(2023, 6, 1))
 
 
@@ -114,7 +117,9 @@ def test_a_table_that_does_not_reach_the_income_is_a_clear_error(county, users, 
         effective_from=today,
         note="测试",
     )
-    with pytest.raises(ValidationFailed, match="分档设置未覆盖人均月收入¥200.00.*请县级管理员调整低保分档设置"):
+    with pytest.raises(
+        ValidationFailed, match="分档设置未覆盖人均月收入¥200.00.*请县级管理员调整低保分档设置"
+    ):
         _calculate(application, users)
 
 
@@ -156,7 +161,9 @@ def test_tier_table_is_audited_and_refused_to_a_township_officer(county, users, 
             note="越权",
         )
     assert DibaoTier.objects.count() == before
-    assert not AuditEntry.objects.filter(action="settings.dibaotier", actor=users["officer_a"]).exists()
+    assert not AuditEntry.objects.filter(
+        action="settings.dibaotier", actor=users["officer_a"]
+    ).exists()
 
     rows = services.dibao_tiers_set(
         actor=users["county"],
@@ -292,4 +299,7 @@ def test_tier_form_errors_save_nothing_and_officers_cannot_post(client, county, 
         {"mode": "tiered", "effective_from": today.isoformat(), "note": "越权"},
     )
     assert response.status_code == 200
-    assert DibaoTier.objects.count() == before and not CountySetting.objects.filter(key="dibao_mode").exists()
+    assert (
+        DibaoTier.objects.count() == before
+        and not CountySetting.objects.filter(key="dibao_mode").exists()
+    )

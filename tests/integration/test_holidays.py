@@ -15,8 +15,8 @@ from jiuzhu.core.workdays_db import calendar, holiday_set, holiday_year_confirm,
 def test_seeded_2026_national_day_and_unentered_2027_warning():
     assert seed_holidays([2026, 2027]) == [2026]
     cal = calendar()
-    assert not cal.is_workday(date(2026, 10, 1))      # National Day, a Thursday
-    assert cal.is_workday(date(2026, 10, 10))          # Saturday made a working day (调休)
+    assert not cal.is_workday(date(2026, 10, 1))  # National Day, a Thursday
+    assert cal.is_workday(date(2026, 10, 10))  # Saturday made a working day (调休)
     result = cal.add_workdays(date(2026, 12, 20), 30)
     assert result.day.year == 2027
     assert any("2027年节假日安排未录入" in w for w in result.warnings)
@@ -37,7 +37,9 @@ def test_entering_2027_removes_the_warning_and_moves_the_deadline():
 @pytest.mark.django_db
 def test_entering_a_plain_day_is_refused():
     with pytest.raises(ValidationFailed):
-        holiday_set(actor=None, day=date(2027, 3, 3), is_workday=True, name="")  # already a Wednesday
+        holiday_set(
+            actor=None, day=date(2027, 3, 3), is_workday=True, name=""
+        )  # already a Wednesday
     with pytest.raises(ValidationFailed):
         holiday_year_confirm(actor=None, year=2031, source="x")
 

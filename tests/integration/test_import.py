@@ -27,8 +27,14 @@ def idn(y, m, d, seq, sex="M"):
 
 
 def row(key, relation, name, id_number, **extra):
-    values = {"家庭编号": key, "村（社区）代码": VILLAGE, "与户主关系": relation, "姓名": name,
-              "身份证号码": id_number, **extra}
+    values = {
+        "家庭编号": key,
+        "村（社区）代码": VILLAGE,
+        "与户主关系": relation,
+        "姓名": name,
+        "身份证号码": id_number,
+        **extra,
+    }
     return [values.get(h, "") for h in HEADERS]
 
 
@@ -46,15 +52,19 @@ def bad_file_rows():
     bad_digit = bad_digit[:-1] + ("0" if bad_digit[-1] != "0" else "1")
     id15 = "433123650303041"  # 15-digit old number: born 1965-03-03, male
     return [
-        row("1", "户主", "龙一", good_head, **{"工资性收入（元/年）": "12000"}),       # 2 ok
-        row("1", "配偶", "吴一", idn(1962, 3, 3, 3, "F")),                          # 3 ok
-        row("2", "户主", "龙二", bad_digit),                                        # 4 bad check digit
-        row("3", "户主", "龙三", id15),                                             # 5 15-digit: warning only
-        row("4", "户主", "龙四", idn(1970, 4, 4, 4)),                               # 6 ok head
-        row("4", "子", "龙四子", good_head),                                        # 7 duplicate of row 2
-        row("5", "配偶", "吴五", idn(1971, 5, 5, 5, "F")),                          # 8 no head
-        row("6", "户主", "龙六", idn(1972, 6, 6, 6), **{"出生日期": "1972-02-30"}),  # 9 impossible date
-        row("7", "户主", "龙七", idn(1973, 7, 7, 7), **{"经营净收入（元/年）": "-500"}),  # 10 negative
+        row("1", "户主", "龙一", good_head, **{"工资性收入（元/年）": "12000"}),  # 2 ok
+        row("1", "配偶", "吴一", idn(1962, 3, 3, 3, "F")),  # 3 ok
+        row("2", "户主", "龙二", bad_digit),  # 4 bad check digit
+        row("3", "户主", "龙三", id15),  # 5 15-digit: warning only
+        row("4", "户主", "龙四", idn(1970, 4, 4, 4)),  # 6 ok head
+        row("4", "子", "龙四子", good_head),  # 7 duplicate of row 2
+        row("5", "配偶", "吴五", idn(1971, 5, 5, 5, "F")),  # 8 no head
+        row(
+            "6", "户主", "龙六", idn(1972, 6, 6, 6), **{"出生日期": "1972-02-30"}
+        ),  # 9 impossible date
+        row(
+            "7", "户主", "龙七", idn(1973, 7, 7, 7), **{"经营净收入（元/年）": "-500"}
+        ),  # 10 negative
     ]
 
 
@@ -64,7 +74,9 @@ def officer(users):
 
 
 def test_preview_lists_every_problem_and_writes_nothing(officer):
-    batch = import_services.import_preview(actor=officer, file_name="bad.csv", data=csv_bytes(bad_file_rows()))
+    batch = import_services.import_preview(
+        actor=officer, file_name="bad.csv", data=csv_bytes(bad_file_rows())
+    )
     problems = {(p["row"], p["column"]): p for p in batch.report["problems"]}
     assert "校验位错误" in problems[(4, "身份证号码")]["message"]
     assert problems[(5, "身份证号码")]["severity"] == "warning"
@@ -81,7 +93,9 @@ def test_preview_lists_every_problem_and_writes_nothing(officer):
 
 
 def test_commit_imports_only_good_households_with_audit(officer):
-    batch = import_services.import_preview(actor=officer, file_name="bad.csv", data=csv_bytes(bad_file_rows()))
+    batch = import_services.import_preview(
+        actor=officer, file_name="bad.csv", data=csv_bytes(bad_file_rows())
+    )
     seq_before = AuditEntry.objects.count()
     batch = import_services.import_commit(actor=officer, batch_id=batch.pk)
     assert batch.status == ImportBatch.Status.IMPORTED
@@ -109,8 +123,11 @@ def test_person_already_registered_is_rejected(officer, make_household):
 
 
 def test_village_outside_jurisdiction_is_an_error(users):
-    batch = import_services.import_preview(actor=users["officer_b"], file_name="a.csv",
-                                           data=csv_bytes([row("1", "户主", "龙一", idn(1960, 1, 1, 1))]))
+    batch = import_services.import_preview(
+        actor=users["officer_b"],
+        file_name="a.csv",
+        data=csv_bytes([row("1", "户主", "龙一", idn(1960, 1, 1, 1))]),
+    )
     assert "不在您的管辖范围内" in batch.report["problems"][0]["message"]
     assert batch.households_good == 0
 
@@ -129,20 +146,27 @@ def test_example_file_and_gbk_and_xlsx_are_read(officer):
         sheet.append(line)
     out = io.BytesIO()
     book.save(out)
-    assert import_services.check_file(actor=officer, file_name="x.xlsx", data=out.getvalue()).rows_good == 6
+    assert (
+        import_services.check_file(actor=officer, file_name="x.xlsx", data=out.getvalue()).rows_good
+        == 6
+    )
 
 
 def test_unknown_column_and_missing_required_column(officer):
     from jiuzhu.core.errors import ValidationFailed
 
     with pytest.raises(ValidationFailed, match="模板以外的列"):
-        import_services.check_file(actor=officer, file_name="x.csv", data="姓名,鞋码\n张三,42\n".encode())
+        import_services.check_file(
+            actor=officer, file_name="x.csv", data="姓名,鞋码\n张三,42\n".encode()
+        )
     with pytest.raises(ValidationFailed, match="缺少必填列"):
         import_services.check_file(actor=officer, file_name="x.csv", data="姓名\n张三\n".encode())
 
 
 def test_failed_commit_leaves_data_unchanged(officer, monkeypatch):
-    batch = import_services.import_preview(actor=officer, file_name="ok.csv", data=EXAMPLE.read_bytes())
+    batch = import_services.import_preview(
+        actor=officer, file_name="ok.csv", data=EXAMPLE.read_bytes()
+    )
     audit_before = AuditEntry.objects.count()
 
     def explode(*args, **kwargs):
@@ -160,5 +184,7 @@ def test_command_line_import(officer, capsys):
     call_command("jiuzhu_import", "households", str(EXAMPLE), "--user", officer.username)
     assert Household.objects.count() == 0
     assert "未写入任何数据" in capsys.readouterr().out
-    call_command("jiuzhu_import", "households", str(EXAMPLE), "--user", officer.username, "--good-rows")
+    call_command(
+        "jiuzhu_import", "households", str(EXAMPLE), "--user", officer.username, "--good-rows"
+    )
     assert Household.objects.count() == 3

@@ -12,7 +12,9 @@ from tests.conftest import TOWNSHIP_A, TOWNSHIP_B
 
 @pytest.fixture
 def two_households(make_household):
-    return make_household(TOWNSHIP_A, head_name="龙甲"), make_household(TOWNSHIP_B, head_name="石乙")
+    return make_household(TOWNSHIP_A, head_name="龙甲"), make_household(
+        TOWNSHIP_B, head_name="石乙"
+    )
 
 
 def login(client, user):
@@ -41,17 +43,25 @@ def test_object_urls_of_another_township_are_404(client, users, two_households):
         response = getattr(client, method)(url, data)
         assert response.status_code == 404, url
     # the same URLs work for the user's own household (so the 404 above is about jurisdiction)
-    assert client.get(reverse("registry:household_detail", args=[household_a.pk])).status_code == 200
-    assert client.post(reverse("registry:person_reveal", args=[household_a.members.first().pk]),
-                       {"reason": "核查"}).status_code == 200
+    assert (
+        client.get(reverse("registry:household_detail", args=[household_a.pk])).status_code == 200
+    )
+    assert (
+        client.post(
+            reverse("registry:person_reveal", args=[household_a.members.first().pk]),
+            {"reason": "核查"},
+        ).status_code
+        == 200
+    )
 
 
 def test_village_assistant_sees_only_the_village(client, users, regions, make_household):
     from tests.conftest import first_village
 
     own = make_household(TOWNSHIP_A)
-    other_village = sorted((r for r in regions.values() if r.parent_id == regions[TOWNSHIP_A].pk),
-                           key=lambda r: r.code)[1]
+    other_village = sorted(
+        (r for r in regions.values() if r.parent_id == regions[TOWNSHIP_A].pk), key=lambda r: r.code
+    )[1]
     elsewhere = make_household(TOWNSHIP_A, village=other_village, head_name="田丙")
     assert own.village == first_village(regions, TOWNSHIP_A)
     login(client, users["village_a"])
@@ -69,7 +79,12 @@ def test_lists_search_and_export_exclude_other_townships(client, users, two_hous
         body = client.get(reverse("registry:household_list"), {"q": query}).content.decode()
         assert household_b.number not in body and "没有符合条件的家庭" in body
     export = client.get(reverse("registry:household_export"))
-    numbers = [r[0] for r in load_workbook(io.BytesIO(export.content)).active.iter_rows(min_row=2, values_only=True)]
+    numbers = [
+        r[0]
+        for r in load_workbook(io.BytesIO(export.content)).active.iter_rows(
+            min_row=2, values_only=True
+        )
+    ]
     assert numbers == [household_a.number]
 
 

@@ -22,15 +22,26 @@ def household(regions, make_household):
 
 def declare(actor, household, kin="child", declarant=None):
     member = household.members.get(relation="daughter")
-    return kin_declare(actor=actor, declarant=declarant, declarant_name="吴主任",
-                       declarant_role="civil_affairs", declarant_unit="沱江镇民政办主任",
-                       relative_name=member.name, relative_id_number=decrypt(member.id_cipher),
-                       kin=kin, declared_on=timezone.localdate())
+    return kin_declare(
+        actor=actor,
+        declarant=declarant,
+        declarant_name="吴主任",
+        declarant_role="civil_affairs",
+        declarant_unit="沱江镇民政办主任",
+        relative_name=member.name,
+        relative_id_number=decrypt(member.id_cipher),
+        kin=kin,
+        declared_on=timezone.localdate(),
+    )
 
 
 def test_declaration_marks_open_case_and_is_audited(users, household):
-    app = services.application_register(actor=users["village_a"], household_id=household.pk,
-                                        programme_code="dibao_rural", reason="申请")
+    app = services.application_register(
+        actor=users["village_a"],
+        household_id=household.pk,
+        programme_code="dibao_rural",
+        reason="申请",
+    )
     assert not app.kin_registered
     declare(users["officer_a"], household, declarant=users["officer_b"])
     app.refresh_from_db()
@@ -51,9 +62,16 @@ def test_bad_input_and_permission(users, household):
     with pytest.raises(PermissionDenied):
         declare(users["finance"], household)
     with pytest.raises(ValidationFailed, match="身份证号码"):
-        kin_declare(actor=users["officer_a"], declarant_name="x", declarant_role="civil_affairs",
-                    declarant_unit="y", relative_name="z", relative_id_number="123",
-                    kin="child", declared_on=timezone.localdate())
+        kin_declare(
+            actor=users["officer_a"],
+            declarant_name="x",
+            declarant_role="civil_affairs",
+            declarant_unit="y",
+            relative_name="z",
+            relative_id_number="123",
+            kin="child",
+            declared_on=timezone.localdate(),
+        )
 
 
 def test_kin_page_records_a_declaration(client, users, household):
@@ -61,10 +79,18 @@ def test_kin_page_records_a_declaration(client, users, household):
 
     member = household.members.get(relation="daughter")
     client.force_login(users["officer_a"])
-    response = client.post("/registry/kin/", {
-        "declarant_name": "吴主任", "declarant_role": "village_cadre", "declarant_unit": "大坪村支书",
-        "relative_name": member.name, "relative_id_number": decrypt(member.id_cipher), "kin": "child",
-        "declared_on": str(timezone.localdate())})
+    response = client.post(
+        "/registry/kin/",
+        {
+            "declarant_name": "吴主任",
+            "declarant_role": "village_cadre",
+            "declarant_unit": "大坪村支书",
+            "relative_name": member.name,
+            "relative_id_number": decrypt(member.id_cipher),
+            "kin": "child",
+            "declared_on": str(timezone.localdate()),
+        },
+    )
     assert response.status_code == 302 and KinDeclaration.objects.count() == 1
     page = client.get("/registry/kin/").content.decode()
     assert member.id_masked in page and decrypt(member.id_cipher) not in page

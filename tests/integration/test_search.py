@@ -36,5 +36,7 @@ def test_full_width_id_and_15_digit_id_are_normalised(users, make_household, reg
     h = make_household(TOWNSHIP_A, head_name="田十五", size=1, head_id=convert_15_to_18(id15))
     officer = users["officer_a"]
     assert numbers(household_search(user=officer, query=id15)) == [h.number]
-    full_width = convert_15_to_18(id15).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    full_width = convert_15_to_18(id15).translate(
+        str.maketrans("0123456789", "０１２３４５６７８９")
+    )
     assert numbers(household_search(user=officer, query=full_width)) == [h.number]

@@ -22,26 +22,39 @@ def confirmed_cases(users, make_household):
     cases = []
     for i in range(20):
         h = make_household(TOWNSHIP_A, size=1, head_name=f"龙{i}")
-        cases.append(Application.objects.create(
-            number=f"T{i:04d}", household=h, programme=programme, county_id=h.county_id,
-            township_id=h.township_id, village_id=h.village_id, status=Status.ENROLLED,
-            created_by=users["village_a"], decided_on=today - timedelta(days=i % 10),
-            kin_registered=(i == 3), has_complaint=(i == 7), supporter_incapable_claim=(i == 11)))
+        cases.append(
+            Application.objects.create(
+                number=f"T{i:04d}",
+                household=h,
+                programme=programme,
+                county_id=h.county_id,
+                township_id=h.township_id,
+                village_id=h.village_id,
+                status=Status.ENROLLED,
+                created_by=users["village_a"],
+                decided_on=today - timedelta(days=i % 10),
+                kin_registered=(i == 3),
+                has_complaint=(i == 7),
+                supporter_incapable_claim=(i == 11),
+            )
+        )
     return cases
 
 
 def test_draw_is_reproducible_and_contains_every_mandatory_case(users, make_user, confirmed_cases):
     reviewer = make_user("reviewer", "county_reviewer", "433123000000")
     today = timezone.localdate()
-    draw = spot_checks.spot_check_draw(actor=reviewer, period_start=today - timedelta(days=30),
-                                       period_end=today, seed=12345)
+    draw = spot_checks.spot_check_draw(
+        actor=reviewer, period_start=today - timedelta(days=30), period_end=today, seed=12345
+    )
     selected = set(draw.selected_ids)
     assert {confirmed_cases[i].pk for i in (3, 7, 11)} <= selected
     assert len(selected) >= 6  # ceil(0.3 × 20)
     assert tuple(sorted(selected)) == spot_checks.redraw(draw)
     assert any("12345" in line for line in draw.lines)
-    again = spot_checks.spot_check_draw(actor=reviewer, period_start=today - timedelta(days=30),
-                                        period_end=today, seed=12345)
+    again = spot_checks.spot_check_draw(
+        actor=reviewer, period_start=today - timedelta(days=30), period_end=today, seed=12345
+    )
     assert again.selected_ids == draw.selected_ids
     reasons = {v.application_id: v.reasons for v in draw.visits.all()}
     assert "kin" in reasons[confirmed_cases[3].pk] and "complaint" in reasons[confirmed_cases[7].pk]
@@ -50,14 +63,21 @@ def test_draw_is_reproducible_and_contains_every_mandatory_case(users, make_user
 def test_failed_visit_reopens_the_case(users, make_user, confirmed_cases):
     reviewer = make_user("reviewer", "county_reviewer", "433123000000")
     today = timezone.localdate()
-    draw = spot_checks.spot_check_draw(actor=reviewer, period_start=today - timedelta(days=30),
-                                       period_end=today, seed=7)
+    draw = spot_checks.spot_check_draw(
+        actor=reviewer, period_start=today - timedelta(days=30), period_end=today, seed=7
+    )
     visit = draw.visits.get(application=confirmed_cases[3])
-    spot_checks.spot_check_record(actor=reviewer, visit_id=visit.pk, passed=False,
-                                  findings="家中新购小汽车一辆，收入明显高于申报")
+    spot_checks.spot_check_record(
+        actor=reviewer,
+        visit_id=visit.pk,
+        passed=False,
+        findings="家中新购小汽车一辆，收入明显高于申报",
+    )
     assert Application.objects.get(pk=confirmed_cases[3].pk).status == Status.REOPENED
     other = draw.visits.exclude(pk=visit.pk).first()
-    spot_checks.spot_check_record(actor=reviewer, visit_id=other.pk, passed=True, findings="情况属实")
+    spot_checks.spot_check_record(
+        actor=reviewer, visit_id=other.pk, passed=True, findings="情况属实"
+    )
     assert Application.objects.get(pk=other.application_id).status == Status.ENROLLED
 
 
@@ -67,8 +87,12 @@ def test_only_county_draws_and_not_below_thirty_percent(users, make_user, confir
     with pytest.raises(PermissionDenied):
         spot_checks.spot_check_draw(actor=users["officer_a"], period_start=today, period_end=today)
     with pytest.raises(ValidationFailed, match="30%"):
-        spot_checks.spot_check_draw(actor=reviewer, period_start=today - timedelta(days=30),
-                                    period_end=today, fraction=Decimal("0.2"))
+        spot_checks.spot_check_draw(
+            actor=reviewer,
+            period_start=today - timedelta(days=30),
+            period_end=today,
+            fraction=Decimal("0.2"),
+        )
 
 
 def test_spot_check_pages(client, users, make_user, confirmed_cases):
@@ -77,8 +101,15 @@ def test_spot_check_pages(client, users, make_user, confirmed_cases):
     assert client.get("/spot-checks/").status_code == 404
     client.force_login(reviewer)
     today = timezone.localdate()
-    response = client.post("/spot-checks/", {"period_start": str(today - timedelta(days=30)),
-                                              "period_end": str(today), "fraction": "0.30", "seed": "99"})
+    response = client.post(
+        "/spot-checks/",
+        {
+            "period_start": str(today - timedelta(days=30)),
+            "period_end": str(today),
+            "fraction": "0.30",
+            "seed": "99",
+        },
+    )
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
     assert "<code>99</code>" in page and "结果一致" in page and "近亲属备案" in page

@@ -13,9 +13,17 @@ TODAY = date(2026, 11, 22)
 
 
 @settings(max_examples=60, deadline=None)
-@given(requests=st.lists(st.tuples(st.sampled_from(ALL_CODES),
-                                   st.dates(date(1900, 1, 1), TODAY),
-                                   st.sampled_from(["M", "F"])), min_size=1, max_size=300))
+@given(
+    requests=st.lists(
+        st.tuples(
+            st.sampled_from(ALL_CODES),
+            st.dates(date(1900, 1, 1), TODAY),
+            st.sampled_from(["M", "F"]),
+        ),
+        min_size=1,
+        max_size=300,
+    )
+)
 def test_allocated_ids_parse_back_and_never_repeat(requests):
     allocator = IdAllocator(TODAY)
     seen = set()

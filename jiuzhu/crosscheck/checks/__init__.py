@@ -20,9 +20,12 @@ LABELS: dict[str, str] = {
 # Which registry each check reads (for the run page: a check without its snapshot is skipped).
 NEEDS: dict[str, tuple[str, ...]] = {
     death.CODE: ("death",),
-    kin.CODE_KIN: tuple(kin.KINDS), kin.CODE_STAFF: tuple(kin.KINDS),
-    assets.CODE_VEHICLE: ("vehicle",), assets.CODE_MACHINE: ("vehicle",),
-    assets.CODE_BUSINESS: ("business",), assets.CODE_REAL_ESTATE: ("real_estate",),
+    kin.CODE_KIN: tuple(kin.KINDS),
+    kin.CODE_STAFF: tuple(kin.KINDS),
+    assets.CODE_VEHICLE: ("vehicle",),
+    assets.CODE_MACHINE: ("vehicle",),
+    assets.CODE_BUSINESS: ("business",),
+    assets.CODE_REAL_ESTATE: ("real_estate",),
     income.CODE: ("pension",),
     missed.CODE: ("poverty", "disability"),
     duplicates.CODE_COUNTIES: ("neighbour",),

@@ -20,37 +20,44 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-__all__ = ["CheckContext", "Hit", "Limits", "evidence_rows", "fingerprint", "weakest_tier",
-           "LINK_COLUMNS"]
+__all__ = [
+    "CheckContext",
+    "Hit",
+    "Limits",
+    "evidence_rows",
+    "fingerprint",
+    "weakest_tier",
+    "LINK_COLUMNS",
+]
 
 
 @dataclass(frozen=True)
 class Limits:
     """County limits the checks apply (rules as data: programmes.CountySetting)."""
 
-    max_vehicles: int = 0                  # vehicles allowed, a disabled person's mobility car aside
-    farm_machine_value: Decimal = Decimal("50000")   # large farm machinery at or above this value
-    business_capital: Decimal = Decimal("100000")    # registered capital at or above this
-    max_dwellings: int = 1                 # residential properties allowed
-    close_relatives: frozenset[str] = frozenset()    # cases.kinship.Kin values that count (R5)
-    rescreen_since: date | None = None     # R8: refused / exited since this date
+    max_vehicles: int = 0  # vehicles allowed, a disabled person's mobility car aside
+    farm_machine_value: Decimal = Decimal("50000")  # large farm machinery at or above this value
+    business_capital: Decimal = Decimal("100000")  # registered capital at or above this
+    max_dwellings: int = 1  # residential properties allowed
+    close_relatives: frozenset[str] = frozenset()  # cases.kinship.Kin values that count (R5)
+    rescreen_since: date | None = None  # R8: refused / exited since this date
     outlier_factor: Decimal = Decimal("2")  # R8: village rate above factor × county rate
-    outlier_min_cases: int = 10            # persons covered (or exits) before a rate is judged
+    outlier_min_cases: int = 10  # persons covered (or exits) before a rate is judged
 
 
 @dataclass
 class CheckContext:
-    con: object                       # duckdb connection
-    month: str                        # YYYY-MM
+    con: object  # duckdb connection
+    month: str  # YYYY-MM
     limits: Limits
-    snapshots: dict[str, int]         # kind -> snapshot id (only kinds that have one)
-    link: Callable[[str], str]        # kind -> name of the link table for that snapshot
+    snapshots: dict[str, int]  # kind -> snapshot id (only kinds that have one)
+    link: Callable[[str], str]  # kind -> name of the link table for that snapshot
     reveal_people: Callable[[list[int]], dict[int, str]] = lambda ids: {}
     # household ids -> (short label, explanation) of the eligibility estimate (R7)
     estimate: Callable[[list[int]], dict[int, tuple[str, str]]] = lambda ids: {}
     # household ids -> recorded means (members, counted_monthly, standard_monthly) (R6 income)
     means: Callable[[list[int]], dict[int, object]] = lambda ids: {}
-    notes: dict[str, int] = field(default_factory=dict)   # counts a check reports beside hits
+    notes: dict[str, int] = field(default_factory=dict)  # counts a check reports beside hits
 
     def has(self, kind: str) -> bool:
         return kind in self.snapshots
@@ -60,7 +67,7 @@ class CheckContext:
 class Hit:
     check: str
     rule: str
-    key: str                           # what makes this the same evidence next month
+    key: str  # what makes this the same evidence next month
     township_id: int
     summary: str
     subject_name: str
@@ -77,7 +84,7 @@ class Hit:
     evidence: list[dict] = field(default_factory=list)
     months_paid: int | None = None
     amount: Decimal | None = None
-    review: bool = False               # a borderline linkage: a person decides first
+    review: bool = False  # a borderline linkage: a person decides first
 
     @functools.cached_property
     def fingerprint(self) -> str:
@@ -115,27 +122,44 @@ def _fmt(value) -> str:
 
 def evidence_rows(row: dict, extra: list[tuple[str, object, object]] = ()) -> list[dict]:
     """Side-by-side evidence of a linked pair: field, ours, theirs, and whether they agree."""
-    pairs = [("姓名", row["p_name"], row["r_name"]),
-             ("身份证号码", row["p_id"], row["r_id"]),
-             ("出生日期", row["p_birth"], row["r_birth"]),
-             ("性别", row["p_sex"], row["r_sex"]),
-             ("地区代码", row["p_region"], row["r_region"])]
+    pairs = [
+        ("姓名", row["p_name"], row["r_name"]),
+        ("身份证号码", row["p_id"], row["r_id"]),
+        ("出生日期", row["p_birth"], row["r_birth"]),
+        ("性别", row["p_sex"], row["r_sex"]),
+        ("地区代码", row["p_region"], row["r_region"]),
+    ]
     out = []
     for label, ours, theirs in pairs:
         match = None if theirs in (None, "") else ours == theirs
-        if label == "姓名" and theirs:   # 張偉 in a registry is our 张伟: compare simplified names
+        if label == "姓名" and theirs:  # 張偉 in a registry is our 张伟: compare simplified names
             match = row.get("p_norm", ours) == row.get("r_norm", theirs)
         out.append({"field": label, "ours": _fmt(ours), "theirs": _fmt(theirs), "match": match})
-    tier_label = {"exact": "身份证号一致", "near": "身份证号一位之差", "probable": "概率匹配",
-                  "review": "概率匹配（待人工确认）"}.get(row["tier"], row["tier"])
-    out.append({"field": "匹配方式", "ours": tier_label,
-                "theirs": f"{row['score']:.3f}" if row.get("score") is not None else "—",
-                "match": None})
+    tier_label = {
+        "exact": "身份证号一致",
+        "near": "身份证号一位之差",
+        "probable": "概率匹配",
+        "review": "概率匹配（待人工确认）",
+    }.get(row["tier"], row["tier"])
+    out.append(
+        {
+            "field": "匹配方式",
+            "ours": tier_label,
+            "theirs": f"{row['score']:.3f}" if row.get("score") is not None else "—",
+            "match": None,
+        }
+    )
     if row.get("detail"):
         out.append({"field": "匹配说明", "ours": row["detail"], "theirs": "", "match": None})
-    for label, ours, theirs in extra:   # facts of one side only: leave the other side blank
-        out.append({"field": label, "ours": _fmt(ours) if ours != "" else "",
-                    "theirs": _fmt(theirs) if theirs != "" else "", "match": None})
+    for label, ours, theirs in extra:  # facts of one side only: leave the other side blank
+        out.append(
+            {
+                "field": label,
+                "ours": _fmt(ours) if ours != "" else "",
+                "theirs": _fmt(theirs) if theirs != "" else "",
+                "match": None,
+            }
+        )
     return out
 
 

@@ -23,8 +23,9 @@ RULE = "R9"
 LABEL = "死亡人员仍在保"
 
 
-def months_paid_after_death(*, death_date: date, start_month: str, end_month: str | None,
-                            run_month: str) -> int:
+def months_paid_after_death(
+    *, death_date: date, start_month: str, end_month: str | None, run_month: str
+) -> int:
     """Months from the month after death to the last month paid (run month or enrolment end)."""
     first = max(Month.of(death_date).next(), Month.parse(start_month))
     last = Month.parse(run_month)
@@ -61,26 +62,53 @@ def run(ctx: CheckContext) -> list[Hit]:
     last_day = Month.parse(ctx.month).last_day
     hits = []
     for row in rows(ctx.con, SQL.format(link=ctx.link("death")), {"last_day": last_day}):
-        months = months_paid_after_death(death_date=row["death_date"],
-                                         start_month=row["start_month"],
-                                         end_month=row["end_month"] or None, run_month=ctx.month)
+        months = months_paid_after_death(
+            death_date=row["death_date"],
+            start_month=row["start_month"],
+            end_month=row["end_month"] or None,
+            run_month=ctx.month,
+        )
         share = share_of(row["monthly_amount"], row["members"], row["single_person"])
         amount = (share * months).quantize(Decimal("0.01"))
         head = "（户主）" if row["relation"] == "self" else ""
-        summary = (f"{row['p_name']}{head}于{row['death_date']:%Y年%m月%d日}死亡，仍在保；"
-                   f"死亡后已发{months}个月，应追回{format_yuan(amount)}")
-        hits.append(Hit(
-            check=CODE, rule=RULE, key=(f"person:{row['person_id']}|enrolment:{row['enrolment_id']}"
-                 f"|death:{row['death_date']}"),
-            township_id=row["township_id"], village_id=row["village_id"],
-            household_id=row["household_id"], person_id=row["person_id"],
-            enrolment_id=row["enrolment_id"], application_id=row["application_id"],
-            subject_name=row["p_name"], subject_id_masked=row["p_id"], summary=summary,
-            snapshot_kind="death", ref_row=row["row_no"], tier=row["tier"], score=row["score"],
-            evidence=evidence_rows(row, [("死亡日期", "", row["death_date"]),
-                                         ("数据来源", "", row["source"]),
-                                         ("月保障金额", format_yuan(row["monthly_amount"]), ""),
-                                         ("死亡后发放月数", months, ""),
-                                         ("应追回金额", format_yuan(amount), "")]),
-            months_paid=months, amount=amount, review=row["tier"] == "review"))
+        summary = (
+            f"{row['p_name']}{head}于{row['death_date']:%Y年%m月%d日}死亡，仍在保；"
+            f"死亡后已发{months}个月，应追回{format_yuan(amount)}"
+        )
+        hits.append(
+            Hit(
+                check=CODE,
+                rule=RULE,
+                key=(
+                    f"person:{row['person_id']}|enrolment:{row['enrolment_id']}"
+                    f"|death:{row['death_date']}"
+                ),
+                township_id=row["township_id"],
+                village_id=row["village_id"],
+                household_id=row["household_id"],
+                person_id=row["person_id"],
+                enrolment_id=row["enrolment_id"],
+                application_id=row["application_id"],
+                subject_name=row["p_name"],
+                subject_id_masked=row["p_id"],
+                summary=summary,
+                snapshot_kind="death",
+                ref_row=row["row_no"],
+                tier=row["tier"],
+                score=row["score"],
+                evidence=evidence_rows(
+                    row,
+                    [
+                        ("死亡日期", "", row["death_date"]),
+                        ("数据来源", "", row["source"]),
+                        ("月保障金额", format_yuan(row["monthly_amount"]), ""),
+                        ("死亡后发放月数", months, ""),
+                        ("应追回金额", format_yuan(amount), ""),
+                    ],
+                ),
+                months_paid=months,
+                amount=amount,
+                review=row["tier"] == "review",
+            )
+        )
     return hits

@@ -12,8 +12,11 @@ from .base import LINK_COLUMNS, CheckContext, Hit, evidence_rows, rows
 CODE_HOUSEHOLDS = "dup_household"
 CODE_COUNTIES = "dup_county"
 CODE_PROGRAMMES = "dup_programme"
-LABELS = {CODE_HOUSEHOLDS: "同一人登记在两个家庭", CODE_COUNTIES: "跨县重复享受",
-          CODE_PROGRAMMES: "同时享受低保和特困供养"}
+LABELS = {
+    CODE_HOUSEHOLDS: "同一人登记在两个家庭",
+    CODE_COUNTIES: "跨县重复享受",
+    CODE_PROGRAMMES: "同时享受低保和特困供养",
+}
 PROGRAMME_NAMES = {"dibao": "低保", "extreme_poverty": "特困供养"}
 
 _SAME_PERSON = """
@@ -88,36 +91,65 @@ def _two_households(ctx: CheckContext) -> list[Hit]:
     if not pairs:
         return []
     plain = ctx.reveal_people(sorted({p["a_id"] for p in pairs} | {p["b_id"] for p in pairs}))
-    kept = [(pair, diff) for pair in pairs
-            if (diff := same_person_ids(plain.get(pair["a_id"], ""), plain.get(pair["b_id"], "")))]
+    kept = [
+        (pair, diff)
+        for pair in pairs
+        if (diff := same_person_ids(plain.get(pair["a_id"], ""), plain.get(pair["b_id"], "")))
+    ]
     ids = sorted({p["a_id"] for p, _ in kept} | {p["b_id"] for p, _ in kept})
     coverage: dict[int, list[dict]] = {}
     for row in rows(ctx.con, _RECIPIENT, {"ids": ids}) if ids else []:
         coverage.setdefault(row["person_id"], []).append(row)
     hits = []
-    for pair, diff in kept:   # namesakes born the same day whose IDs differ more are dropped
-        covered = sorted(coverage.get(pair["a_id"], []) + coverage.get(pair["b_id"], []),
-                         key=lambda r: r["enrolment_id"])
+    for pair, diff in kept:  # namesakes born the same day whose IDs differ more are dropped
+        covered = sorted(
+            coverage.get(pair["a_id"], []) + coverage.get(pair["b_id"], []),
+            key=lambda r: r["enrolment_id"],
+        )
         if not covered:
             continue
         first = covered[0]
         evidence = [
             {"field": "姓名", "ours": pair["name"], "theirs": pair["name"], "match": True},
-            {"field": "出生日期", "ours": f"{pair['birth_date']:%Y年%m月%d日}",
-             "theirs": f"{pair['birth_date']:%Y年%m月%d日}", "match": True},
-            {"field": "身份证号码", "ours": pair["a_masked"], "theirs": pair["b_masked"],
-             "match": False},
+            {
+                "field": "出生日期",
+                "ours": f"{pair['birth_date']:%Y年%m月%d日}",
+                "theirs": f"{pair['birth_date']:%Y年%m月%d日}",
+                "match": True,
+            },
+            {
+                "field": "身份证号码",
+                "ours": pair["a_masked"],
+                "theirs": pair["b_masked"],
+                "match": False,
+            },
             {"field": "匹配说明", "ours": diff, "theirs": "", "match": None},
-            {"field": "家庭", "ours": f"家庭#{pair['a_household']}",
-             "theirs": f"家庭#{pair['b_household']}", "match": False}]
-        hits.append(Hit(
-            check=CODE_HOUSEHOLDS, rule="R6", key=f"persons:{pair['a_id']},{pair['b_id']}",
-            township_id=first["township_id"], village_id=first["village_id"],
-            household_id=first["household_id"], person_id=first["person_id"],
-            enrolment_id=first["enrolment_id"], application_id=first["application_id"],
-            subject_name=pair["name"], subject_id_masked=first["id_masked"],
-            summary=f"{pair['name']}疑似在两个家庭重复登记（{diff}）",
-            tier="near", score=1.0, evidence=evidence))
+            {
+                "field": "家庭",
+                "ours": f"家庭#{pair['a_household']}",
+                "theirs": f"家庭#{pair['b_household']}",
+                "match": False,
+            },
+        ]
+        hits.append(
+            Hit(
+                check=CODE_HOUSEHOLDS,
+                rule="R6",
+                key=f"persons:{pair['a_id']},{pair['b_id']}",
+                township_id=first["township_id"],
+                village_id=first["village_id"],
+                household_id=first["household_id"],
+                person_id=first["person_id"],
+                enrolment_id=first["enrolment_id"],
+                application_id=first["application_id"],
+                subject_name=pair["name"],
+                subject_id_masked=first["id_masked"],
+                summary=f"{pair['name']}疑似在两个家庭重复登记（{diff}）",
+                tier="near",
+                score=1.0,
+                evidence=evidence,
+            )
+        )
     return hits
 
 
@@ -127,38 +159,76 @@ def _two_counties(ctx: CheckContext) -> list[Hit]:
     hits = []
     for row in rows(ctx.con, _NEIGHBOUR.format(link=ctx.link("neighbour"))):
         theirs = PROGRAMME_NAMES.get(row["programme"], row["programme"])
-        hits.append(Hit(
-            check=CODE_COUNTIES, rule="R6",
-            key=f"person:{row['person_id']}|enrolment:{row['enrolment_id']}|{row['county_name']}",
-            township_id=row["township_id"], village_id=row["village_id"],
-            household_id=row["household_id"], person_id=row["person_id"],
-            enrolment_id=row["enrolment_id"], application_id=row["application_id"],
-            subject_name=row["p_name"], subject_id_masked=row["p_id"],
-            summary=f"{row['p_name']}同时在{row['county_name']}享受{theirs}",
-            snapshot_kind="neighbour", ref_row=row["row_no"], tier=row["tier"], score=row["score"],
-            evidence=evidence_rows(row, [("保障县", "本县", row["county_name"]),
-                                         ("救助项目", row["programme_code"], theirs),
-                                         ("月保障金额", format_yuan(row["monthly_amount"]),
-                                          format_yuan(row["r_amount"]) if row["r_amount"] is not None else "")]),
-            review=row["tier"] == "review"))
+        hits.append(
+            Hit(
+                check=CODE_COUNTIES,
+                rule="R6",
+                key=f"person:{row['person_id']}|enrolment:{row['enrolment_id']}|{row['county_name']}",
+                township_id=row["township_id"],
+                village_id=row["village_id"],
+                household_id=row["household_id"],
+                person_id=row["person_id"],
+                enrolment_id=row["enrolment_id"],
+                application_id=row["application_id"],
+                subject_name=row["p_name"],
+                subject_id_masked=row["p_id"],
+                summary=f"{row['p_name']}同时在{row['county_name']}享受{theirs}",
+                snapshot_kind="neighbour",
+                ref_row=row["row_no"],
+                tier=row["tier"],
+                score=row["score"],
+                evidence=evidence_rows(
+                    row,
+                    [
+                        ("保障县", "本县", row["county_name"]),
+                        ("救助项目", row["programme_code"], theirs),
+                        (
+                            "月保障金额",
+                            format_yuan(row["monthly_amount"]),
+                            format_yuan(row["r_amount"]) if row["r_amount"] is not None else "",
+                        ),
+                    ],
+                ),
+                review=row["tier"] == "review",
+            )
+        )
     return hits
 
 
 def _two_programmes(ctx: CheckContext) -> list[Hit]:
     hits = []
     for row in rows(ctx.con, _BOTH):
-        evidence = [{"field": "低保", "ours": f"保障#{row['dibao_enrolment']} {format_yuan(row['dibao_amount'])}/月",
-                     "theirs": "", "match": None},
-                    {"field": "特困供养", "ours": f"保障#{row['ep_enrolment']} {format_yuan(row['ep_amount'])}/月",
-                     "theirs": "", "match": None}]
-        hits.append(Hit(
-            check=CODE_PROGRAMMES, rule="R6",
-            key=f"person:{row['person_id']}|{row['dibao_enrolment']},{row['ep_enrolment']}",
-            township_id=row["township_id"], village_id=row["village_id"],
-            household_id=row["household_id"], person_id=row["person_id"],
-            enrolment_id=row["ep_enrolment"], application_id=row["application_id"],
-            subject_name=row["name"], subject_id_masked=row["id_masked"],
-            summary=f"{row['name']}同时享受低保和特困人员救助供养", evidence=evidence))
+        evidence = [
+            {
+                "field": "低保",
+                "ours": f"保障#{row['dibao_enrolment']} {format_yuan(row['dibao_amount'])}/月",
+                "theirs": "",
+                "match": None,
+            },
+            {
+                "field": "特困供养",
+                "ours": f"保障#{row['ep_enrolment']} {format_yuan(row['ep_amount'])}/月",
+                "theirs": "",
+                "match": None,
+            },
+        ]
+        hits.append(
+            Hit(
+                check=CODE_PROGRAMMES,
+                rule="R6",
+                key=f"person:{row['person_id']}|{row['dibao_enrolment']},{row['ep_enrolment']}",
+                township_id=row["township_id"],
+                village_id=row["village_id"],
+                household_id=row["household_id"],
+                person_id=row["person_id"],
+                enrolment_id=row["ep_enrolment"],
+                application_id=row["application_id"],
+                subject_name=row["name"],
+                subject_id_masked=row["id_masked"],
+                summary=f"{row['name']}同时享受低保和特困人员救助供养",
+                evidence=evidence,
+            )
+        )
     return hits
 
 

@@ -17,8 +17,12 @@ CODE = "income_pension"
 RULE = "R6"
 LABEL = "养老金等收入超过标准"
 
-COUNTED = {"employee_pension": "企业职工基本养老金", "public_pension": "机关事业单位养老金",
-           "unemployment": "失业保险金", "other": "其他社会保险待遇"}
+COUNTED = {
+    "employee_pension": "企业职工基本养老金",
+    "public_pension": "机关事业单位养老金",
+    "unemployment": "失业保险金",
+    "other": "其他社会保险待遇",
+}
 
 SQL = """
     SELECT DISTINCT rc.household_id, rc.enrolment_id, rc.application_id, rc.township_id,
@@ -58,24 +62,59 @@ def run(ctx: CheckContext) -> list[Hit]:
         if with_pension < m.standard_monthly:
             continue
         first = items[0]
-        lines = [{"field": f"{i['name']}的待遇", "ours": "未登记",
-                  "theirs": f"{COUNTED.get(i['benefit_type'], i['benefit_type'])} "
-                            f"{format_yuan(i['monthly_amount'])}/月", "match": False} for i in items]
-        lines += [{"field": "登记的人均月收入", "ours": format_yuan(recorded), "theirs": "", "match": None},
-                  {"field": "计入待遇后的人均月收入", "ours": format_yuan(with_pension),
-                   "theirs": "", "match": None},
-                  {"field": "低保标准（每人每月）", "ours": format_yuan(m.standard_monthly),
-                   "theirs": "", "match": None}]
+        lines = [
+            {
+                "field": f"{i['name']}的待遇",
+                "ours": "未登记",
+                "theirs": f"{COUNTED.get(i['benefit_type'], i['benefit_type'])} "
+                f"{format_yuan(i['monthly_amount'])}/月",
+                "match": False,
+            }
+            for i in items
+        ]
+        lines += [
+            {
+                "field": "登记的人均月收入",
+                "ours": format_yuan(recorded),
+                "theirs": "",
+                "match": None,
+            },
+            {
+                "field": "计入待遇后的人均月收入",
+                "ours": format_yuan(with_pension),
+                "theirs": "",
+                "match": None,
+            },
+            {
+                "field": "低保标准（每人每月）",
+                "ours": format_yuan(m.standard_monthly),
+                "theirs": "",
+                "match": None,
+            },
+        ]
         key = ",".join(f"{i['person_id']}:{i['benefit_type']}:{i['monthly_amount']}" for i in items)
-        hits.append(Hit(
-            check=CODE, rule=RULE, key=f"household:{household_id}|enrolment:{enrolment_id}|{key}",
-            township_id=first["township_id"], village_id=first["village_id"],
-            household_id=household_id, person_id=first["person_id"], enrolment_id=enrolment_id,
-            application_id=first["application_id"], subject_name=first["head_name"] or first["name"],
-            subject_id_masked=first["head_id"] or "",
-            summary=(f"家庭成员领取养老金等待遇{format_yuan(pensions)}/月，计入后人均月收入"
-                     f"{format_yuan(with_pension)}，不低于低保标准{format_yuan(m.standard_monthly)}"),
-            snapshot_kind="pension", ref_row=first["row_no"],
-            tier=weakest_tier(i["tier"] for i in items),
-            score=min(i["score"] for i in items), evidence=lines))
+        hits.append(
+            Hit(
+                check=CODE,
+                rule=RULE,
+                key=f"household:{household_id}|enrolment:{enrolment_id}|{key}",
+                township_id=first["township_id"],
+                village_id=first["village_id"],
+                household_id=household_id,
+                person_id=first["person_id"],
+                enrolment_id=enrolment_id,
+                application_id=first["application_id"],
+                subject_name=first["head_name"] or first["name"],
+                subject_id_masked=first["head_id"] or "",
+                summary=(
+                    f"家庭成员领取养老金等待遇{format_yuan(pensions)}/月，计入后人均月收入"
+                    f"{format_yuan(with_pension)}，不低于低保标准{format_yuan(m.standard_monthly)}"
+                ),
+                snapshot_kind="pension",
+                ref_row=first["row_no"],
+                tier=weakest_tier(i["tier"] for i in items),
+                score=min(i["score"] for i in items),
+                evidence=lines,
+            )
+        )
     return hits

@@ -60,18 +60,37 @@ def run(ctx: CheckContext) -> list[Hit]:
             else:
                 code, rule = CODE_KIN, "R5"
                 summary = f"{row['p_name']}是{staff}的{_kin_label(row['kin'])}，享受救助"
-            hits.append(Hit(
-                check=code, rule=rule,
-                key=(f"person:{row['person_id']}|enrolment:{row['enrolment_id']}|{kind}"
-                     f"|staff:{row['staff_id_masked'] or row['staff_name']}|kin:{row['kin']}"),
-                township_id=row["township_id"], village_id=row["village_id"],
-                household_id=row["household_id"], person_id=row["person_id"],
-                enrolment_id=row["enrolment_id"], application_id=row["application_id"],
-                subject_name=row["p_name"], subject_id_masked=row["p_id"], summary=summary,
-                snapshot_kind=kind, ref_row=row["row_no"], tier=row["tier"], score=row["score"],
-                evidence=evidence_rows(row, [("工作人员", "", row["staff_name"]),
-                                             ("工作人员身份证号码", "", row["staff_id_masked"]),
-                                             ("工作单位及职务", "", f"{row['unit'] or ''} {row['post'] or ''}"),
-                                             ("与工作人员关系", "", "本人" if is_self else _kin_label(row["kin"]))]),
-                review=row["tier"] == "review"))
+            hits.append(
+                Hit(
+                    check=code,
+                    rule=rule,
+                    key=(
+                        f"person:{row['person_id']}|enrolment:{row['enrolment_id']}|{kind}"
+                        f"|staff:{row['staff_id_masked'] or row['staff_name']}|kin:{row['kin']}"
+                    ),
+                    township_id=row["township_id"],
+                    village_id=row["village_id"],
+                    household_id=row["household_id"],
+                    person_id=row["person_id"],
+                    enrolment_id=row["enrolment_id"],
+                    application_id=row["application_id"],
+                    subject_name=row["p_name"],
+                    subject_id_masked=row["p_id"],
+                    summary=summary,
+                    snapshot_kind=kind,
+                    ref_row=row["row_no"],
+                    tier=row["tier"],
+                    score=row["score"],
+                    evidence=evidence_rows(
+                        row,
+                        [
+                            ("工作人员", "", row["staff_name"]),
+                            ("工作人员身份证号码", "", row["staff_id_masked"]),
+                            ("工作单位及职务", "", f"{row['unit'] or ''} {row['post'] or ''}"),
+                            ("与工作人员关系", "", "本人" if is_self else _kin_label(row["kin"])),
+                        ],
+                    ),
+                    review=row["tier"] == "review",
+                )
+            )
     return hits

@@ -21,11 +21,22 @@ CODE = "missed"
 RULE = "R7"
 LABEL = "疑似漏保"
 
-MONITORING = {"lifted": "脱贫户", "unstable": "脱贫不稳定户", "edge": "边缘易致贫户",
-              "sudden_hardship": "突发严重困难户"}
+MONITORING = {
+    "lifted": "脱贫户",
+    "unstable": "脱贫不稳定户",
+    "edge": "边缘易致贫户",
+    "sudden_hardship": "突发严重困难户",
+}
 ILL = "重特大疾病（本系统登记）"
-DISABILITY = {"visual": "视力", "hearing": "听力", "speech": "言语", "physical": "肢体",
-              "intellectual": "智力", "mental": "精神", "multiple": "多重"}
+DISABILITY = {
+    "visual": "视力",
+    "hearing": "听力",
+    "speech": "言语",
+    "physical": "肢体",
+    "intellectual": "智力",
+    "mental": "精神",
+    "multiple": "多重",
+}
 
 # Registry rows that call for screening, with the linked person (if any) and a township.
 _POVERTY = """
@@ -89,19 +100,30 @@ class _Places:
 
 
 def run(ctx: CheckContext) -> list[Hit]:
-    reasons: dict[int, list[str]] = defaultdict(list)   # linked person -> why screened
-    refs: dict[int, tuple[str, int]] = {}                # linked person -> (kind, row_no)
+    reasons: dict[int, list[str]] = defaultdict(list)  # linked person -> why screened
+    refs: dict[int, tuple[str, int]] = {}  # linked person -> (kind, row_no)
     unlinked: dict[str, list[dict]] = defaultdict(list)  # group key -> registry rows
     if ctx.has("poverty"):
         for row in rows(ctx.con, _POVERTY.format(link=ctx.link("poverty"))):
-            why = (f"防返贫监测：{MONITORING.get(row['monitoring_type'], row['monitoring_type'])}"
-                   f"（风险{'未消除' if row['risk_status'] == 'open' else '已消除'}）")
-            _collect(row, why, "poverty", f"poverty:{row['household_no'] or row['row_no']}",
-                     reasons, refs, unlinked)
+            why = (
+                f"防返贫监测：{MONITORING.get(row['monitoring_type'], row['monitoring_type'])}"
+                f"（风险{'未消除' if row['risk_status'] == 'open' else '已消除'}）"
+            )
+            _collect(
+                row,
+                why,
+                "poverty",
+                f"poverty:{row['household_no'] or row['row_no']}",
+                reasons,
+                refs,
+                unlinked,
+            )
     if ctx.has("disability"):
         for row in rows(ctx.con, _DISABILITY.format(link=ctx.link("disability"))):
-            why = (f"{DISABILITY.get(row['disability_type'], row['disability_type'])}残疾"
-                   f"{row['disability_grade']}级")
+            why = (
+                f"{DISABILITY.get(row['disability_type'], row['disability_type'])}残疾"
+                f"{row['disability_grade']}级"
+            )
             _collect(row, why, "disability", f"disability:{row['row_no']}", reasons, refs, unlinked)
     for row in rows(ctx.con, _SERIOUS):
         reasons[row["person_id"]].append(ILL)
@@ -137,18 +159,29 @@ def _linked_hits(ctx: CheckContext, reasons, refs) -> list[Hit]:
         whys = [f"{p['name']}：{'；'.join(reasons[p['person_id']])}" for p in people]
         first_ref = next((refs[p["person_id"]] for p in people if p["person_id"] in refs), None)
         evidence = [{"field": "需筛查人员", "ours": w, "theirs": "", "match": None} for w in whys]
-        evidence.append({"field": "资格估算", "ours": f"{label}：{line}", "theirs": "", "match": None})
+        evidence.append(
+            {"field": "资格估算", "ours": f"{label}：{line}", "theirs": "", "match": None}
+        )
         head = people[0]
-        hits.append(Hit(
-            check=CODE, rule=RULE,
-            key=f"household:{household_id}|" + ",".join(str(p["person_id"]) for p in people),
-            township_id=head["township_id"], village_id=head["village_id"],
-            household_id=household_id, person_id=head["person_id"],
-            subject_name=head["head_name"] or head["name"], subject_id_masked=head["head_id"] or "",
-            summary=f"未纳入救助：{'；'.join(whys)}（{label}）",
-            snapshot_kind=first_ref[0] if first_ref else "", ref_row=first_ref[1] if first_ref else None,
-            tier=first_ref[2] if first_ref else "rule", score=first_ref[3] if first_ref else None,
-            evidence=evidence))
+        hits.append(
+            Hit(
+                check=CODE,
+                rule=RULE,
+                key=f"household:{household_id}|" + ",".join(str(p["person_id"]) for p in people),
+                township_id=head["township_id"],
+                village_id=head["village_id"],
+                household_id=household_id,
+                person_id=head["person_id"],
+                subject_name=head["head_name"] or head["name"],
+                subject_id_masked=head["head_id"] or "",
+                summary=f"未纳入救助：{'；'.join(whys)}（{label}）",
+                snapshot_kind=first_ref[0] if first_ref else "",
+                ref_row=first_ref[1] if first_ref else None,
+                tier=first_ref[2] if first_ref else "rule",
+                score=first_ref[3] if first_ref else None,
+                evidence=evidence,
+            )
+        )
     return hits
 
 
@@ -157,18 +190,35 @@ def _unlinked_hits(ctx: CheckContext, unlinked) -> list[Hit]:
     hits = []
     for group, items in sorted(unlinked.items()):
         village_id, township_id = places.of(items[0]["region_code"])
-        if township_id is None:   # no usable region code: counted in the run summary
+        if township_id is None:  # no usable region code: counted in the run summary
             ctx.notes["missed_no_region"] = ctx.notes.get("missed_no_region", 0) + len(items)
             continue
         whys = [f"{i['name']}：{i['why']}" for i in items]
-        evidence = [{"field": "名单人员", "ours": "本系统无此人", "theirs": w, "match": False}
-                    for w in whys]
-        evidence.append({"field": "资格估算", "ours": "本系统未登记该户，需入户核查收入和财产",
-                         "theirs": "", "match": None})
-        hits.append(Hit(
-            check=CODE, rule=RULE, key=group, township_id=township_id, village_id=village_id,
-            subject_name=items[0]["name"], subject_id_masked=items[0]["id_masked"] or "",
-            summary=f"未纳入救助（本系统未登记）：{'；'.join(whys)}",
-            snapshot_kind=items[0]["kind"], ref_row=items[0]["row_no"], tier="rule",
-            evidence=evidence))
+        evidence = [
+            {"field": "名单人员", "ours": "本系统无此人", "theirs": w, "match": False} for w in whys
+        ]
+        evidence.append(
+            {
+                "field": "资格估算",
+                "ours": "本系统未登记该户，需入户核查收入和财产",
+                "theirs": "",
+                "match": None,
+            }
+        )
+        hits.append(
+            Hit(
+                check=CODE,
+                rule=RULE,
+                key=group,
+                township_id=township_id,
+                village_id=village_id,
+                subject_name=items[0]["name"],
+                subject_id_masked=items[0]["id_masked"] or "",
+                summary=f"未纳入救助（本系统未登记）：{'；'.join(whys)}",
+                snapshot_kind=items[0]["kind"],
+                ref_row=items[0]["row_no"],
+                tier="rule",
+                evidence=evidence,
+            )
+        )
     return hits

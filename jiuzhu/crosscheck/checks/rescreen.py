@@ -16,8 +16,12 @@ CODE_REFUSED = "rescreen_refused"
 CODE_EXITED = "rescreen_exited"
 CODE_BLANK = "rescreen_blank_village"
 CODE_RATE = "rescreen_village_rate"
-LABELS = {CODE_REFUSED: "拒绝后复查", CODE_EXITED: "退出后复查", CODE_BLANK: "低保空白村",
-          CODE_RATE: "村保障率或退出率异常"}
+LABELS = {
+    CODE_REFUSED: "拒绝后复查",
+    CODE_EXITED: "退出后复查",
+    CODE_BLANK: "低保空白村",
+    CODE_RATE: "村保障率或退出率异常",
+}
 
 _REFUSED = """
     SELECT a.household_id, max(a.decided_on) AS decided_on, any_value(a.township_id) AS township_id,
@@ -72,35 +76,61 @@ def _since(ctx: CheckContext) -> date:
 
 def _household_hits(ctx, code, sql, params, summary_of) -> list[Hit]:
     found = rows(ctx.con, sql, params)
-    heads = {h["household_id"]: h for h in
-             rows(ctx.con, _HEADS, {"ids": [f["household_id"] for f in found]})} if found else {}
+    heads = (
+        {
+            h["household_id"]: h
+            for h in rows(ctx.con, _HEADS, {"ids": [f["household_id"] for f in found]})
+        }
+        if found
+        else {}
+    )
     hits = []
     for row in found:
-        head = heads.get(row["household_id"], {"name": f"家庭#{row['household_id']}", "id_masked": ""})
+        head = heads.get(
+            row["household_id"], {"name": f"家庭#{row['household_id']}", "id_masked": ""}
+        )
         summary, evidence, key = summary_of(row)
-        hits.append(Hit(check=code, rule="R8", key=f"household:{row['household_id']}|{key}",
-                        township_id=row["township_id"], village_id=row["village_id"],
-                        household_id=row["household_id"], subject_name=head["name"],
-                        subject_id_masked=head["id_masked"] or "", summary=summary,
-                        evidence=evidence))
+        hits.append(
+            Hit(
+                check=code,
+                rule="R8",
+                key=f"household:{row['household_id']}|{key}",
+                township_id=row["township_id"],
+                village_id=row["village_id"],
+                household_id=row["household_id"],
+                subject_name=head["name"],
+                subject_id_masked=head["id_masked"] or "",
+                summary=summary,
+                evidence=evidence,
+            )
+        )
     return hits
 
 
 def _refused(ctx: CheckContext, since: date) -> list[Hit]:
     def describe(row):
         text = f"{row['decided_on']:%Y年%m月%d日}被拒绝（{row['numbers']}），现未纳入保障，需复查"
-        return text, [{"field": "拒绝的申请", "ours": row["numbers"], "theirs": "", "match": None}], \
-            f"refused:{row['decided_on']}"
+        return (
+            text,
+            [{"field": "拒绝的申请", "ours": row["numbers"], "theirs": "", "match": None}],
+            f"refused:{row['decided_on']}",
+        )
+
     return _household_hits(ctx, CODE_REFUSED, _REFUSED, {"since": since}, describe)
 
 
 def _exited(ctx: CheckContext, since: date) -> list[Hit]:
     def describe(row):
         text = f"{row['end_month']}退出（{row['programmes']}），现未纳入保障，需复查"
-        return text, [{"field": "退出月份", "ours": row["end_month"], "theirs": "", "match": None}], \
-            f"exited:{row['end_month']}"
-    return _household_hits(ctx, CODE_EXITED, _EXITED, {"since_month": str(Month.of(since))},
-                           describe)
+        return (
+            text,
+            [{"field": "退出月份", "ours": row["end_month"], "theirs": "", "match": None}],
+            f"exited:{row['end_month']}",
+        )
+
+    return _household_hits(
+        ctx, CODE_EXITED, _EXITED, {"since_month": str(Month.of(since))}, describe
+    )
 
 
 def _villages(ctx: CheckContext, since: date) -> list[Hit]:
@@ -114,32 +144,61 @@ def _villages(ctx: CheckContext, since: date) -> list[Hit]:
     factor, minimum = ctx.limits.outlier_factor, ctx.limits.outlier_min_cases
     hits = []
     for v in villages:
-        base = dict(rule="R8", township_id=v["township_id"], village_id=v["village_id"],
-                    subject_name=v["village_name"])
+        base = dict(
+            rule="R8",
+            township_id=v["township_id"],
+            village_id=v["village_id"],
+            subject_name=v["village_name"],
+        )
         if v["people"] and not v["covered"]:
-            hits.append(Hit(check=CODE_BLANK, key=f"village:{v['village_id']}|blank",
-                            summary=f"{v['village_name']}有{v['people']}名登记人员，无一人享受低保，需排查",
-                            evidence=[{"field": "登记人数", "ours": str(v["people"]), "theirs": "",
-                                       "match": None}], **base))
+            hits.append(
+                Hit(
+                    check=CODE_BLANK,
+                    key=f"village:{v['village_id']}|blank",
+                    summary=f"{v['village_name']}有{v['people']}名登记人员，无一人享受低保，需排查",
+                    evidence=[
+                        {"field": "登记人数", "ours": str(v["people"]), "theirs": "", "match": None}
+                    ],
+                    **base,
+                )
+            )
             continue
         rate = Decimal(v["covered"]) / v["people"] if v["people"] else Decimal(0)
         if v["covered"] >= minimum and county_rate and rate > factor * county_rate:
-            hits.append(Hit(check=CODE_RATE, key=f"village:{v['village_id']}|inclusion|{ctx.month[:4]}",
-                            summary=(f"{v['village_name']}低保覆盖率{rate:.1%}，"
-                                     f"是全县（{county_rate:.1%}）的{rate / county_rate:.1f}倍"),
-                            evidence=_rate_evidence("低保覆盖率", rate, county_rate), **base))
+            hits.append(
+                Hit(
+                    check=CODE_RATE,
+                    key=f"village:{v['village_id']}|inclusion|{ctx.month[:4]}",
+                    summary=(
+                        f"{v['village_name']}低保覆盖率{rate:.1%}，"
+                        f"是全县（{county_rate:.1%}）的{rate / county_rate:.1f}倍"
+                    ),
+                    evidence=_rate_evidence("低保覆盖率", rate, county_rate),
+                    **base,
+                )
+            )
         total = v["exited"] + v["live"]
         exit_rate = Decimal(v["exited"]) / total if total else Decimal(0)
         if v["exited"] >= minimum and county_exit and exit_rate > factor * county_exit:
-            hits.append(Hit(check=CODE_RATE, key=f"village:{v['village_id']}|exit|{ctx.month[:4]}",
-                            summary=(f"{v['village_name']}低保退出率{exit_rate:.1%}，"
-                                     f"是全县（{county_exit:.1%}）的{exit_rate / county_exit:.1f}倍"),
-                            evidence=_rate_evidence("退出率", exit_rate, county_exit), **base))
+            hits.append(
+                Hit(
+                    check=CODE_RATE,
+                    key=f"village:{v['village_id']}|exit|{ctx.month[:4]}",
+                    summary=(
+                        f"{v['village_name']}低保退出率{exit_rate:.1%}，"
+                        f"是全县（{county_exit:.1%}）的{exit_rate / county_exit:.1f}倍"
+                    ),
+                    evidence=_rate_evidence("退出率", exit_rate, county_exit),
+                    **base,
+                )
+            )
     return hits
 
 
 def _rate_evidence(label: str, rate: Decimal, county: Decimal) -> list[dict]:
-    return [{"field": label, "ours": f"本村 {rate:.1%}", "theirs": f"全县 {county:.1%}", "match": None}]
+    return [
+        {"field": label, "ours": f"本村 {rate:.1%}", "theirs": f"全县 {county:.1%}", "match": None}
+    ]
 
 
 def run(ctx: CheckContext) -> list[Hit]:

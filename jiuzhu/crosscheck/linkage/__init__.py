@@ -14,5 +14,13 @@ from .tiers import (
     link_near,
 )
 
-__all__ = ["OUT_COLUMNS", "TIERS", "LinkSettings", "LinkStats", "link", "link_exact",
-           "link_exact_all", "link_near"]
+__all__ = [
+    "OUT_COLUMNS",
+    "TIERS",
+    "LinkSettings",
+    "LinkStats",
+    "link",
+    "link_exact",
+    "link_exact_all",
+    "link_near",
+]

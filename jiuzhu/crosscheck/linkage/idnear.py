@@ -20,11 +20,11 @@ __all__ = ["IdDiff", "compare_ids", "to_15"]
 class IdDiff:
     """How a registry's ID text differs from ours. Positions are 1-based in the ref's text."""
 
-    kind: str                    # 'substitution' or 'transposition'
-    positions: tuple[int, ...]   # one position, or two adjacent ones
-    ref_chars: str               # what the registry has at those positions
-    our_chars: str               # what our record has there
-    length: int                  # 18, or 15 for an old number
+    kind: str  # 'substitution' or 'transposition'
+    positions: tuple[int, ...]  # one position, or two adjacent ones
+    ref_chars: str  # what the registry has at those positions
+    our_chars: str  # what our record has there
+    length: int  # 18, or 15 for an old number
 
     @property
     def detail(self) -> str:
@@ -32,11 +32,15 @@ class IdDiff:
         old = "（15位旧号码）" if self.length == 15 else ""
         if self.kind == "substitution":
             (pos,) = self.positions
-            return (f"身份证号码{old}第{pos}位：{self.ref_chars} ≠ {self.our_chars}"
-                    "（比对数据 ≠ 救助对象），其余各位一致")
+            return (
+                f"身份证号码{old}第{pos}位：{self.ref_chars} ≠ {self.our_chars}"
+                "（比对数据 ≠ 救助对象），其余各位一致"
+            )
         first, second = self.positions
-        return (f"身份证号码{old}第{first}、{second}位相邻颠倒：{self.ref_chars} ↔ {self.our_chars}"
-                "（比对数据 ↔ 救助对象），其余各位一致")
+        return (
+            f"身份证号码{old}第{first}、{second}位相邻颠倒：{self.ref_chars} ↔ {self.our_chars}"
+            "（比对数据 ↔ 救助对象），其余各位一致"
+        )
 
 
 def to_15(id18: str) -> str:
@@ -65,6 +69,7 @@ def compare_ids(ref_text: str | None, our_id18: str | None) -> IdDiff | None:
     if len(diff) == 2 and diff[1] == diff[0] + 1:
         i, j = diff
         if ref_text[i] == ours[j] and ref_text[j] == ours[i]:
-            return IdDiff("transposition", (i + 1, j + 1), ref_text[i:j + 1], ours[i:j + 1],
-                          len(ref_text))
+            return IdDiff(
+                "transposition", (i + 1, j + 1), ref_text[i : j + 1], ours[i : j + 1], len(ref_text)
+            )
     return None

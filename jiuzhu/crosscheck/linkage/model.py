@@ -63,10 +63,20 @@ __all__ = [
 #: was registered, which for about one in five is another village (moves, marriages, township
 #: mergers). Sex is wrong in about 2 %.
 M_PROBABILITIES: dict[str, dict[str, float]] = {
-    "name": {"exact": 0.88, "homophone": 0.06, "overlap": 0.015, "pinyin_close": 0.02,
-             "other": 0.025},
-    "birth_date": {"exact": 0.89, "swapped": 0.03, "one_digit": 0.05, "same_year": 0.01,
-                   "other": 0.02},
+    "name": {
+        "exact": 0.88,
+        "homophone": 0.06,
+        "overlap": 0.015,
+        "pinyin_close": 0.02,
+        "other": 0.025,
+    },
+    "birth_date": {
+        "exact": 0.89,
+        "swapped": 0.03,
+        "one_digit": 0.05,
+        "same_year": 0.01,
+        "other": 0.02,
+    },
     "sex": {"same": 0.98, "other": 0.02},
     "region": {"village": 0.80, "township": 0.09, "county": 0.06, "other": 0.05},
 }
@@ -74,10 +84,20 @@ M_PROBABILITIES: dict[str, dict[str, float]] = {
 #: u used where the run's sample saw no pair at a level: estimated on the benchmark province
 #: (benchmarks/bench_linkage.py, 1M × 1M, seed 20261122), rounded.
 DEFAULT_U: dict[str, dict[str, float]] = {
-    "name": {"exact": 1.2e-4, "homophone": 6.0e-5, "overlap": 1.0e-3, "pinyin_close": 1.4e-3,
-             "other": 0.9973},
-    "birth_date": {"exact": 3.5e-5, "swapped": 1.3e-5, "one_digit": 9.2e-4, "same_year": 1.1e-2,
-                   "other": 0.988},
+    "name": {
+        "exact": 1.2e-4,
+        "homophone": 6.0e-5,
+        "overlap": 1.0e-3,
+        "pinyin_close": 1.4e-3,
+        "other": 0.9973,
+    },
+    "birth_date": {
+        "exact": 3.5e-5,
+        "swapped": 1.3e-5,
+        "one_digit": 9.2e-4,
+        "same_year": 1.1e-2,
+        "other": 0.988,
+    },
     "sex": {"same": 0.5, "other": 0.5},
     "region": {"village": 6.4e-5, "township": 1.1e-3, "county": 1.5e-2, "other": 0.984},
 }
@@ -93,23 +113,40 @@ def _levels() -> dict[str, list[tuple[str | None, object, str]]]:
     return {
         "name": [
             (None, cll.NullLevel("name_norm"), "姓名缺失"),
-            ("exact", cll.ExactMatchLevel("name_norm", term_frequency_adjustments=True),
-             "姓名一致"),
-            ("homophone", cll.ArrayIntersectLevel("name_py_all", min_intersection=1).configure(
-                tf_adjustment_column="name_py", tf_adjustment_weight=1.0,
-                disable_tf_exact_match_detection=True), "姓名同音"),
-            ("overlap", cll.ArrayIntersectLevel("name_chars", min_intersection=2),
-             "姓名两字以上相同"),
+            (
+                "exact",
+                cll.ExactMatchLevel("name_norm", term_frequency_adjustments=True),
+                "姓名一致",
+            ),
+            (
+                "homophone",
+                cll.ArrayIntersectLevel("name_py_all", min_intersection=1).configure(
+                    tf_adjustment_column="name_py",
+                    tf_adjustment_weight=1.0,
+                    disable_tf_exact_match_detection=True,
+                ),
+                "姓名同音",
+            ),
+            (
+                "overlap",
+                cll.ArrayIntersectLevel("name_chars", min_intersection=2),
+                "姓名两字以上相同",
+            ),
             ("pinyin_close", cll.JaroWinklerLevel("name_py", _JW_THRESHOLD), "姓名拼音相近"),
             ("other", cll.ElseLevel(), "姓名不同"),
         ],
         "birth_date": [
             (None, cll.NullLevel("bd"), "出生日期缺失"),
             ("exact", cll.ExactMatchLevel("bd"), "出生日期一致"),
-            ("swapped", cll.CustomLevel(
-                "substr(bd_l, 1, 4) = substr(bd_r, 1, 4) AND substr(bd_l, 5, 2) = substr(bd_r, 7, 2)"
-                " AND substr(bd_l, 7, 2) = substr(bd_r, 5, 2)", base_dialect_str="duckdb"),
-             "出生日期日月颠倒"),
+            (
+                "swapped",
+                cll.CustomLevel(
+                    "substr(bd_l, 1, 4) = substr(bd_r, 1, 4) AND substr(bd_l, 5, 2) = substr(bd_r, 7, 2)"
+                    " AND substr(bd_l, 7, 2) = substr(bd_r, 5, 2)",
+                    base_dialect_str="duckdb",
+                ),
+                "出生日期日月颠倒",
+            ),
             ("one_digit", cll.LevenshteinLevel("bd", 1), "出生日期一位数字不同"),
             ("same_year", cll.ExactMatchLevel("birth_year"), "出生年份相同、月日不同"),
             ("other", cll.ElseLevel(), "出生日期不同"),
@@ -122,9 +159,14 @@ def _levels() -> dict[str, list[tuple[str | None, object, str]]]:
         "region": [
             (None, cll.NullLevel("region_code"), "地区缺失"),
             ("village", cll.ExactMatchLevel("region_code"), "同村（社区）"),
-            ("township", cll.CustomLevel(
-                "substr(region_code_l, 1, 9) = substr(region_code_r, 1, 9)",
-                base_dialect_str="duckdb"), "同乡镇（街道）"),
+            (
+                "township",
+                cll.CustomLevel(
+                    "substr(region_code_l, 1, 9) = substr(region_code_r, 1, 9)",
+                    base_dialect_str="duckdb",
+                ),
+                "同乡镇（街道）",
+            ),
             ("county", cll.ExactMatchLevel("county"), "同县（区）"),
             ("other", cll.ElseLevel(), "不同县（区）"),
         ],
@@ -174,8 +216,9 @@ def blocking_rules() -> list:
     return [block_on(*cols) for cols in BLOCKING_RULES]
 
 
-def settings_creator(probability_two_random_records_match: float,
-                     u: dict[str, dict[str, float]] | None = None) -> SettingsCreator:
+def settings_creator(
+    probability_two_random_records_match: float, u: dict[str, dict[str, float]] | None = None
+) -> SettingsCreator:
     return SettingsCreator(
         link_type="link_only",
         unique_id_column_name="unique_id",
@@ -187,9 +230,12 @@ def settings_creator(probability_two_random_records_match: float,
     )
 
 
-def settings_dict(probability_two_random_records_match: float = 1e-6, *,
-                  dialect: str = "duckdb",
-                  u: dict[str, dict[str, float]] | None = DEFAULT_U) -> dict:
+def settings_dict(
+    probability_two_random_records_match: float = 1e-6,
+    *,
+    dialect: str = "duckdb",
+    u: dict[str, dict[str, float]] | None = DEFAULT_U,
+) -> dict:
     """The settings as a JSON-serialisable dict for ``dialect`` ('duckdb', 'spark')."""
     return settings_creator(probability_two_random_records_match, u).create_settings_dict(dialect)
 
@@ -226,6 +272,8 @@ def fill_missing_u(model: dict) -> tuple[dict, list[str]]:
 
 def model_for_dialect(model: dict, dialect: str) -> dict:
     """The trained ``model`` (from a DuckDB run) rebuilt for another Splink dialect."""
-    u = {c: {k: (v if v else DEFAULT_U[c][k]) for k, v in levels.items()}
-         for c, levels in model_u(model).items()}
+    u = {
+        c: {k: (v if v else DEFAULT_U[c][k]) for k, v in levels.items()}
+        for c, levels in model_u(model).items()
+    }
     return settings_dict(model["probability_two_random_records_match"], dialect=dialect, u=u)

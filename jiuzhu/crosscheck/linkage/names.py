@@ -48,9 +48,9 @@ _t2s = OpenCC("t2s")
 #: The per-name columns added to a row by joining ``name_keys`` on ``name_norm``.
 NAME_KEY_COLUMNS: dict[str, str] = {
     "name_norm": "VARCHAR",
-    "name_py": "VARCHAR",        # first reading, syllables joined by spaces: "zhang wei"
+    "name_py": "VARCHAR",  # first reading, syllables joined by spaces: "zhang wei"
     "name_py_all": "VARCHAR[]",  # every reading, same format
-    "name_chars": "VARCHAR[]",   # the distinct characters of the name
+    "name_chars": "VARCHAR[]",  # the distinct characters of the name
 }
 
 
@@ -122,12 +122,14 @@ def name_keys(names) -> dict[str, list]:
 
 def name_keys_table(names) -> pa.Table:
     cols = name_keys(names)
-    return pa.table({
-        "name_norm": pa.array(cols["name_norm"], pa.string()),
-        "name_py": pa.array(cols["name_py"], pa.string()),
-        "name_py_all": pa.array(cols["name_py_all"], pa.list_(pa.string())),
-        "name_chars": pa.array(cols["name_chars"], pa.list_(pa.string())),
-    })
+    return pa.table(
+        {
+            "name_norm": pa.array(cols["name_norm"], pa.string()),
+            "name_py": pa.array(cols["name_py"], pa.string()),
+            "name_py_all": pa.array(cols["name_py_all"], pa.list_(pa.string())),
+            "name_chars": pa.array(cols["name_chars"], pa.list_(pa.string())),
+        }
+    )
 
 
 def register_name_keys(con, *, sources: list[tuple[str, str]], out: str) -> int:
@@ -138,7 +140,9 @@ def register_name_keys(con, *, sources: list[tuple[str, str]], out: str) -> int:
         + (f" AND ({where})" if where else "")
         for table, where in sources
     )
-    names = [row[0] for row in con.execute(f"SELECT name_norm FROM ({union}) ORDER BY 1").fetchall()]
+    names = [
+        row[0] for row in con.execute(f"SELECT name_norm FROM ({union}) ORDER BY 1").fetchall()
+    ]
     view = f"{out}_arrow"
     con.register(view, name_keys_table(names))
     try:

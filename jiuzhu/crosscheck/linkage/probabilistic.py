@@ -27,17 +27,17 @@ __all__ = [
 
 #: Columns of both Splink input tables.
 INPUT_COLUMNS: dict[str, str] = {
-    "unique_id": "BIGINT",        # person_id on our side, row_no on the registry side
+    "unique_id": "BIGINT",  # person_id on our side, row_no on the registry side
     "name_norm": "VARCHAR",
-    "name_py": "VARCHAR",         # first reading, 'zhang wei'
-    "name_py_all": "VARCHAR[]",   # every reading
-    "name_chars": "VARCHAR[]",    # distinct Hanzi
-    "bd": "VARCHAR",              # birth date as YYYYMMDD
-    "birth_year": "VARCHAR",      # YYYY (blocking, same-year level)
-    "birth_md": "VARCHAR",        # MMDD (blocking)
+    "name_py": "VARCHAR",  # first reading, 'zhang wei'
+    "name_py_all": "VARCHAR[]",  # every reading
+    "name_chars": "VARCHAR[]",  # distinct Hanzi
+    "bd": "VARCHAR",  # birth date as YYYYMMDD
+    "birth_year": "VARCHAR",  # YYYY (blocking, same-year level)
+    "birth_md": "VARCHAR",  # MMDD (blocking)
     "sex": "VARCHAR",
-    "region_code": "VARCHAR",     # 12-digit village code
-    "county": "VARCHAR",          # first 6 digits
+    "region_code": "VARCHAR",  # 12-digit village code
+    "county": "VARCHAR",  # first 6 digits
 }
 
 #: Below this many possible pairs u is not sampled: the model's DEFAULT_U is used as is.
@@ -46,8 +46,10 @@ MIN_PAIRS_FOR_U = 10_000
 
 # --- input tables --------------------------------------------------------------------------
 
-def prepare_input(con, *, source: str, id_column: str, where: str | None, keys: str,
-                  out: str) -> int:
+
+def prepare_input(
+    con, *, source: str, id_column: str, where: str | None, keys: str, out: str
+) -> int:
     """Create the Splink input table ``out`` (INPUT_COLUMNS) from a people or refs table."""
     filter_sql = f"WHERE {where}" if where else ""
     con.execute(f"""
@@ -68,8 +70,9 @@ def prepare_input(con, *, source: str, id_column: str, where: str | None, keys: 
     return con.execute(f"SELECT count(*) FROM {out}").fetchall()[0][0]
 
 
-def estimate_prior(con, *, left: str, right: str, n_left: int, n_right: int,
-                   deterministic_recall: float) -> float:
+def estimate_prior(
+    con, *, left: str, right: str, n_left: int, n_right: int, deterministic_recall: float
+) -> float:
     """Probability that a random (person, row) pair is a match.
 
     Rows that agree with some person on name and birth date, divided by the share of true
@@ -87,12 +90,13 @@ def estimate_prior(con, *, left: str, right: str, n_left: int, n_right: int,
 
 # --- run -----------------------------------------------------------------------------------
 
+
 @dataclass
 class ProbabilisticResult:
-    comparisons: int                 # pairs produced by the blocking rules and scored
-    prior: float                     # probability_two_random_records_match
-    model: dict                      # the trained Splink model (JSON-serialisable)
-    defaulted_u: list[str] = field(default_factory=list)   # levels whose u is DEFAULT_U
+    comparisons: int  # pairs produced by the blocking rules and scored
+    prior: float  # probability_two_random_records_match
+    model: dict  # the trained Splink model (JSON-serialisable)
+    defaulted_u: list[str] = field(default_factory=list)  # levels whose u is DEFAULT_U
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -105,27 +109,41 @@ def _detail_sql(comparison: str, special: dict[str, str] | None = None) -> str:
     label = labels()[comparison]
     whens = " ".join(
         f"WHEN {gamma(comparison, key)} THEN {(special or {}).get(key, _literal(label[key]))}"
-        for key in LEVEL_KEYS[comparison])
+        for key in LEVEL_KEYS[comparison]
+    )
     return f"CASE gamma_{comparison} {whens} ELSE {_literal(label[None])} END"
 
 
 def _detail() -> str:
     both_names = "（' || name_norm_r || ' / ' || name_norm_l || '）'"
-    name = _detail_sql("name", {
-        "homophone": "'姓名同音（' || coalesce(list_intersect(name_py_all_l, name_py_all_r)[1], "
-                     "name_py_l) || '）'",
-        "overlap": "'姓名两字以上相同" + both_names,
-        "pinyin_close": "'姓名拼音相近（' || name_py_r || ' / ' || name_py_l || '）'",
-        "other": "'姓名不同" + both_names,
-    })
+    name = _detail_sql(
+        "name",
+        {
+            "homophone": "'姓名同音（' || coalesce(list_intersect(name_py_all_l, name_py_all_r)[1], "
+            "name_py_l) || '）'",
+            "overlap": "'姓名两字以上相同" + both_names,
+            "pinyin_close": "'姓名拼音相近（' || name_py_r || ' / ' || name_py_l || '）'",
+            "other": "'姓名不同" + both_names,
+        },
+    )
     parts = [name, *(_detail_sql(c) for c in ("birth_date", "sex", "region"))]
     return "concat_ws('；', " + ", ".join(parts) + ")"
 
 
-def run(con, *, left: str, right: str, out: str, match_threshold: float,
-        review_threshold: float, u_seed: int, u_max_pairs: float,
-        deterministic_recall: float, exclude: str | None = None,
-        log_level: int = logging.WARNING) -> ProbabilisticResult:
+def run(
+    con,
+    *,
+    left: str,
+    right: str,
+    out: str,
+    match_threshold: float,
+    review_threshold: float,
+    u_seed: int,
+    u_max_pairs: float,
+    deterministic_recall: float,
+    exclude: str | None = None,
+    log_level: int = logging.WARNING,
+) -> ProbabilisticResult:
     """Score ``left`` (people) × ``right`` (registry rows) and create ``out``.
 
     ``out`` has one row per registry row whose best candidate scores at least
@@ -143,11 +161,24 @@ def run(con, *, left: str, right: str, out: str, match_threshold: float,
     t0 = time.perf_counter()
     n_left = con.execute(f"SELECT count(*) FROM {left}").fetchall()[0][0]
     n_right = con.execute(f"SELECT count(*) FROM {right}").fetchall()[0][0]
-    prior = estimate_prior(con, left=left, right=right, n_left=n_left, n_right=n_right,
-                           deterministic_recall=deterministic_recall)
-    model, defaulted = _train(con, left=left, right=right, prior=prior,
-                              sample=n_left * n_right >= MIN_PAIRS_FOR_U, u_seed=u_seed,
-                              u_max_pairs=u_max_pairs, log_level=log_level)
+    prior = estimate_prior(
+        con,
+        left=left,
+        right=right,
+        n_left=n_left,
+        n_right=n_right,
+        deterministic_recall=deterministic_recall,
+    )
+    model, defaulted = _train(
+        con,
+        left=left,
+        right=right,
+        prior=prior,
+        sample=n_left * n_right >= MIN_PAIRS_FOR_U,
+        u_seed=u_seed,
+        u_max_pairs=u_max_pairs,
+        log_level=log_level,
+    )
     seconds["u_estimation"] = time.perf_counter() - t0
 
     linker = _linker(con, left, right, model, log_level)
@@ -158,8 +189,9 @@ def run(con, *, left: str, right: str, out: str, match_threshold: float,
         seconds["blocking"] = time.perf_counter() - t1
 
         t2 = time.perf_counter()
-        predictions = linker.inference.predict(threshold_match_probability=review_threshold,
-                                               warning_mode="never")
+        predictions = linker.inference.predict(
+            threshold_match_probability=review_threshold, warning_mode="never"
+        )
         seconds["scoring"] = time.perf_counter() - t2
 
         t3 = time.perf_counter()
@@ -167,19 +199,31 @@ def run(con, *, left: str, right: str, out: str, match_threshold: float,
         seconds["best_link"] = time.perf_counter() - t3
     finally:
         linker.table_management.delete_tables_created_by_splink_from_db()
-    return ProbabilisticResult(comparisons=n_pairs, prior=prior, model=model,
-                               defaulted_u=defaulted, seconds=seconds)
+    return ProbabilisticResult(
+        comparisons=n_pairs, prior=prior, model=model, defaulted_u=defaulted, seconds=seconds
+    )
 
 
 def _linker(con, left: str, right: str, settings, log_level: int) -> Linker:
     db_api = DuckDBAPI(connection=con)
-    tables = [db_api.register(left, dataset_display_name="a_people"),
-              db_api.register(right, dataset_display_name="b_refs")]
+    tables = [
+        db_api.register(left, dataset_display_name="a_people"),
+        db_api.register(right, dataset_display_name="b_refs"),
+    ]
     return Linker(tables, settings, log_level=log_level)
 
 
-def _train(con, *, left: str, right: str, prior: float, sample: bool, u_seed: int,
-           u_max_pairs: float, log_level: int) -> tuple[dict, list[str]]:
+def _train(
+    con,
+    *,
+    left: str,
+    right: str,
+    prior: float,
+    sample: bool,
+    u_seed: int,
+    u_max_pairs: float,
+    log_level: int,
+) -> tuple[dict, list[str]]:
     """The model with u sampled from these tables (fixed seed), gaps filled from DEFAULT_U."""
     linker = _linker(con, left, right, settings_creator(prior), log_level)
     try:
@@ -191,16 +235,23 @@ def _train(con, *, left: str, right: str, prior: float, sample: bool, u_seed: in
     return fill_missing_u(model)
 
 
-def _best_links(con, predictions: str, out: str, match_threshold: float,
-                exclude: str | None) -> None:
+def _best_links(
+    con, predictions: str, out: str, match_threshold: float, exclude: str | None
+) -> None:
     # Splink puts the datasets in name order (a_people left), but do not rely on it.
     swapped = con.execute(
         f"SELECT count(*) FROM {predictions} WHERE source_dataset_l <> 'a_people'"
     ).fetchall()[0][0]
     if swapped:
         raise RuntimeError("Splink returned registry rows on the left side")
-    exclude_sql = (f"WHERE NOT EXISTS (SELECT 1 FROM {exclude} x WHERE x.row_no = pr.unique_id_r"
-                   " AND x.person_id = pr.unique_id_l)") if exclude else ""
+    exclude_sql = (
+        (
+            f"WHERE NOT EXISTS (SELECT 1 FROM {exclude} x WHERE x.row_no = pr.unique_id_r"
+            " AND x.person_id = pr.unique_id_l)"
+        )
+        if exclude
+        else ""
+    )
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {out} AS
         WITH ranked AS (

@@ -47,33 +47,33 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$")
 
 @dataclass(frozen=True)
 class LinkSettings:
-    match_threshold: float = 0.99      # Splink probability at or above: tier 'probable'
-    review_threshold: float = 0.80     # at or above (and below match): tier 'review'
-    near_score: float = 0.999          # score of a tier-2 link
-    probabilistic: bool = True         # run tier 3 at all
-    u_seed: int = 20261122             # seed of Splink's u sampling (reproducible model)
-    u_max_pairs: float = 2e6           # pairs sampled to estimate u
+    match_threshold: float = 0.99  # Splink probability at or above: tier 'probable'
+    review_threshold: float = 0.80  # at or above (and below match): tier 'review'
+    near_score: float = 0.999  # score of a tier-2 link
+    probabilistic: bool = True  # run tier 3 at all
+    u_seed: int = 20261122  # seed of Splink's u sampling (reproducible model)
+    u_max_pairs: float = 2e6  # pairs sampled to estimate u
     deterministic_recall: float = 0.7  # share of true matches agreeing on name + birth date (prior)
     splink_log_level: int = logging.WARNING
 
 
 @dataclass
 class LinkStats:
-    refs: int = 0                      # registry rows
+    refs: int = 0  # registry rows
     exact: int = 0
     near: int = 0
     probable: int = 0
     review: int = 0
-    near_candidates: int = 0           # candidate pairs revealed in tier 2
+    near_candidates: int = 0  # candidate pairs revealed in tier 2
     revealed_people: int = 0
     revealed_refs: int = 0
-    tier3_refs: int = 0                # rows without a usable ID that went to Splink
-    comparisons: int = 0               # pairs scored by Splink
-    names: int = 0                     # distinct names given pinyin keys
-    prior: float = 0.0                 # Splink probability_two_random_records_match
+    tier3_refs: int = 0  # rows without a usable ID that went to Splink
+    comparisons: int = 0  # pairs scored by Splink
+    names: int = 0  # distinct names given pinyin keys
+    prior: float = 0.0  # Splink probability_two_random_records_match
     defaulted_u: list[str] = field(default_factory=list)  # levels whose u is model.DEFAULT_U
     seconds: dict[str, float] = field(default_factory=dict)
-    model: dict | None = None          # the trained Splink model (JSON-serialisable)
+    model: dict | None = None  # the trained Splink model (JSON-serialisable)
 
     @property
     def linked(self) -> int:
@@ -124,7 +124,9 @@ def link_exact_all(con, *, people: str, refs: dict[str, str], out: str) -> dict[
     people, out = _ident(people), _ident(out)
     union = " UNION ALL ".join(
         f"SELECT '{_ident(kind)}' AS kind, row_no, id_hash, id_status FROM {_ident(table)} "
-        "WHERE id_hash IS NOT NULL" for kind, table in refs.items())
+        "WHERE id_hash IS NOT NULL"
+        for kind, table in refs.items()
+    )
     con.execute(f"""
         CREATE OR REPLACE TABLE {out} AS
         SELECT r.kind, CAST(r.row_no AS INTEGER) AS row_no, p.person_id, 'exact' AS tier,
@@ -137,6 +139,7 @@ def link_exact_all(con, *, people: str, refs: dict[str, str], out: str) -> dict[
 
 
 # --- tier 2 ----------------------------------------------------------------------------
+
 
 def _birth_digits(id_text: str | None) -> str | None:
     """Digits 7–14 (YYYYMMDD) of a malformed ID text, or None."""
@@ -151,8 +154,15 @@ def _birth_digits(id_text: str | None) -> str | None:
 
 def _pairs_table(con, name: str, pairs: list[tuple[int, int]]) -> None:
     arrow = f"{name}_arrow"
-    con.register(arrow, pa.table({"row_no": pa.array([p[0] for p in pairs], pa.int32()),
-                                  "person_id": pa.array([p[1] for p in pairs], pa.int64())}))
+    con.register(
+        arrow,
+        pa.table(
+            {
+                "row_no": pa.array([p[0] for p in pairs], pa.int32()),
+                "person_id": pa.array([p[1] for p in pairs], pa.int64()),
+            }
+        ),
+    )
     try:
         con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM {arrow}")
     finally:
@@ -167,10 +177,17 @@ class NearResult:
     revealed_refs: int = 0
 
 
-def link_near(con, *, people: str, refs: str, out: str,
-              reveal_people: Callable[[list[int]], dict[int, str]],
-              reveal_refs: Callable[[list[str]], dict[str, str]],
-              score: float = 0.999, rejected_out: str | None = None) -> NearResult:
+def link_near(
+    con,
+    *,
+    people: str,
+    refs: str,
+    out: str,
+    reveal_people: Callable[[list[int]], dict[int, str]],
+    reveal_refs: Callable[[list[str]], dict[str, str]],
+    score: float = 0.999,
+    rejected_out: str | None = None,
+) -> NearResult:
     """Create ``out`` (OUT_COLUMNS, tier 'near') for invalid IDs one character off a person's.
 
     With ``rejected_out``, also create that table (row_no, person_id) of the candidate pairs
@@ -179,8 +196,9 @@ def link_near(con, *, people: str, refs: str, out: str,
     people, refs, out = _ident(people), _ident(refs), _ident(out)
     tmp = f"__lk_near_{out.replace('.', '_')}"
     result = NearResult()
-    candidates, ref_texts = _near_candidates(con, people=people, refs=refs, tmp=tmp,
-                                             reveal_refs=reveal_refs, result=result)
+    candidates, ref_texts = _near_candidates(
+        con, people=people, refs=refs, tmp=tmp, reveal_refs=reveal_refs, result=result
+    )
     more = sorted({c.cipher for c in candidates} - set(ref_texts))
     if more:
         ref_texts.update(reveal_refs(more))
@@ -212,7 +230,7 @@ class _Candidate:
     row_no: int
     cipher: str
     person_id: int
-    ref_bd: str      # YYYYMMDD: the registry's birth date, else digits 7–14 of its ID
+    ref_bd: str  # YYYYMMDD: the registry's birth date, else digits 7–14 of its ID
     our_bd: str
 
     @property
@@ -224,9 +242,15 @@ class _Candidate:
         return "出生日期相邻两位颠倒"
 
 
-def _near_candidates(con, *, people: str, refs: str, tmp: str,
-                     reveal_refs: Callable[[list[str]], dict[str, str]],
-                     result: NearResult) -> tuple[list[_Candidate], dict[str, str]]:
+def _near_candidates(
+    con,
+    *,
+    people: str,
+    refs: str,
+    tmp: str,
+    reveal_refs: Callable[[list[str]], dict[str, str]],
+    result: NearResult,
+) -> tuple[list[_Candidate], dict[str, str]]:
     """Invalid-ID rows × people with the same name and a birth date at most one edit away."""
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE {tmp}_inv AS
@@ -238,13 +262,23 @@ def _near_candidates(con, *, people: str, refs: str, tmp: str,
     """)
     # Rows without a birth date: reveal their ID text (they already have a namesake) for its
     # digits 7–14. Only those digits enter DuckDB, never the number.
-    need = [c for (c,) in con.execute(
-        f"SELECT DISTINCT id_cipher FROM {tmp}_inv WHERE birth_date IS NULL ORDER BY 1").fetchall()]
+    need = [
+        c
+        for (c,) in con.execute(
+            f"SELECT DISTINCT id_cipher FROM {tmp}_inv WHERE birth_date IS NULL ORDER BY 1"
+        ).fetchall()
+    ]
     ref_texts = reveal_refs(need) if need else {}
     result.revealed_refs += len(need)
-    con.register(f"{tmp}_digits", pa.table({
-        "id_cipher": pa.array(need, pa.string()),
-        "bd": pa.array([_birth_digits(ref_texts.get(c)) for c in need], pa.string())}))
+    con.register(
+        f"{tmp}_digits",
+        pa.table(
+            {
+                "id_cipher": pa.array(need, pa.string()),
+                "bd": pa.array([_birth_digits(ref_texts.get(c)) for c in need], pa.string()),
+            }
+        ),
+    )
     try:
         rows = con.execute(f"""
             WITH refs_bd AS (
@@ -269,11 +303,16 @@ def _near_candidates(con, *, people: str, refs: str, tmp: str,
 
 def _near_table(con, out: str, rows: dict[int, tuple[int, str]], score: float) -> None:
     arrow = f"__lk_near_{out.replace('.', '_')}_arrow"
-    con.register(arrow, pa.table({
-        "row_no": pa.array(list(rows), pa.int32()),
-        "person_id": pa.array([v[0] for v in rows.values()], pa.int64()),
-        "detail": pa.array([v[1] for v in rows.values()], pa.string()),
-    }))
+    con.register(
+        arrow,
+        pa.table(
+            {
+                "row_no": pa.array(list(rows), pa.int32()),
+                "person_id": pa.array([v[0] for v in rows.values()], pa.int64()),
+                "detail": pa.array([v[1] for v in rows.values()], pa.string()),
+            }
+        ),
+    )
     try:
         con.execute(f"""
             CREATE OR REPLACE TABLE {out} AS
@@ -287,10 +326,17 @@ def _near_table(con, out: str, rows: dict[int, tuple[int, str]], score: float) -
 
 # --- all tiers -------------------------------------------------------------------------
 
-def link(con, *, people: str, refs: str, out: str,
-         reveal_people: Callable[[list[int]], dict[int, str]],
-         reveal_refs: Callable[[list[str]], dict[str, str]],
-         settings: LinkSettings = LinkSettings()) -> LinkStats:
+
+def link(
+    con,
+    *,
+    people: str,
+    refs: str,
+    out: str,
+    reveal_people: Callable[[list[int]], dict[int, str]],
+    reveal_refs: Callable[[list[str]], dict[str, str]],
+    settings: LinkSettings = LinkSettings(),
+) -> LinkStats:
     """Link the registry rows ``refs`` to ``people`` in tiers and create table ``out``.
 
     ``out``: row_no INTEGER, person_id BIGINT, tier ('exact','near','probable','review'),
@@ -309,9 +355,16 @@ def link(con, *, people: str, refs: str, out: str,
         stats.seconds["exact"] = time.perf_counter() - t
 
         t = time.perf_counter()
-        near = link_near(con, people=people, refs=refs, out=f"{tmp}_near",
-                         reveal_people=reveal_people, reveal_refs=reveal_refs,
-                         score=settings.near_score, rejected_out=f"{tmp}_rejected")
+        near = link_near(
+            con,
+            people=people,
+            refs=refs,
+            out=f"{tmp}_near",
+            reveal_people=reveal_people,
+            reveal_refs=reveal_refs,
+            score=settings.near_score,
+            rejected_out=f"{tmp}_rejected",
+        )
         stats.near, stats.near_candidates = near.links, near.candidates
         stats.revealed_people, stats.revealed_refs = near.revealed_people, near.revealed_refs
         stats.seconds["near"] = time.perf_counter() - t
@@ -324,7 +377,9 @@ def link(con, *, people: str, refs: str, out: str,
         union = " UNION ALL ".join(
             f"SELECT CAST(row_no AS INTEGER) AS row_no, CAST(person_id AS BIGINT) AS person_id, "
             f"CAST(tier AS VARCHAR) AS tier, CAST(score AS DOUBLE) AS score, "
-            f"CAST(detail AS VARCHAR) AS detail FROM {p}" for p in parts)
+            f"CAST(detail AS VARCHAR) AS detail FROM {p}"
+            for p in parts
+        )
         con.execute(f"CREATE OR REPLACE TABLE {out} AS SELECT * FROM ({union}) ORDER BY row_no")
     finally:
         for p in [*parts, f"{tmp}_prob", f"{tmp}_rejected"]:
@@ -336,23 +391,26 @@ def link(con, *, people: str, refs: str, out: str,
     return stats
 
 
-def _tier3(con, *, people: str, refs: str, tmp: str, settings: LinkSettings,
-           stats: LinkStats) -> str | None:
+def _tier3(
+    con, *, people: str, refs: str, tmp: str, settings: LinkSettings, stats: LinkStats
+) -> str | None:
     """Run Splink on the rows without a usable ID; return the name of its link table."""
     t = time.perf_counter()
     where_refs = f"id_hash IS NULL AND row_no NOT IN (SELECT row_no FROM {tmp}_near)"
     if not _count(con, f"(SELECT 1 FROM {refs} WHERE {where_refs}) AS t"):
-        return None   # every row has a usable ID: no name keys to compute, no Splink
-    stats.names = register_name_keys(con, sources=[(people, None), (refs, where_refs)],
-                                     out=f"{tmp}_keys")
+        return None  # every row has a usable ID: no name keys to compute, no Splink
+    stats.names = register_name_keys(
+        con, sources=[(people, None), (refs, where_refs)], out=f"{tmp}_keys"
+    )
     stats.seconds["name_keys"] = time.perf_counter() - t
 
     t = time.perf_counter()
-    n_left = probabilistic.prepare_input(con, source=people, id_column="person_id", where=None,
-                                         keys=f"{tmp}_keys", out=f"{tmp}_l")
-    stats.tier3_refs = probabilistic.prepare_input(con, source=refs, id_column="row_no",
-                                                   where=where_refs, keys=f"{tmp}_keys",
-                                                   out=f"{tmp}_r")
+    n_left = probabilistic.prepare_input(
+        con, source=people, id_column="person_id", where=None, keys=f"{tmp}_keys", out=f"{tmp}_l"
+    )
+    stats.tier3_refs = probabilistic.prepare_input(
+        con, source=refs, id_column="row_no", where=where_refs, keys=f"{tmp}_keys", out=f"{tmp}_r"
+    )
     con.execute(f"DROP TABLE IF EXISTS {tmp}_keys")
     stats.seconds["prepare"] = time.perf_counter() - t
     if not n_left or not stats.tier3_refs:
@@ -360,11 +418,18 @@ def _tier3(con, *, people: str, refs: str, tmp: str, settings: LinkSettings,
         return None
     try:
         result = probabilistic.run(
-            con, left=f"{tmp}_l", right=f"{tmp}_r", out=f"{tmp}_prob",
-            match_threshold=settings.match_threshold, review_threshold=settings.review_threshold,
-            u_seed=settings.u_seed, u_max_pairs=settings.u_max_pairs,
-            deterministic_recall=settings.deterministic_recall, exclude=f"{tmp}_rejected",
-            log_level=settings.splink_log_level)
+            con,
+            left=f"{tmp}_l",
+            right=f"{tmp}_r",
+            out=f"{tmp}_prob",
+            match_threshold=settings.match_threshold,
+            review_threshold=settings.review_threshold,
+            u_seed=settings.u_seed,
+            u_max_pairs=settings.u_max_pairs,
+            deterministic_recall=settings.deterministic_recall,
+            exclude=f"{tmp}_rejected",
+            log_level=settings.splink_log_level,
+        )
     finally:
         con.execute(f"DROP TABLE IF EXISTS {tmp}_l; DROP TABLE IF EXISTS {tmp}_r")
     stats.comparisons, stats.prior, stats.model = result.comparisons, result.prior, result.model

@@ -64,36 +64,93 @@ ERRORS: dict[str, tuple[bool, str]] = {
 
 #: Share of each error type among the registry rows (all tiers).
 FULL_MIX: dict[str, float] = {
-    "exact": 0.18, "id15": 0.05, "id_digit": 0.06, "id_digit_nodob": 0.02, "id_transposed": 0.02,
-    "traditional_noid": 0.06, "homophone_noid": 0.06, "swapped_dm_noid": 0.05,
-    "dob_digit_noid": 0.03, "missing_id": 0.10,
-    "namesake_other_dob": 0.12, "other_noid": 0.12, "other_validid": 0.08, "other_invalid": 0.05,
+    "exact": 0.18,
+    "id15": 0.05,
+    "id_digit": 0.06,
+    "id_digit_nodob": 0.02,
+    "id_transposed": 0.02,
+    "traditional_noid": 0.06,
+    "homophone_noid": 0.06,
+    "swapped_dm_noid": 0.05,
+    "dob_digit_noid": 0.03,
+    "missing_id": 0.10,
+    "namesake_other_dob": 0.12,
+    "other_noid": 0.12,
+    "other_validid": 0.08,
+    "other_invalid": 0.05,
 }
 
 #: Rows without a usable ID only (the probabilistic tier's benchmark).
 NO_ID_MIX: dict[str, float] = {
-    "traditional_noid": 0.10, "homophone_noid": 0.10, "swapped_dm_noid": 0.08,
-    "dob_digit_noid": 0.05, "missing_id": 0.27, "namesake_other_dob": 0.20, "other_noid": 0.20,
+    "traditional_noid": 0.10,
+    "homophone_noid": 0.10,
+    "swapped_dm_noid": 0.08,
+    "dob_digit_noid": 0.05,
+    "missing_id": 0.27,
+    "namesake_other_dob": 0.20,
+    "other_noid": 0.20,
 }
 
 # Classic duplicate names, drawn for a share of people on top of the demo generator's mix.
 _COMMON_NAMES = {
-    "M": ("张伟", "王伟", "李伟", "刘伟", "李强", "王磊", "李军", "张勇", "王勇", "张杰", "刘洋", "王军"),
-    "F": ("王芳", "李娜", "张敏", "李静", "王静", "张丽", "王秀英", "李秀英", "王艳", "李娟", "刘洋", "张静"),
+    "M": (
+        "张伟",
+        "王伟",
+        "李伟",
+        "刘伟",
+        "李强",
+        "王磊",
+        "李军",
+        "张勇",
+        "王勇",
+        "张杰",
+        "刘洋",
+        "王军",
+    ),
+    "F": (
+        "王芳",
+        "李娜",
+        "张敏",
+        "李静",
+        "王静",
+        "张丽",
+        "王秀英",
+        "李秀英",
+        "王艳",
+        "李娟",
+        "刘洋",
+        "张静",
+    ),
 }
 _COMMON_SHARE = 0.04
 
 # Characters to draw homophones from (only pairs with the same first reading are used).
 _HOMOPHONE_POOL = (
-    MALE_CHARS + FEMALE_CHARS + NEUTRAL_CHARS
+    MALE_CHARS
+    + FEMALE_CHARS
+    + NEUTRAL_CHARS
     + "玮炜维卫薇巍唯韦威为蔚灵凌苓翎铃龄菱伶霖临麟莉俐利立力荔黎纳芳方舫坊敬靖婧境镜京菁精"
     "竞景墙蔷君钧均筠峻骏竣郡浚捷婕洁韬滔焘陶桃钢纲岗罡朋蓬晖慧惠汇卉绘徽锋丰枫烽风封奉潮"
     "朝晁彬滨宾缤冰秉炳丙涌咏永泳雨语羽禹玉昱煜钰毓阳扬漾秀绣瑛鹰樱莺迎盈荧营影苹屏坪涓鹃隽"
     "侠峡夏燕彦延言颜妍砚眉媚玫楣湄虹宏洪鸿弘泓桂贵瑰帼桦骅铭鸣茗智治致志芝雯纹闻汶冬栋"
 )
 _SURNAME_HOMOPHONES = {
-    "张": "章", "章": "张", "王": "汪", "汪": "王", "李": "黎", "黎": "李", "刘": "柳", "柳": "刘",
-    "吴": "伍", "伍": "吴", "龙": "隆", "隆": "龙", "杨": "阳", "石": "史", "史": "石", "徐": "许",
+    "张": "章",
+    "章": "张",
+    "王": "汪",
+    "汪": "王",
+    "李": "黎",
+    "黎": "李",
+    "刘": "柳",
+    "柳": "刘",
+    "吴": "伍",
+    "伍": "吴",
+    "龙": "隆",
+    "隆": "龙",
+    "杨": "阳",
+    "石": "史",
+    "史": "石",
+    "徐": "许",
 }
 
 _FIRST_BIRTH = date(1935, 1, 1)
@@ -119,8 +176,12 @@ def _homophone_map() -> dict[str, list[str]]:
     groups: dict[str, list[str]] = {}
     for ch in dict.fromkeys(_HOMOPHONE_POOL):
         groups.setdefault(char_readings(ch)[0], []).append(ch)
-    return {ch: [o for o in group if o != ch] for group in groups.values() for ch in group
-            if len(group) > 1}
+    return {
+        ch: [o for o in group if o != ch]
+        for group in groups.values()
+        for ch in group
+        if len(group) > 1
+    }
 
 
 @dataclass(frozen=True)
@@ -139,8 +200,11 @@ class Geography:
         return f"{self.county(c)}{100 + t:03d}{201 + v:03d}"
 
     def draw(self, rng: random.Random) -> tuple[int, int, int]:
-        return (rng.randrange(self.counties), rng.randrange(self.townships),
-                rng.randrange(self.villages))
+        return (
+            rng.randrange(self.counties),
+            rng.randrange(self.townships),
+            rng.randrange(self.villages),
+        )
 
 
 @dataclass
@@ -159,9 +223,9 @@ class TruthSet:
 
     people: pa.Table
     refs: pa.Table
-    truth: pa.Table                      # row_no, person_id (NULL: no true match), error
-    plain_ids: dict[int, str]            # person_id -> 18-digit ID
-    ciphers: dict[str, str]              # id_cipher -> plain (malformed) ID text
+    truth: pa.Table  # row_no, person_id (NULL: no true match), error
+    plain_ids: dict[int, str]  # person_id -> 18-digit ID
+    ciphers: dict[str, str]  # id_cipher -> plain (malformed) ID text
     revealed: Counter = field(default_factory=Counter)
 
     def reveal_people(self, person_ids: list[int]) -> dict[int, str]:
@@ -209,12 +273,12 @@ class _Generator:
     def one_digit(self, text: str) -> str:
         i = self.rng.randrange(len(text))
         options = [d for d in "0123456789" if d != text[i]]
-        return text[:i] + self.rng.choice(options) + text[i + 1:]
+        return text[:i] + self.rng.choice(options) + text[i + 1 :]
 
     def transposed(self, text: str) -> str:
         spots = [i for i in range(len(text) - 1) if text[i] != text[i + 1]]
         i = self.rng.choice(spots)
-        return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+        return text[:i] + text[i + 1] + text[i] + text[i + 2 :]
 
     def homophone(self, name: str) -> str | None:
         rng = self.rng
@@ -224,7 +288,7 @@ class _Generator:
         if not spots:
             return None
         i = rng.choice(spots)
-        return name[:i] + rng.choice(self.homophones[name[i]]) + name[i + 1:]
+        return name[:i] + rng.choice(self.homophones[name[i]]) + name[i + 1 :]
 
     def date_digit(self, born: date) -> date:
         text = f"{born:%Y%m%d}"
@@ -272,8 +336,18 @@ def _draw_person(gen: _Generator, people: list[_Person], want) -> _Person:
 class _Refs:
     """Column lists of the registry snapshot being built."""
 
-    COLUMNS = ("row_no", "id_hash", "id_cipher", "id_masked", "id_status", "name", "name_norm",
-               "birth_date", "sex", "region_code")
+    COLUMNS = (
+        "row_no",
+        "id_hash",
+        "id_cipher",
+        "id_masked",
+        "id_status",
+        "name",
+        "name_norm",
+        "birth_date",
+        "sex",
+        "region_code",
+    )
 
     def __init__(self, rng: random.Random) -> None:
         self.rng = rng
@@ -281,19 +355,35 @@ class _Refs:
         self.truth: dict[str, list] = {"row_no": [], "person_id": [], "error": []}
         self.ciphers: dict[str, str] = {}
 
-    def add(self, *, error: str, person_id: int | None, name: str, birth: date | None,
-            sex: str | None, region: str | None, id_text: str | None, status: str,
-            hash_of: str | None) -> None:
-        row_no = len(self.cols["row_no"]) + 2          # header is row 1
+    def add(
+        self,
+        *,
+        error: str,
+        person_id: int | None,
+        name: str,
+        birth: date | None,
+        sex: str | None,
+        region: str | None,
+        id_text: str | None,
+        status: str,
+        hash_of: str | None,
+    ) -> None:
+        row_no = len(self.cols["row_no"]) + 2  # header is row 1
         cipher = None
         if status == "invalid":
-            cipher = f"enc:{self.rng.getrandbits(64):016x}"   # opaque, like a Fernet token
+            cipher = f"enc:{self.rng.getrandbits(64):016x}"  # opaque, like a Fernet token
             self.ciphers[cipher] = id_text
         values = {
-            "row_no": row_no, "id_hash": id_hash(hash_of) if hash_of else None,
-            "id_cipher": cipher, "id_masked": _mask(id_text) if id_text else None,
-            "id_status": status, "name": name, "name_norm": simplify(name), "birth_date": birth,
-            "sex": sex, "region_code": region,
+            "row_no": row_no,
+            "id_hash": id_hash(hash_of) if hash_of else None,
+            "id_cipher": cipher,
+            "id_masked": _mask(id_text) if id_text else None,
+            "id_status": status,
+            "name": name,
+            "name_norm": simplify(name),
+            "birth_date": birth,
+            "sex": sex,
+            "region_code": region,
         }
         for col, value in values.items():
             self.cols[col].append(value)
@@ -337,10 +427,19 @@ def _true_ref(gen: _Generator, refs: _Refs, people: list[_Person], error: str) -
         elif error == "dob_digit_noid":
             birth = gen.date_digit(p.birth)
     if error == "id_digit_nodob" or (status != "missing" and rng.random() < 0.2):
-        birth = None                                  # many registries give no separate date
+        birth = None  # many registries give no separate date
     sex = None if rng.random() < 0.03 else p.sex
-    refs.add(error=error, person_id=p.person_id, name=name, birth=birth, sex=sex,
-             region=gen.region(p.place), id_text=id_text, status=status, hash_of=hash_of)
+    refs.add(
+        error=error,
+        person_id=p.person_id,
+        name=name,
+        birth=birth,
+        sex=sex,
+        region=gen.region(p.place),
+        id_text=id_text,
+        status=status,
+        hash_of=hash_of,
+    )
 
 
 def _false_ref(gen: _Generator, refs: _Refs, people: list[_Person], error: str) -> None:
@@ -363,8 +462,17 @@ def _false_ref(gen: _Generator, refs: _Refs, people: list[_Person], error: str) 
             id_text, status, hash_of = None, "missing", None
         else:
             id_text, status, hash_of = id18, "valid", id18
-        refs.add(error=error, person_id=None, name=name, birth=birth, sex=sex,
-                 region=geo.village(*place), id_text=id_text, status=status, hash_of=hash_of)
+        refs.add(
+            error=error,
+            person_id=None,
+            name=name,
+            birth=birth,
+            sex=sex,
+            region=geo.village(*place),
+            id_text=id_text,
+            status=status,
+            hash_of=hash_of,
+        )
         return
     stranger = gen.person(0)
     id_text, status, hash_of = None, "missing", None
@@ -372,21 +480,31 @@ def _false_ref(gen: _Generator, refs: _Refs, people: list[_Person], error: str) 
         id_text, status, hash_of = stranger.id18, "valid", stranger.id18
     elif error == "other_invalid":
         id_text, status = gen.one_digit(stranger.id18), "invalid"
-    refs.add(error=error, person_id=None, name=stranger.name, birth=stranger.birth,
-             sex=stranger.sex, region=geo.village(*stranger.place), id_text=id_text,
-             status=status, hash_of=hash_of)
+    refs.add(
+        error=error,
+        person_id=None,
+        name=stranger.name,
+        birth=stranger.birth,
+        sex=stranger.sex,
+        region=geo.village(*stranger.place),
+        id_text=id_text,
+        status=status,
+        hash_of=hash_of,
+    )
 
 
 def _people_table(people: list[_Person], geo: Geography) -> pa.Table:
-    return pa.table({
-        "person_id": pa.array([p.person_id for p in people], pa.int64()),
-        "id_hash": [id_hash(p.id18) for p in people],
-        "name": [p.name for p in people],
-        "name_norm": [simplify(p.name) for p in people],
-        "birth_date": pa.array([p.birth for p in people], pa.date32()),
-        "sex": [p.sex for p in people],
-        "region_code": [geo.village(*p.place) for p in people],
-    })
+    return pa.table(
+        {
+            "person_id": pa.array([p.person_id for p in people], pa.int64()),
+            "id_hash": [id_hash(p.id18) for p in people],
+            "name": [p.name for p in people],
+            "name_norm": [simplify(p.name) for p in people],
+            "birth_date": pa.array([p.birth for p in people], pa.date32()),
+            "sex": [p.sex for p in people],
+            "region_code": [geo.village(*p.place) for p in people],
+        }
+    )
 
 
 def _refs_table(refs: _Refs) -> pa.Table:
@@ -394,9 +512,14 @@ def _refs_table(refs: _Refs) -> pa.Table:
     return pa.table({c: pa.array(v, types.get(c, pa.string())) for c, v in refs.cols.items()})
 
 
-def generate(n_people: int, n_refs: int, *, seed: int = 20261122,
-             mix: dict[str, float] | None = None,
-             geography: Geography | None = None) -> TruthSet:
+def generate(
+    n_people: int,
+    n_refs: int,
+    *,
+    seed: int = 20261122,
+    mix: dict[str, float] | None = None,
+    geography: Geography | None = None,
+) -> TruthSet:
     """People and registry rows; the same arguments always give the same tables."""
     geo = geography or Geography()
     gen = _Generator(seed, geo)
@@ -414,11 +537,13 @@ def generate(n_people: int, n_refs: int, *, seed: int = 20261122,
     return TruthSet(
         people=_people_table(people, geo),
         refs=_refs_table(refs),
-        truth=pa.table({
-            "row_no": pa.array(refs.truth["row_no"], pa.int32()),
-            "person_id": pa.array(refs.truth["person_id"], pa.int64()),
-            "error": refs.truth["error"],
-        }),
+        truth=pa.table(
+            {
+                "row_no": pa.array(refs.truth["row_no"], pa.int32()),
+                "person_id": pa.array(refs.truth["person_id"], pa.int64()),
+                "error": refs.truth["error"],
+            }
+        ),
         plain_ids={p.person_id: p.id18 for p in people},
         ciphers=refs.ciphers,
     )
@@ -430,21 +555,25 @@ class Quality:
 
     precision: float
     recall: float
-    predicted: int          # refs linked as exact, near or probable
-    correct: int            # … to the right person
-    true_matches: int       # refs that have a true person
-    by_error: list[dict]    # error, n, correct, wrong, review, missed, per tier counts
+    predicted: int  # refs linked as exact, near or probable
+    correct: int  # … to the right person
+    true_matches: int  # refs that have a true person
+    by_error: list[dict]  # error, n, correct, wrong, review, missed, per tier counts
 
     def report(self) -> str:
-        lines = [f"precision {self.precision:.4f}  recall {self.recall:.4f}  "
-                 f"(predicted {self.predicted}, correct {self.correct}, "
-                 f"true matches {self.true_matches})",
-                 f"{'error':<20}{'n':>8}{'correct':>9}{'wrong':>7}{'review':>8}{'missed':>8}"
-                 f"{'rate':>8}  tiers"]
+        lines = [
+            f"precision {self.precision:.4f}  recall {self.recall:.4f}  "
+            f"(predicted {self.predicted}, correct {self.correct}, "
+            f"true matches {self.true_matches})",
+            f"{'error':<20}{'n':>8}{'correct':>9}{'wrong':>7}{'review':>8}{'missed':>8}"
+            f"{'rate':>8}  tiers",
+        ]
         for row in self.by_error:
             rate = row["correct"] / row["n"] if row["is_match"] else 1 - row["wrong"] / row["n"]
-            lines.append(f"{row['error']:<20}{row['n']:>8}{row['correct']:>9}{row['wrong']:>7}"
-                         f"{row['review']:>8}{row['missed']:>8}{rate:>8.4f}  {row['tiers']}")
+            lines.append(
+                f"{row['error']:<20}{row['n']:>8}{row['correct']:>9}{row['wrong']:>7}"
+                f"{row['review']:>8}{row['missed']:>8}{rate:>8.4f}  {row['tiers']}"
+            )
         return "\n".join(lines)
 
 
@@ -467,12 +596,26 @@ def evaluate(con, *, links: str, truth: str) -> Quality:
     """).fetchall()
     by_error = []
     for error, n, correct, wrong, review, missed, tiers in rows:
-        by_error.append({"error": error, "is_match": ERRORS[error][0], "n": n, "correct": correct,
-                         "wrong": wrong, "review": review, "missed": missed, "tiers": tiers})
+        by_error.append(
+            {
+                "error": error,
+                "is_match": ERRORS[error][0],
+                "n": n,
+                "correct": correct,
+                "wrong": wrong,
+                "review": review,
+                "missed": missed,
+                "tiers": tiers,
+            }
+        )
     predicted = sum(r["correct"] + r["wrong"] for r in by_error)
     correct = sum(r["correct"] for r in by_error)
     true_matches = sum(r["n"] for r in by_error if r["is_match"])
     return Quality(
         precision=correct / predicted if predicted else 1.0,
         recall=correct / true_matches if true_matches else 1.0,
-        predicted=predicted, correct=correct, true_matches=true_matches, by_error=by_error)
+        predicted=predicted,
+        correct=correct,
+        true_matches=true_matches,
+        by_error=by_error,
+    )

@@ -10,21 +10,42 @@ from jiuzhu.crosscheck.checks.base import Limits
 
 from .planted import OTHER_TOWNSHIP, TOWNSHIP, County, new_id
 
-KIN_SET = frozenset({"spouse", "parent", "child", "sibling", "grandparent", "grandchild",
-                     "parent_in_law"})
+KIN_SET = frozenset(
+    {"spouse", "parent", "child", "sibling", "grandparent", "grandchild", "parent_in_law"}
+)
 
 
 # --- death (R9) -----------------------------------------------------------------------------
 
+
 def test_months_paid_after_death():
-    assert death.months_paid_after_death(death_date=date(2026, 8, 15), start_month="2025-01",
-                                         end_month=None, run_month="2026-11") == 3  # 9, 10, 11
-    assert death.months_paid_after_death(death_date=date(2026, 11, 3), start_month="2025-01",
-                                         end_month=None, run_month="2026-11") == 0
-    assert death.months_paid_after_death(death_date=date(2026, 8, 15), start_month="2025-01",
-                                         end_month="2026-09", run_month="2026-11") == 1
-    assert death.months_paid_after_death(death_date=date(2024, 5, 1), start_month="2026-10",
-                                         end_month=None, run_month="2026-11") == 2
+    assert (
+        death.months_paid_after_death(
+            death_date=date(2026, 8, 15), start_month="2025-01", end_month=None, run_month="2026-11"
+        )
+        == 3
+    )  # 9, 10, 11
+    assert (
+        death.months_paid_after_death(
+            death_date=date(2026, 11, 3), start_month="2025-01", end_month=None, run_month="2026-11"
+        )
+        == 0
+    )
+    assert (
+        death.months_paid_after_death(
+            death_date=date(2026, 8, 15),
+            start_month="2025-01",
+            end_month="2026-09",
+            run_month="2026-11",
+        )
+        == 1
+    )
+    assert (
+        death.months_paid_after_death(
+            death_date=date(2024, 5, 1), start_month="2026-10", end_month=None, run_month="2026-11"
+        )
+        == 2
+    )
 
 
 def test_death_finds_recipients_and_the_amount_to_recover():
@@ -49,7 +70,7 @@ def test_death_finds_recipients_and_the_amount_to_recover():
     assert hits[alone["person_id"]].months_paid == 3
     assert hits[alone["person_id"]].amount == Decimal("1860.00")
     assert hits[head["person_id"]].months_paid == 1
-    assert hits[head["person_id"]].amount == Decimal("450.00")   # per-person share of 900 for 2
+    assert hits[head["person_id"]].amount == Decimal("450.00")  # per-person share of 900 for 2
     assert "户主" in hits[head["person_id"]].summary
     assert namesake["person_id"] not in hits
     ev = {e["field"]: e for e in hits[alone["person_id"]].evidence}
@@ -61,14 +82,22 @@ def test_death_with_one_wrong_id_digit_is_found_by_tier_two():
     p = c.person("张伟", date(1955, 4, 4), household=1)
     c.enrol(1)
     wrong = p["id18"][:10] + ("9" if p["id18"][10] != "9" else "8") + p["id18"][11:]
-    c.ref("death", "张伟", birth=date(1955, 4, 4), death_date=date(2026, 10, 1),
-          id_status="invalid", id_cipher=wrong, id_masked=wrong[:4] + "**********" + wrong[-4:])
+    c.ref(
+        "death",
+        "张伟",
+        birth=date(1955, 4, 4),
+        death_date=date(2026, 10, 1),
+        id_status="invalid",
+        id_cipher=wrong,
+        id_masked=wrong[:4] + "**********" + wrong[-4:],
+    )
     [hit] = death.run(c.context())
     assert hit.person_id == p["person_id"] and hit.tier == "near"
     assert "第11位" in " ".join(e["ours"] for e in hit.evidence)
 
 
 # --- kin (R5) and staff themselves (R6) ------------------------------------------------------
+
 
 def test_kin_of_staff_within_the_configured_degree():
     c = County()
@@ -80,10 +109,25 @@ def test_kin_of_staff_within_the_configured_degree():
     c.enrol(3)
     not_covered = c.person("赵二妹", date(1978, 1, 1), household=4, sex="F")
     for row in [(mother, "parent"), (cousin, "cousin"), (not_covered, "sibling")]:
-        c.ref("fiscal_staff", row[0]["name"], id18=row[0]["id18"], staff_name="赵大明",
-              staff_id_masked="4331**********1234", unit="县财政局", post="科员", kin=row[1])
-    c.ref("village_cadre", "赵大明", id18=staff["id18"], staff_name="赵大明", kin="self",
-          unit="一村", post="村委会主任")
+        c.ref(
+            "fiscal_staff",
+            row[0]["name"],
+            id18=row[0]["id18"],
+            staff_name="赵大明",
+            staff_id_masked="4331**********1234",
+            unit="县财政局",
+            post="科员",
+            kin=row[1],
+        )
+    c.ref(
+        "village_cadre",
+        "赵大明",
+        id18=staff["id18"],
+        staff_name="赵大明",
+        kin="self",
+        unit="一村",
+        post="村委会主任",
+    )
     hits = kin.run(c.context(limits=Limits(close_relatives=KIN_SET)))
     found = {(h.check, h.person_id) for h in hits}
     assert found == {("kin", mother["person_id"]), ("staff_self", staff["person_id"])}
@@ -93,12 +137,14 @@ def test_kin_of_staff_within_the_configured_degree():
 
 # --- assets (R6) -------------------------------------------------------------------------------
 
+
 def test_assets_over_the_limits():
     c = County()
     car = c.person("孙强", date(1970, 1, 1), household=1)
     c.enrol(1)
-    disabled = c.person("周平", date(1965, 1, 1), household=2, disability_type="physical",
-                        disability_grade=2)
+    disabled = c.person(
+        "周平", date(1965, 1, 1), household=2, disability_type="physical", disability_grade=2
+    )
     c.enrol(2)
     farmer = c.person("吴刚", date(1972, 1, 1), household=3)
     c.enrol(3)
@@ -107,30 +153,75 @@ def test_assets_over_the_limits():
     landlord = c.person("冯军", date(1968, 1, 1), household=5)
     c.enrol(5)
     c.ref("vehicle", "孙强", id18=car["id18"], plate="湘U12345", vehicle_type="car")
-    c.ref("vehicle", "周平", id18=disabled["id18"], plate="湘U00001",
-          vehicle_type="disabled_mobility")
-    c.ref("vehicle", "吴刚", id18=farmer["id18"], plate="农机01", vehicle_type="farm_machine",
-          value=Decimal("80000"))
-    c.ref("vehicle", "吴刚", id18=farmer["id18"], plate="农机02", vehicle_type="farm_machine",
-          value=Decimal("12000"))
-    c.ref("business", "郑红", id18=boss["id18"], business_name="红红商贸有限公司",
-          credit_code="91433123X", role="legal_rep", registered_capital=Decimal("500000"),
-          business_status="active")
-    c.ref("business", "郑红", id18=boss["id18"], business_name="已注销小店", credit_code="92X",
-          role="owner", registered_capital=Decimal("900000"), business_status="closed")
-    c.ref("real_estate", "冯军", id18=landlord["id18"], address="凤凰县沱江镇1号",
-          usage="residential", area_m2=Decimal("90"))
-    c.ref("real_estate", "冯军", id18=landlord["id18"], address="凤凰县沱江镇2号",
-          usage="residential", area_m2=Decimal("120"))
+    c.ref(
+        "vehicle", "周平", id18=disabled["id18"], plate="湘U00001", vehicle_type="disabled_mobility"
+    )
+    c.ref(
+        "vehicle",
+        "吴刚",
+        id18=farmer["id18"],
+        plate="农机01",
+        vehicle_type="farm_machine",
+        value=Decimal("80000"),
+    )
+    c.ref(
+        "vehicle",
+        "吴刚",
+        id18=farmer["id18"],
+        plate="农机02",
+        vehicle_type="farm_machine",
+        value=Decimal("12000"),
+    )
+    c.ref(
+        "business",
+        "郑红",
+        id18=boss["id18"],
+        business_name="红红商贸有限公司",
+        credit_code="91433123X",
+        role="legal_rep",
+        registered_capital=Decimal("500000"),
+        business_status="active",
+    )
+    c.ref(
+        "business",
+        "郑红",
+        id18=boss["id18"],
+        business_name="已注销小店",
+        credit_code="92X",
+        role="owner",
+        registered_capital=Decimal("900000"),
+        business_status="closed",
+    )
+    c.ref(
+        "real_estate",
+        "冯军",
+        id18=landlord["id18"],
+        address="凤凰县沱江镇1号",
+        usage="residential",
+        area_m2=Decimal("90"),
+    )
+    c.ref(
+        "real_estate",
+        "冯军",
+        id18=landlord["id18"],
+        address="凤凰县沱江镇2号",
+        usage="residential",
+        area_m2=Decimal("120"),
+    )
     hits = assets.run(c.context(limits=Limits(max_vehicles=0, max_dwellings=1)))
     found = {(h.check, h.household_id) for h in hits}
-    assert found == {("asset_vehicle", 1), ("asset_machinery", 3), ("asset_business", 4),
-                     ("asset_real_estate", 5)}
+    assert found == {
+        ("asset_vehicle", 1),
+        ("asset_machinery", 3),
+        ("asset_business", 4),
+        ("asset_real_estate", 5),
+    }
     machinery = next(h for h in hits if h.check == "asset_machinery")
     assert "农机01" in str(machinery.evidence) and "农机02" not in str(machinery.evidence)
 
 
 # --- missed inclusion (R7) -------------------------------------------------------------------------
+
 
 def test_missed_inclusion():
     c = County()
@@ -140,14 +231,40 @@ def test_missed_inclusion():
     severe = c.person("林静", date(1990, 1, 1), household=3, sex="F")
     mild = c.person("林动", date(1991, 1, 1), household=4)
     c.person("何病", date(1970, 1, 1), household=5, health_status="serious")
-    c.ref("poverty", "黄大山", id18=monitored["id18"], household_no="P001",
-          monitoring_type="edge", risk_status="open")
-    c.ref("poverty", "黄小山", id18=covered["id18"], household_no="P002",
-          monitoring_type="unstable", risk_status="open")
-    c.ref("poverty", "外来户", id18=new_id(date(1970, 2, 2), 91), household_no="P003",
-          monitoring_type="sudden_hardship", risk_status="open", region_code="433123112201")
-    c.ref("poverty", "已脱贫", id18=new_id(date(1971, 2, 2), 92), household_no="P004",
-          monitoring_type="lifted", risk_status="removed", region_code="433123112201")
+    c.ref(
+        "poverty",
+        "黄大山",
+        id18=monitored["id18"],
+        household_no="P001",
+        monitoring_type="edge",
+        risk_status="open",
+    )
+    c.ref(
+        "poverty",
+        "黄小山",
+        id18=covered["id18"],
+        household_no="P002",
+        monitoring_type="unstable",
+        risk_status="open",
+    )
+    c.ref(
+        "poverty",
+        "外来户",
+        id18=new_id(date(1970, 2, 2), 91),
+        household_no="P003",
+        monitoring_type="sudden_hardship",
+        risk_status="open",
+        region_code="433123112201",
+    )
+    c.ref(
+        "poverty",
+        "已脱贫",
+        id18=new_id(date(1971, 2, 2), 92),
+        household_no="P004",
+        monitoring_type="lifted",
+        risk_status="removed",
+        region_code="433123112201",
+    )
     c.ref("disability", "林静", id18=severe["id18"], disability_type="physical", disability_grade=1)
     c.ref("disability", "林动", id18=mild["id18"], disability_type="physical", disability_grade=3)
     estimate = lambda ids: {hid: ("可能符合", "人均收入低于标准") for hid in ids}  # noqa: E731
@@ -161,26 +278,36 @@ def test_missed_inclusion():
 
 # --- duplicates ------------------------------------------------------------------------------------
 
+
 def test_duplicates():
     c = County()
     twice = c.person("马丽", date(1980, 8, 8), household=1, sex="F")
     c.enrol(1)
     typo = twice["id18"][:16] + ("1" if twice["id18"][16] != "1" else "3")
     from jiuzhu.core.idnumber import check_digit
+
     typo = typo[:17] + check_digit(typo[:17])
     c.person("马丽", date(1980, 8, 8), household=2, sex="F", id18=typo)
     c.enrol(2)
     # namesakes born the same day with quite different IDs: not a duplicate
     c.person("王伟", date(1985, 1, 1), household=3)
     c.enrol(3)
-    c.person("王伟", date(1985, 1, 1), household=4, id18=new_id(date(1985, 1, 1), 77, region="433101"))
+    c.person(
+        "王伟", date(1985, 1, 1), household=4, id18=new_id(date(1985, 1, 1), 77, region="433101")
+    )
     both = c.person("老孤", date(1940, 1, 1), household=5)
     c.enrol(5, programme="dibao_rural")
     c.enrol(5, programme="extreme_poverty_dispersed", person_id=both["person_id"])
     abroad = c.person("邻县人", date(1966, 6, 6), household=6)
     c.enrol(6)
-    c.ref("neighbour", "邻县人", id18=abroad["id18"], county_name="吉首市", programme="dibao",
-          monthly_amount=Decimal("500"))
+    c.ref(
+        "neighbour",
+        "邻县人",
+        id18=abroad["id18"],
+        county_name="吉首市",
+        programme="dibao",
+        monthly_amount=Decimal("500"),
+    )
     hits = duplicates.run(c.context())
     found = {(h.check, h.household_id) for h in hits}
     assert ("dup_household", 1) in found
@@ -190,16 +317,35 @@ def test_duplicates():
 
 # --- re-screening lists (R8) -----------------------------------------------------------------------
 
+
 def test_rescreen_lists():
     c = County()
     c.person("拒绝户", date(1970, 1, 1), household=1)
-    c.applications.append({"application_id": 1, "number": "A1", "household_id": 1,
-                           "programme_code": "dibao_rural", "status": "refused",
-                           "decided_on": date(2026, 3, 1), "township_id": TOWNSHIP, "village_id": 101})
+    c.applications.append(
+        {
+            "application_id": 1,
+            "number": "A1",
+            "household_id": 1,
+            "programme_code": "dibao_rural",
+            "status": "refused",
+            "decided_on": date(2026, 3, 1),
+            "township_id": TOWNSHIP,
+            "village_id": 101,
+        }
+    )
     c.person("早拒户", date(1970, 1, 1), household=2)
-    c.applications.append({"application_id": 2, "number": "A2", "household_id": 2,
-                           "programme_code": "dibao_rural", "status": "refused",
-                           "decided_on": date(2023, 3, 1), "township_id": TOWNSHIP, "village_id": 101})
+    c.applications.append(
+        {
+            "application_id": 2,
+            "number": "A2",
+            "household_id": 2,
+            "programme_code": "dibao_rural",
+            "status": "refused",
+            "decided_on": date(2023, 3, 1),
+            "township_id": TOWNSHIP,
+            "village_id": 101,
+        }
+    )
     c.person("退出户", date(1970, 1, 1), household=3)
     c.enrol(3, status="stopped", end="2026-05")
     c.person("在保户", date(1970, 1, 1), household=4)
@@ -227,6 +373,7 @@ def test_every_check_is_stable(check):
 
 # --- income (R6): pensions not recorded ------------------------------------------------------
 
+
 def test_pension_income_over_the_standard():
     from jiuzhu.crosscheck.checks import income
     from jiuzhu.crosscheck.estimate import Means
@@ -239,15 +386,32 @@ def test_pension_income_over_the_standard():
     small = c.person("李小额", date(1952, 1, 1), household=3)
     c.person("李老伴", date(1953, 1, 1), household=3, relation="spouse", sex="F")
     c.enrol(3, members=2)
-    c.ref("pension", "钱退休", id18=retired["id18"], benefit_type="employee_pension",
-          monthly_amount=Decimal("2800"))
-    c.ref("pension", "孙农民", id18=resident["id18"], benefit_type="resident_pension",
-          monthly_amount=Decimal("3000"))   # not counted under S2 art. 13
-    c.ref("pension", "李小额", id18=small["id18"], benefit_type="employee_pension",
-          monthly_amount=Decimal("300"))    # 150 a head: still below the standard
-    means = {1: Means(1, Decimal("0"), Decimal("397.50"), False),
-             2: Means(1, Decimal("0"), Decimal("397.50"), False),
-             3: Means(2, Decimal("200"), Decimal("397.50"), True)}
+    c.ref(
+        "pension",
+        "钱退休",
+        id18=retired["id18"],
+        benefit_type="employee_pension",
+        monthly_amount=Decimal("2800"),
+    )
+    c.ref(
+        "pension",
+        "孙农民",
+        id18=resident["id18"],
+        benefit_type="resident_pension",
+        monthly_amount=Decimal("3000"),
+    )  # not counted under S2 art. 13
+    c.ref(
+        "pension",
+        "李小额",
+        id18=small["id18"],
+        benefit_type="employee_pension",
+        monthly_amount=Decimal("300"),
+    )  # 150 a head: still below the standard
+    means = {
+        1: Means(1, Decimal("0"), Decimal("397.50"), False),
+        2: Means(1, Decimal("0"), Decimal("397.50"), False),
+        3: Means(2, Decimal("200"), Decimal("397.50"), True),
+    }
     ctx = c.context()
     ctx.means = lambda ids: {i: means[i] for i in ids}
     hits = income.run(ctx)

@@ -14,7 +14,12 @@ def test_amounts_sent_in_fen_arrive_in_yuan_exactly():
     columns = {"amount": FEN, "name": "VARCHAR"}
     assert _transport(columns) == {"amount": "BIGINT", "name": "VARCHAR"}
     got = con.execute(f"SELECT {_casts(columns, empty_is_null=True)} FROM sent").fetchall()
-    assert got == [(Decimal("1234.56"), None), (Decimal("-0.05"), "x"), (None, None),
-                   (Decimal("999999999.99"), "y")]
-    assert con.execute(f"SELECT typeof(amount) FROM (SELECT {_casts(columns)} FROM sent) "
-                       "LIMIT 1").fetchall() == [("DECIMAL(12,2)",)]
+    assert got == [
+        (Decimal("1234.56"), None),
+        (Decimal("-0.05"), "x"),
+        (None, None),
+        (Decimal("999999999.99"), "y"),
+    ]
+    assert con.execute(
+        f"SELECT typeof(amount) FROM (SELECT {_casts(columns)} FROM sent) LIMIT 1"
+    ).fetchall() == [("DECIMAL(12,2)",)]

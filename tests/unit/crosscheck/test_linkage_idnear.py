@@ -11,7 +11,7 @@ OURS = make_resident_id(region_code="433123", birth_date=date(1975, 3, 12), sequ
 
 
 def _substitute(text: str, position: int, digit: str) -> str:
-    return text[:position - 1] + digit + text[position:]
+    return text[: position - 1] + digit + text[position:]
 
 
 def test_every_single_substitution_is_invalid_and_found_with_its_position():
@@ -21,7 +21,7 @@ def test_every_single_substitution_is_invalid_and_found_with_its_position():
                 continue
             wrong = _substitute(OURS, position, digit)
             with pytest.raises(ValueError):
-                parse_resident_id(wrong)         # MOD 11-2 catches it: the snapshot says 'invalid'
+                parse_resident_id(wrong)  # MOD 11-2 catches it: the snapshot says 'invalid'
             diff = compare_ids(wrong, OURS)
             assert diff is not None and diff.kind == "substitution"
             assert diff.positions == (position,)
@@ -36,7 +36,7 @@ def test_detail_names_the_position_and_both_digits():
 
 def test_adjacent_transposition():
     i = next(i for i in range(17) if OURS[i] != OURS[i + 1])
-    swapped = OURS[:i] + OURS[i + 1] + OURS[i] + OURS[i + 2:]
+    swapped = OURS[:i] + OURS[i + 1] + OURS[i] + OURS[i + 2 :]
     diff = compare_ids(swapped, OURS)
     assert diff.kind == "transposition"
     assert diff.positions == (i + 1, i + 2)
@@ -44,8 +44,9 @@ def test_adjacent_transposition():
 
 
 def test_two_substitutions_or_a_distant_swap_are_not_near():
-    two = _substitute(_substitute(OURS, 3, "9" if OURS[2] != "9" else "8"), 11,
-                      "0" if OURS[10] != "0" else "1")
+    two = _substitute(
+        _substitute(OURS, 3, "9" if OURS[2] != "9" else "8"), 11, "0" if OURS[10] != "0" else "1"
+    )
     assert compare_ids(two, OURS) is None
     i, j = next((i, j) for i in range(17) for j in range(i + 2, 17) if OURS[i] != OURS[j])
     far = list(OURS)
@@ -71,8 +72,11 @@ def test_malformed_15_digit_number_is_compared_with_the_old_form():
 
 
 def test_check_character_x():
-    first17 = next(f"43312319750312{n:03d}" for n in range(1000)
-                   if check_digit(f"43312319750312{n:03d}") == "X")
+    first17 = next(
+        f"43312319750312{n:03d}"
+        for n in range(1000)
+        if check_digit(f"43312319750312{n:03d}") == "X"
+    )
     ours = first17 + "X"
     diff = compare_ids(first17 + "3", ours)
     assert diff.positions == (18,) and diff.our_chars == "X"

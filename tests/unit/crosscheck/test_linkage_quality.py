@@ -24,8 +24,14 @@ def scored():
     for name in ("people", "refs", "truth"):
         con.register(f"{name}_arrow", getattr(truth, name))
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM {name}_arrow")
-    stats = link(con, people="people", refs="refs", out="links",
-                 reveal_people=truth.reveal_people, reveal_refs=truth.reveal_refs)
+    stats = link(
+        con,
+        people="people",
+        refs="refs",
+        out="links",
+        reveal_people=truth.reveal_people,
+        reveal_refs=truth.reveal_refs,
+    )
     quality = T.evaluate(con, links="links", truth="truth")
     print(f"\nlinkage quality, {N_PEOPLE:,} people × {N_REFS:,} rows (seed {SEED})")
     print(quality.report())
@@ -55,7 +61,11 @@ def test_id_errors_are_resolved_by_tier_2_and_reveal_few(scored):
     for error in ("id_digit", "id_digit_nodob", "id_transposed"):
         assert by_error[error]["tiers"] == "near", by_error[error]
     assert by_error["exact"]["tiers"] == by_error["id15"]["tiers"] == "exact"
-    invalid_rows = by_error["id_digit"]["n"] + by_error["id_digit_nodob"]["n"] \
-        + by_error["id_transposed"]["n"] + by_error["other_invalid"]["n"]
+    invalid_rows = (
+        by_error["id_digit"]["n"]
+        + by_error["id_digit_nodob"]["n"]
+        + by_error["id_transposed"]["n"]
+        + by_error["other_invalid"]["n"]
+    )
     assert truth.revealed["refs"] <= invalid_rows
     assert truth.revealed["people"] <= 2 * invalid_rows < N_PEOPLE

@@ -7,8 +7,13 @@ SERVER = Server(identity="7711/5/1", next_xid=5000)
 
 
 def state(**changes):
-    values = {"watermark": 4000, "identity": "7711/5/1", "columns": columns_key(TYPES),
-              "rows": 1000, "rewritten": 10} | changes
+    values = {
+        "watermark": 4000,
+        "identity": "7711/5/1",
+        "columns": columns_key(TYPES),
+        "rows": 1000,
+        "rewritten": 10,
+    } | changes
     return State(**values)
 
 
@@ -18,8 +23,8 @@ def test_a_copy_of_this_database_is_refreshed_from_its_watermark():
 
 def test_no_copy_another_database_or_other_columns_fetch_the_table_whole():
     assert watermark_for(None, SERVER, TYPES) is None
-    assert watermark_for(state(identity="9999/5/1"), SERVER, TYPES) is None   # another cluster
-    assert watermark_for(state(identity="7711/6/1"), SERVER, TYPES) is None   # another database
+    assert watermark_for(state(identity="9999/5/1"), SERVER, TYPES) is None  # another cluster
+    assert watermark_for(state(identity="7711/6/1"), SERVER, TYPES) is None  # another database
     assert watermark_for(state(), SERVER, {**TYPES, "sex": "VARCHAR"}) is None
 
 
@@ -41,7 +46,7 @@ def test_a_copy_duckdb_cannot_open_is_replaced_by_a_new_one(tmp_path):
     con = engine.connect(temp_dir=tmp_path / "spill")
     try:
         mirror.attach(con, path)
-        assert mirror.state_of(con, "_people_own") is None   # empty: fetched whole
+        assert mirror.state_of(con, "_people_own") is None  # empty: fetched whole
         assert con.execute("SELECT count(*) FROM mirror.refreshes").fetchall() == [(0,)]
     finally:
         con.close()

@@ -8,8 +8,16 @@ from jiuzhu.crosscheck.registries import COMMON_COLUMNS, REGISTRIES, Kind
 from jiuzhu.crosscheck.snapshot_check import check_rows
 
 # Columns the import computes rather than reads from a template column.
-DERIVED = {"row_no", "id_hash", "id_cipher", "id_masked", "id_status", "name_norm",
-           "staff_id_hash", "staff_id_masked"}
+DERIVED = {
+    "row_no",
+    "id_hash",
+    "id_cipher",
+    "id_masked",
+    "id_status",
+    "name_norm",
+    "staff_id_hash",
+    "staff_id_masked",
+}
 
 
 @pytest.mark.parametrize("kind", list(Kind))
@@ -41,9 +49,19 @@ def test_the_example_row_is_valid_apart_from_being_the_example(kind):
 
 def test_the_common_columns_come_first_or_after_the_staff_columns():
     assert [f.key for f in fmt.fields_for("death")][:5] == [
-        "name", "id_number", "sex", "birth_date", "region_code"]
+        "name",
+        "id_number",
+        "sex",
+        "birth_date",
+        "region_code",
+    ]
     assert [f.header for f in fmt.fields_for("fiscal_staff")][:5] == [
-        "工作人员姓名", "工作人员身份号码", "工作单位", "职务", "与工作人员关系"]
+        "工作人员姓名",
+        "工作人员身份号码",
+        "工作单位",
+        "职务",
+        "与工作人员关系",
+    ]
     assert set(COMMON_COLUMNS) <= set(REGISTRIES[Kind.FISCAL_STAFF].all_columns)
 
 

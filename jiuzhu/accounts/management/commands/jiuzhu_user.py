@@ -8,7 +8,9 @@ from jiuzhu.core.errors import JiuzhuError
 
 
 class Command(BaseCommand):
-    help = "账号管理：add 新建；password 重设密码；unlock 解除锁定；reset-otp 重置手机令牌；list 列出"
+    help = (
+        "账号管理：add 新建；password 重设密码；unlock 解除锁定；reset-otp 重置手机令牌；list 列出"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["add", "password", "unlock", "reset-otp", "list"])
@@ -23,16 +25,24 @@ class Command(BaseCommand):
         try:
             if action == "list":
                 for u in User.objects.select_related("region").order_by("username"):
-                    self.stdout.write(f"{u.username:<22}{u.role_label:<14}{u.region.name if u.region else '-'}")
+                    self.stdout.write(
+                        f"{u.username:<22}{u.role_label:<14}{u.region.name if u.region else '-'}"
+                    )
                 return
             if not username:
                 raise CommandError("请指定用户名")
             if action in ("add", "password") and not password:
                 password = getpass.getpass("新密码：")
             if action == "add":
-                services.user_create(actor=None, username=username, role=role or "",
-                                     region_code=region or "", password=password,
-                                     full_name=name, unit=unit)
+                services.user_create(
+                    actor=None,
+                    username=username,
+                    role=role or "",
+                    region_code=region or "",
+                    password=password,
+                    full_name=name,
+                    unit=unit,
+                )
                 self.stdout.write(self.style.SUCCESS(f"已创建账号 {username}"))
             elif action == "password":
                 services.user_set_password(actor=None, username=username, password=password)

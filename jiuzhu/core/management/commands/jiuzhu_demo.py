@@ -30,11 +30,15 @@ class Command(BaseCommand):
         else:
             started = time.monotonic()
             with tqdm(total=households, unit="户", desc="生成演示县") as bar:
+
                 def progress(done, total):
                     bar.update(done - bar.n)
+
                 summary = generate_demo(households=households, seed=seed, progress=progress)
-            self.stdout.write(f"已生成{summary.households}户、{summary.persons}人，"
-                              f"用时{time.monotonic() - started:.0f}秒。")
+            self.stdout.write(
+                f"已生成{summary.households}户、{summary.persons}人，"
+                f"用时{time.monotonic() - started:.0f}秒。"
+            )
         county = Region.objects.get(code="433123000000")
         if seed_county_defaults(county=county):
             self.stdout.write("已载入演示县的保障标准与参数。")
@@ -47,7 +51,9 @@ class Command(BaseCommand):
 
         from jiuzhu.demo.crosscheck_demo import create_demo_crosscheck, demo_accounts
 
-        if cc := create_demo_crosscheck(users=demo_accounts(), today=timezone.localdate(), seed=seed):
+        if cc := create_demo_crosscheck(
+            users=demo_accounts(), today=timezone.localdate(), seed=seed
+        ):
             self.stdout.write(cc.line())
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, region in users:

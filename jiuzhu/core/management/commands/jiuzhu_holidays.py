@@ -9,11 +9,15 @@ from jiuzhu.core.workdays_db import calendar, holiday_set, holiday_year_confirm,
 
 
 class Command(BaseCommand):
-    help = ("节假日与调休：seed 从内置日历载入；off/work 录入放假日或调休上班日；confirm 标记某年已录入完毕；"
-            "list 列出；deadline 计算N个工作日后的期限")
+    help = (
+        "节假日与调休：seed 从内置日历载入；off/work 录入放假日或调休上班日；confirm 标记某年已录入完毕；"
+        "list 列出；deadline 计算N个工作日后的期限"
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("action", choices=["seed", "off", "work", "confirm", "list", "deadline"])
+        parser.add_argument(
+            "action", choices=["seed", "off", "work", "confirm", "list", "deadline"]
+        )
         parser.add_argument("values", nargs="*", help="日期（YYYY-MM-DD）、年份或工作日数")
         parser.add_argument("--name", default="", help="节日名称，如 春节")
         parser.add_argument("--source", default="国务院办公厅节假日安排通知")
@@ -30,7 +34,9 @@ class Command(BaseCommand):
         missing = sorted(set(years) - set(loaded))
         self.stdout.write(f"已载入：{'、'.join(map(str, loaded)) or '无'}")
         if missing:
-            self.stdout.write(f"内置日历没有这些年份，请按国务院通知手工录入：{'、'.join(map(str, missing))}")
+            self.stdout.write(
+                f"内置日历没有这些年份，请按国务院通知手工录入：{'、'.join(map(str, missing))}"
+            )
 
     def _off(self, values, name, source):
         for v in values:
@@ -39,7 +45,9 @@ class Command(BaseCommand):
 
     def _work(self, values, name, source):
         for v in values:
-            holiday_set(actor=None, day=date.fromisoformat(v), is_workday=True, name=name or "调休上班")
+            holiday_set(
+                actor=None, day=date.fromisoformat(v), is_workday=True, name=name or "调休上班"
+            )
         self.stdout.write(f"已录入{len(values)}个调休上班日")
 
     def _confirm(self, values, name, source):
@@ -50,9 +58,13 @@ class Command(BaseCommand):
     def _list(self, values, name, source):
         year = int(values[0]) if values else date.today().year
         known = HolidayYear.objects.filter(year=year).first()
-        self.stdout.write(f"{year}年：{'已录入（' + known.source + '）' if known else '未录入，按周一至周五计算'}")
+        self.stdout.write(
+            f"{year}年：{'已录入（' + known.source + '）' if known else '未录入，按周一至周五计算'}"
+        )
         for h in HolidayDay.objects.filter(day__year=year):
-            self.stdout.write(f"  {format_date_cn(h.day)}  {'上班' if h.is_workday else '放假'}  {h.name}")
+            self.stdout.write(
+                f"  {format_date_cn(h.day)}  {'上班' if h.is_workday else '放假'}  {h.name}"
+            )
 
     def _deadline(self, values, name, source):
         if len(values) != 2:

@@ -8,8 +8,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument("--host", default="127.0.0.1",
-                            help="监听地址；生产环境请放在反向代理之后")
+        parser.add_argument(
+            "--host", default="127.0.0.1", help="监听地址；生产环境请放在反向代理之后"
+        )
         parser.add_argument("--threads", type=int, default=8)
 
     def handle(self, *args, port, host, threads, **options):

@@ -12,15 +12,20 @@ from jiuzhu.crosscheck.run import crosscheck_run
 
 
 class Command(BaseCommand):
-    help = ("比对核查：run --month YYYY-MM --user 县级账号（--month current 表示本月，"
-            "供每月定时任务使用）")
+    help = (
+        "比对核查：run --month YYYY-MM --user 县级账号（--month current 表示本月，"
+        "供每月定时任务使用）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["run"])
         parser.add_argument("--month", required=True, help="比对月份 YYYY-MM，或 current")
         parser.add_argument("--user", required=True, help="以哪个县级账号运行（权限和审计）")
-        parser.add_argument("--exact-only", action="store_true",
-                            help="只做身份证号精确匹配（不做一位之差和概率匹配）")
+        parser.add_argument(
+            "--exact-only",
+            action="store_true",
+            help="只做身份证号精确匹配（不做一位之差和概率匹配）",
+        )
 
     def handle(self, *args, action, month, user, exact_only, **options):
         actor = User.objects.filter(username=user).first()
@@ -37,9 +42,11 @@ class Command(BaseCommand):
         def update(done, total):
             bar.total = total
             bar.update(done - bar.n)
+
         try:
-            run = crosscheck_run(actor=actor, month=month, inline=True, exact_only=exact_only,
-                                 on_progress=update)
+            run = crosscheck_run(
+                actor=actor, month=month, inline=True, exact_only=exact_only, on_progress=update
+            )
         except JiuzhuError as exc:
             raise CommandError(exc.message) from exc
         finally:
@@ -49,11 +56,17 @@ class Command(BaseCommand):
         if run.status != CheckRun.Status.DONE or job.status != JobRun.Status.SUCCEEDED:
             raise CommandError(f"比对失败，未写入任何核查发现：{run.message or job.message}")
         s = run.summary
-        self.stdout.write(f"新发现{s['new']}条，待人工比对{s['review']}条，已知{s['known']}条；"
-                          f"用时{s['timings']['total']:.1f}秒。")
+        self.stdout.write(
+            f"新发现{s['new']}条，待人工比对{s['review']}条，已知{s['known']}条；"
+            f"用时{s['timings']['total']:.1f}秒。"
+        )
         order = list(LABELS)
-        for _code, c in sorted(s["by_check"].items(),
-                               key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)):
-            self.stdout.write(f"  {c['label']}：新{c.get('new', 0)}，待人工比对{c.get('review', 0)}，"
-                              f"已知{c.get('known', 0)}")
+        for _code, c in sorted(
+            s["by_check"].items(),
+            key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order),
+        ):
+            self.stdout.write(
+                f"  {c['label']}：新{c.get('new', 0)}，待人工比对{c.get('review', 0)}，"
+                f"已知{c.get('known', 0)}"
+            )
         self.stdout.write(self.style.SUCCESS(f"比对完成（#{run.pk}）。"))

@@ -36,19 +36,26 @@ class Command(BaseCommand):
             raise CommandError(exc.message) from exc
 
     def _households(self, actor, path, good_rows):
-        batch = import_services.import_preview(actor=actor, file_name=path.name, data=path.read_bytes())
+        batch = import_services.import_preview(
+            actor=actor, file_name=path.name, data=path.read_bytes()
+        )
         for p in batch.report["problems"]:
             level = "错误" if p["severity"] == "error" else "提示"
             self.stdout.write(f"第{p['row']}行 [{p['column']}] {level}：{p['message']}")
-        self.stdout.write(f"共{batch.rows_total}行；可导入{batch.households_good}户{batch.rows_good}行；"
-                          f"有错误的行{len(batch.report['bad_rows'])}行。")
+        self.stdout.write(
+            f"共{batch.rows_total}行；可导入{batch.households_good}户{batch.rows_good}行；"
+            f"有错误的行{len(batch.report['bad_rows'])}行。"
+        )
         if not good_rows:
             self.stdout.write("未写入任何数据。确认后加 --good-rows 导入无误的户。")
             return
         with tqdm(total=batch.households_good, unit="户", desc="导入") as bar:
             batch = import_services.import_commit(
-                actor=actor, batch_id=batch.pk, inline=True,
-                on_progress=lambda done, total: bar.update(done - bar.n))
+                actor=actor,
+                batch_id=batch.pk,
+                inline=True,
+                on_progress=lambda done, total: bar.update(done - bar.n),
+            )
         job = JobRun.objects.get(pk=batch.job_id)
         if job.status != JobRun.Status.SUCCEEDED:
             raise CommandError(f"导入失败，数据未作任何修改：{job.message}")
