@@ -22,6 +22,9 @@ import sys
 def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
     argv = list(sys.argv[1:] if argv is None else argv)
+    from jiuzhu.core.private_files import private_umask
+
+    private_umask()  # before the settings load: database, keys, uploads private to this user
     import django
 
     django.setup()

@@ -1,6 +1,7 @@
 """Embedded default: SQLite under var/, demo keys generated on first run, demo banner."""
 
 from jiuzhu.core.localkeys import load_or_create_local_keys
+from jiuzhu.core.private_files import ensure_private
 
 from .base import *  # noqa: F401,F403
 from .base import VAR_DIR
@@ -22,6 +23,9 @@ DATABASES = {
         },
     }
 }
+
+# var/ 0700, the database (and its WAL files) 0600, whatever an older version or a copy left
+ensure_private(VAR_DIR, [VAR_DIR / f"jiuzhu.sqlite3{suffix}" for suffix in ("", "-wal", "-shm")])
 
 JIUZHU_DEMO = True
 JIUZHU_REQUIRE_2FA_FOR_COUNTY = False
