@@ -1,6 +1,6 @@
 """Probabilistic linkage benchmark: 1,000,000 people × 1,000,000 registry rows without a usable ID.
 
-  1. generate the truth set (``jiuzhu.crosscheck.linkage.truthset``, the no-ID error mix:
+  1. generate the truth set (``jiuzhu.demo.truthset``, the no-ID error mix:
      traditional characters, homophones, swapped day and month, a mistyped birth-date digit,
      plain missing IDs, namesakes with another birth date, strangers) in a child process and
      write it to Parquet — so the generator's Python objects do not count in the peak RSS;
@@ -35,8 +35,8 @@ import duckdb  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from jiuzhu.crosscheck.linkage import LinkSettings, link  # noqa: E402
-from jiuzhu.crosscheck.linkage import truthset as T  # noqa: E402
 from jiuzhu.crosscheck.linkage.model import model_u  # noqa: E402
+from jiuzhu.demo import truthset as T  # noqa: E402
 
 
 def rss_mb(who=resource.RUSAGE_SELF) -> int:

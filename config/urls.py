@@ -6,7 +6,7 @@ urlpatterns = [
     path("accounts/", include("jiuzhu.accounts.urls")),
     path("registry/", include("jiuzhu.registry.urls")),
     path("cases/", include("jiuzhu.cases.urls")),
-    path("audit/", include("jiuzhu.core.urls")),
+    path("audit/", include("jiuzhu.supervision.urls")),
     path("standards/", include("jiuzhu.programmes.urls")),
     path("spot-checks/", include("jiuzhu.cases.urls_spotcheck")),
     path("crosscheck/snapshots/", include("jiuzhu.crosscheck.urls_snapshots")),

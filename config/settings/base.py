@@ -29,6 +29,8 @@ INSTALLED_APPS = [
     "jiuzhu.cases",
     "jiuzhu.payments",
     "jiuzhu.crosscheck",
+    "jiuzhu.supervision",
+    "jiuzhu.demo",
 ]
 
 MIDDLEWARE = [
@@ -62,7 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "jiuzhu.core.context_processors.site",
+                "jiuzhu.accounts.context_processors.site",
             ],
         },
     }

@@ -11,15 +11,15 @@ from jiuzhu.core import audit
 from jiuzhu.core.errors import Conflict, ValidationFailed
 from jiuzhu.programmes import rules
 
+from .access import locked_application
 from .models import SelfCareAssessment, SupporterRecord
-from .services import _locked
 from .workflow import DECIDED_STATUSES
 
 PROGRAMMES = {"extreme_poverty_centralised", "extreme_poverty_dispersed"}
 
 
 def _open_extreme_poverty_case(actor, application_id: int):
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if app.programme.code not in PROGRAMMES:
         raise ValidationFailed("只有特困人员救助供养申请需要登记义务人和生活自理能力评估")
     if app.status in DECIDED_STATUSES:

@@ -1,13 +1,15 @@
 """Reads of applications and their records, always within the reader's jurisdiction (404
 outside it)."""
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 
-from jiuzhu.accounts.jurisdiction import region_q
+from jiuzhu.accounts.jurisdiction import region_ids_q, region_q
 from jiuzhu.core.month import Month
 from jiuzhu.regions.models import Region
+from jiuzhu.regions.selectors import county_of
+from jiuzhu.registry.models import KinDeclaration, Person
 
 from .models import Application, Appraisal
 
@@ -75,3 +77,20 @@ def appraisal_months(user) -> list[Month]:
         "held_on", "month", order="DESC"
     )
     return [Month.of(d) for d in days]
+
+
+def kin_declarations_for(user) -> QuerySet[KinDeclaration]:
+    """近亲属备案 the user may read: the whole county's at county level; below it, only those
+    recorded in the user's region or whose relative lives there (R5). A township never sees
+    another township's relatives or declarants."""
+    region = getattr(user, "region", None)
+    if region is None:
+        return KinDeclaration.objects.none()
+    declarations = KinDeclaration.objects.filter(county=county_of(region))
+    if region.level != "county":
+        relatives = Person.objects.filter(region_q(user, prefix="household__")).values("id_hash")
+        declarations = declarations.filter(
+            Q(relative_id_hash__in=relatives)
+            | Q(recorded_by__region__in=Region.objects.filter(region_ids_q(user)))
+        )
+    return declarations.select_related("recorded_by")

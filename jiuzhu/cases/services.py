@@ -12,23 +12,26 @@ from django.utils import timezone
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit
 from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
+from jiuzhu.core.money import MoneyError, parse_money
+from jiuzhu.payments.services import enrolment_create_from
 from jiuzhu.programmes.models import Programme
 from jiuzhu.programmes.selectors import delegated_programmes, setting_value
 from jiuzhu.registry.selectors import household_for_update
 
-from . import authority, selectors, workflow
+from . import authority, workflow
+from .access import actor_level, locked_application, require
+from .benefit import calculate
 from .kin import household_kin_matches, recused_user_ids
-from .models import Application, Appraisal, CaseEvent, Investigation, NoticeObjection, Verification
+from .models import (
+    Application,
+    Appraisal,
+    CaseComplaint,
+    CaseEvent,
+    Investigation,
+    NoticeObjection,
+    Verification,
+)
 from .workflow import DECIDED_STATUSES, FINAL_STATUSES, Action, Status
-
-
-def require(actor, perm: Perm) -> None:
-    if not actor.can(perm):
-        raise PermissionDenied("您没有办理此项业务的权限")
-
-
-def actor_level(actor) -> str:
-    return "county" if actor.region and actor.region.level == "county" else "township"
 
 
 def facts_of(app: Application, today: date | None = None) -> workflow.CaseFacts:
@@ -103,11 +106,6 @@ def transition(
         reason=reason,
     )
     return app
-
-
-def _locked(actor, application_id: int, perm: Perm) -> Application:
-    require(actor, perm)
-    return selectors.application_for_update(user=actor, pk=application_id)
 
 
 def _next_number(township_code: str) -> str:
@@ -194,7 +192,7 @@ def application_mark_incomplete(*, actor, application_id: int, missing: list[str
     items = [m.strip() for m in missing if m.strip()]
     if not items:
         raise ValidationFailed("请列出所缺的全部材料（一次性告知）")
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     return transition(
         app,
         actor=actor,
@@ -206,7 +204,7 @@ def application_mark_incomplete(*, actor, application_id: int, missing: list[str
 
 @transaction.atomic
 def application_supplement(*, actor, application_id: int, note: str) -> Application:
-    app = _locked(actor, application_id, Perm.REGISTER_CASES)
+    app = locked_application(actor, application_id, Perm.REGISTER_CASES)
     return transition(app, actor=actor, action=Action.SUPPLEMENT, reason=note, missing_materials=[])
 
 
@@ -215,14 +213,12 @@ def application_accept(
     *, actor, application_id: int, accepted_on: date | None = None
 ) -> Application:
     """Accept the case; fix who confirms it (R1) from the county's delegation in force."""
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     accepted_on = accepted_on or timezone.localdate()
     delegated = delegated_programmes(county=app.county, on=accepted_on)
     cap = setting_value(county=app.county, key="temporary_cap", on=accepted_on)
     amount = app.requested_amount
     if app.programme.code == "temporary" and amount is None:
-        from .benefit import calculate
-
         amount = calculate(app, accepted_on).amount
         if not amount:
             raise ValidationFailed("临时救助须先填写申请金额或选择救助档次，才能确定由谁审核确认")
@@ -258,7 +254,7 @@ def investigation_record(
     family_signed: bool,
 ) -> Investigation:
     """S2 art. 16: two investigators, the form signed by both and by the family."""
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if investigator_1.pk == investigator_2.pk:
         raise ValidationFailed("入户调查须由两名工作人员进行")
     if not family_signed:
@@ -304,7 +300,7 @@ def verification_record(
     needs_appraisal: bool = False,
 ) -> Verification:
     """S2 art. 17: record the check; an objection by the applicant means checking again."""
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if result not in Verification.Result.values:
         raise ValidationFailed(f"核对结果无效：{result}")
     verification = Verification.objects.create(
@@ -331,7 +327,7 @@ def verification_record(
 
 @transaction.atomic
 def notice_publish(*, actor, application_id: int, start_on: date | None = None) -> Application:
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     start_on = start_on or timezone.localdate()
     return transition(
         app,
@@ -347,7 +343,7 @@ def notice_objection_record(
     *, actor, application_id: int, received_on: date, content: str, route: Status
 ) -> Application:
     """An objection during the notice: investigate again or hold a village appraisal."""
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     NoticeObjection.objects.create(
         application=app,
         received_on=received_on,
@@ -368,7 +364,7 @@ def notice_objection_record(
 
 @transaction.atomic
 def notice_close(*, actor, application_id: int) -> Application:
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     return transition(app, actor=actor, action=Action.CLOSE_NOTICE)
 
 
@@ -383,7 +379,7 @@ def appraisal_record(
     votes_against: int,
     record: str,
 ) -> Appraisal:
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if votes_for + votes_against > attendees:
         raise ValidationFailed("票数之和不能超过参加人数")
     appraisal = Appraisal.objects.create(
@@ -409,7 +405,7 @@ def township_opinion_record(*, actor, application_id: int, opinion: str) -> Appl
     """The township's written opinion; where the county decides, this sends it the file."""
     if not opinion.strip():
         raise ValidationFailed("请填写乡镇审核意见")
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     changes = {"township_opinion": opinion}
     if app.confirming_level == "county" and app.county_received_on is None:
         changes["county_received_on"] = timezone.localdate()
@@ -422,9 +418,7 @@ MONTHLY_PAYMENT = "monthly"
 @transaction.atomic
 def application_calculate(*, actor, application_id: int, on: date | None = None) -> Application:
     """Compute and store the benefit with its explanation (no status change)."""
-    from .benefit import calculate
-
-    app = _locked(actor, application_id, Perm.VIEW_CASES)
+    app = locked_application(actor, application_id, Perm.VIEW_CASES)
     if app.status in DECIDED_STATUSES:
         raise Conflict("该申请已作出决定，核定金额不能再重新计算")
     result = calculate(app, on or timezone.localdate())
@@ -447,11 +441,7 @@ def application_calculate(*, actor, application_id: int, on: date | None = None)
 def application_confirm(*, actor, application_id: int, reason: str) -> Application:
     """审核确认 (R1, R4): by the level holding the power; monthly programmes are enrolled, paid
     from the next month (S2 art. 21)."""
-    from jiuzhu.payments.services import enrolment_create_from
-
-    from .benefit import calculate
-
-    app = _locked(actor, application_id, Perm.DECIDE_CASES)
+    app = locked_application(actor, application_id, Perm.DECIDE_CASES)
     today = timezone.localdate()
     result = calculate(app, today)
     if not result.eligible or result.amount <= 0:
@@ -485,7 +475,7 @@ def application_refuse(*, actor, application_id: int, reason: str) -> Applicatio
     """不予确认: in writing, with reasons (R2, S2 art. 21); the letter is printable."""
     if len(reason.strip()) < 5:
         raise ValidationFailed("不予确认须书面说明理由")
-    app = _locked(actor, application_id, Perm.DECIDE_CASES)
+    app = locked_application(actor, application_id, Perm.DECIDE_CASES)
     return transition(
         app,
         actor=actor,
@@ -500,7 +490,7 @@ def application_refuse(*, actor, application_id: int, reason: str) -> Applicatio
 
 @transaction.atomic
 def application_withdraw(*, actor, application_id: int, reason: str) -> Application:
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     return transition(app, actor=actor, action=Action.WITHDRAW, reason=reason)
 
 
@@ -509,7 +499,7 @@ def application_extend(*, actor, application_id: int, reason: str) -> Applicatio
     """Extend the whole-case limit from 30 to 45 working days (S2 art. 22), with a reason."""
     if not reason.strip():
         raise ValidationFailed("延期须说明理由")
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if app.extended:
         raise Conflict("该申请已经延期")
     if app.accepted_on is None or app.status in DECIDED_STATUSES:
@@ -530,9 +520,7 @@ def application_extend(*, actor, application_id: int, reason: str) -> Applicatio
 @transaction.atomic
 def emergency_pay(*, actor, application_id: int, amount: Decimal, reason: str) -> Application:
     """先行救助 (R15, S8): pay first, file the paperwork within the county's limit afterwards."""
-    from jiuzhu.core.money import parse_money
-
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     try:
         value = parse_money(amount)
     except (ValueError, TypeError) as exc:
@@ -555,16 +543,14 @@ def emergency_pay(*, actor, application_id: int, amount: Decimal, reason: str) -
 
 @transaction.atomic
 def filing_complete(*, actor, application_id: int, note: str) -> Application:
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     return transition(app, actor=actor, action=Action.COMPLETE_FILING, reason=note)
 
 
 @transaction.atomic
 def complaint_record(*, actor, application_id: int, received_on: date, channel: str, content: str):
     """A complaint about a case: kept on the case and forces a county visit (R3)."""
-    from .models import CaseComplaint
-
-    app = _locked(actor, application_id, Perm.VIEW_CASES)
+    app = locked_application(actor, application_id, Perm.VIEW_CASES)
     if not content.strip():
         raise ValidationFailed("请填写投诉举报内容")
     complaint = CaseComplaint.objects.create(
@@ -588,7 +574,7 @@ def complaint_record(*, actor, application_id: int, received_on: date, channel: 
 @transaction.atomic
 def refusal_letter_printed(*, actor, application_id: int) -> None:
     """Printing the refusal letter is the written answer (R2); it closes that deadline."""
-    app = _locked(actor, application_id, Perm.VIEW_CASES)
+    app = locked_application(actor, application_id, Perm.VIEW_CASES)
     if app.status != Status.REFUSED:
         raise Conflict("只有不予确认的申请才有不予确认告知书")
     if not app.events.filter(action="print_refusal").exists():
@@ -605,35 +591,13 @@ def refusal_letter_printed(*, actor, application_id: int) -> None:
         )
 
 
-def kin_mark_open_applications(*, actor, household_id: int, reason: str) -> int:
-    """Mark the household's undecided applications 单独登记备案 (R5); returns how many."""
-    apps = list(
-        Application.objects.select_for_update()
-        .filter(household_id=household_id, kin_registered=False)
-        .exclude(status__in=DECIDED_STATUSES)
-    )
-    for app in apps:
-        Application.objects.filter(pk=app.pk).update(kin_registered=True)
-        audit.record(
-            action="case.kin_registered",
-            actor=actor,
-            obj=app,
-            household_id=household_id,
-            new={"kin_registered": True},
-            reason=reason,
-        )
-    return len(apps)
-
-
 @transaction.atomic
 def one_case_decision_record(
     *, actor, application_id: int, held_on: date, record: str, amount
 ) -> Application:
     """一事一议 (R15): a major hardship above the county's threshold is decided case by case at a
     meeting; the record is attached and the county confirms the agreed amount."""
-    from jiuzhu.core.money import MoneyError, parse_money
-
-    app = _locked(actor, application_id, Perm.HANDLE_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if app.programme.code != "temporary":
         raise ValidationFailed("一事一议只适用于临时救助")
     if app.status in DECIDED_STATUSES or app.accepted_on is None:

@@ -13,8 +13,9 @@ from jiuzhu.core import audit
 from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 from . import sampling
+from .access import require
 from .models import Application, SpotCheckDraw, SpotCheckVisit
-from .services import require, transition
+from .services import transition
 from .workflow import Action, Status
 
 CONFIRMED = [Status.CONFIRMED, Status.ENROLLED]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_appraisals, views_print
+from . import views, views_appraisals, views_kin, views_print
 
 app_name = "cases"
 urlpatterns = [
@@ -15,6 +15,7 @@ urlpatterns = [
     ),
     path("<int:pk>/print/refusal/", views_print.print_refusal, name="print_refusal"),
     path("notice/<int:village_id>/print/", views_print.print_notice, name="print_notice"),
+    path("kin/", views_kin.kin_list, name="kin_list"),
     path("appraisals/", views_appraisals.appraisal_list, name="appraisals"),
     path(
         "appraisals/<int:village_id>/<int:year>/<int:month>/print/",

@@ -1,37 +1,12 @@
-"""Reading the audit trail within the reader's jurisdiction."""
+"""Reading one object's audit history (the caller has already checked it may see the object).
+The inspector's pages over the whole trail live in jiuzhu.supervision."""
 
-from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import Http404
 
 from .models import AuditEntry
 
 
-def entries_for(
-    *, user, actor_id: int | None = None, household_id: int | None = None, action: str = ""
-) -> tuple[QuerySet[AuditEntry], str]:
-    from jiuzhu.registry.selectors import household_get  # the registry owns households
-
-    entries = AuditEntry.objects.select_related("actor").order_by("-seq")
-    subject = "全部操作"
-    if household_id is not None:
-        household = household_get(user=user, pk=household_id)  # 404 outside jurisdiction
-        entries, subject = entries.filter(household_id=household.pk), f"家庭：{household}"
-    elif actor_id is not None:
-        actor = get_user_model().objects.filter(pk=actor_id).first()
-        if actor is None:
-            raise Http404
-        entries, subject = (
-            entries.filter(actor=actor),
-            f"用户：{actor.username}（{actor.display_name}）",
-        )
-    if action:
-        entries = entries.filter(action__startswith=action)
-    return entries, subject
-
-
 def entries_for_object(obj) -> QuerySet[AuditEntry]:
-    """The history of one object (the caller has already checked it may see the object)."""
     return (
         AuditEntry.objects.select_related("actor")
         .filter(object_type=obj._meta.label_lower, object_id=str(obj.pk))

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from jiuzhu.cases.benefit import counted_income_by_household, monthly_standard
 from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.money import CENT, format_yuan
 from jiuzhu.programmes import selectors as params
+from jiuzhu.programmes.benefit import counted_income_by_household, monthly_standard
 from jiuzhu.programmes.catalogue import dibao_code
 from jiuzhu.registry.selectors import household_sizes
 

@@ -9,11 +9,11 @@ from django.utils import timezone
 
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import services
+from jiuzhu.cases.kin_services import kin_declare
 from jiuzhu.cases.models import Application
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.programmes.catalogue import dibao_code
-from jiuzhu.registry.kin_services import kin_declare
 from jiuzhu.registry.models import Household, IncomeFact
 
 STAGES = [

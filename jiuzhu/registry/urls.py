@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_kin
+from . import views, views_import
 
 app_name = "registry"
 urlpatterns = [
@@ -12,7 +12,6 @@ urlpatterns = [
     path("households/<int:pk>/asset/", views.asset_new, name="asset_new"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/reveal-id/", views.person_reveal, name="person_reveal"),
-    path("kin/", views_kin.kin_list, name="kin_list"),
     path("import/", views_import.import_upload, name="import_upload"),
     path("import/template.xlsx", views_import.import_template_view, name="import_template"),
     path("import/<int:pk>/", views_import.import_preview, name="import_preview"),

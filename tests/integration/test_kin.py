@@ -6,11 +6,11 @@ from django.utils import timezone
 
 from jiuzhu.cases import services
 from jiuzhu.cases.kin import household_kin_matches
+from jiuzhu.cases.kin_services import kin_declare
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.errors import PermissionDenied, ValidationFailed
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.programmes.seed import seed_county_defaults
-from jiuzhu.registry.kin_services import kin_declare
 from tests.conftest import TOWNSHIP_A
 
 
@@ -80,7 +80,7 @@ def test_kin_page_records_a_declaration(client, users, household):
     member = household.members.get(relation="daughter")
     client.force_login(users["officer_a"])
     response = client.post(
-        "/registry/kin/",
+        "/cases/kin/",
         {
             "declarant_name": "吴主任",
             "declarant_role": "village_cadre",
@@ -92,5 +92,5 @@ def test_kin_page_records_a_declaration(client, users, household):
         },
     )
     assert response.status_code == 302 and KinDeclaration.objects.count() == 1
-    page = client.get("/registry/kin/").content.decode()
+    page = client.get("/cases/kin/").content.decode()
     assert member.id_masked in page and decrypt(member.id_cipher) not in page

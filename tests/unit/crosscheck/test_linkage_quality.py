@@ -11,7 +11,7 @@ import duckdb
 import pytest
 
 from jiuzhu.crosscheck.linkage import link
-from jiuzhu.crosscheck.linkage import truthset as T
+from jiuzhu.demo import truthset as T
 
 N_PEOPLE, N_REFS, SEED = 30_000, 24_000, 20261122
 

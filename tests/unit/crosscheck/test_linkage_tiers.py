@@ -17,13 +17,13 @@ import pytest
 
 from jiuzhu.core.idnumber import check_digit
 from jiuzhu.crosscheck.linkage import OUT_COLUMNS, LinkSettings, link, link_exact
-from jiuzhu.crosscheck.linkage import truthset as T
 from jiuzhu.crosscheck.linkage.model import (
     LEVEL_KEYS,
     model_for_dialect,
     settings_dict,
 )
 from jiuzhu.crosscheck.linkage.names import simplify
+from jiuzhu.demo import truthset as T
 
 GEO = T.Geography()
 VILLAGE = GEO.village(0, 0, 0)
@@ -396,7 +396,7 @@ def test_model_is_serialisable_and_runs_on_spark_settings(world):
 
 def test_linkage_package_imports_no_django():
     code = (
-        "import sys, jiuzhu.crosscheck.linkage, jiuzhu.crosscheck.linkage.truthset; "
+        "import sys, jiuzhu.crosscheck.linkage, jiuzhu.demo.truthset; "
         "sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
     )
     subprocess.run([sys.executable, "-c", code], check=True)

@@ -7,12 +7,12 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.cases.kinship import KIN_LABELS
 from jiuzhu.core.errors import JiuzhuError
-from jiuzhu.regions.selectors import county_of
+from jiuzhu.registry.models import KinDeclaration
 
+from . import selectors
 from .kin_services import kin_declare
-from .models import KinDeclaration
+from .kinship import KIN_LABELS
 
 
 class KinForm(forms.Form):
@@ -32,7 +32,6 @@ def kin_list(request):
     user = request.user
     if not user.can(Perm.VIEW_CASES) or user.region is None:
         raise Http404
-    county = county_of(user.region)
     form = KinForm(request.POST or None) if user.can(Perm.DECLARE_KIN) else None
     if form is not None and request.method == "POST" and form.is_valid():
         try:
@@ -43,8 +42,8 @@ def kin_list(request):
             messages.success(
                 request, "近亲属备案已登记；该亲属家庭正在办理的申请已标记“单独登记备案”"
             )
-            return redirect("registry:kin_list")
-    declarations = KinDeclaration.objects.filter(county=county).select_related("recorded_by")[:500]
+            return redirect("cases:kin_list")
+    declarations = selectors.kin_declarations_for(user)[:500]
     labels = {k.value: label for k, label in KIN_LABELS.items()}
     rows = [(d, labels.get(d.kin, d.kin)) for d in declarations]
-    return render(request, "registry/kin_list.html", {"form": form, "rows": rows})
+    return render(request, "cases/kin_list.html", {"form": form, "rows": rows})

@@ -25,9 +25,9 @@ import pyarrow as pa
 from opencc import OpenCC
 
 from jiuzhu.core.idnumber import check_digit
-from jiuzhu.demo.names import FEMALE_CHARS, MALE_CHARS, NEUTRAL_CHARS, NameGenerator
+from jiuzhu.crosscheck.linkage.names import char_readings, simplify
 
-from .names import char_readings, simplify
+from .names import FEMALE_CHARS, MALE_CHARS, NEUTRAL_CHARS, NameGenerator
 
 __all__ = [
     "ERRORS",

@@ -5,7 +5,7 @@ from django.shortcuts import render
 
 from jiuzhu.accounts.roles import Perm
 
-from . import audit_selectors
+from . import selectors
 
 
 @login_required
@@ -13,7 +13,7 @@ def audit_list(request, user_id: int | None = None, household_id: int | None = N
     """The inspector's view of the audit trail: everything, one user's actions, or one household."""
     if not request.user.can(Perm.VIEW_AUDIT):
         raise Http404
-    entries, subject = audit_selectors.entries_for(
+    entries, subject = selectors.entries_for(
         user=request.user,
         actor_id=user_id,
         household_id=household_id,
@@ -22,6 +22,6 @@ def audit_list(request, user_id: int | None = None, household_id: int | None = N
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     return render(
         request,
-        "core/audit_list.html",
+        "supervision/audit_list.html",
         {"page": page, "subject": subject, "action": request.GET.get("action", "")},
     )

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from jiuzhu.accounts.roles import Perm
+from .roles import Perm
 
 
 def site(request):

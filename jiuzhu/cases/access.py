@@ -1,0 +1,24 @@
+"""Who may act on a case: the permission check, the actor's level and the locked read that every
+case service starts from (404 outside the actor's jurisdiction). Shared by the case services
+(services, extreme_poverty, spot_checks, kin_services) so none imports another for them."""
+
+from jiuzhu.accounts.roles import Perm
+from jiuzhu.core.errors import PermissionDenied
+
+from . import selectors
+from .models import Application
+
+
+def require(actor, perm: Perm) -> None:
+    if actor is None or not actor.can(perm):
+        raise PermissionDenied("您没有办理此项业务的权限")
+
+
+def actor_level(actor) -> str:
+    return "county" if actor.region and actor.region.level == "county" else "township"
+
+
+def locked_application(actor, application_id: int, perm: Perm) -> Application:
+    """The case, row-locked, after checking the permission; 404 outside the jurisdiction."""
+    require(actor, perm)
+    return selectors.application_for_update(user=actor, pk=application_id)
