@@ -105,6 +105,13 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# Axes records the address the audit trail records (X-Forwarded-For only behind a trusted proxy).
+AXES_CLIENT_IP_CALLABLE = "jiuzhu.core.middleware.client_ip"
+# Per address (jiuzhu.accounts.throttle), beside axes' per account: more than this many failed
+# logins from one address within the window refuse every login from it for the cool-off.
+JIUZHU_LOGIN_IP_FAILURE_LIMIT = int(os.environ.get("JIUZHU_LOGIN_IP_FAILURE_LIMIT", "30"))
+JIUZHU_LOGIN_IP_WINDOW_SECONDS = int(os.environ.get("JIUZHU_LOGIN_IP_WINDOW_SECONDS", "900"))
+JIUZHU_LOGIN_IP_COOLOFF_SECONDS = int(os.environ.get("JIUZHU_LOGIN_IP_COOLOFF_SECONDS", "900"))
 
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"

@@ -1,6 +1,7 @@
 """Logging in: Chinese pages, lockout after repeated failures (django-axes), an audited login,
 the TOTP second factor for county roles, the idle timeout and the demo banner."""
 
+import base64
 import time
 
 import pytest
@@ -87,6 +88,12 @@ def _wrong_token(device):
     return next(f"{n:06d}" for n in range(123456, 1000000) if n not in valid)
 
 
+def _pending_device(client, user):
+    """The authenticator shown on the binding page, whose key the session keeps until the first
+    correct code is posted."""
+    return TOTPDevice(user=user, key=client.session["otp_enrol"]["key"])
+
+
 def test_county_admin_must_pass_totp(client, users, settings):
     settings.JIUZHU_REQUIRE_2FA_FOR_COUNTY = True
     # django-otp throttles a device for a second after a wrong code; not under test here
@@ -102,13 +109,15 @@ def test_county_admin_must_pass_totp(client, users, settings):
     body = page.content.decode()
     assert page.status_code == 200
     assert "<img" in body and "data:image/svg+xml;base64," in body
-    device = TOTPDevice.objects.get(user=admin, confirmed=False)
+    assert not TOTPDevice.objects.filter(user=admin).exists()  # a GET writes nothing
+    device = _pending_device(client, admin)
+    assert f"<code>{base64.b32encode(device.bin_key).decode()}</code>" in body
 
     wrong = client.post(f"{OTP}?next={HOUSEHOLDS}", {"token": _wrong_token(device)})
     assert wrong.status_code == 200
     assert "验证码不正确" in wrong.content.decode()
-    device.refresh_from_db()
-    assert not device.confirmed
+    device = TOTPDevice.objects.get(user=admin, confirmed=False)  # stored on the first POST
+    assert device.key == _pending_device(client, admin).key
     assert client.get(HOUSEHOLDS).status_code == 302
 
     right = client.post(f"{OTP}?next={HOUSEHOLDS}", {"token": f"{totp(device.bin_key):06d}"})
@@ -123,7 +132,7 @@ def test_otp_next_to_another_site_is_ignored(client, users, settings):
     settings.JIUZHU_REQUIRE_2FA_FOR_COUNTY = True
     client.force_login(users["county"])
     client.get(OTP)
-    device = TOTPDevice.objects.get(user=users["county"], confirmed=False)
+    device = _pending_device(client, users["county"])
     response = client.post(
         f"{OTP}?next=https://evil.example/", {"token": f"{totp(device.bin_key):06d}"}
     )
