@@ -152,6 +152,23 @@ JIUZHU_DUCKDB_THREADS = int(os.environ.get("JIUZHU_DUCKDB_THREADS", "0"))  # 0: 
 JIUZHU_CROSSCHECK_MIRROR_DIR = Path(
     os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR", VAR_DIR / "crosscheck-mirror")
 )
+# Uploads (jiuzhu.core.uploads, the one door in): what one file may cost before it is refused.
+JIUZHU_UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # the file as uploaded (an .xlsx compressed)
+JIUZHU_UPLOAD_MAX_ZIP_MEMBERS = 1000
+JIUZHU_UPLOAD_MAX_MEMBER_BYTES = 400 * 1024 * 1024  # one member of an .xlsx, expanded
+JIUZHU_UPLOAD_MAX_UNCOMPRESSED_BYTES = 500 * 1024 * 1024  # all members together, expanded
+JIUZHU_UPLOAD_MAX_RATIO = 100  # expanded / compressed, for members over the next size
+JIUZHU_UPLOAD_RATIO_MIN_BYTES = 1024 * 1024
+JIUZHU_UPLOAD_MAX_ROWS = 200_000  # data rows, when the caller names no limit of its own
+JIUZHU_UPLOAD_MAX_COLUMNS = 100
+JIUZHU_UPLOAD_MAX_FIELD_CHARS = 32_767  # one CSV field (Excel's limit for a cell)
+JIUZHU_UPLOAD_PARSE_MEMORY_MB = 1024  # the parse child's address space (RLIMIT_AS)
+JIUZHU_UPLOAD_PARSE_TIMEOUT_SECONDS = 120
+JIUZHU_UPLOAD_PARSE_IN_PROCESS = False  # True: parse in the web process, no cap (debugging)
+JIUZHU_IMPORT_MAX_ROWS = 200_000  # household import
+JIUZHU_SNAPSHOT_MAX_ROWS = 500_000  # registry snapshot import
+JIUZHU_SNAPSHOT_MAX_BYTES = 100 * 1024 * 1024
+JIUZHU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # a finding's verification attachment
 
 LOGGING = {
     "version": 1,
