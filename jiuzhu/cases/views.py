@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import params
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.programmes.selectors import temporary_tiers_in_force
 from jiuzhu.regions.selectors import children_of
@@ -53,7 +54,7 @@ def queue(request):
     form.is_valid()
     township_id = form.cleaned_data.get("township") if form.is_bound else None
     status = form.cleaned_data.get("status") if form.is_bound else None
-    mine = request.GET.get("mine") == "1"
+    mine = params.flag_param(request.GET, "mine")
     rows = work_queue(user, today)
     shown = [
         r
@@ -93,10 +94,7 @@ def register(request):
         raise Http404
     if "number" in request.GET:
         return _find_household(request)
-    try:
-        household_id = int(request.GET.get("household", ""))
-    except ValueError:
-        raise Http404("没有找到该家庭") from None
+    household_id = params.int_or_404(request.GET, "household", message="没有找到该家庭")
     household = registry_selectors.household_get(user=user, pk=household_id)
     members = list(registry_selectors.members_of(household))
     tiers = temporary_tiers_in_force(county=household.county, on=timezone.localdate())

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import params
 from jiuzhu.core.audit_selectors import entries_for_object
 from jiuzhu.core.downloads import xlsx_response
 from jiuzhu.core.errors import JiuzhuError
@@ -122,12 +123,12 @@ def run_detail(request, pk: int):
 
 
 def _filters(request) -> dict:
-    township = request.GET.get("township", "")
+    query = request.GET  # typed by anyone: an unknown or malformed value is no filter
     return {
-        "check": request.GET.get("check", ""),
-        "status": request.GET.get("status", ""),
-        "township_id": int(township) if township.isdigit() else None,
-        "overdue": request.GET.get("overdue") == "1",
+        "check": params.choice_param(query, "check", LABELS),
+        "status": params.choice_param(query, "status", Finding.Status.values),
+        "township_id": params.int_param(query, "township"),
+        "overdue": params.flag_param(query, "overdue"),
     }
 
 
@@ -227,7 +228,7 @@ def finding_step(request, pk: int, step: str):
             )
         elif step == "assign":
             services.finding_assign(
-                actor=user, finding_id=pk, assignee_id=int(post.get("assignee") or 0)
+                actor=user, finding_id=pk, assignee_id=params.int_param(post, "assignee") or 0
             )
         elif step in ("verify_true", "verify_false"):
             upload = request.FILES.get("attachment")
@@ -240,7 +241,6 @@ def finding_step(request, pk: int, step: str):
                 attachment=upload.read() if upload else None,
             )
         elif step == "act":
-            app = post.get("application", "")
             services.finding_act(
                 actor=user,
                 finding_id=pk,
@@ -248,7 +248,7 @@ def finding_step(request, pk: int, step: str):
                 note=post.get("note", ""),
                 effective_month=post.get("effective_month", "").strip(),
                 new_amount=_decimal(post.get("new_amount", "")),
-                application_id=int(app) if app.isdigit() else None,
+                application_id=params.int_param(post, "application"),
                 rectification_ref=post.get("rectification_ref", ""),
             )
         elif step == "close":

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit
+from jiuzhu.core import audit, params
 from jiuzhu.core.downloads import xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.regions.selectors import children_of
@@ -46,11 +46,12 @@ def household_export(request):
     if not request.user.can(Perm.VIEW_HOUSEHOLDS):
         raise Http404
     _, households = _searched(request)
+    searched = {name: params.text_param(request.GET, name) for name in ("q", "region")}
     data, count = exports.households_xlsx(households)
     audit.record(
         action="household.export",
         actor=request.user,
-        new={"query": request.GET.dict(), "rows": count},
+        new={"query": searched, "rows": count},
     )
     return xlsx_response(data, f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx")
 
