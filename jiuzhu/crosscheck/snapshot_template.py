@@ -1,15 +1,11 @@
 """The Excel template of each registry kind: headers, one example row, and the accepted words."""
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
-from jiuzhu.registry.exports import workbook_bytes
+from jiuzhu.core.spreadsheet import Column, Export, XlsxWriter
 
 from .registries import registry
 from .snapshot_formats import Field, FieldType, fields_for
 
-REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+TEMPLATE_ROWS = 1000  # rows formatted as text (the example row included): IDs stay text
 _TYPE_TEXT = {
     FieldType.ID: "18位公民身份号码（15位旧号码自动转换）",
     FieldType.NAME: "姓名",
@@ -27,27 +23,24 @@ def _allowed(f: Field) -> str:
     return _TYPE_TEXT.get(f.type, "")
 
 
-def template_xlsx(kind: str) -> bytes:
+def template_xlsx(kind: str) -> Export:
     fields = fields_for(kind)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = registry(kind).label[:31]
-    for index, f in enumerate(fields, start=1):
-        cell = sheet.cell(row=1, column=index, value=f.header)
-        cell.font = Font(bold=True)
-        if f.required:
-            cell.fill = REQUIRED_FILL
-        sheet.column_dimensions[get_column_letter(index)].width = max(12, len(f.header) * 2 + 2)
-        for row in range(2, 1002):  # IDs and codes must stay text, not numbers
-            sheet.cell(row=row, column=index).number_format = "@"
-        sheet.cell(row=2, column=index, value=f.example)
-    notes = book.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "可填写的内容", "示例", "说明"])
-    for cell in notes[1]:
-        cell.font = Font(bold=True)
+    book = XlsxWriter()
+    sheet = book.sheet(
+        registry(kind).label,
+        [
+            Column(f.header, width=max(12, len(f.header) * 2 + 2), required=f.required, text=True)
+            for f in fields
+        ],
+    )
+    sheet.append([f.example for f in fields])
+    sheet.append_blank(TEMPLATE_ROWS - 1, len(fields))
+    notes = book.sheet(
+        "填写说明",
+        [Column("列名"), Column("是否必填"), Column("可填写的内容", width=60), "示例", "说明"],
+    )
     for f in fields:
         notes.append([f.header, "必填" if f.required else "选填", _allowed(f), f.example, f.note])
-    notes.column_dimensions["C"].width = 60
     notes.append([])
     notes.append(
         [
@@ -55,4 +48,4 @@ def template_xlsx(kind: str) -> bytes:
             "详细说明见 docs/import-formats.md。"
         ]
     )
-    return workbook_bytes(book)
+    return book.finish()

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core.downloads import xlsx_response
+from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_progress
 from jiuzhu.registry.import_template import problems_xlsx
@@ -100,6 +100,7 @@ def snapshot_detail(request, pk: int):
     return render(request, "crosscheck/snapshot_preview.html", context)
 
 
+@export_view
 @login_required
 def snapshot_problems(request, pk: int):
     """Every problem (errors and warnings) as an Excel file to fix the source file from."""
@@ -135,6 +136,7 @@ def snapshot_discard(request, pk: int):
     return redirect("snapshots:list")
 
 
+@export_view
 @login_required
 def snapshot_template(request, kind: str):
     _require_import(request.user)

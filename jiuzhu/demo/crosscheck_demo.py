@@ -16,8 +16,6 @@ Everything comes from one seeded ``random.Random``: the same demo county gives t
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 import time
 from collections import defaultdict
@@ -36,6 +34,7 @@ from jiuzhu.core import audit
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.idnumber import make_resident_id
 from jiuzhu.core.month import Month
+from jiuzhu.core.spreadsheet import CsvWriter
 from jiuzhu.crosscheck.models import CheckRun, Finding, RegistrySnapshot
 from jiuzhu.crosscheck.run import crosscheck_run
 from jiuzhu.crosscheck.snapshot_formats import fields_for
@@ -1389,12 +1388,10 @@ _S2T = None
 
 def _csv(kind: str, rows: list[dict]) -> bytes:
     fields = fields_for(kind)
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([f.header for f in fields])
+    writer = CsvWriter([f.header for f in fields])  # the one CSV writer (UTF-8 with BOM)
     for row in rows:
-        writer.writerow([row.get(f.key, "") for f in fields])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        writer.append([row.get(f.key, "") for f in fields])
+    return writer.finish().data
 
 
 class _Numbers:

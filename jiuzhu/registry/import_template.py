@@ -1,30 +1,26 @@
 """The import template and the problem report as Excel files."""
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
+from jiuzhu.core.spreadsheet import Column, Export, XlsxWriter
 
-from .exports import workbook_bytes
 from .import_format import COLUMNS
 
-REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
+TEMPLATE_ROWS = 1000  # blank rows formatted as text, so IDs and codes stay text, not numbers
+PROBLEM_COLUMNS = (Column("行号"), Column("列", width=20), Column("类别"), Column("说明", width=70))
 
 
-def template_xlsx() -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "家庭人员"
-    for index, col in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=index, value=col.header)
-        cell.font = Font(bold=True)
-        if col.required:
-            cell.fill = REQUIRED_FILL
-        sheet.column_dimensions[get_column_letter(index)].width = max(10, len(col.header) * 2 + 2)
-    for index in range(1, len(COLUMNS) + 1):  # IDs and codes must stay text, not numbers
-        for row in range(2, 1002):
-            sheet.cell(row=row, column=index).number_format = "@"
-    notes = book.create_sheet("填写说明")
-    notes.append(["列名", "是否必填", "示例"])
+def template_xlsx() -> Export:
+    book = XlsxWriter()
+    sheet = book.sheet(
+        "家庭人员",
+        [
+            Column(
+                col.header, width=max(10, len(col.header) * 2 + 2), required=col.required, text=True
+            )
+            for col in COLUMNS
+        ],
+    )
+    sheet.append_blank(TEMPLATE_ROWS, len(COLUMNS))
+    notes = book.sheet("填写说明", ["列名", "是否必填", "示例"])
     for col in COLUMNS:
         notes.append([col.header, "必填" if col.required else "选填", col.example])
     notes.append([])
@@ -33,19 +29,15 @@ def template_xlsx() -> bytes:
             "同一家庭的成员填写相同的“家庭编号”，且恰有一名“户主”。详细说明见 docs/import-formats.md。"
         ]
     )
-    return workbook_bytes(book)
+    return book.finish()
 
 
-def problems_xlsx(problems: list[dict]) -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "检查结果"
-    sheet.append(["行号", "列", "类别", "说明"])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+def problems_xlsx(problems: list[dict]) -> Export:
+    """The problems of an import check; a message may quote what the user typed."""
+    book = XlsxWriter()
+    sheet = book.sheet("检查结果", PROBLEM_COLUMNS)
     for p in problems:
         sheet.append(
             [p["row"], p["column"], "错误" if p["severity"] == "error" else "提示", p["message"]]
         )
-    sheet.column_dimensions["D"].width = 70
-    return workbook_bytes(book)
+    return book.finish()

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core.downloads import xlsx_response
+from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_progress
 
@@ -67,6 +67,7 @@ def import_preview(request, pk: int):
     return render(request, "registry/import_preview.html", context)
 
 
+@export_view
 @login_required
 def import_errors(request, pk: int):
     """The problems as an Excel file the officer can fix the source file from."""
@@ -98,6 +99,7 @@ def import_discard(request, pk: int):
     return redirect("registry:import_upload")
 
 
+@export_view
 @login_required
 def import_template_view(request):
     _require_import(request.user)
