@@ -16,7 +16,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import params
 from jiuzhu.core.audit_selectors import entries_for_object
-from jiuzhu.core.downloads import xlsx_response
+from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_progress
 from jiuzhu.core.month import Month
@@ -132,6 +132,7 @@ def _filters(request) -> dict:
     }
 
 
+@export_view(query={"format": "xlsx"})
 @login_required
 def finding_list(request):
     user = _viewer(request)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit, params
-from jiuzhu.core.downloads import xlsx_response
+from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.regions.selectors import children_of
 
@@ -41,19 +41,20 @@ def household_list(request):
     return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
 
 
+@export_view
 @login_required
 def household_export(request):
     if not request.user.can(Perm.VIEW_HOUSEHOLDS):
         raise Http404
     _, households = _searched(request)
     searched = {name: params.text_param(request.GET, name) for name in ("q", "region")}
-    data, count = exports.households_xlsx(households)
+    export = exports.households_xlsx(households)
     audit.record(
         action="household.export",
         actor=request.user,
-        new={"query": searched, "rows": count},
+        new={"query": searched, "rows": export.rows},
     )
-    return xlsx_response(data, f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx")
+    return xlsx_response(export, f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx")
 
 
 @login_required
