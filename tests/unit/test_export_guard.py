@@ -189,3 +189,49 @@ def test_the_scan_catches_each_way_around_the_guard(source):
 )
 def test_the_scan_lets_the_guarded_way_and_reading_through(source):
     assert scan(source, "jiuzhu/payments/bank_file.py") == []
+
+
+# --- the same door at run time --------------------------------------------------------------
+
+
+def test_the_download_helpers_take_only_what_the_writer_made():
+    from jiuzhu.core import downloads, spreadsheet
+
+    with pytest.raises(TypeError):
+        downloads.xlsx_response(b"PK\x03\x04", "家庭名册.xlsx")
+    export = spreadsheet.xlsx("名册", ["姓名"], [["=1+1"]])
+    with pytest.raises(TypeError):
+        downloads.csv_response(export, "名册.csv")
+    response = downloads.xlsx_response(export, "../家庭名册.csv")
+    assert response["Content-Type"] == spreadsheet.XLSX_CONTENT_TYPE
+    assert response["Content-Disposition"] == (
+        "attachment; filename*=UTF-8''_%E5%AE%B6%E5%BA%AD%E5%90%8D%E5%86%8C.csv.xlsx"
+    )
+
+
+def test_an_export_view_refuses_a_spreadsheet_made_elsewhere():
+    from django.core.exceptions import ImproperlyConfigured
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from jiuzhu.core import downloads, spreadsheet
+
+    registered = list(downloads.EXPORT_VIEWS)
+    try:
+
+        @downloads.export_view
+        def by_hand(request):
+            return HttpResponse(b"=1+1", content_type="text/csv; charset=utf-8")
+
+        @downloads.export_view(query={"format": "csv"})
+        def guarded(request):
+            return downloads.csv_response(spreadsheet.csv_file(["a"], [["=1"]]), "a.csv")
+
+        request = RequestFactory().get("/")
+        with pytest.raises(ImproperlyConfigured):
+            by_hand(request)
+        assert guarded(request).content.decode("utf-8-sig") == "a\r\n'=1\r\n"
+        assert guarded.jiuzhu_export.query == {"format": "csv"}
+        assert downloads.EXPORT_VIEWS[-2:] == [by_hand, guarded]
+    finally:
+        downloads.EXPORT_VIEWS[:] = registered
