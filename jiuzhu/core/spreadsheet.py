@@ -52,14 +52,20 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 __all__ = [
+    "CSV_CONTENT_TYPE",
     "DANGEROUS_FIRST",
+    "XLSX_CONTENT_TYPE",
     "Column",
     "CsvWriter",
     "Export",
+    "SheetWriter",
     "XlsxWriter",
+    "csv_file",
+    "csv_text",
     "neutralise",
     "safe_file_name",
     "safe_sheet_name",
+    "xlsx",
 ]
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -334,7 +340,9 @@ def csv_text(value) -> str:
         return f"{_local_naive(value):%Y-%m-%d %H:%M:%S}"
     if isinstance(value, date):
         return value.isoformat()
-    return neutralise(str(value).replace("\x00", ""))
+    # The control characters xlsx cannot hold are dropped here too, so that none can hide a
+    # dangerous first character from the check.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
 
 
 class CsvWriter:

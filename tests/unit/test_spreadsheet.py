@@ -208,6 +208,13 @@ def test_csv_in_gb18030_for_bank_files():
         CsvWriter(["a"], encoding="latin-1")
 
 
+def test_a_control_character_cannot_hide_a_formula():
+    assert spreadsheet.csv_text("\x01=1+1") == "'=1+1"
+    book = XlsxWriter()
+    book.sheet("x", ["a"]).append(["\x00\x08+1"])
+    assert read_xlsx(book.finish()).active["A2"].value == "'+1"
+
+
 def test_csv_datetimes_are_local():
     export = spreadsheet.csv_file(["时间"], [[datetime(2026, 11, 22, 1, 30, tzinfo=UTC)]])
     assert read_csv(export, "utf-8-sig")[1] == ["2026-11-22 09:30:00"]
