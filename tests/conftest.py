@@ -19,6 +19,43 @@ def _own_crosscheck_copy(settings, tmp_path):
     settings.JIUZHU_CROSSCHECK_MIRROR_DIR = tmp_path / "crosscheck-mirror"
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_anchors(settings, tmp_path):
+    """Each test its own directory of audit-chain anchors (jiuzhu.core.audit_anchor), as each
+    test has its own audit rows."""
+    settings.JIUZHU_AUDIT_ANCHOR_DIR = tmp_path / "audit-anchors"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_past_the_audit_triggers():
+    """The database refuses to empty the audit table (core.0007: TRUNCATE on PostgreSQL, DELETE
+    on SQLite); the test runner, which empties every table after a transactional test, does it
+    with the triggers off, as only the database's superuser could."""
+    from importlib import import_module
+
+    from django.db.backends.postgresql.base import DatabaseWrapper as PostgresWrapper
+    from django.db.backends.sqlite3.base import DatabaseWrapper as SqliteWrapper
+
+    triggers = import_module("jiuzhu.core.migrations.0007_audit_append_only_everywhere")
+    Postgres, Sqlite = PostgresWrapper.ops_class, SqliteWrapper.ops_class
+    postgres_flush, sqlite_flush = Postgres.sql_flush, Sqlite.sql_flush
+
+    def postgres(self, style, tables, **options):
+        statements = postgres_flush(self, style, tables, **options)
+        return ["SET LOCAL session_replication_role = replica", *statements] if statements else []
+
+    def sqlite(self, style, tables, **options):
+        statements = sqlite_flush(self, style, tables, **options)
+        if not statements:
+            return []
+        return [*triggers.SQLITE_BACKWARD, *statements, *triggers.SQLITE_FORWARD]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Postgres, "sql_flush", postgres)
+        patch.setattr(Sqlite, "sql_flush", sqlite)
+        yield
+
+
 @pytest.fixture
 def regions(db):
     from jiuzhu.regions.models import Region

@@ -134,6 +134,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Keys for personal data at rest: a Fernet key for ciphertext and an HMAC key for lookup.
 JIUZHU_FIELD_KEY = os.environ.get("JIUZHU_FIELD_KEY", "")
 JIUZHU_LOOKUP_KEY = os.environ.get("JIUZHU_LOOKUP_KEY", "")
+# The audit chain (jiuzhu.core.hashchain): the key of every entry's HMAC and of the head's MAC,
+# and a second key that signs the anchors, the chain's head written as files into a directory
+# that should live on another disk, machine or a write-once (WORM) share. Neither key is ever
+# in the database. See docs/operations.md, section 6.
+JIUZHU_AUDIT_KEY = os.environ.get("JIUZHU_AUDIT_KEY", "")
+JIUZHU_AUDIT_ANCHOR_KEY = os.environ.get("JIUZHU_AUDIT_ANCHOR_KEY", "")
+JIUZHU_AUDIT_ANCHOR_DIR = Path(os.environ.get("JIUZHU_AUDIT_ANCHOR_DIR", VAR_DIR / "audit-anchors"))
 # County roles must pass a TOTP second factor unless this is turned off (demo only).
 JIUZHU_REQUIRE_2FA_FOR_COUNTY = True
 JIUZHU_DEMO = False

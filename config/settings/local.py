@@ -11,6 +11,8 @@ _keys = load_or_create_local_keys(VAR_DIR)
 SECRET_KEY = _keys["secret_key"]
 JIUZHU_FIELD_KEY = _keys["field_key"]
 JIUZHU_LOOKUP_KEY = _keys["lookup_key"]
+JIUZHU_AUDIT_KEY = _keys["audit_key"]
+JIUZHU_AUDIT_ANCHOR_KEY = _keys["audit_anchor_key"]
 
 DATABASES = {
     "default": {

@@ -9,12 +9,15 @@ from .base import *  # noqa: F401,F403
 SECRET_KEY = "test-secret-key-not-for-production-0123456789"
 JIUZHU_FIELD_KEY = "kWq1Yc3xq4gHzdD5f8O0l8wqv2n2X5l6Jt1m9b0cQeU="
 JIUZHU_LOOKUP_KEY = "test-lookup-key"
+JIUZHU_AUDIT_KEY = "test-audit-key-not-for-production"
+JIUZHU_AUDIT_ANCHOR_KEY = "test-audit-anchor-key-not-for-production"
 JIUZHU_JOBS_INLINE = True
 JIUZHU_REQUIRE_2FA_FOR_COUNTY = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 VAR_DIR = Path(tempfile.mkdtemp(prefix="jiuzhu-test-"))
 STATIC_ROOT = VAR_DIR / "staticfiles"
 JIUZHU_SNAPSHOT_DIR = VAR_DIR / "snapshots"
+JIUZHU_AUDIT_ANCHOR_DIR = VAR_DIR / "audit-anchors"  # each test its own: tests/conftest.py
 JIUZHU_DUCKDB_TEMP_DIR = VAR_DIR / "duckdb-tmp"
 JIUZHU_CROSSCHECK_MIRROR_DIR = Path(
     os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR", VAR_DIR / "crosscheck-mirror")

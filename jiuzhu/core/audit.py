@@ -1,15 +1,25 @@
-"""Writing and verifying the audit trail. The only code that creates AuditEntry rows."""
+"""Writing and verifying the audit trail. The only code that creates AuditEntry rows.
+
+Each entry is chained to the previous one by an HMAC under the audit key
+(``settings.JIUZHU_AUDIT_KEY``, never in the database), and the head carries a MAC
+(jiuzhu.core.hashchain). Before an entry is chained, any full resident ID number in its object,
+reason or values is masked (jiuzhu.core.idguard): the trail is kept for good and cannot be
+corrected afterwards.
+"""
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from . import bulk, hashchain
+from . import bulk, hashchain, idguard
+from .errors import Conflict
 from .models import AuditEntry, AuditHead
 from .requestctx import current_ip
 
@@ -100,8 +110,16 @@ def _object(obj) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
     if isinstance(obj, ObjectRef):
-        return obj.model._meta.label_lower, str(obj.pk), obj.text[:200]
-    return obj._meta.label_lower, str(obj.pk), str(obj)[:200]
+        return obj.model._meta.label_lower, str(obj.pk), _text(obj.text, 200)
+    return obj._meta.label_lower, str(obj.pk), _text(str(obj), 200)
+
+
+def _text(value: str, limit: int) -> str:
+    """A text column's value: ID numbers masked first (masking keeps the length), then cut, so
+    that a cut never leaves the most of a number unmasked."""
+    if idguard.may_hold_id(value):
+        value = idguard.mask_ids(value)
+    return value[:limit]
 
 
 def _values(event: AuditEvent, at: datetime, ip: str) -> dict:
@@ -119,7 +137,7 @@ def _values(event: AuditEvent, at: datetime, ip: str) -> dict:
         "household_id": event.household_id,
         "old": json_safe(event.old),
         "new": json_safe(event.new),
-        "reason": (event.reason or "")[:500],
+        "reason": _text(event.reason or "", 500),
         "ip": ip,
     }
 
@@ -152,6 +170,7 @@ def _chained(
     prev: str,
     at: datetime,
     ip: str,
+    key: hashchain.ChainKey,
     encoded: bool = False,
 ) -> Iterator[dict]:
     """Each event's row, numbered after `seq` and chained after the hash `prev`; with
@@ -160,10 +179,14 @@ def _chained(
     for event in events:
         row = _values(event, at, ip)
         old, new = _json(row["old"]), _json(row["new"])
+        if idguard.may_hold_id(old, new):  # looked for in the encoded text: one search
+            row["old"], row["new"] = (
+                idguard.mask_ids_in(row["old"]),
+                idguard.mask_ids_in(row["new"]),
+            )
+            old, new = _json(row["old"]), _json(row["new"])
         seq += 1
-        digest = hashchain.text_hash(
-            seq=seq, prev_hash=prev, text=_content_text(row, at_json, old, new)
-        )
+        digest = key.entry(seq=seq, prev_hash=prev, text=_content_text(row, at_json, old, new))
         row.update(seq=seq, prev_hash=prev, hash=digest)
         if encoded:
             row["old"], row["new"] = bulk.Json(old), bulk.Json(new)
@@ -171,13 +194,46 @@ def _chained(
         yield row
 
 
+@lru_cache(maxsize=4)
+def _chain_key(secret: str) -> hashchain.ChainKey:
+    return hashchain.ChainKey(secret)
+
+
+def chain_key() -> hashchain.ChainKey:
+    """The audit key (settings.JIUZHU_AUDIT_KEY), ready to use."""
+    return _chain_key(settings.JIUZHU_AUDIT_KEY)
+
+
+def _as_head(head: AuditHead) -> hashchain.Head:
+    return hashchain.Head(head.last_seq, head.last_hash, head.keyed_from, head.mac)
+
+
+def _locked_head(key: hashchain.ChainKey) -> AuditHead:
+    """The head, locked, and refused when it is not what the last append left: a head whose
+    MAC does not match was changed by hand (or the key is not the one the chain was written
+    with); appending would give it a fresh, valid MAC and so hide what was done."""
+    empty_mac = key.head(seq=0, hash=hashchain.GENESIS, keyed_from=1)
+    head, created = AuditHead.objects.select_for_update().get_or_create(
+        pk=1, defaults={"mac": empty_mac}
+    )
+    if (created and AuditEntry.objects.exists()) or not hashchain.head_is_authentic(
+        _as_head(head), key
+    ):
+        raise Conflict(
+            "审计链头校验失败（链头被改动，或审计密钥与写入时不同）。为保全证据，"
+            "系统已停止写入审计记录，请立即报告管理员并运行 jiuzhu audit verify。"
+        )
+    return head
+
+
 def record_many(events: Iterable[AuditEvent]) -> int:
     """Append events in order, chained, in the caller's transaction. Returns how many."""
     events = list(events)
     if not events:
         return 0
+    key = chain_key()
     with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+        head = _locked_head(key)
         copy = len(events) >= COPY_FROM and bulk.copy_supported()
         rows = _chained(
             events,
@@ -185,6 +241,7 @@ def record_many(events: Iterable[AuditEvent]) -> int:
             prev=head.last_hash,
             at=timezone.now(),
             ip=current_ip.get(),
+            key=key,
             encoded=copy,
         )
         if copy:
@@ -203,7 +260,11 @@ def record_many(events: Iterable[AuditEvent]) -> int:
             rows = list(rows)
             AuditEntry.objects.bulk_create([AuditEntry(**row) for row in rows], batch_size=2000)
             last = rows[-1]
-        AuditHead.objects.filter(pk=1).update(last_seq=last["seq"], last_hash=last["hash"])
+        AuditHead.objects.filter(pk=1).update(
+            last_seq=last["seq"],
+            last_hash=last["hash"],
+            mac=key.head(seq=last["seq"], hash=last["hash"], keyed_from=head.keyed_from),
+        )
         return len(events)
 
 
@@ -232,14 +293,51 @@ def record(
     )
 
 
-def _chain_rows() -> Iterator[hashchain.ChainRow]:
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=5000):
-        yield hashchain.ChainRow(entry.seq, entry.prev_hash, entry.hash, _content(entry))
+_ROW_FIELDS = ("seq", "prev_hash", "hash", "at", *_HASHED)
 
 
-def verify() -> tuple[int, hashchain.ChainProblem | None]:
-    """Check the whole chain. Returns (rows checked, first problem or None)."""
+def _chain_rows(*, after: int, upto: int) -> Iterator[hashchain.ChainRow]:
+    """The rows after seq `after` up to `upto`, in order, as plain values (no model instances:
+    verifying reads every row of the table)."""
+    rows = (
+        AuditEntry.objects.filter(seq__gt=after, seq__lte=upto)
+        .order_by("seq")
+        .values_list(*_ROW_FIELDS)
+    )
+    for seq, prev_hash, digest, at, *hashed in rows.iterator(chunk_size=5000):
+        content = {"at": at.astimezone(UTC).isoformat(), **dict(zip(_HASHED, hashed, strict=True))}
+        yield hashchain.ChainRow(seq, prev_hash, digest, content)
+
+
+def read_head() -> hashchain.Head:
+    """The stored head; with none yet, the head of an empty chain (which verifies only while
+    the table is empty)."""
     head = AuditHead.objects.filter(pk=1).first()
-    head_seq, head_hash = (head.last_seq, head.last_hash) if head else (0, hashchain.GENESIS)
-    count = AuditEntry.objects.count()
-    return count, hashchain.verify_chain(_chain_rows(), head_seq=head_seq, head_hash=head_hash)
+    if head is None:
+        empty_mac = chain_key().head(seq=0, hash=hashchain.GENESIS, keyed_from=1)
+        return hashchain.Head(0, hashchain.GENESIS, 1, empty_mac)
+    return _as_head(head)
+
+
+def verify(
+    *,
+    head: hashchain.Head | None = None,
+    anchors: Sequence[hashchain.AnchorPoint] = (),
+    after: tuple[int, str] = (0, hashchain.GENESIS),
+) -> tuple[int, hashchain.ChainProblem | None]:
+    """Check the chain up to the head (read now unless given) after `after` (a trusted seq and
+    hash: the start, or an anchor), the head's MAC, and the `anchors` against the rows. Returns
+    (rows checked, first problem or None). Rows appended after the head was read are left for
+    the next check, so writing may go on meanwhile."""
+    head = head or read_head()
+    count = AuditEntry.objects.filter(seq__gt=after[0], seq__lte=head.seq).count()
+    if head.seq == 0 and AuditEntry.objects.exists():
+        return count, hashchain.ChainProblem(1, "链头缺失或被清空，但表中仍有记录")
+    problem = hashchain.verify_chain(
+        _chain_rows(after=after[0], upto=head.seq),
+        head=head,
+        key=chain_key(),
+        anchors=anchors,
+        after=after,
+    )
+    return count, problem

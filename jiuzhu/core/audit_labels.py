@@ -79,6 +79,8 @@ ACTION_LABELS = {
     "settings.carerate": "设置照料护理补贴标准",
     "holidays.set": "录入节假日/调休",
     "holidays.confirm_year": "确认全年节假日已录入",
+    "audit.verify": "校验审计链",
+    "audit.anchor": "审计链存证",
 }
 
 

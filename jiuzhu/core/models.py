@@ -61,13 +61,70 @@ class AuditEntry(models.Model):
 
 class AuditHead(models.Model):
     """One row: the last sequence number and hash. Locking it serialises appends; comparing it
-    with the table catches truncation of the newest rows."""
+    with the table catches truncation of the newest rows. Rows from `keyed_from` on are hashed
+    with the audit key (older rows, written before the key existed, with plain SHA-256); `mac`
+    authenticates the three values under the key (jiuzhu.core.hashchain)."""
 
     last_seq = models.BigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
+    keyed_from = models.BigIntegerField(default=1)
+    mac = models.CharField(max_length=64, blank=True, default="")
 
     def __str__(self) -> str:
         return f"审计链头（第{self.last_seq}条）"
+
+
+class AuditAnchor(models.Model):
+    """An anchor of the audit chain: the head written as a signed file outside the database
+    (jiuzhu.core.audit_anchor). The file is the authority; this row lists it for the pages."""
+
+    seq = models.BigIntegerField("存证时末条序号")
+    hash = models.CharField("末条哈希", max_length=64)
+    count = models.BigIntegerField("记录条数")
+    at = models.DateTimeField("存证时间", db_index=True)
+    host = models.CharField("服务器", max_length=100, blank=True)
+    file_name = models.CharField("存证文件", max_length=200)
+    made_by = models.CharField("发起", max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "审计链存证"
+
+    def __str__(self) -> str:
+        return f"存证#{self.pk}（第{self.seq}条）"
+
+
+class AuditCheck(models.Model):
+    """One verification of the whole audit chain, its head and every anchor, and its outcome."""
+
+    class Via(models.TextChoices):
+        WEB = "web", "网页"
+        COMMAND = "command", "命令行"
+
+    at = models.DateTimeField("校验时间", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="校验人",
+    )
+    actor_name = models.CharField("校验人账号", max_length=150, blank=True)
+    via = models.CharField("方式", max_length=10, choices=Via.choices)
+    rows_checked = models.BigIntegerField("校验条数", default=0)
+    passed = models.BooleanField("是否通过")
+    broken_seq = models.BigIntegerField("首条不可信记录", null=True, blank=True)
+    reason = models.CharField("问题", max_length=500, blank=True)
+    anchors_checked = models.IntegerField("核对存证数", default=0)
+    seconds = models.DecimalField("用时（秒）", max_digits=9, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = verbose_name_plural = "审计链校验"
+
+    def __str__(self) -> str:
+        return f"审计链校验#{self.pk}（{'通过' if self.passed else '未通过'}）"
 
 
 class JobRun(models.Model):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.http import Http404
 
-from jiuzhu.core.models import AuditEntry
+from jiuzhu.core.models import AuditAnchor, AuditCheck, AuditEntry
 from jiuzhu.registry.selectors import household_get  # the registry owns households
 
 
@@ -27,3 +27,24 @@ def entries_for(
     if action:
         entries = entries.filter(action__startswith=action)
     return entries, subject
+
+
+def audit_checks(*, limit: int = 50) -> QuerySet[AuditCheck]:
+    """The latest verifications of the audit chain (the chain is one for the whole database:
+    whoever may read the audit trail sees them all)."""
+    return AuditCheck.objects.order_by("-at", "-id")[:limit]
+
+
+def audit_last_passed() -> AuditCheck | None:
+    return AuditCheck.objects.filter(passed=True).order_by("-at", "-id").first()
+
+
+def audit_anchors(*, limit: int = 50) -> QuerySet[AuditAnchor]:
+    return AuditAnchor.objects.order_by("-at", "-id")[:limit]
+
+
+def audit_anchor_get(*, pk: int) -> AuditAnchor:
+    anchor = AuditAnchor.objects.filter(pk=pk).first()
+    if anchor is None:
+        raise Http404
+    return anchor

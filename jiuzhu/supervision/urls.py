@@ -7,4 +7,6 @@ urlpatterns = [
     path("", views.audit_list, name="list"),
     path("user/<int:user_id>/", views.audit_list, name="user"),
     path("household/<int:household_id>/", views.audit_list, name="household"),
+    path("verify/", views.audit_verify, name="verify"),
+    path("anchors/<int:pk>/print/", views.anchor_print, name="anchor_print"),
 ]

@@ -65,13 +65,16 @@ def test_truncated_table_is_detected(chain):
 
 
 def test_rehashed_forgery_of_one_row_still_breaks_the_next(chain):
-    """Someone who edits a row and recomputes its own hash still breaks the link to the next."""
+    """Someone who edits a row and recomputes its own hash (even with the key) still breaks
+    the link to the next."""
     from jiuzhu.core import hashchain
-    from jiuzhu.core.audit import _content
+    from jiuzhu.core.audit import _content, chain_key
 
     entry = AuditEntry.objects.get(seq=3)
     entry.reason = "伪造"
-    forged = hashchain.entry_hash(seq=3, prev_hash=entry.prev_hash, content=_content(entry))
+    forged = hashchain.entry_hash(
+        seq=3, prev_hash=entry.prev_hash, content=_content(entry), key=chain_key()
+    )
     raw_sql("UPDATE core_auditentry SET reason = %s, hash = %s WHERE seq = 3", ["伪造", forged])
     verify_fails_at(4)
 

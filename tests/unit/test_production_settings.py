@@ -41,6 +41,8 @@ def good_keys() -> dict[str, str]:
         "JIUZHU_SECRET_KEY": secrets.token_urlsafe(50),
         "JIUZHU_LOOKUP_KEY": secrets.token_urlsafe(32),
         "JIUZHU_FIELD_KEY": Fernet.generate_key().decode(),
+        "JIUZHU_AUDIT_KEY": secrets.token_urlsafe(32),
+        "JIUZHU_AUDIT_ANCHOR_KEY": secrets.token_urlsafe(32),
     }
 
 
@@ -100,6 +102,13 @@ def test_behind_a_tls_proxy(tmp_path):
         ("JIUZHU_FIELD_KEY", TEST_FIELD, "公开的示例值"),
         ("JIUZHU_FIELD_KEY", "not-a-fernet-key", "不是有效的Fernet密钥"),
         ("JIUZHU_FIELD_KEY", "A" * 43 + "=", "不是随机生成"),
+        ("JIUZHU_AUDIT_KEY", "", "未设置"),
+        ("JIUZHU_AUDIT_KEY", "short-audit-key", "至少需要32个"),
+        (
+            "JIUZHU_AUDIT_ANCHOR_KEY",
+            "test-audit-anchor-key-not-for-production",
+            "not-for-production",
+        ),
     ],
 )
 def test_weak_key_refuses_to_start_with_the_reason(tmp_path, name, value, phrase):
@@ -151,3 +160,13 @@ def test_check_deploy_with_good_keys_is_clean(tmp_path):
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
+
+
+def test_the_audit_keys_must_differ_from_each_other_and_the_others(tmp_path):
+    keys = good_keys()
+    keys["JIUZHU_AUDIT_ANCHOR_KEY"] = keys["JIUZHU_AUDIT_KEY"]
+    done = load_production(tmp_path, **keys)
+    assert done.returncode != 0 and "两个审计密钥必须互不相同" in done.stderr
+    keys = good_keys()
+    keys["JIUZHU_AUDIT_KEY"] = keys["JIUZHU_LOOKUP_KEY"]
+    assert load_production(tmp_path, **keys).returncode != 0
