@@ -58,10 +58,11 @@ def _flush_past_the_audit_triggers():
 
 @pytest.fixture
 def regions(db):
+    from jiuzhu.accounts.system import system_actor
     from jiuzhu.regions.models import Region
     from jiuzhu.regions.services import regions_import_csv
 
-    regions_import_csv(path=REGIONS_CSV)
+    regions_import_csv(path=REGIONS_CSV, actor=system_actor("cli"))
     _ensure_programmes()
     return {r.code: r for r in Region.objects.all()}
 

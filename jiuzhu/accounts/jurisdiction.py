@@ -8,6 +8,8 @@ LEVEL_FIELD = {"county": "county_id", "township": "township_id", "village": "vil
 def region_q(user, *, prefix: str = "") -> Q:
     """A filter on a model carrying county/township/village foreign keys (optionally via
     `prefix`, e.g. "household__"). A user with no region sees nothing."""
+    if getattr(user, "is_system", False):
+        return Q()  # a system actor (accounts.system) works for every county
     region = getattr(user, "region", None)
     if not getattr(user, "is_authenticated", False) or region is None:
         return Q(pk__in=[])
@@ -16,6 +18,8 @@ def region_q(user, *, prefix: str = "") -> Q:
 
 def region_ids_q(user, *, field: str = "pk") -> Q:
     """Filter on Region itself: the user's region and everything below it."""
+    if getattr(user, "is_system", False):
+        return Q()
     region = getattr(user, "region", None)
     if region is None:
         return Q(pk__in=[])
@@ -36,3 +40,15 @@ def _below(region):
     from jiuzhu.regions.models import Region
 
     return Region.objects.filter(Q(parent=region) | Q(parent__parent=region)).values("pk")
+
+
+def covers(user, region) -> bool:
+    """Whether `region` is the user's region or lies below it (a system actor covers all)."""
+    if getattr(user, "is_system", False):
+        return True
+    own = getattr(user, "region", None)
+    if own is None or region is None:
+        return False
+    return own.pk in (region.pk, region.parent_id) or (
+        own.level == "county" and region.parent is not None and region.parent.parent_id == own.pk
+    )

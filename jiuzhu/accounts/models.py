@@ -36,5 +36,10 @@ class User(AbstractUser):
         return self.is_active and role_can(self.role, perm)
 
     @property
+    def is_system(self) -> bool:
+        """A system actor (accounts.system): command-line, scheduled or demo work."""
+        return self.role == Role.SYSTEM
+
+    @property
     def display_name(self) -> str:
         return self.full_name or self.username

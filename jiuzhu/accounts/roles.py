@@ -12,6 +12,8 @@ class Role(StrEnum):
     INSPECTOR = "inspector"
     FINANCE = "finance"
     AUDITOR = "auditor"
+    # Command-line, scheduled and demo work: a named account that cannot log in (accounts.system)
+    SYSTEM = "system"
 
 
 ROLE_LABELS = {
@@ -23,7 +25,11 @@ ROLE_LABELS = {
     Role.INSPECTOR: "纪检监察人员",
     Role.FINANCE: "财政人员",
     Role.AUDITOR: "审计人员",
+    Role.SYSTEM: "系统",
 }
+
+# The roles a person can be given (the system role belongs to system actors only).
+STAFF_ROLES = tuple(r for r in Role if r != Role.SYSTEM)
 
 # The level of region each role is scoped to.
 ROLE_LEVEL = {
@@ -60,13 +66,20 @@ class Perm(StrEnum):
     RUN_CHECKS = "run_checks"  # run the monthly cross-checks, work the linkage review queue
     VIEW_FINDINGS = "view_findings"
     HANDLE_FINDINGS = "handle_findings"  # assign, verify, act on and close findings
+    RECORD_COMPLAINTS = "record_complaints"  # record a complaint about a case (forces a visit, R3)
+    CHANGE_ENROLMENTS = "change_enrolments"  # stop or reduce a payment (异动, R17)
+    MANAGE_REGIONS = "manage_regions"  # load the region tree (the operator, at the command line)
 
 
 _ALL_VIEW = {Perm.VIEW_HOUSEHOLDS, Perm.VIEW_SETTINGS, Perm.VIEW_CASES, Perm.VIEW_FINDINGS}
 _HANDLE = {Perm.REGISTER_CASES, Perm.HANDLE_CASES}
+# Who may act on a finding may also stop or reduce the payment it concerns.
+_FINDINGS = {Perm.HANDLE_FINDINGS, Perm.CHANGE_ENROLMENTS}
 PERMISSIONS: dict[Role, frozenset[Perm]] = {
     Role.COUNTY_ADMIN: frozenset(
         _ALL_VIEW
+        | _HANDLE
+        | _FINDINGS
         | {
             Perm.EDIT_HOUSEHOLDS,
             Perm.IMPORT_HOUSEHOLDS,
@@ -75,51 +88,59 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_AUDIT,
             Perm.MANAGE_USERS,
             Perm.MANAGE_SETTINGS,
-            *_HANDLE,
             Perm.DECLARE_KIN,
             Perm.SPOT_CHECK,
             Perm.IMPORT_REGISTRIES,
             Perm.RUN_CHECKS,
-            Perm.HANDLE_FINDINGS,
+            Perm.RECORD_COMPLAINTS,
         }
     ),
     Role.COUNTY_REVIEWER: frozenset(
         _ALL_VIEW
+        | _HANDLE
+        | _FINDINGS
         | {
             Perm.VIEW_FULL_ID,
             Perm.VIEW_SENSITIVE,
-            *_HANDLE,
             Perm.DECIDE_CASES,
             Perm.SPOT_CHECK,
             Perm.IMPORT_REGISTRIES,
             Perm.RUN_CHECKS,
-            Perm.HANDLE_FINDINGS,
+            Perm.RECORD_COMPLAINTS,
         }
     ),
     Role.TOWNSHIP_OFFICER: frozenset(
         _ALL_VIEW
+        | _HANDLE
+        | _FINDINGS
         | {
             Perm.EDIT_HOUSEHOLDS,
             Perm.IMPORT_HOUSEHOLDS,
             Perm.VIEW_FULL_ID,
             Perm.VIEW_SENSITIVE,
-            *_HANDLE,
             Perm.DECLARE_KIN,
-            Perm.HANDLE_FINDINGS,
+            Perm.RECORD_COMPLAINTS,
         }
     ),
     Role.TOWNSHIP_HEAD: frozenset(
         _ALL_VIEW
-        | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.DECIDE_CASES, Perm.HANDLE_FINDINGS}
+        | _FINDINGS
+        | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.DECIDE_CASES, Perm.RECORD_COMPLAINTS}
     ),
     # R4: village committees discover and report needy households and assist; they register
     # applications but do not accept, investigate on their own account or decide.
     Role.VILLAGE_ASSISTANT: frozenset(_ALL_VIEW | {Perm.EDIT_HOUSEHOLDS, Perm.REGISTER_CASES}),
+    # The discipline-inspection office receives complaints (R19) and reads everything.
     Role.INSPECTOR: frozenset(
-        _ALL_VIEW | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}
+        _ALL_VIEW
+        | {Perm.VIEW_FULL_ID, Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT, Perm.RECORD_COMPLAINTS}
     ),
     Role.FINANCE: frozenset(_ALL_VIEW),
     Role.AUDITOR: frozenset(_ALL_VIEW | {Perm.VIEW_SENSITIVE, Perm.VIEW_AUDIT}),
+    # The operator's command line and scheduled work: accounts, settings, regions, the calendar.
+    Role.SYSTEM: frozenset(
+        _ALL_VIEW | {Perm.MANAGE_USERS, Perm.MANAGE_SETTINGS, Perm.MANAGE_REGIONS}
+    ),
 }
 
 

@@ -9,8 +9,9 @@ from . import selectors
 from .models import Application
 
 
-def require(actor, perm: Perm) -> None:
-    if actor is None or not actor.can(perm):
+def require(actor, *perms: Perm) -> None:
+    """The actor holds one of `perms`."""
+    if actor is None or not any(actor.can(perm) for perm in perms):
         raise PermissionDenied("您没有办理此项业务的权限")
 
 
@@ -18,7 +19,8 @@ def actor_level(actor) -> str:
     return "county" if actor.region and actor.region.level == "county" else "township"
 
 
-def locked_application(actor, application_id: int, perm: Perm) -> Application:
-    """The case, row-locked, after checking the permission; 404 outside the jurisdiction."""
-    require(actor, perm)
+def locked_application(actor, application_id: int, *perms: Perm) -> Application:
+    """The case, row-locked, after checking the actor holds one of `perms`; 404 outside the
+    jurisdiction."""
+    require(actor, *perms)
     return selectors.application_for_update(user=actor, pk=application_id)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit
 from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jiuzhu.core.money import MoneyError, parse_money
+from jiuzhu.core.money import MoneyError, format_yuan, parse_money
 from jiuzhu.payments.services import enrolment_create_from
 from jiuzhu.programmes.models import Programme
 from jiuzhu.programmes.selectors import delegated_programmes, setting_value
@@ -418,7 +418,7 @@ MONTHLY_PAYMENT = "monthly"
 @transaction.atomic
 def application_calculate(*, actor, application_id: int, on: date | None = None) -> Application:
     """Compute and store the benefit with its explanation (no status change)."""
-    app = locked_application(actor, application_id, Perm.VIEW_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES, Perm.DECIDE_CASES)
     if app.status in DECIDED_STATUSES:
         raise Conflict("该申请已作出决定，核定金额不能再重新计算")
     result = calculate(app, on or timezone.localdate())
@@ -528,7 +528,7 @@ def emergency_pay(*, actor, application_id: int, amount: Decimal, reason: str) -
     cap = setting_value(county=app.county, key="temporary_cap", on=timezone.localdate())
     if value > cap:
         raise ValidationFailed(
-            f"先行救助金额不能超过乡镇审核确认上限{cap.normalize()}元，"
+            f"先行救助金额不能超过乡镇审核确认上限{format_yuan(cap)}，"
             "更大金额请按一般程序或一事一议办理"
         )
     return transition(
@@ -550,7 +550,7 @@ def filing_complete(*, actor, application_id: int, note: str) -> Application:
 @transaction.atomic
 def complaint_record(*, actor, application_id: int, received_on: date, channel: str, content: str):
     """A complaint about a case: kept on the case and forces a county visit (R3)."""
-    app = locked_application(actor, application_id, Perm.VIEW_CASES)
+    app = locked_application(actor, application_id, Perm.RECORD_COMPLAINTS)
     if not content.strip():
         raise ValidationFailed("请填写投诉举报内容")
     complaint = CaseComplaint.objects.create(
@@ -574,7 +574,7 @@ def complaint_record(*, actor, application_id: int, received_on: date, channel: 
 @transaction.atomic
 def refusal_letter_printed(*, actor, application_id: int) -> None:
     """Printing the refusal letter is the written answer (R2); it closes that deadline."""
-    app = locked_application(actor, application_id, Perm.VIEW_CASES)
+    app = locked_application(actor, application_id, Perm.HANDLE_CASES, Perm.DECIDE_CASES)
     if app.status != Status.REFUSED:
         raise Conflict("只有不予确认的申请才有不予确认告知书")
     if not app.events.filter(action="print_refusal").exists():
@@ -608,7 +608,7 @@ def one_case_decision_record(
         raise ValidationFailed(str(exc)) from exc
     threshold = setting_value(county=app.county, key="one_case_threshold", on=held_on)
     if value <= threshold:
-        raise ValidationFailed(f"金额未超过一事一议起点{threshold.normalize()}元，按档次办理即可")
+        raise ValidationFailed(f"金额未超过一事一议起点{format_yuan(threshold)}，按档次办理即可")
     if len(record.strip()) < 10:
         raise ValidationFailed("请附上会议记录（参会人员、议定事项和金额）")
     Application.objects.filter(pk=app.pk).update(
@@ -635,9 +635,13 @@ def one_case_decision_record(
 @transaction.atomic
 def applications_kin_register(*, actor, application_ids: list[int], reason: str) -> int:
     """Mark cases 单独登记备案 because a cross-check found a close relative of staff (R5),
-    whatever their stage (an enrolled case too); returns how many changed."""
+    whatever their stage (an enrolled case too); returns how many changed. Only the county
+    that runs the checks marks, and only its own cases."""
+    require(actor, Perm.RUN_CHECKS)
+    if actor.region is None or actor.region.level != "county":
+        raise PermissionDenied("比对由县级民政部门统一执行")
     # thousands in a province's first run: plain values, not model instances
-    marked = _kin_mark(list(application_ids))
+    marked = _kin_mark(list(application_ids), county_id=actor.region_id)
     programmes = dict(
         Programme.objects.filter(pk__in={p for *_, p in marked}).values_list("pk", "name")
     )
@@ -657,22 +661,22 @@ def applications_kin_register(*, actor, application_ids: list[int], reason: str)
     return len(marked)
 
 
-def _kin_mark(application_ids: list[int]) -> list[tuple[int, int, str, int]]:
-    """Set kin_registered on those of the cases not marked yet; (pk, household, number,
+def _kin_mark(application_ids: list[int], *, county_id: int) -> list[tuple[int, int, str, int]]:
+    """Set kin_registered on those of the county's cases not marked yet; (pk, household, number,
     programme) of each one changed. On PostgreSQL one compare-and-set UPDATE … RETURNING with
     the ids as an array: no separate locking read, no IN list of thousands of placeholders."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {Application._meta.db_table} SET kin_registered = TRUE "
-                "WHERE id = ANY(%s) AND NOT kin_registered "
+                "WHERE id = ANY(%s) AND county_id = %s AND NOT kin_registered "
                 "RETURNING id, household_id, number, programme_id",
-                [application_ids],
+                [application_ids, county_id],
             )
             return sorted(cursor.fetchall())
     apps = list(
         Application.objects.select_for_update(of=("self",))
-        .filter(pk__in=application_ids, kin_registered=False)
+        .filter(pk__in=application_ids, county_id=county_id, kin_registered=False)
         .values_list("pk", "household_id", "number", "programme_id")
     )
     Application.objects.filter(pk__in=[pk for pk, *_ in apps]).update(kin_registered=True)

@@ -6,7 +6,7 @@ from datetime import date
 from django.db import transaction
 
 from . import audit
-from .errors import ValidationFailed
+from .errors import PermissionDenied, ValidationFailed
 from .models import HolidayDay, HolidayYear
 from .workdays import DayOverride, WorkdayCalendar, overrides_from_chinese_calendar
 
@@ -18,9 +18,20 @@ def calendar() -> WorkdayCalendar:
     )
 
 
+# The permission (accounts.roles.Perm.MANAGE_SETTINGS, by value: core sits below accounts).
+MANAGE_SETTINGS = "manage_settings"
+
+
+def _require(actor) -> None:
+    """The county administrator, or the operator's system actor, maintains the calendar."""
+    if actor is None or not actor.can(MANAGE_SETTINGS):
+        raise PermissionDenied("只有县级管理员可以维护节假日安排")
+
+
 @transaction.atomic
-def seed_holidays(years, *, actor=None) -> list[int]:
+def seed_holidays(years, *, actor) -> list[int]:
     """Load the years the chinese-calendar package knows; returns the years loaded."""
+    _require(actor)
     overrides = overrides_from_chinese_calendar(years)
     loaded = sorted({o.day.year for o in overrides})
     for o in overrides:
@@ -37,6 +48,7 @@ def seed_holidays(years, *, actor=None) -> list[int]:
 @transaction.atomic
 def holiday_set(*, actor, day: date, is_workday: bool, name: str) -> HolidayDay:
     """Enter one day of a holiday notice: a weekday off, or a weekend working day (调休)."""
+    _require(actor)
     if is_workday == (day.weekday() < 5):
         raise ValidationFailed(f"{day}本来就是{'工作日' if is_workday else '休息日'}，无需录入")
     old = HolidayDay.objects.filter(day=day).first()
@@ -56,6 +68,7 @@ def holiday_set(*, actor, day: date, is_workday: bool, name: str) -> HolidayDay:
 @transaction.atomic
 def holiday_year_confirm(*, actor, year: int, source: str) -> None:
     """Mark a year's notice as fully entered: deadlines in it stop carrying the warning."""
+    _require(actor)
     if not HolidayDay.objects.filter(day__year=year).exists():
         raise ValidationFailed(f"{year}年还没有录入任何节假日或调休日期")
     HolidayYear.objects.update_or_create(year=year, defaults={"source": source})

@@ -18,8 +18,10 @@ from collections import Counter, defaultdict
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jiuzhu.accounts.roles import Perm
 from jiuzhu.cases.services import applications_kin_register
 from jiuzhu.core import audit, bulk
+from jiuzhu.core.errors import PermissionDenied
 from jiuzhu.core.workdays_db import calendar
 
 from .checks import LABELS
@@ -31,6 +33,14 @@ FINDING_DUE_WORKING_DAYS = 15
 logger = logging.getLogger(__name__)
 
 
+def require_runs_county(actor, county_id: int) -> None:
+    """Only a county user allowed to run the checks writes that county's findings."""
+    if actor is None or not actor.can(Perm.RUN_CHECKS):
+        raise PermissionDenied("没有执行比对的权限")
+    if actor.region_id != county_id or actor.region.level != "county":
+        raise PermissionDenied("比对由县级民政部门统一执行")
+
+
 class FindingBatches:
     """The hits of one run, added check by check within one transaction: the hits whose
     fingerprint (check + subject + evidence) is not known yet — in any status, or earlier in
@@ -38,6 +48,7 @@ class FindingBatches:
     audits the run and summarises."""
 
     def __init__(self, *, run: CheckRun, actor, snapshots):
+        require_runs_county(actor, run.county_id)
         self.run, self.actor = run, actor
         self.snapshots = {kind: snap.pk for kind, snap in snapshots.items()}
         self.due = calendar().add_workdays(timezone.localdate(), FINDING_DUE_WORKING_DAYS).day

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from jiuzhu.accounts.models import User
@@ -24,14 +25,14 @@ from jiuzhu.core.month import Month
 from jiuzhu.payments.services import enrolment_reduce, enrolment_stop
 
 from .finding_flow import Step, StepNotAllowed, next_status
-from .finding_selectors import finding_for_update
+from .finding_selectors import finding_for_update, findings_for
 from .models import Finding
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def _begin(actor, finding_id: int, step: Step) -> tuple[Finding, str, str]:
-    if not actor.can(Perm.HANDLE_FINDINGS):
+    if actor is None or not actor.can(Perm.HANDLE_FINDINGS):
         raise PermissionDenied("您没有办理核查发现的权限")
     finding = finding_for_update(user=actor, pk=finding_id)
     try:
@@ -216,7 +217,12 @@ def finding_close(*, actor, finding_id: int, note: str = "") -> Finding:
 
 
 def finding_attachment(*, actor, finding: Finding) -> bytes:
-    """The verification attachment, decrypted; every download is audited."""
+    """The verification attachment, decrypted, for one who may see the finding; every download
+    is audited."""
+    if actor is None or not actor.can(Perm.VIEW_FINDINGS):
+        raise PermissionDenied("您没有查看核查发现的权限")
+    if not findings_for(actor).filter(pk=finding.pk).exists():
+        raise Http404("没有找到该核查发现")
     if not finding.attachment_path:
         raise ValidationFailed("没有附件")
     data = crypto.decrypt_bytes(Path(finding.attachment_path).read_bytes())

@@ -33,7 +33,7 @@ Status = RegistrySnapshot.Status
 
 def _county_of(actor):
     """The county an importer works for: only county-level users import registries."""
-    if not actor.can(Perm.IMPORT_REGISTRIES):
+    if actor is None or not actor.can(Perm.IMPORT_REGISTRIES):
         raise PermissionDenied("您没有导入比对数据的权限")
     region = getattr(actor, "region", None)
     if region is None or region.level != "county":

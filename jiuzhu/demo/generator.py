@@ -48,11 +48,12 @@ class DemoSummary:
 
 
 def ensure_demo_county():
+    from jiuzhu.accounts.system import system_actor
     from jiuzhu.regions.models import Region
     from jiuzhu.regions.services import regions_import_csv
 
     if not Region.objects.filter(code=COUNTY_CODE).exists():
-        regions_import_csv(path=REGION_CSV)
+        regions_import_csv(path=REGION_CSV, actor=system_actor("demo"))
     return Region.objects.get(code=COUNTY_CODE)
 
 

@@ -1,22 +1,41 @@
 """Enrolments: created only from a confirmed application (ARCHITECTURE: the cases service calls
-this), paid from the month after the decision (S2 art. 21)."""
+this), paid from the month after the decision (S2 art. 21). Each service checks the actor's
+permission and jurisdiction itself: the page, the finding or the command that calls it is a
+convenience, not the guard."""
 
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.http import Http404
 
+from jiuzhu.accounts.jurisdiction import region_q
+from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit
-from jiuzhu.core.errors import ValidationFailed
+from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiuzhu.core.month import Month
 
-from .models import Enrolment
+from .models import Enrolment, EnrolmentChange
+
+
+def _require(actor, perm: Perm, message: str) -> None:
+    if actor is None or not actor.can(perm):
+        raise PermissionDenied(message)
 
 
 @transaction.atomic
 def enrolment_create_from(
     *, application, actor, monthly_amount: Decimal, decided_on: date
 ) -> Enrolment:
+    """Enrol a decided application: by one who may decide cases, within their jurisdiction,
+    once per application."""
+    _require(actor, Perm.DECIDE_CASES, "只有审核确认人员可以纳入保障")
+    if not type(application).objects.filter(region_q(actor), pk=application.pk).exists():
+        raise PermissionDenied("该申请不在您的管辖范围内")
+    if application.decided_on is None:
+        raise Conflict("该申请尚未审核确认，不能纳入保障")
+    if Enrolment.objects.filter(application_id=application.pk).exists():
+        raise Conflict("该申请已经纳入保障")
     members = 1 if application.applicant_id else application.household.members.count()
     enrolment = Enrolment.objects.create(
         household=application.household,
@@ -47,8 +66,17 @@ def enrolment_create_from(
     return enrolment
 
 
-def _locked_enrolment(enrolment_id: int) -> Enrolment:
-    return Enrolment.objects.select_for_update().get(pk=enrolment_id)
+def _locked_enrolment(actor, enrolment_id: int) -> Enrolment:
+    """The enrolment, row-locked, after checking the permission; 404 outside the jurisdiction."""
+    _require(actor, Perm.CHANGE_ENROLMENTS, "您没有办理停发、减发的权限")
+    enrolment = (
+        Enrolment.objects.select_for_update(of=("self",))
+        .filter(region_q(actor), pk=enrolment_id)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("没有找到该保障对象")
+    return enrolment
 
 
 @transaction.atomic
@@ -56,9 +84,7 @@ def enrolment_stop(
     *, actor, enrolment_id: int, effective_month: str, reason: str, source: str = ""
 ) -> Enrolment:
     """Stop paying from `effective_month` (the last month paid is the one before)."""
-    from .models import EnrolmentChange
-
-    enrolment = _locked_enrolment(enrolment_id)
+    enrolment = _locked_enrolment(actor, enrolment_id)
     first_unpaid = Month.parse(effective_month)
     if enrolment.status == Enrolment.Status.STOPPED:
         raise ValidationFailed("该保障对象已停保")
@@ -108,9 +134,7 @@ def enrolment_reduce(
     source: str = "",
 ) -> Enrolment:
     """Pay `new_amount` a month from `effective_month` on (recorded as a dated change)."""
-    from .models import EnrolmentChange
-
-    enrolment = _locked_enrolment(enrolment_id)
+    enrolment = _locked_enrolment(actor, enrolment_id)
     Month.parse(effective_month)
     if enrolment.status == Enrolment.Status.STOPPED:
         raise ValidationFailed("该保障对象已停保")

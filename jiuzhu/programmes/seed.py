@@ -5,6 +5,8 @@ from datetime import date
 
 from django.db import transaction
 
+from jiuzhu.accounts.system import system_actor
+
 from . import services
 from .models import Standard
 
@@ -54,12 +56,14 @@ START = D(2024, 1, 1)
 
 @transaction.atomic
 def seed_county_defaults(*, county) -> bool:
-    """Returns False when the county already has standards (nothing is changed then)."""
+    """Returns False when the county already has standards (nothing is changed then). Loaded
+    by the demo's system actor: these are illustrative parameters, not a county's decision."""
+    actor = system_actor("demo")
     if Standard.objects.filter(county=county).exists():
         return False
     for code, area, amount, period, start, note in STANDARDS:
         services.standard_set(
-            actor=None,
+            actor=actor,
             county=county,
             programme_code=code,
             area=area,
@@ -70,7 +74,7 @@ def seed_county_defaults(*, county) -> bool:
         )
     for code, label, category, multiple, cap in TIERS:
         services.temporary_tier_set(
-            actor=None,
+            actor=actor,
             county=county,
             code=code,
             label=label,
@@ -82,7 +86,7 @@ def seed_county_defaults(*, county) -> bool:
         )
     for kind, rate in ADD_ONS:
         services.add_on_set(
-            actor=None,
+            actor=actor,
             county=county,
             kind=kind,
             rate=rate,
@@ -91,11 +95,16 @@ def seed_county_defaults(*, county) -> bool:
         )
     for level, amount in CARE:
         services.care_rate_set(
-            actor=None, county=county, level=level, amount=amount, effective_from=START, note="演示"
+            actor=actor,
+            county=county,
+            level=level,
+            amount=amount,
+            effective_from=START,
+            note="演示",
         )
     for area, start, tiers in DIBAO_TIERS:
         services.dibao_tiers_set(
-            actor=None,
+            actor=actor,
             county=county,
             area=area,
             tiers=tiers,
@@ -104,6 +113,6 @@ def seed_county_defaults(*, county) -> bool:
         )
     for key, value, start, note in SETTINGS:
         services.setting_set(
-            actor=None, county=county, key=key, value=value, effective_from=start, note=note
+            actor=actor, county=county, key=key, value=value, effective_from=start, note=note
         )
     return True

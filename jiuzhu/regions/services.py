@@ -6,10 +6,12 @@ from pathlib import Path
 from django.db import transaction
 
 from jiuzhu.core import audit
-from jiuzhu.core.errors import ValidationFailed
+from jiuzhu.core.errors import PermissionDenied, ValidationFailed
 
 from .models import Region
 
+# accounts.roles.Perm.MANAGE_REGIONS, by value: regions sit below accounts
+MANAGE_REGIONS = "manage_regions"
 LEVELS = {"county", "township", "village"}
 PARENT_LEVEL = {"township": "county", "village": "township"}
 
@@ -29,8 +31,12 @@ def _check_row(lineno: int, row: dict, known: dict[str, str]) -> list[str]:
 
 
 @transaction.atomic
-def regions_import_csv(*, path: Path, actor=None) -> int:
-    """Create or update every region in the file; all or nothing. Returns the row count."""
+def regions_import_csv(*, path: Path, actor) -> int:
+    """Create or update every region in the file; all or nothing. Returns the row count.
+    The operator's work (the system actor at the command line): regions bound every
+    jurisdiction, so no county user loads them."""
+    if actor is None or not actor.can(MANAGE_REGIONS):
+        raise PermissionDenied("行政区划只能由运维人员在服务器命令行导入")
     with open(path, encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     known = dict(Region.objects.values_list("code", "level"))

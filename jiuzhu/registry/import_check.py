@@ -220,7 +220,8 @@ def check_rows(
     """`rows`: dicts keyed by column key, in file order; "_row" is the spreadsheet row number
     (default: position + 2, the header being row 1).
     `villages`: village code → area type ("urban"/"rural") for villages the user may import into.
-    `registered`: normalised ID number → household number, for people already in the registry."""
+    `registered`: normalised ID number → household number, for people already in the registry
+    (None where the household lies outside the user's jurisdiction: never named to them)."""
     problems: list[RowProblem] = []
     groups: dict[str, list[tuple[int, dict, PersonRow | None]]] = defaultdict(list)
     first_seen: dict[str, int] = {}
@@ -237,8 +238,12 @@ def check_rows(
                 )
                 person = None
             elif person.id_number in registered:
+                number = registered[person.id_number]
                 c.error(
-                    "id_number", f"该人员已在家庭{registered[person.id_number]}中登记，不能重复登记"
+                    "id_number",
+                    f"该人员已在家庭{number}中登记，不能重复登记"
+                    if number
+                    else "该人员已在其他地方登记（不在您的管辖范围内），不能重复登记",
                 )
                 first_seen[person.id_number] = c.lineno
                 person = None

@@ -8,9 +8,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
-from jiuzhu.accounts.jurisdiction import region_ids_q
+from jiuzhu.accounts.jurisdiction import region_ids_q, region_q
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit, crypto
 from jiuzhu.core.errors import Conflict, ValidationFailed
@@ -39,19 +40,27 @@ def _villages_for(actor) -> dict[str, str]:
     return {v.code: ("urban" if v.is_urban else "rural") for v in villages}
 
 
-def _registered(numbers: set[str]) -> dict[str, str]:
+def _registered(numbers: set[str], actor) -> dict[str, str | None]:
+    """ID number → the household already holding that person: its number within the actor's
+    jurisdiction, None outside it (the importer learns only that the person is registered)."""
     by_hash = {id_lookup_hash(n): n for n in numbers}
+    visible = Q(region_q(actor, prefix="household__"))
     found = {}
     hashes = list(by_hash)
     for start in range(0, len(hashes), 5000):
-        for h, number in Person.objects.filter(
-            id_hash__in=hashes[start : start + 5000]
-        ).values_list("id_hash", "household__number"):
-            found[by_hash[h]] = number
+        for h, number, mine in (
+            Person.objects.filter(id_hash__in=hashes[start : start + 5000])
+            .annotate(mine=ExpressionWrapper(visible, output_field=BooleanField()))
+            .values_list("id_hash", "household__number", "mine")
+        ):
+            found[by_hash[h]] = number if mine else None
     return found
 
 
 def check_file(*, actor, file_name: str, data: bytes, today: date | None = None) -> ImportCheck:
+    """Read and check a household file against the actor's villages and the registry (reads
+    only; it tells who is registered, so it takes the import permission)."""
+    require(actor, Perm.IMPORT_HOUSEHOLDS)
     headers, rows = read_table(file_name, data)
     missing = missing_columns(headers)
     if missing:
@@ -61,7 +70,7 @@ def check_file(*, actor, file_name: str, data: bytes, today: date | None = None)
     return check_rows(
         rows,
         villages=_villages_for(actor),
-        registered=_registered(id_numbers_in(rows)),
+        registered=_registered(id_numbers_in(rows), actor),
         today=today or timezone.localdate(),
     )
 

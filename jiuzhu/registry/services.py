@@ -27,7 +27,7 @@ from .sensitive import protect_bank_account, protect_phone
 
 
 def require(actor, perm: Perm) -> None:
-    if not actor.can(perm):
+    if actor is None or not actor.can(perm):
         raise PermissionDenied("您没有进行此项操作的权限")
 
 

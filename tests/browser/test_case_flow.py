@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.cases import services
 from jiuzhu.cases.models import Application, CaseEvent
 from jiuzhu.cases.workflow import Status
@@ -27,7 +28,7 @@ SHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 @pytest.fixture
 def staff(users, make_user, regions):
     seed_county_defaults(county=regions["433123000000"])
-    seed_holidays([2026])
+    seed_holidays([2026], actor=system_actor("cli"))
     for user, name in ((users["village_a"], "田秀英"), (users["officer_a"], "杨建军")):
         user.full_name = name
         user.save()

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.core.workdays_db import seed_holidays
 from jiuzhu.registry import services
 from jiuzhu.registry.services import PersonChanges
@@ -29,7 +30,7 @@ def busy_trail(users, make_household, client):
         ),
     )
     services.person_reveal_id(actor=officer, person_id=person.pk, reason="入户核查")
-    seed_holidays([2026])
+    seed_holidays([2026], actor=system_actor("cli"))
     client.force_login(officer)
     client.get(reverse("registry:household_export"), {"q": "龙"})
     client.logout()

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.cases import services
 from jiuzhu.cases.models import Application, CaseEvent
 from jiuzhu.cases.workflow import Status
@@ -198,7 +199,7 @@ def test_each_post_moves_the_case(staff, as_user, make_household):
     assert status_of(app) == Status.DRAFT
     post(officer, app, "accept", {"accepted_on": today.isoformat()})
     assert status_of(app) == Status.ACCEPTED
-    seed_holidays([today.year])
+    seed_holidays([today.year], actor=system_actor("cli"))
     response = post(officer, app, "extend", {"reason": "需补充调查外地务工收入"})
     assert Application.objects.get(pk=app.pk).extended
     # 45 working days reach into a year whose holidays are not entered: the deadline says so

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from jiuzhu.accounts import services
 from jiuzhu.accounts.models import User
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.core.errors import JiuzhuError
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
                 password = getpass.getpass("新密码：")
             if action == "add":
                 services.user_create(
-                    actor=None,
+                    actor=system_actor("cli"),
                     username=username,
                     role=role or "",
                     region_code=region or "",
@@ -45,13 +46,15 @@ class Command(BaseCommand):
                 )
                 self.stdout.write(self.style.SUCCESS(f"已创建账号 {username}"))
             elif action == "password":
-                services.user_set_password(actor=None, username=username, password=password)
+                services.user_set_password(
+                    actor=system_actor("cli"), username=username, password=password
+                )
                 self.stdout.write(self.style.SUCCESS(f"已重设 {username} 的密码"))
             elif action == "unlock":
-                services.user_unlock(actor=None, username=username)
+                services.user_unlock(actor=system_actor("cli"), username=username)
                 self.stdout.write(self.style.SUCCESS(f"已解除 {username} 的锁定"))
             else:
-                n = services.user_reset_otp(actor=None, username=username)
+                n = services.user_reset_otp(actor=system_actor("cli"), username=username)
                 self.stdout.write(self.style.SUCCESS(f"已重置 {username} 的手机令牌（{n}个）"))
         except JiuzhuError as exc:
             raise CommandError(exc.message) from exc

@@ -4,6 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.core.workdays_db import seed_holidays
 from jiuzhu.programmes.seed import seed_county_defaults
 from jiuzhu.regions.models import Region
@@ -24,7 +25,7 @@ class Command(BaseCommand):
         from jiuzhu.demo.users import DEMO_PASSWORD, create_demo_users
 
         call_command("migrate", verbosity=0)
-        seed_holidays(range(2024, 2028))
+        seed_holidays(range(2024, 2028), actor=system_actor("demo"))
         if Household.objects.exists():
             self.stdout.write(f"数据库已有{Household.objects.count()}户，跳过生成。")
         else:

@@ -2,6 +2,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.models import HolidayDay, HolidayYear
 from jiuzhu.core.month import format_date_cn
@@ -30,7 +31,7 @@ class Command(BaseCommand):
 
     def _seed(self, values, name, source):
         years = [int(v) for v in values] or list(range(2024, 2028))
-        loaded = seed_holidays(years)
+        loaded = seed_holidays(years, actor=system_actor("cli"))
         missing = sorted(set(years) - set(loaded))
         self.stdout.write(f"已载入：{'、'.join(map(str, loaded)) or '无'}")
         if missing:
@@ -40,19 +41,24 @@ class Command(BaseCommand):
 
     def _off(self, values, name, source):
         for v in values:
-            holiday_set(actor=None, day=date.fromisoformat(v), is_workday=False, name=name)
+            holiday_set(
+                actor=system_actor("cli"), day=date.fromisoformat(v), is_workday=False, name=name
+            )
         self.stdout.write(f"已录入{len(values)}个放假日")
 
     def _work(self, values, name, source):
         for v in values:
             holiday_set(
-                actor=None, day=date.fromisoformat(v), is_workday=True, name=name or "调休上班"
+                actor=system_actor("cli"),
+                day=date.fromisoformat(v),
+                is_workday=True,
+                name=name or "调休上班",
             )
         self.stdout.write(f"已录入{len(values)}个调休上班日")
 
     def _confirm(self, values, name, source):
         for v in values:
-            holiday_year_confirm(actor=None, year=int(v), source=source)
+            holiday_year_confirm(actor=system_actor("cli"), year=int(v), source=source)
         self.stdout.write("已标记为录入完毕")
 
     def _list(self, values, name, source):

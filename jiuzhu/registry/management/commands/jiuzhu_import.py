@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from jiuzhu.accounts.models import User
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.models import JobRun
 from jiuzhu.regions.services import regions_import_csv
@@ -25,8 +26,8 @@ class Command(BaseCommand):
             raise CommandError(f"文件不存在：{file}")
         actor = User.objects.filter(username=user).first() if user else None
         try:
-            if kind == "regions":
-                n = regions_import_csv(path=path, actor=actor)
+            if kind == "regions":  # the operator's work: the command line's system actor
+                n = regions_import_csv(path=path, actor=system_actor("cli"))
                 self.stdout.write(self.style.SUCCESS(f"已导入{n}个行政区划。"))
                 return
             if actor is None:
