@@ -12,6 +12,10 @@ jiuzhu audit verify                                    check the audit trail's h
 jiuzhu user add NAME --role R --region CODE            create an account (also: password,
                                                        unlock, reset-otp, list)
 jiuzhu holidays seed|off|work|confirm|list|deadline …  the working-day calendar
+jiuzhu backup create DIR --keys-dir KEYDIR|--no-keys  back up database, attachments, snapshots
+                                                       (keys into KEYDIR, kept apart)
+jiuzhu backup check|restore DIR [--keys-dir KEYDIR]    verify a backup; restore it into a new,
+                                                       empty database
 jiuzhu manage …                                        any Django management command
 """
 
@@ -47,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
         "holidays": "jiuzhu_holidays",
         "snapshot": "jiuzhu_snapshot",
         "crosscheck": "jiuzhu_crosscheck",
+        "backup": "jiuzhu_backup",
     }
     if command not in mapping:
         print(f"未知命令：{command}\n{__doc__}", file=sys.stderr)
