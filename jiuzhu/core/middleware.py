@@ -4,10 +4,13 @@ from .requestctx import current_ip
 
 
 def client_ip(request) -> str:
+    """The client's address: behind the trusted proxy, the one it appended to X-Forwarded-For
+    (the last; earlier entries are whatever the client sent, and would let it pose as any
+    address to the audit trail and the login throttle)."""
     if settings.JIUZHU_TRUST_X_FORWARDED_FOR:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded:
-            return forwarded.split(",")[0].strip()[:45]
+            return forwarded.split(",")[-1].strip()[:45]
     return request.META.get("REMOTE_ADDR", "")
 
 

@@ -150,3 +150,19 @@ def test_forwarded_address_counts_only_behind_a_trusted_proxy(many_accounts, set
             HTTP_X_FORWARDED_FOR=f"198.51.100.{n}",
         )
     assert login(proxy, "staff-05", PASSWORD).status_code == 302
+
+    # a client that sends its own X-Forwarded-For cannot pose as other addresses: the proxy
+    # appends the address it saw, and that is the one counted
+    cache.clear()
+    for n, user in enumerate(many_accounts[:3]):
+        proxy.post(
+            LOGIN,
+            {"username": user.username, "password": SPRAYED},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 203.0.113.99",
+        )
+    refused = proxy.post(
+        LOGIN,
+        {"username": "staff-05", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="192.0.2.200, 203.0.113.99",
+    )
+    assert refused.status_code == 429
