@@ -6,12 +6,7 @@ key: a server running with a guessable key protects nothing."""
 
 import os
 
-from jiuzhu.core.keycheck import (
-    LOOKUP_KEY_MIN_LENGTH,
-    production_key_problems,
-    refusal_message,
-    text_key_problem,
-)
+from jiuzhu.core.keycheck import production_key_problems, refusal_message
 from jiuzhu.core.private_files import ensure_private_dir
 
 from .base import *  # noqa: F401,F403
@@ -20,22 +15,8 @@ from .base import VAR_DIR
 DEBUG = False
 ALLOWED_HOSTS = [h for h in os.environ.get("JIUZHU_ALLOWED_HOSTS", "").split(",") if h]
 _key_problems = production_key_problems(dict(os.environ))
-# the audit chain's two keys (docs/operations.md section 6): random text, each its own value
-_AUDIT_KEYS = ("JIUZHU_AUDIT_KEY", "JIUZHU_AUDIT_ANCHOR_KEY")
-for _name in _AUDIT_KEYS:
-    _problem = text_key_problem(os.environ.get(_name, ""), min_length=LOOKUP_KEY_MIN_LENGTH)
-    if _problem:
-        _key_problems.append(f"{_name}：{_problem}")
-_others = {os.environ.get(n, "") for n in ("JIUZHU_SECRET_KEY", "JIUZHU_LOOKUP_KEY")}
-_audit = [os.environ.get(n, "") for n in _AUDIT_KEYS]
-if all(_audit) and (len(set(_audit)) < 2 or _others & set(_audit)):
-    _key_problems.append("两个审计密钥必须互不相同，也不能与其他密钥相同")
 if _key_problems:
-    raise RuntimeError(
-        refusal_message(_key_problems)
-        + "\n生成 JIUZHU_AUDIT_KEY 或 JIUZHU_AUDIT_ANCHOR_KEY：与 JIUZHU_LOOKUP_KEY 的方法相同；"
-        "已有审计记录的系统不能更换这两个密钥，见 docs/operations.md 第6节。"
-    )
+    raise RuntimeError(refusal_message(_key_problems))
 
 ensure_private_dir(VAR_DIR)  # 0700: encrypted uploads, attachments, snapshots, sessions
 

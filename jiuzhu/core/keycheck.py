@@ -84,21 +84,29 @@ def fernet_key_problem(value: str) -> str | None:
     return _public_value_problem(value)
 
 
+# Every key production reads from the environment, with its check. The audit chain's two keys
+# (docs/operations.md section 6) are random text like the lookup key.
+PRODUCTION_KEYS = (
+    ("JIUZHU_SECRET_KEY", text_key_problem, {"min_length": SECRET_KEY_MIN_LENGTH}),
+    ("JIUZHU_LOOKUP_KEY", text_key_problem, {"min_length": LOOKUP_KEY_MIN_LENGTH}),
+    ("JIUZHU_FIELD_KEY", fernet_key_problem, {}),
+    ("JIUZHU_AUDIT_KEY", text_key_problem, {"min_length": LOOKUP_KEY_MIN_LENGTH}),
+    ("JIUZHU_AUDIT_ANCHOR_KEY", text_key_problem, {"min_length": LOOKUP_KEY_MIN_LENGTH}),
+)
+
+
 def production_key_problems(env: dict[str, str]) -> list[str]:
-    """Every problem with the three production keys in `env`, one Chinese line each."""
-    checks = (
-        ("JIUZHU_SECRET_KEY", text_key_problem, {"min_length": SECRET_KEY_MIN_LENGTH}),
-        ("JIUZHU_LOOKUP_KEY", text_key_problem, {"min_length": LOOKUP_KEY_MIN_LENGTH}),
-        ("JIUZHU_FIELD_KEY", fernet_key_problem, {}),
-    )
+    """Every problem with the production keys in `env`, one Chinese line each."""
     problems = []
-    for name, check, options in checks:
-        problem = check(env.get(name, ""), **options)
+    seen: dict[str, str] = {}
+    for name, check, options in PRODUCTION_KEYS:
+        value = env.get(name, "")
+        problem = check(value, **options)
         if problem:
             problems.append(f"{name}：{problem}")
-    values = [env.get(name, "") for name, _, _ in checks]
-    if all(values) and len(set(values)) < len(values):
-        problems.append("三个密钥必须各不相同")
+        elif value in seen:
+            problems.append(f"{name}：与 {seen[value]} 相同，每个密钥必须各不相同")
+        seen.setdefault(value, name)
     return problems
 
 
@@ -108,8 +116,9 @@ def refusal_message(problems: list[str]) -> str:
     return (
         "生产环境拒绝启动：密钥不安全。\n"
         f"{lines}\n"
-        f"生成 JIUZHU_SECRET_KEY 或 JIUZHU_LOOKUP_KEY：{GENERATE_SECRET}\n"
+        "生成 JIUZHU_SECRET_KEY、JIUZHU_LOOKUP_KEY、JIUZHU_AUDIT_KEY 或 JIUZHU_AUDIT_ANCHOR_KEY："
+        f"{GENERATE_SECRET}\n"
         f"生成 JIUZHU_FIELD_KEY：{GENERATE_FERNET}\n"
-        "注意：已有数据的系统不能随意更换 JIUZHU_FIELD_KEY 和 JIUZHU_LOOKUP_KEY，"
-        "见 docs/operations.md 第3节。"
+        "注意：已有数据的系统不能随意更换 JIUZHU_FIELD_KEY 和 JIUZHU_LOOKUP_KEY（见 docs/operations.md"
+        "第3节），已有审计记录的系统不能更换两个审计密钥（见第6节）。"
     )

@@ -122,7 +122,9 @@ def test_weak_key_refuses_to_start_with_the_reason(tmp_path, name, value, phrase
 def test_the_same_value_for_two_keys_is_refused():
     keys = good_keys()
     keys["JIUZHU_LOOKUP_KEY"] = keys["JIUZHU_SECRET_KEY"]
-    assert keycheck.production_key_problems(keys) == ["三个密钥必须各不相同"]
+    assert keycheck.production_key_problems(keys) == [
+        "JIUZHU_LOOKUP_KEY：与 JIUZHU_SECRET_KEY 相同，每个密钥必须各不相同"
+    ]
 
 
 def test_every_problem_is_listed_at_once():
@@ -131,6 +133,8 @@ def test_every_problem_is_listed_at_once():
         "JIUZHU_SECRET_KEY",
         "JIUZHU_LOOKUP_KEY",
         "JIUZHU_FIELD_KEY",
+        "JIUZHU_AUDIT_KEY",
+        "JIUZHU_AUDIT_ANCHOR_KEY",
     ]
 
 
@@ -166,7 +170,8 @@ def test_the_audit_keys_must_differ_from_each_other_and_the_others(tmp_path):
     keys = good_keys()
     keys["JIUZHU_AUDIT_ANCHOR_KEY"] = keys["JIUZHU_AUDIT_KEY"]
     done = load_production(tmp_path, **keys)
-    assert done.returncode != 0 and "两个审计密钥必须互不相同" in done.stderr
+    assert done.returncode != 0
+    assert "JIUZHU_AUDIT_ANCHOR_KEY：与 JIUZHU_AUDIT_KEY 相同" in done.stderr
     keys = good_keys()
     keys["JIUZHU_AUDIT_KEY"] = keys["JIUZHU_LOOKUP_KEY"]
     assert load_production(tmp_path, **keys).returncode != 0
