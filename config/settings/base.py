@@ -180,7 +180,11 @@ JIUZHU_ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024  # a finding's verification attac
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # no full ID number in any log line (a message or an exception's traceback): masked
+    "filters": {"mask_id_numbers": {"()": "jiuzhu.core.logmask.MaskIdNumbers"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_id_numbers"]},
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
 

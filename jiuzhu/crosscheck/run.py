@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from jiuzhu.cases.kinship import DEFAULT_CLOSE_RELATIVES
-from jiuzhu.core import audit, crypto
+from jiuzhu.core import audit, audit_anchor, crypto
 from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.jobs import Progress, job_start
 from jiuzhu.core.month import Month
@@ -255,4 +255,5 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
         snapshots={k: s.pk for k, s in snapshots.items()},
     )
     progress.update(len(CHECKS) + 3, "完成")
+    audit_anchor.anchor_after_commit(made_by=f"月度比对#{run.pk}（{run.month}）", actor=actor)
     return {"new": summary["new"], "known": summary["known"]}

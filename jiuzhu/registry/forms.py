@@ -1,4 +1,8 @@
+import re
+
 from django import forms
+
+from jiuzhu.core.idnumber import IdNumberError, normalise_id_text, parse_resident_id
 
 from .choices import (
     AssetKind,
@@ -9,21 +13,71 @@ from .choices import (
     LabourCapacity,
     Relation,
 )
+from .sensitive import id_lookup_hash
+
+# A query of digits (and a last X) is an ID number, whole or being typed: no name has digits
+_ID_SHAPED = re.compile(r"[0-9]+X?")
+_LOOKUP_HASH = re.compile(r"[0-9a-f]{64}")
+
+
+def id_query_hash(text: str) -> str:
+    """The keyed lookup hash an ID-number query is searched by: of the number (a 15-digit one
+    converted, full-width digits folded), or, for digits that are no valid number, of the
+    digits themselves, which no stored hash equals (such a query finds nothing, as before)."""
+    number = normalise_id_text(text)
+    try:
+        number = parse_resident_id(number).number
+    except IdNumberError:
+        pass
+    return id_lookup_hash(number)
 
 
 class SearchForm(forms.Form):
+    """The household search. An ID number never travels in a URL (a proxy logs URLs, and the
+    export's audit entry records the search): the form turns it into its keyed lookup hash,
+    `idh`, which the links, the export and the browser's address bar carry instead; names and
+    pinyin stay in `q`."""
+
     q = forms.CharField(
         label="查询",
         required=False,
+        max_length=200,
         widget=forms.TextInput(
             attrs={"placeholder": "身份证号码、姓名或拼音首字母（如 lds）", "autofocus": True}
         ),
     )
+    idh = forms.CharField(required=False, widget=forms.HiddenInput)
     region = forms.TypedChoiceField(label="区域", required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args, regions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["region"].choices = [("", "全部")] + [(r.pk, r.name) for r in regions]
+
+    def clean_idh(self) -> str:
+        value = self.cleaned_data.get("idh", "").strip()
+        return value if _LOOKUP_HASH.fullmatch(value) else ""
+
+    def clean(self):
+        data = super().clean()
+        query = (data.get("q") or "").strip()
+        data["q"] = query
+        if query and _ID_SHAPED.fullmatch(normalise_id_text(query)):
+            data["q"], data["idh"] = "", id_query_hash(query)
+        elif query:
+            data["idh"] = ""  # a name typed replaces an earlier search by ID number
+        return data
+
+    @staticmethod
+    def holds_id_number(query) -> bool:
+        """True when `query` (a raw q= value) would search by ID number."""
+        return bool(query) and bool(_ID_SHAPED.fullmatch(normalise_id_text(str(query))))
+
+    def url_params(self) -> dict[str, str]:
+        """The search as it may appear in a URL: q (never an ID number), idh, region."""
+        data = getattr(self, "cleaned_data", {})
+        region = data.get("region")
+        values = {"q": data.get("q", ""), "idh": data.get("idh", ""), "region": region or ""}
+        return {name: str(value) for name, value in values.items() if value}
 
 
 class HouseholdForm(forms.Form):

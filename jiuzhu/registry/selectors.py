@@ -49,11 +49,16 @@ def person_get(*, user, pk: int) -> Person:
     return person
 
 
-def household_search(*, user, query: str, region_id: int | None = None) -> QuerySet[Household]:
-    """By ID number (exact, via the keyed hash), by pinyin initials, or by name."""
+def household_search(
+    *, user, query: str, region_id: int | None = None, id_hash: str = ""
+) -> QuerySet[Household]:
+    """By ID number (exact, via the keyed hash; or by that hash itself, `id_hash`, as the search
+    page's URLs carry it), by pinyin initials, or by name."""
     qs = households_for(user)
     if region_id:
         qs = qs.filter(Q(township_id=region_id) | Q(village_id=region_id))
+    if id_hash:
+        return qs.filter(members__id_hash=id_hash).order_by("number")
     query = (query or "").strip()
     if not query:
         return qs.order_by("number")

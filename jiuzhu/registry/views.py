@@ -4,14 +4,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.views.decorators.http import require_POST
+from django.utils.http import urlencode
+from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import push_url
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit, params
+from jiuzhu.core import audit
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.regions.selectors import children_of
@@ -21,24 +24,47 @@ from .forms import AssetForm, HouseholdForm, IncomeForm, PersonForm, RevealForm,
 from .services import PersonChanges
 
 
-def _searched(request):
-    form = SearchForm(request.GET or None, regions=children_of(request.user.region))
-    query, region_id = "", None
+def _searched(request, data):
+    """The search form over `data` and the households it finds. An ID number is searched by
+    its keyed hash (SearchForm), so what the form gives back for URLs holds no ID number."""
+    form = SearchForm(data or None, regions=children_of(request.user.region))
+    query, id_hash, region_id = "", "", None
     if form.is_valid():
-        query, region_id = form.cleaned_data["q"], form.cleaned_data["region"]
-    return form, selectors.household_search(user=request.user, query=query, region_id=region_id)
+        query, id_hash = form.cleaned_data["q"], form.cleaned_data["idh"]
+        region_id = form.cleaned_data["region"]
+    households = selectors.household_search(
+        user=request.user, query=query, region_id=region_id, id_hash=id_hash
+    )
+    return form, households
+
+
+def _list_url(form: SearchForm) -> str:
+    search = urlencode(form.url_params())
+    return reverse("registry:household_list") + (f"?{search}" if search else "")
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def household_list(request):
+    """The household search. The form posts (an ID number must not travel in a URL) and is
+    redirected (303) to a GET URL with the ID's keyed hash; the live search (htmx) gets the rows
+    at once and that URL for the address bar. An ID number typed into the URL by hand is
+    redirected away the same way."""
     if not request.user.can(Perm.VIEW_HOUSEHOLDS):
         raise Http404
-    form, households = _searched(request)
+    posted = request.method == "POST"
+    form, households = _searched(request, request.POST if posted else request.GET)
+    if posted and not request.htmx:
+        return HttpResponseRedirect(_list_url(form), status=303)
+    if not posted and SearchForm.holds_id_number(request.GET.get("q")):
+        return HttpResponseRedirect(_list_url(form))
     page = Paginator(selectors.household_list_page(households), settings.JIUZHU_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     template = "registry/_household_rows.html" if request.htmx else "registry/household_list.html"
-    return render(request, template, {"form": form, "page": page, "query": request.GET.urlencode()})
+    context = {"form": form, "page": page, "search": urlencode(form.url_params())}
+    response = render(request, template, context)
+    return push_url(response, _list_url(form)) if posted else response
 
 
 @export_view
@@ -46,13 +72,12 @@ def household_list(request):
 def household_export(request):
     if not request.user.can(Perm.VIEW_HOUSEHOLDS):
         raise Http404
-    _, households = _searched(request)
-    searched = {name: params.text_param(request.GET, name) for name in ("q", "region")}
+    form, households = _searched(request, request.GET)
     export = exports.households_xlsx(households)
     audit.record(
         action="household.export",
         actor=request.user,
-        new={"query": searched, "rows": export.rows},
+        new={"query": form.url_params(), "rows": export.rows},  # an ID number as its hash
     )
     return xlsx_response(export, f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx")
 

@@ -1,6 +1,8 @@
 """Playwright driving Debian's chromium (never a downloaded browser)."""
 
+import json
 import os
+import re
 import shutil
 
 import pytest
@@ -49,3 +51,26 @@ def login(page, live_server):
         return page
 
     return do
+
+
+# 17 digits and a digit or X: a full resident ID number, whether its check digit holds or not
+FULL_ID = re.compile(r"\d{17}[\dXx]")
+# a hex token of 32+ characters with a letter in it (a lookup hash, idh=…): its digits are no ID
+HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])[0-9a-f]{32,}(?![0-9A-Za-z])")
+AUDIT_TEXT = ("actor_name", "action", "object_type", "object_id", "object_repr", "reason", "ip")
+
+
+@pytest.fixture(autouse=True)
+def _no_full_id_number_in_the_audit_trail(transactional_db):
+    """After every browser test (the database is emptied between them), no audit row holds a
+    full ID number, in any text column or the JSON values. The chain's own hex hashes (hash,
+    prev_hash) are not personal data and are left out."""
+    yield
+    from jiuzhu.core.models import AuditEntry
+
+    found = []
+    for seq, old, new, *texts in AuditEntry.objects.values_list("seq", "old", "new", *AUDIT_TEXT):
+        text = "\x00".join([*map(str, texts), json.dumps([old, new], ensure_ascii=False)])
+        if FULL_ID.search(HEX_TOKEN.sub("#", text)):
+            found.append(seq)
+    assert not found, f"审计记录中出现完整身份证号码：第{found}条"

@@ -26,6 +26,11 @@ def test_officer_finds_household_by_id_number(login, page, live_server, users, m
     page.wait_for_selector(f"text={household.number}")
     rows = page.locator("#household-rows tbody tr")
     assert rows.count() == 1
+    # the number is posted, never put in a URL: the address bar and the export link carry
+    # its keyed hash
+    page.wait_for_url("**/registry/households/?idh=*")
+    assert id_number not in page.url
+    assert id_number not in page.locator("#export-link").get_attribute("href")
     page.click(f"text={household.number}")
     page.wait_for_selector("#members")
 
@@ -52,10 +57,16 @@ def test_officer_finds_household_by_id_number(login, page, live_server, users, m
     )
 
     # a household of another township is not found by the same officer
-    page.goto(
-        f"{live_server.url}/registry/households/?q={decrypt(other.members.first().id_cipher)}"
-    )
-    assert "没有符合条件的家庭" in page.locator("#household-rows").inner_text()
+    page.goto(f"{live_server.url}/registry/households/")
+    page.fill("#id_q", decrypt(other.members.first().id_cipher))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("text=没有符合条件的家庭")
+    assert other.number not in page.locator("#household-rows").inner_text()
+    # the export of a search by ID number records the hash, not the number
+    with page.expect_download():
+        page.click("#export-link")
+    export = AuditEntry.objects.filter(action="household.export").latest("seq")
+    assert list(export.new["query"]) == ["idh"] and not FULL_ID.search(str(export.new))
 
 
 def live_server_screenshot_dir():

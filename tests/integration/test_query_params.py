@@ -34,9 +34,9 @@ HOSTILE = [
 
 # (user, page, the query parameters it reads)
 PAGES = [
-    ("county", "/registry/households/", ["q", "region", "page"]),
-    ("officer_a", "/registry/households/", ["q", "region", "page"]),
-    ("county", "/registry/households/export.xlsx", ["q", "region"]),
+    ("county", "/registry/households/", ["q", "idh", "region", "page"]),
+    ("officer_a", "/registry/households/", ["q", "idh", "region", "page"]),
+    ("county", "/registry/households/export.xlsx", ["q", "idh", "region"]),
     ("county", "/cases/", ["township", "status", "mine", "page"]),
     ("officer_a", "/cases/new/", ["household", "number"]),
     ("county", "/crosscheck/findings/", ["township", "check", "status", "overdue", "format"]),
