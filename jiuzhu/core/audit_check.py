@@ -1,6 +1,6 @@
 """Verifying the whole audit trail: the chain of keyed hashes, the head's MAC, and every anchor
 file against the rows; then recording the outcome (AuditCheck, and an ``audit.verify`` entry in
-the trail itself) and anchoring when the last anchor is more than a day old.
+the trail itself) and anchoring once a day (audit_anchor.ANCHOR_EVERY).
 
 Read-only until the outcome is recorded; rows appended while it runs are left for the next
 check (jiuzhu.core.audit.verify). The permission to run it from the web is the supervision

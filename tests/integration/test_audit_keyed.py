@@ -154,13 +154,16 @@ def test_verify_anchors_once_a_day_and_the_command_anchors_on_demand(chain, caps
     assert AuditAnchor.objects.count() == 1  # none yet: the passing check anchored
     call_command("jiuzhu_audit", "verify")
     assert AuditAnchor.objects.count() == 1  # the last is not a day old
+    AuditAnchor.objects.update(at=timezone.now() - audit_anchor.ANCHOR_EVERY)
+    call_command("jiuzhu_audit", "verify")
+    assert AuditAnchor.objects.count() == 2  # the next night's check anchors again
     call_command("jiuzhu_audit", "anchor")
-    assert AuditAnchor.objects.count() == 2
+    assert AuditAnchor.objects.count() == 3
     out = capsys.readouterr().out
     assert "审计链完整" in out and "已存证" in out
-    assert len(list(audit_anchor.anchor_dir().glob("audit-anchor-*.json"))) == 2
-    assert AuditEntry.objects.filter(action="audit.verify").count() == 2
-    assert AuditEntry.objects.filter(action="audit.anchor").count() == 2
+    assert len(list(audit_anchor.anchor_dir().glob("audit-anchor-*.json"))) == 3
+    assert AuditEntry.objects.filter(action="audit.verify").count() == 3
+    assert AuditEntry.objects.filter(action="audit.anchor").count() == 3
 
 
 def test_an_anchor_after_commit_is_written_once_the_work_commits(

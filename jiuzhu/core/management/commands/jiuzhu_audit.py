@@ -7,7 +7,7 @@ from jiuzhu.core.models import AuditCheck
 
 class Command(BaseCommand):
     help = (
-        "审计记录：verify 校验整条哈希链、链头和每个存证文件（通过且上次存证已超过一天时自动存证）；"
+        "审计记录：verify 校验整条哈希链、链头和每个存证文件（通过且距上次存证超过20小时时自动存证，即每天一次）；"
         "anchor 把链头签名写入存证目录"
     )
 
