@@ -1,8 +1,7 @@
 """The `jiuzhu` command: everything a user or an operator runs.
 
 jiuzhu demo [--households N] [--seed S] [--no-serve]   build the demo county and serve it
-jiuzhu serve [--port 8000]                             run the web UI on 127.0.0.1, with a worker
-jiuzhu worker [--once]                                 run the queued long jobs (imports, runs)
+jiuzhu serve [--port 8000]                             run the web UI on 127.0.0.1
 jiuzhu import households FILE --user NAME [--good-rows] check (and import) a household file
 jiuzhu import regions FILE                             load a region tree from CSV
 jiuzhu snapshot import KIND FILE --as-of YYYY-MM-DD --user NAME [--source TEXT] [--good-rows]
@@ -49,7 +48,6 @@ def main(argv: list[str] | None = None) -> int:
     mapping = {
         "demo": "jiuzhu_demo",
         "serve": "jiuzhu_serve",
-        "worker": "jiuzhu_worker",
         "import": "jiuzhu_import",
         "audit": "jiuzhu_audit",
         "user": "jiuzhu_user",
