@@ -106,7 +106,8 @@ def anchor_files() -> list[AnchorFile]:
 
 def anchor_create(*, made_by: str, actor=None) -> AuditAnchor:
     """Check the rows since the last anchor, then write the head into a new signed file and
-    list it. Raises Conflict (nothing written) when the chain does not verify."""
+    list it. Raises Conflict (nothing written) when the chain does not verify. Call it outside
+    a transaction (the command line), or through anchor_after_commit."""
     trusted = [f for f in anchor_files() if f.head is not None]
     head = audit.read_head()
     after = (trusted[-1].head.seq, trusted[-1].head.hash) if trusted else (0, hashchain.GENESIS)
@@ -159,19 +160,17 @@ def anchor_due() -> bool:
     return last is None or timezone.now() - last >= ANCHOR_EVERY
 
 
-def anchor_if_due(*, made_by: str, actor=None) -> AuditAnchor | None:
-    """An anchor when the last is older than ANCHOR_EVERY (or there is none)."""
-    return anchor_create(made_by=made_by, actor=actor) if anchor_due() else None
-
-
-def anchor_after_commit(*, made_by: str, actor=None) -> None:
-    """Anchor once the caller's transaction has committed (an anchor must never name a head
-    that is then rolled back). A failure is logged, not raised: the work that asked for the
-    anchor is done, and the next verification reports a broken chain anyway."""
+def anchor_after_commit(*, made_by: str, actor=None, only_if_due: bool = False) -> None:
+    """Anchor once the caller's transaction has committed: an anchor must never name a head
+    that is then rolled back (its file would stay, and every later verification fail). With
+    `only_if_due`, only when the last anchor is older than ANCHOR_EVERY. A failure is logged,
+    not raised: the work that asked for the anchor is done, and the next verification reports
+    a broken chain anyway."""
 
     def anchor() -> None:
         try:
-            anchor_create(made_by=made_by, actor=actor)
+            if not only_if_due or anchor_due():
+                anchor_create(made_by=made_by, actor=actor)
         except (JiuzhuError, OSError, anchorfile.AnchorFileError) as exc:
             logger.error("audit anchor not written: %s", exc)
 

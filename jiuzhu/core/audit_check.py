@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from . import anchorfile, audit, audit_anchor, hashchain
-from .errors import Conflict, JiuzhuError
+from . import audit, audit_anchor, hashchain
+from .errors import Conflict
 from .models import AuditAnchor, AuditCheck
 
 logger = logging.getLogger(__name__)
@@ -113,8 +113,7 @@ def check_and_record(*, actor, via: str) -> AuditCheck:
         logger.error("audit.verify not recorded in the trail: %s", exc.message)
     if report.passed:
         label = AuditCheck.Via(via).label
-        try:
-            audit_anchor.anchor_if_due(made_by=f"审计链校验（{label}，{who}）", actor=actor)
-        except (JiuzhuError, OSError, anchorfile.AnchorFileError) as exc:
-            logger.error("audit anchor not written: %s", exc)
+        audit_anchor.anchor_after_commit(
+            made_by=f"审计链校验（{label}，{who}）", actor=actor, only_if_due=True
+        )
     return check

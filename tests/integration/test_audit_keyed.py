@@ -149,13 +149,19 @@ def test_anchoring_refuses_a_broken_chain(chain):
     assert not AuditAnchor.objects.exists()
 
 
-def test_verify_anchors_once_a_day_and_the_command_anchors_on_demand(chain, capsys):
-    call_command("jiuzhu_audit", "verify")
+def test_verify_anchors_once_a_day_and_the_command_anchors_on_demand(
+    chain, capsys, django_capture_on_commit_callbacks
+):
+    def verify():  # the command runs in autocommit: its anchor is written when it ends
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("jiuzhu_audit", "verify")
+
+    verify()
     assert AuditAnchor.objects.count() == 1  # none yet: the passing check anchored
-    call_command("jiuzhu_audit", "verify")
+    verify()
     assert AuditAnchor.objects.count() == 1  # the last is not a day old
     AuditAnchor.objects.update(at=timezone.now() - audit_anchor.ANCHOR_EVERY)
-    call_command("jiuzhu_audit", "verify")
+    verify()
     assert AuditAnchor.objects.count() == 2  # the next night's check anchors again
     call_command("jiuzhu_audit", "anchor")
     assert AuditAnchor.objects.count() == 3
@@ -284,3 +290,16 @@ def test_the_check_is_recorded_even_when_the_head_refuses_writes(chain):
     check = audit_check.check_and_record(actor=None, via=AuditCheck.Via.COMMAND)
     assert not check.passed and "链头" in check.reason
     assert not AuditEntry.objects.filter(action="audit.verify").exists()  # the trail refused
+
+
+def test_a_check_in_a_transaction_rolled_back_leaves_no_anchor(
+    chain, django_capture_on_commit_callbacks
+):
+    """An anchor names a head that exists: written only once the check's work has committed,
+    never for a head a rollback takes away (its file would fail every later verification)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            audit_check.check_and_record(actor=None, via=AuditCheck.Via.COMMAND)
+            raise RuntimeError("rolled back")
+    assert not AuditAnchor.objects.exists() and not audit_anchor.anchor_files()
+    call_command("jiuzhu_audit", "verify")

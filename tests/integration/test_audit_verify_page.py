@@ -29,11 +29,14 @@ def test_a_get_shows_the_page_and_writes_nothing(client, users, trail):
     assert counts() == before
 
 
-def test_the_button_verifies_records_and_shows_the_check(client, users, trail):
+def test_the_button_verifies_records_and_shows_the_check(
+    client, users, trail, django_capture_on_commit_callbacks
+):
     inspector = users["inspector"]
     client.force_login(inspector)
     rows = AuditEntry.objects.count()
-    response = client.post(reverse("audit:verify"))
+    with django_capture_on_commit_callbacks(execute=True):  # the request's commit
+        response = client.post(reverse("audit:verify"))
     assert response.status_code == 303 and response["Location"] == reverse("audit:verify")
     check = AuditCheck.objects.get()
     assert check.passed and check.actor == inspector and check.via == AuditCheck.Via.WEB
@@ -60,9 +63,12 @@ def test_a_broken_chain_is_shown_with_its_first_bad_row(client, users, trail):
     assert not AuditAnchor.objects.exists()  # a broken chain is never anchored
 
 
-def test_the_anchor_sheet_prints_the_head_in_groups(client, users, trail):
+def test_the_anchor_sheet_prints_the_head_in_groups(
+    client, users, trail, django_capture_on_commit_callbacks
+):
     client.force_login(users["inspector"])
-    client.post(reverse("audit:verify"))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("audit:verify"))
     anchor = AuditAnchor.objects.get()
     before = counts()
     body = client.get(reverse("audit:anchor_print", args=[anchor.pk])).content.decode()

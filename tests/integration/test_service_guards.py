@@ -44,6 +44,15 @@ NOT_ENTRY_POINTS = {
     "jiuzhu.core.audit.record": "the audit writer: it records the actor a service passes",
     "jiuzhu.core.jobs.job_start": "starts a job for a service that has checked the actor",
     "jiuzhu.cases.services.transition": "moves a case the calling service has locked",
+    "jiuzhu.core.audit_check.check_and_record": (
+        "verifies the audit chain for supervision.services.audit_chain_check (which checks the "
+        "actor) and for the operator's `jiuzhu audit verify`"
+    ),
+    "jiuzhu.core.audit_anchor.anchor_create": (
+        "writes an anchor for the operator's command, a verification or a cross-check run, "
+        "each of which has checked its actor"
+    ),
+    "jiuzhu.core.audit_anchor.anchor_after_commit": "anchor_create, once the caller commits",
 }
 
 
@@ -585,6 +594,10 @@ SERVICES: dict[str, Spec] = {
     ),
     "jiuzhu.crosscheck.snapshot_services.snapshot_register_file": Spec(
         lambda w, p, a: {"county": p.county, **w.parquet_snapshot()}, "OODDDDDDD"
+    ),
+    # supervision: the audit chain is one for the whole database
+    "jiuzhu.supervision.services.audit_chain_check": Spec(
+        lambda w, p, a: {}, "ODDDDODOD", scoped=False
     ),
 }
 
