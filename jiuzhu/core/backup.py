@@ -18,7 +18,7 @@ Restore goes into a fresh, empty database and empty file directories, and only w
 the backup was made with (checked by fingerprint): data restored under other keys could not be
 decrypted or verified. Afterwards the row counts are compared with the manifest; the audit chain
 is then verified by `jiuzhu audit verify` (a new process, so keys installed by the restore are
-the ones in force).
+the ones in force). The database's own dump and restore are in `backup_db`.
 """
 
 from __future__ import annotations
@@ -26,9 +26,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import shutil
-import sqlite3
-import subprocess
 import tarfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,15 +33,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connections, transaction
+from django.db import connections
 
+from . import backup_db
 from .errors import ValidationFailed
 
 FORMAT = 1
 MANIFEST = "manifest.json"
 KEYS_FILE = "keys.env"
-PG_DUMP_FILE = "database.dump"
-SQLITE_FILE = "database.sqlite3"
 # settings attribute -> environment variable (production reads each key from the variable)
 KEY_SETTINGS = {
     "SECRET_KEY": "JIUZHU_SECRET_KEY",
@@ -62,14 +58,11 @@ Say = Callable[[str], None]
 
 def file_dirs() -> dict[str, Path]:
     """Archive name -> the directory it holds, as configured."""
-    dirs = {
+    return {
         "attachments.tar": Path(settings.VAR_DIR) / "attachments",
         "snapshots.tar": Path(settings.JIUZHU_SNAPSHOT_DIR),
+        "audit-anchors.tar": Path(settings.JIUZHU_AUDIT_ANCHOR_DIR),
     }
-    anchors = getattr(settings, "JIUZHU_AUDIT_ANCHOR_DIR", None)
-    if anchors:
-        dirs["audit-anchors.tar"] = Path(anchors)
-    return dirs
 
 
 def keys_in_force() -> dict[str, str]:
@@ -104,94 +97,6 @@ def _is_empty_dir(path: Path) -> bool:
     return not path.exists() or (path.is_dir() and not any(path.iterdir()))
 
 
-# ---- PostgreSQL ------------------------------------------------------------------------------
-
-
-def pg_tool(name: str) -> str:
-    """pg_dump or pg_restore: JIUZHU_PG_BIN, else the newest /usr/lib/postgresql/N/bin, else
-    PATH. (pg_dump must be at least the server's major version.)"""
-    candidates = []
-    if os.environ.get("JIUZHU_PG_BIN"):
-        candidates.append(Path(os.environ["JIUZHU_PG_BIN"]) / name)
-    versions = sorted(
-        Path("/usr/lib/postgresql").glob("*/bin"),
-        key=lambda p: int(p.parent.name) if p.parent.name.isdecimal() else 0,
-        reverse=True,
-    )
-    candidates += [v / name for v in versions]
-    for candidate in candidates:
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return str(candidate)
-    found = shutil.which(name)
-    if not found:
-        raise ValidationFailed(
-            f"找不到 {name}：请安装 PostgreSQL 客户端，或用 JIUZHU_PG_BIN 指明其目录"
-        )
-    return found
-
-
-def pg_env(db: dict) -> dict[str, str]:
-    """The connection of a Django database setting as libpq variables (the password never on
-    a command line)."""
-    env = dict(os.environ)
-    pairs = {
-        "PGHOST": db.get("HOST"),
-        "PGPORT": db.get("PORT"),
-        "PGUSER": db.get("USER"),
-        "PGPASSWORD": db.get("PASSWORD"),
-        "PGDATABASE": db.get("NAME"),
-        "PGSSLMODE": (db.get("OPTIONS") or {}).get("sslmode"),
-    }
-    env.update({k: str(v) for k, v in pairs.items() if v})
-    return env
-
-
-def _run(command: list[str], env: dict[str, str]) -> None:
-    done = subprocess.run(command, env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip()[-2000:]
-        raise ValidationFailed(f"{Path(command[0]).name} 执行失败：{tail}")
-
-
-# ---- counting --------------------------------------------------------------------------------
-
-
-def _table_counts(cursor, tables: list[str], quote: Callable[[str], str]) -> dict[str, int]:
-    counts = {}
-    for table in sorted(tables):
-        cursor.execute(f"SELECT count(*) FROM {quote(table)}")
-        counts[table] = cursor.fetchone()[0]
-    return counts
-
-
-def _audit_head(cursor, quote: Callable[[str], str]) -> dict:
-    """The audit head row as stored (whatever its columns), JSON-safe."""
-    cursor.execute(f"SELECT * FROM {quote('core_audithead')} WHERE id = 1")
-    row = cursor.fetchone()
-    if row is None:
-        return {}
-    names = [c[0] for c in cursor.description]
-    return {name: _plain(value) for name, value in zip(names, row, strict=True)}
-
-
-def _plain(value):
-    if isinstance(value, int | str | type(None)):
-        return value
-    if isinstance(value, bytes | memoryview):
-        return bytes(value).hex()
-    return str(value)
-
-
-def database_counts(using: str = "default") -> tuple[dict[str, int], dict]:
-    """Rows per table and the audit head of a database as it is now."""
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        tables = connection.introspection.table_names(cursor)
-        counts = _table_counts(cursor, tables, connection.ops.quote_name)
-        head = _audit_head(cursor, connection.ops.quote_name) if "core_audithead" in tables else {}
-    return counts, head
-
-
 # ---- create ----------------------------------------------------------------------------------
 
 
@@ -222,41 +127,6 @@ class Manifest:
         if data.get("format") != FORMAT:
             raise ValidationFailed(f"备份格式版本 {data.get('format')} 不受支持")
         return cls(**data)
-
-
-def _dump_postgresql(target: Path, using: str) -> tuple[dict[str, int], dict]:
-    """pg_dump -Fc of the database, with the row counts and audit head read in the very
-    snapshot the dump reads (exported from a repeatable-read transaction kept open meanwhile)."""
-    connection = connections[using]
-    with transaction.atomic(using=using), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot = cursor.fetchone()[0]
-        tables = connection.introspection.table_names(cursor)
-        counts = _table_counts(cursor, tables, connection.ops.quote_name)
-        head = _audit_head(cursor, connection.ops.quote_name) if "core_audithead" in tables else {}
-        command = [pg_tool("pg_dump"), "-Fc", f"--snapshot={snapshot}"]
-        _run([*command, "-f", str(target)], pg_env(connection.settings_dict))
-    return counts, head
-
-
-def _dump_sqlite(target: Path, using: str) -> tuple[dict[str, int], dict]:
-    """SQLite's online backup API (a consistent copy while the site runs); counted on the copy."""
-    connection = connections[using]
-    connection.ensure_connection()
-    copy = sqlite3.connect(target)
-    try:
-        connection.connection.backup(copy)
-        cursor = copy.cursor()
-        cursor.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )
-        tables = [row[0] for row in cursor.fetchall()]
-        counts = _table_counts(cursor, tables, connection.ops.quote_name)
-        head = _audit_head(cursor, connection.ops.quote_name) if "core_audithead" in tables else {}
-    finally:
-        copy.close()
-    return counts, head
 
 
 def _tar(source: Path, target: Path) -> int:
@@ -302,20 +172,12 @@ def backup_create(
     if keys_dir is not None and not _apart(target, Path(keys_dir)):
         raise ValidationFailed("密钥目录不能与备份目录相同或互相包含：两者须分开保管")
     _private_dir(target)
-    vendor = connections[using].vendor
-    if vendor == "postgresql":
-        database_file = PG_DUMP_FILE
-        counts, head = _dump_postgresql(target / database_file, using)
-    elif vendor == "sqlite":
-        database_file = SQLITE_FILE
-        counts, head = _dump_sqlite(target / database_file, using)
-    else:
-        raise ValidationFailed(f"不支持备份 {vendor} 数据库")
+    database_file, counts, head = backup_db.dump(target, using)
     say(f"数据库已备份：{len(counts)}张表，审计记录{counts.get('core_auditentry', 0)}条")
     keys = keys_in_force()
     manifest = Manifest(
         created_at=datetime.now(UTC).isoformat(timespec="seconds"),
-        engine=vendor,
+        engine=connections[using].vendor,
         database_file=database_file,
         tables=counts,
         audit_head=head,
@@ -413,32 +275,6 @@ def _keys_plan(manifest: Manifest, keys_dir: Path | None) -> dict[str, str] | No
     )
 
 
-def _database_is_empty(using: str) -> bool:
-    connection = connections[using]
-    with connection.cursor() as cursor:
-        return not connection.introspection.table_names(cursor)
-
-
-def _restore_postgresql(source: Path, using: str) -> None:
-    connection = connections[using]
-    command = [pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error"]
-    db = connection.settings_dict
-    connection.close()
-    _run([*command, "--single-transaction", "-d", str(db["NAME"]), str(source)], pg_env(db))
-
-
-def _restore_sqlite(source: Path, using: str) -> None:
-    connection = connections[using]
-    target = connection.settings_dict["NAME"]
-    connection.close()
-    backup, restored = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        backup.backup(restored)
-    finally:
-        backup.close()
-        restored.close()
-
-
 def _private_member(member: tarfile.TarInfo, path: str) -> tarfile.TarInfo:
     """tarfile's "data" filter (no absolute paths, no "..", no links out, no devices), and
     every file restored 0600 whatever mode it was archived with."""
@@ -474,7 +310,7 @@ def backup_restore(
     if vendor != manifest.engine:
         raise ValidationFailed(f"这是{manifest.engine}数据库的备份，不能恢复到{vendor}数据库")
     install = _keys_plan(manifest, keys_dir)
-    if not _database_is_empty(using):
+    if not backup_db.database_is_empty(using):
         raise ValidationFailed("目标数据库不是空库：请恢复到新建的空数据库（见运维手册第5节）")
     dirs = {name: path for name, path in file_dirs().items() if name in manifest.files}
     busy = [str(path) for path in dirs.values() if not _is_empty_dir(path)]
@@ -482,11 +318,7 @@ def backup_restore(
         raise ValidationFailed("以下目录不是空目录，未恢复：" + "、".join(busy))
 
     installed = _install_demo_keys(install) if install is not None else None
-    database = source / manifest.database_file
-    if vendor == "postgresql":
-        _restore_postgresql(database, using)
-    else:
-        _restore_sqlite(database, using)
+    backup_db.restore(source / manifest.database_file, using)
     say("数据库已恢复")
     restored = {}
     for archive, target in dirs.items():
@@ -495,7 +327,7 @@ def backup_restore(
         if manifest.sources.get(archive) not in (None, str(target)):
             say(f"  注意：备份时该目录为 {manifest.sources[archive]}")
 
-    counts, head = database_counts(using)
+    counts, head = backup_db.database_counts(using)
     differ = [
         f"{table}（备份{expected}行，恢复后{counts.get(table)}行）"
         for table, expected in sorted(manifest.tables.items())
