@@ -63,6 +63,11 @@ FIELD_LABELS = {
     "day": "日期",
     "is_workday": "是否上班",
     "name": "名称",
+    "passed": "校验通过",
+    "broken_seq": "首条不可信记录",
+    "anchors": "核对存证文件数",
+    "seq": "末条序号",
+    "hash": "末条哈希",
 }
 VALUE_LABELS = {
     "relation": dict(Relation.choices),

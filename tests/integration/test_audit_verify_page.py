@@ -50,6 +50,8 @@ def test_the_button_verifies_records_and_shows_the_check(
     assert "上次校验通过" in body and inspector.username in body
     assert reverse("audit:anchor_print", args=[anchor.pk]) in body
     assert f"审计链完整：共{rows}条记录" in body  # the message after the redirect
+    trail = client.get(reverse("audit:list")).content.decode()
+    assert "校验审计链" in trail and "校验通过：是" in trail and "审计链存证" in trail
 
 
 def test_a_broken_chain_is_shown_with_its_first_bad_row(client, users, trail):
