@@ -50,13 +50,12 @@ def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
         raise ValidationFailed(f"无法读取Excel文件，文件可能已损坏：{str(exc)[:200]}") from exc
     if start is None:
         return
-    # Rows and columns before the first cell are kept (as blanks), so row numbers are the
-    # spreadsheet's own and the header is always row 1.
-    first_row, first_column = start
-    yield from ([] for _ in range(first_row))
-    pad = [""] * first_column
-    for row in rows:
-        yield pad + [cell_text(v) for v in row]
+    # Rows and columns before the first cell are kept as blanks, so row numbers are the
+    # spreadsheet's own and the header is always row 1. iter_rows yields the rows above the
+    # first cell itself, but starts each row at the first cell's column.
+    pad = [""] * start[1]
+    for row in rows:  # text, the common case, first: this loop runs for every cell
+        yield pad + [v.strip(TRIM) if type(v) is str else cell_text(v) for v in row]
 
 
 def csv_encoding(data: bytes) -> str:

@@ -63,7 +63,9 @@ __all__ = [
 TIMED_OUT = "文件读取超时，可能过大或格式异常。请检查文件内容，或另存为.xlsx或CSV后分批上传。"
 
 
-def spreadsheet_limits(*, max_rows: int | None = None, max_bytes: int | None = None) -> UploadLimits:
+def spreadsheet_limits(
+    *, max_rows: int | None = None, max_bytes: int | None = None
+) -> UploadLimits:
     """The limits from the settings; `max_rows` and `max_bytes` as the caller's import allows."""
     return UploadLimits(
         max_bytes=max_bytes if max_bytes is not None else settings.JIUZHU_UPLOAD_MAX_BYTES,

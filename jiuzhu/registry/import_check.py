@@ -4,7 +4,9 @@ A household is the unit of import: if any of its rows is bad, none of its rows i
 so no half-household ever reaches the registry. Every problem names its row (as numbered in
 the spreadsheet, header = row 1), its column and the reason in Chinese."""
 
+import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,6 +18,13 @@ from jiuzhu.core.money import MoneyError, parse_money
 from . import import_format as fmt
 
 ERROR, WARNING = "error", "warning"
+TRIM = " \u3000"  # only spaces are trimmed: a tab or CR stays, so "\t=…" never becomes "=…"
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def clean(value: str | None) -> str:
+    """A cell's text as typed, without surrounding spaces (ASCII and full-width)."""
+    return (value or "").strip(TRIM)
 
 
 @dataclass(frozen=True)
@@ -72,6 +81,21 @@ class ImportCheck:
         return [p for p in self.problems if p.severity == ERROR]
 
 
+def duplicate_columns(
+    headers: list[str], header_to_key: Mapping[str, str] = fmt.HEADER_TO_KEY
+) -> list[str]:
+    """Headers naming a column already present (the same header twice, or two names of one
+    column); reading would keep only the last of them."""
+    seen, duplicates = set(), []
+    for h in headers:
+        key = header_to_key.get(h)
+        if key in seen:
+            duplicates.append(h)
+        elif key:
+            seen.add(key)
+    return duplicates
+
+
 def missing_columns(headers: list[str]) -> list[str]:
     present = set(headers)
     return [c.header for c in fmt.COLUMNS if c.required and c.header not in present]
@@ -100,7 +124,14 @@ class _RowChecker:
         self.problems.append(RowProblem(self.lineno, fmt.KEY_TO_HEADER[key], message, WARNING))
 
     def text(self, key: str) -> str:
-        return (self.raw.get(key) or "").strip()
+        return clean(self.raw.get(key))
+
+    def control_characters(self) -> None:
+        """A tab, line break or other control character is reported, never removed: removing a
+        leading tab is what turns "\t=HYPERLINK(…)" into a formula."""
+        for col in fmt.COLUMNS:
+            if _CONTROL.search(self.raw.get(col.key) or ""):
+                self.error(col.key, "含有制表符、换行符等控制字符，请删除后重新上传")
 
     def choice(self, key: str, words: dict, default):
         value = self.text(key)
@@ -150,6 +181,7 @@ def _parse_date(text: str) -> date | None:
 
 
 def _check_person(c: _RowChecker, today: date, area_type: str | None) -> PersonRow | None:
+    c.control_characters()
     for col in fmt.COLUMNS:
         if col.required and not c.text(col.key):
             c.error(col.key, f"{col.header}不能为空")
@@ -265,7 +297,7 @@ def _check_household(key: str, members: list, problems: list[RowProblem]) -> Hou
     heads = [
         (lineno, person)
         for lineno, raw, person in members
-        if (raw.get("relation") or "").strip() in fmt.RELATION_WORDS["self"]
+        if clean(raw.get("relation")) in fmt.RELATION_WORDS["self"]
     ]
     col = fmt.KEY_TO_HEADER["relation"]
     if not heads:
@@ -276,7 +308,7 @@ def _check_household(key: str, members: list, problems: list[RowProblem]) -> Hou
             RowProblem(r, col, f"家庭编号{key}有{len(heads)}名户主，只能有一名") for r, _ in heads
         ]
         return None
-    codes = {(raw.get("village_code") or "").strip() for _, raw, _ in members}
+    codes = {clean(raw.get("village_code")) for _, raw, _ in members}
     if len(codes) > 1:
         problems += [
             RowProblem(
@@ -300,10 +332,10 @@ def _check_household(key: str, members: list, problems: list[RowProblem]) -> Hou
     household = HouseholdRows(
         key=key,
         village_code=codes.pop(),
-        address=(head_raw.get("address") or "").strip(),
-        phone=(head_raw.get("phone") or "").strip(),
-        bank_name=(head_raw.get("bank_name") or "").strip(),
-        bank_account=(head_raw.get("bank_account") or "").strip(),
+        address=clean(head_raw.get("address")),
+        phone=clean(head_raw.get("phone")),
+        bank_name=clean(head_raw.get("bank_name")),
+        bank_account=clean(head_raw.get("bank_account")),
     )
     household.people = [p for _, _, p in members]
     household.people.sort(key=lambda p: p.relation != "self")

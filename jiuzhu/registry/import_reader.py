@@ -1,47 +1,15 @@
-"""Reading an uploaded .xlsx or .csv into rows keyed by column key."""
+"""Reading an uploaded .xlsx or .csv into rows keyed by column key.
 
-import csv
-import io
+The file goes through the one upload guard (`jiuzhu.core.uploads`): checked, then parsed in a
+child process with a memory cap. Text comes back as typed (only spaces and U+3000 trimmed)."""
+
 from collections.abc import Mapping
-from pathlib import Path
 
+from jiuzhu.core import uploads
 from jiuzhu.core.errors import ValidationFailed
 
+from .import_check import duplicate_columns
 from .import_format import HEADER_TO_KEY
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        # Excel stores long digit strings typed as numbers as floats; IDs must be text.
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat()[:10]
-    return str(value).strip()
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from python_calamine import CalamineWorkbook
-
-    try:
-        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = book.get_sheet_by_index(0)
-        return [[_cell(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
-    except Exception as exc:  # calamine raises several types for damaged files
-        raise ValidationFailed(f"无法读取Excel文件：{exc}") from exc
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "gb18030"):  # offices often save CSV as GBK
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ValidationFailed("无法识别CSV文件的编码，请另存为UTF-8或GBK编码")
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
 
 
 def read_table(
@@ -49,24 +17,23 @@ def read_table(
     data: bytes,
     *,
     header_to_key: Mapping[str, str] = HEADER_TO_KEY,
+    limits: uploads.UploadLimits | None = None,
 ) -> tuple[list[str], list[dict[str, str]]]:
-    """Returns (headers as in the file, rows keyed by column key). Trailing blank rows dropped.
-    `header_to_key`: the template's headers (default: the household template)."""
-    suffix = Path(file_name).suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        table = _read_xlsx(data)
-    elif suffix == ".csv":
-        table = _read_csv(data)
-    else:
-        raise ValidationFailed("只支持 .xlsx 或 .csv 文件")
-    if not table:
-        raise ValidationFailed("文件是空的")
-    headers = [h.strip() for h in table[0]]
+    """Returns (headers as in the file, rows keyed by column key). Blank rows dropped.
+    `header_to_key`: the template's headers (default: the household template).
+    `limits`: what the file may cost (default: `uploads.spreadsheet_limits()`)."""
+    raw_headers, table = uploads.read_spreadsheet(file_name, data, limits=limits)
+    headers = [h.strip() for h in raw_headers]  # headers are matched, never stored
     unknown = [h for h in headers if h and h not in header_to_key]
     if unknown:
         raise ValidationFailed("文件中有模板以外的列：" + "、".join(unknown) + "。请使用导入模板。")
+    duplicates = duplicate_columns(headers, header_to_key)
+    if duplicates:  # a second column would silently overwrite the first
+        raise ValidationFailed(
+            "文件中有重复的列：" + "、".join(duplicates) + "。同一项只保留一列。"
+        )
     rows = []
-    for lineno, cells in enumerate(table[1:], start=2):
+    for lineno, cells in enumerate(table, start=2):
         if not any(cells):
             continue
         row = {
