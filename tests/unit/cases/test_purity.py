@@ -8,7 +8,7 @@ import pytest
 import jiuzhu.cases
 
 CASES_DIR = Path(jiuzhu.cases.__file__).parent
-PURE = ("workflow", "deadlines", "authority", "kinship", "sampling")
+PURE = ("workflow", "deadlines", "authority", "kinship", "sampling", "step_dates")
 
 
 @pytest.mark.parametrize("name", PURE)
