@@ -7,6 +7,7 @@ ACTION_LABELS = {
     "user.set_password": "重设密码",
     "user.unlock": "解除账号锁定",
     "user.reset_otp": "重置手机令牌",
+    "user.login_ip_throttled": "暂停某网络地址登录（失败次数过多）",
     "regions.import": "导入行政区划",
     "import.preview": "上传导入文件（检查）",
     "import.commit": "确认导入",
