@@ -35,12 +35,14 @@ class ChainReport:
         return self.problem is None
 
 
-def _listed_but_gone(files: list[audit_anchor.AnchorFile]) -> hashchain.ChainProblem | None:
-    """An anchor listed in the database whose file is no longer in the directory, or says
-    something else: someone removed or replaced the evidence (or moved the directory without
-    its files)."""
+def _listed_but_gone(
+    listed: list[int], files: list[audit_anchor.AnchorFile]
+) -> hashchain.ChainProblem | None:
+    """An anchor listed in the database (of those in `listed`, read before the files) whose
+    file is no longer in the directory, or says something else: someone removed or replaced
+    the evidence (or moved the directory without its files)."""
     by_name = {f.name: f.head for f in files}
-    for record in AuditAnchor.objects.order_by("seq", "id"):
+    for record in AuditAnchor.objects.filter(pk__in=listed).order_by("seq", "id"):
         if record.file_name not in by_name:
             return hashchain.ChainProblem(
                 record.seq,
@@ -73,7 +75,7 @@ def check_chain() -> ChainReport:
                 0, f"{unreadable.label}不可信：{unreadable.error}", anchor=unreadable.name
             )
     if problem is None and listed_first:
-        problem = _listed_but_gone(files)
+        problem = _listed_but_gone(listed_first, files)
     return ChainReport(rows=rows, head_seq=head.seq, anchors=len(files), problem=problem)
 
 
