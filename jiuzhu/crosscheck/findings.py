@@ -8,6 +8,7 @@ application that includes it.
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.cases.models import Application
-from jiuzhu.core import audit, crypto
+from jiuzhu.core import audit, crypto, uploads
 from jiuzhu.core.errors import PermissionDenied, ValidationFailed
 from jiuzhu.core.month import Month
 from jiuzhu.payments.services import enrolment_reduce, enrolment_stop
@@ -27,8 +28,6 @@ from jiuzhu.payments.services import enrolment_reduce, enrolment_stop
 from .finding_flow import Step, StepNotAllowed, next_status
 from .finding_selectors import finding_for_update, findings_for
 from .models import Finding
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 
 
 def _begin(actor, finding_id: int, step: Step) -> tuple[Finding, str, str]:
@@ -85,12 +84,14 @@ def finding_assign(*, actor, finding_id: int, assignee_id: int) -> Finding:
 
 
 def _store_attachment(finding: Finding, name: str, data: bytes) -> str:
-    if len(data) > MAX_ATTACHMENT_BYTES:
-        raise ValidationFailed("附件不能超过10MB")
+    """Keep a verification attachment: through the upload guard (size; PDF, JPG, PNG, .xlsx or
+    .docx by its first bytes, an .xlsx or .docx without macros or external links), encrypted,
+    readable by this account only (0600). It is never opened or parsed beyond the guard."""
+    uploads.check_attachment(name, data)
     folder = Path(settings.VAR_DIR) / "attachments" / "findings"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{finding.pk}-{timezone.now():%Y%m%d%H%M%S}.enc"
-    path.write_bytes(crypto.encrypt_bytes(data))
+    stamp = f"{timezone.now():%Y%m%d%H%M%S}-{secrets.token_hex(4)}"
+    path = folder / f"{finding.pk}-{stamp}.enc"
+    uploads.store_private(path, crypto.encrypt_bytes(data))
     return str(path)
 
 

@@ -8,6 +8,7 @@ upload holds full ID numbers, so it is kept encrypted and deleted once imported 
 from __future__ import annotations
 
 import hashlib
+import secrets
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit, crypto
+from jiuzhu.core import audit, crypto, uploads
 from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiuzhu.core.jobs import Progress, job_start
 from jiuzhu.registry.import_reader import read_table
@@ -27,7 +28,6 @@ from .models import RegistrySnapshot
 from .registries import registry
 from .snapshot_check import SnapshotCheck, check_rows, duplicate_columns, missing_columns
 
-MAX_ROWS = 500_000
 Status = RegistrySnapshot.Status
 
 
@@ -52,16 +52,26 @@ def check_file(
     *, kind: str, file_name: str, data: bytes, today: date | None = None
 ) -> SnapshotCheck:
     """Read and check an uploaded file; raises ValidationFailed for a file that cannot be read."""
-    headers, rows = read_table(file_name, data, header_to_key=snapshot_formats.header_to_key(kind))
+    limits = upload_limits()
+    headers, rows = read_table(
+        file_name, data, header_to_key=snapshot_formats.header_to_key(kind), limits=limits
+    )
     dup = duplicate_columns(kind, headers)
     if dup:
         raise ValidationFailed("文件中有重复的列：" + "、".join(dup) + "。同一项只保留一列。")
     missing = missing_columns(kind, headers)
     if missing:
         raise ValidationFailed("缺少必填列：" + "、".join(missing) + "。请使用导入模板。")
-    if len(rows) > MAX_ROWS:
-        raise ValidationFailed(f"一次最多导入{MAX_ROWS}行，请分批导入")
+    if len(rows) > limits.max_rows:
+        raise ValidationFailed(f"一次最多导入{limits.max_rows}行，请分批导入")
     return check_rows(kind, rows, today=today or timezone.localdate())
+
+
+def upload_limits() -> uploads.UploadLimits:
+    """What a registry file may cost: settings JIUZHU_UPLOAD_* and JIUZHU_SNAPSHOT_MAX_*."""
+    return uploads.spreadsheet_limits(
+        max_rows=settings.JIUZHU_SNAPSHOT_MAX_ROWS, max_bytes=settings.JIUZHU_SNAPSHOT_MAX_BYTES
+    )
 
 
 def _report(check: SnapshotCheck) -> dict:
@@ -82,17 +92,34 @@ def _upload_dir() -> Path:
     return path
 
 
-@transaction.atomic
 def snapshot_preview(
     *, actor, kind: str, as_of: date, source: str, file_name: str, data: bytes
 ) -> RegistrySnapshot:
-    """Check the file and keep it (encrypted) for the commit step. Writes no snapshot file."""
+    """Check the file and keep it (encrypted) for the commit step. Writes no snapshot file.
+    The file is read and checked outside any transaction (a slow file holds up no one's
+    saves); the snapshot row, the stored upload and the audit record are written in one, short."""
     county = _county_of(actor)
     kind = _kind(kind)
     if as_of > timezone.localdate():
         raise ValidationFailed("数据截止日期不能晚于今天")
     check = check_file(kind=kind, file_name=file_name, data=data)
-    digest = hashlib.sha256(data).hexdigest()
+    return _preview_record(
+        actor,
+        county=county,
+        kind=kind,
+        as_of=as_of,
+        source=source,
+        file_name=file_name,
+        digest=hashlib.sha256(data).hexdigest(),
+        sealed=crypto.encrypt_bytes(data),
+        check=check,
+    )
+
+
+@transaction.atomic
+def _preview_record(
+    actor, *, county, kind, as_of, source, file_name, digest, sealed, check: SnapshotCheck
+) -> RegistrySnapshot:
     snap = RegistrySnapshot.objects.create(
         county=county,
         kind=kind,
@@ -105,9 +132,10 @@ def snapshot_preview(
         rows_good=check.rows_good,
         report=_report(check),
     )
-    stored = _upload_dir() / f"snapshot-{snap.pk}-{digest[:16]}{Path(file_name).suffix.lower()}.enc"
+    suffix = Path(file_name).suffix.lower()
+    stored = _upload_dir() / f"snapshot-{snap.pk}-{digest[:16]}-{secrets.token_hex(4)}{suffix}.enc"
     try:
-        stored.write_bytes(crypto.encrypt_bytes(data))
+        uploads.store_private(stored, sealed)
         snap.upload_path = str(stored)
         snap.save(update_fields=["upload_path"])
         audit.record(
@@ -125,7 +153,7 @@ def snapshot_preview(
                 "warnings": len(check.warnings),
             },
         )
-    except Exception:
+    except BaseException:
         stored.unlink(missing_ok=True)  # the row is rolled back: leave no orphaned upload
         raise
     return snap

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import params
+from jiuzhu.core import params, uploads
 from jiuzhu.core.audit_selectors import entries_for_object
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
@@ -233,6 +233,8 @@ def finding_step(request, pk: int, step: str):
             )
         elif step in ("verify_true", "verify_false"):
             upload = request.FILES.get("attachment")
+            if upload:  # the guard's size limit, before the file is read into memory
+                uploads.refuse_oversize(upload.size, uploads.attachment_max_bytes())
             services.finding_verify(
                 actor=user,
                 finding_id=pk,

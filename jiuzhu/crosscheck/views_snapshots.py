@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import uploads
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_progress
@@ -18,7 +19,6 @@ from .models import RegistrySnapshot
 from .registries import REGISTRIES, Kind
 from .snapshot_template import template_xlsx
 
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 SHOWN_PROBLEMS = 500
 
 
@@ -48,22 +48,21 @@ def snapshot_upload(request):
     )
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            messages.error(request, "文件超过100MB，请分批导入")
+        try:
+            # The guard's own limit, before the file is read into memory.
+            uploads.refuse_oversize(upload.size, snapshot_services.upload_limits().max_bytes)
+            snap = snapshot_services.snapshot_preview(
+                actor=request.user,
+                kind=form.cleaned_data["kind"],
+                as_of=form.cleaned_data["as_of"],
+                source=form.cleaned_data["source"],
+                file_name=upload.name,
+                data=upload.read(),
+            )
+        except JiuzhuError as exc:
+            messages.error(request, exc.message)
         else:
-            try:
-                snap = snapshot_services.snapshot_preview(
-                    actor=request.user,
-                    kind=form.cleaned_data["kind"],
-                    as_of=form.cleaned_data["as_of"],
-                    source=form.cleaned_data["source"],
-                    file_name=upload.name,
-                    data=upload.read(),
-                )
-            except JiuzhuError as exc:
-                messages.error(request, exc.message)
-            else:
-                return redirect("snapshots:detail", pk=snap.pk)
+            return redirect("snapshots:detail", pk=snap.pk)
     return render(
         request,
         "crosscheck/snapshot_upload.html",

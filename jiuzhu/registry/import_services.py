@@ -2,6 +2,7 @@
 households in one transaction, with progress, audited."""
 
 import hashlib
+import secrets
 from dataclasses import asdict
 from datetime import date
 from pathlib import Path
@@ -13,7 +14,7 @@ from django.utils import timezone
 
 from jiuzhu.accounts.jurisdiction import region_ids_q, region_q
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit, crypto
+from jiuzhu.core import audit, crypto, uploads
 from jiuzhu.core.errors import Conflict, ValidationFailed
 from jiuzhu.core.jobs import Progress, job_start
 from jiuzhu.regions.models import Region
@@ -26,7 +27,10 @@ from .selectors import last_household_serials
 from .sensitive import id_lookup_hash
 from .services import require
 
-MAX_ROWS = 200_000
+
+def upload_limits() -> uploads.UploadLimits:
+    """What a household file may cost: settings JIUZHU_UPLOAD_* and JIUZHU_IMPORT_MAX_ROWS."""
+    return uploads.spreadsheet_limits(max_rows=settings.JIUZHU_IMPORT_MAX_ROWS)
 
 
 def _import_dir() -> Path:
@@ -61,12 +65,13 @@ def check_file(*, actor, file_name: str, data: bytes, today: date | None = None)
     """Read and check a household file against the actor's villages and the registry (reads
     only; it tells who is registered, so it takes the import permission)."""
     require(actor, Perm.IMPORT_HOUSEHOLDS)
-    headers, rows = read_table(file_name, data)
+    limits = upload_limits()
+    headers, rows = read_table(file_name, data, limits=limits)
     missing = missing_columns(headers)
     if missing:
         raise ValidationFailed("缺少必填列：" + "、".join(missing) + "。请使用导入模板。")
-    if len(rows) > MAX_ROWS:
-        raise ValidationFailed(f"一次最多导入{MAX_ROWS}行，请分批导入")
+    if len(rows) > limits.max_rows:
+        raise ValidationFailed(f"一次最多导入{limits.max_rows}行，请分批导入")
     return check_rows(
         rows,
         villages=_villages_for(actor),
@@ -80,15 +85,28 @@ def _report(check: ImportCheck) -> dict:
     return {"problems": [asdict(p) for p in problems], "bad_rows": sorted(check.bad_rows)}
 
 
-@transaction.atomic
 def import_preview(*, actor, file_name: str, data: bytes) -> ImportBatch:
-    """Check the file and keep it for the commit step. Writes no household."""
+    """Check the file and keep it for the commit step. Writes no household.
+    The file is read and checked outside any transaction (a slow file holds up no one's
+    saves); only the batch row and its audit record are written in one, short."""
     require(actor, Perm.IMPORT_HOUSEHOLDS)
     check = check_file(actor=actor, file_name=file_name, data=data)
     digest = hashlib.sha256(data).hexdigest()
-    # The file holds full ID numbers: kept encrypted, and deleted once imported or discarded.
-    stored = _import_dir() / f"{digest}{Path(file_name).suffix.lower()}.enc"
-    stored.write_bytes(crypto.encrypt_bytes(data))
+    # The file holds full ID numbers: kept encrypted (0600), deleted once imported or discarded.
+    name = f"{digest[:16]}-{secrets.token_hex(8)}{Path(file_name).suffix.lower()}.enc"
+    stored = _import_dir() / name
+    uploads.store_private(stored, crypto.encrypt_bytes(data))
+    try:
+        return _preview_record(actor, file_name, digest, stored, check)
+    except BaseException:
+        stored.unlink(missing_ok=True)  # the row was not written: leave no orphaned upload
+        raise
+
+
+@transaction.atomic
+def _preview_record(
+    actor, file_name: str, digest: str, stored: Path, check: ImportCheck
+) -> ImportBatch:
     batch = ImportBatch.objects.create(
         file_name=file_name[:200],
         file_sha256=digest,

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import uploads
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_progress
@@ -14,8 +15,6 @@ from jiuzhu.core.jobs import job_progress
 from . import import_services, import_template
 from .forms import UploadForm
 from .models import ImportBatch
-
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 
 def _require_import(user):
@@ -29,17 +28,16 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            messages.error(request, "文件超过50MB，请分批导入")
+        try:
+            # The guard's own limit, before the file is read into memory.
+            uploads.refuse_oversize(upload.size, import_services.upload_limits().max_bytes)
+            batch = import_services.import_preview(
+                actor=request.user, file_name=upload.name, data=upload.read()
+            )
+        except JiuzhuError as exc:
+            messages.error(request, exc.message)
         else:
-            try:
-                batch = import_services.import_preview(
-                    actor=request.user, file_name=upload.name, data=upload.read()
-                )
-            except JiuzhuError as exc:
-                messages.error(request, exc.message)
-            else:
-                return redirect("registry:import_preview", pk=batch.pk)
+            return redirect("registry:import_preview", pk=batch.pk)
     batches = import_services.batches_for(request.user)[:10]
     return render(request, "registry/import_upload.html", {"form": form, "batches": batches})
 
