@@ -1,7 +1,8 @@
 """The `jiuzhu` command: everything a user or an operator runs.
 
 jiuzhu demo [--households N] [--seed S] [--no-serve]   build the demo county and serve it
-jiuzhu serve [--port 8000]                             run the web UI on 127.0.0.1
+jiuzhu serve [--port 8000]                             run the web UI on 127.0.0.1, with a worker
+jiuzhu worker [--once]                                 run the queued long jobs (imports, runs)
 jiuzhu import households FILE --user NAME [--good-rows] check (and import) a household file
 jiuzhu import regions FILE                             load a region tree from CSV
 jiuzhu snapshot import KIND FILE --as-of YYYY-MM-DD --user NAME [--source TEXT] [--good-rows]
@@ -48,6 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     mapping = {
         "demo": "jiuzhu_demo",
         "serve": "jiuzhu_serve",
+        "worker": "jiuzhu_worker",
         "import": "jiuzhu_import",
         "audit": "jiuzhu_audit",
         "user": "jiuzhu_user",

@@ -145,8 +145,22 @@ JIUZHU_AUDIT_ANCHOR_DIR = Path(os.environ.get("JIUZHU_AUDIT_ANCHOR_DIR", VAR_DIR
 JIUZHU_REQUIRE_2FA_FOR_COUNTY = True
 JIUZHU_DEMO = False
 JIUZHU_IDLE_TIMEOUT_SECONDS = 30 * 60
-# Run jobs inline (tests) instead of in a background thread.
+# Long jobs (imports, cross-check runs) run in the worker process (`jiuzhu worker`, started
+# beside the web server by `jiuzhu serve`), queued in core.JobRun; inline (tests) when True.
 JIUZHU_JOBS_INLINE = False
+# The modules that register jobs (jiuzhu.core.jobs.job): the worker imports them at start.
+JIUZHU_JOB_MODULES = [
+    "jiuzhu.registry.import_services",
+    "jiuzhu.crosscheck.snapshot_services",
+    "jiuzhu.crosscheck.run",
+]
+# A running job's worker stamps its row every HEARTBEAT seconds; a job not stamped for
+# TIMEOUT seconds is failed (its worker died) and what it worked on is released.
+JIUZHU_JOB_HEARTBEAT_SECONDS = float(os.environ.get("JIUZHU_JOB_HEARTBEAT_SECONDS", "5"))
+JIUZHU_JOB_HEARTBEAT_TIMEOUT_SECONDS = float(
+    os.environ.get("JIUZHU_JOB_HEARTBEAT_TIMEOUT_SECONDS", "60")
+)
+JIUZHU_WORKER_POLL_SECONDS = float(os.environ.get("JIUZHU_WORKER_POLL_SECONDS", "1"))
 JIUZHU_PAGE_SIZE = 20
 # Take the client IP for the audit trail from X-Forwarded-For (only behind a trusted proxy).
 JIUZHU_TRUST_X_FORWARDED_FOR = False

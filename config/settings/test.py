@@ -14,7 +14,9 @@ JIUZHU_AUDIT_ANCHOR_KEY = "test-audit-anchor-key-not-for-production"
 JIUZHU_JOBS_INLINE = True
 JIUZHU_REQUIRE_2FA_FOR_COUNTY = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-VAR_DIR = Path(tempfile.mkdtemp(prefix="jiuzhu-test-"))
+# A worker started by a test (tests/integration/test_worker.py) shares the test's directory:
+# its cache (the jobs' progress), uploads and snapshots.
+VAR_DIR = Path(os.environ.get("JIUZHU_TEST_VAR_DIR") or tempfile.mkdtemp(prefix="jiuzhu-test-"))
 STATIC_ROOT = VAR_DIR / "staticfiles"
 JIUZHU_SNAPSHOT_DIR = VAR_DIR / "snapshots"
 JIUZHU_AUDIT_ANCHOR_DIR = VAR_DIR / "audit-anchors"  # each test its own: tests/conftest.py
@@ -23,7 +25,7 @@ JIUZHU_CROSSCHECK_MIRROR_DIR = Path(
     os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR", VAR_DIR / "crosscheck-mirror")
 )
 JIUZHU_DUCKDB_MEMORY_LIMIT = "1GB"
-STATIC_ROOT.mkdir()
+STATIC_ROOT.mkdir(exist_ok=True)
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -10,6 +10,7 @@ SYSTEM_ACTORS = {
     "cli": "系统（命令行）",
     "scheduler": "系统（定时任务）",
     "demo": "系统（演示数据）",
+    "worker": "系统（后台任务）",  # fails and releases the jobs whose worker died (core.jobs)
 }
 PREFIX = "system-"
 

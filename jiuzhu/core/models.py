@@ -128,6 +128,11 @@ class AuditCheck(models.Model):
 
 
 class JobRun(models.Model):
+    """A long job: the queue entry the worker claims (`kind` names the registered function,
+    `kwargs` its plain JSON arguments) and the record the user sees (progress, outcome, log).
+    A running job's worker stamps `heartbeat_at`; a job whose heartbeat stops is failed by the
+    reaper (jiuzhu.core.jobs)."""
+
     class Status(models.TextChoices):
         QUEUED = "queued", "排队中"
         RUNNING = "running", "运行中"
@@ -148,10 +153,22 @@ class JobRun(models.Model):
     message = models.CharField("说明", max_length=500, blank=True)
     log = models.TextField("日志", blank=True)
     result = models.JSONField("结果", default=dict, blank=True)
+    kwargs = models.JSONField("参数", default=dict, blank=True)
+    heartbeat_at = models.DateTimeField("最近心跳", null=True, blank=True)
+    worker = models.CharField("执行进程", max_length=100, blank=True)  # host:pid
+    client_ip = models.CharField("发起地址", max_length=45, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = verbose_name_plural = "后台任务"
+        indexes = [
+            # the queue and the reaper look only at open jobs
+            models.Index(
+                fields=["status", "id"],
+                name="core_jobrun_open",
+                condition=models.Q(status__in=["queued", "running"]),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"任务#{self.pk}（{self.title}）"

@@ -568,8 +568,8 @@ def check_spreadsheet(
 
 ATTACHMENT_KINDS = {
     ".pdf": ("pdf", (b"%PDF-",)),
-    ".jpg": ("jpeg", (b"\xff\xd8\xff",)),
-    ".jpeg": ("jpeg", (b"\xff\xd8\xff",)),
+    ".jpg": ("jpeg", (b"\xff\xd8",)),  # the start-of-image marker
+    ".jpeg": ("jpeg", (b"\xff\xd8",)),
     ".png": ("png", (b"\x89PNG\r\n\x1a\n",)),
     ".xlsx": ("xlsx", (_ZIP,)),
     ".docx": ("docx", (_ZIP,)),

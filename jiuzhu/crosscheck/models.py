@@ -84,6 +84,15 @@ class CheckRun(models.Model):
     class Meta:
         verbose_name = verbose_name_plural = "比对批次"
         ordering = ["-started_at"]
+        constraints = [
+            # one run per county at a time, held by the database (crosscheck_run turns the
+            # violation into the officer's message); a failed or finished run frees the county
+            models.UniqueConstraint(
+                fields=["county"],
+                condition=Q(status="running"),
+                name="crosscheck_one_running_run_per_county",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.month}比对（#{self.pk}）"

@@ -14,12 +14,15 @@ import time
 from datetime import date
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from jiuzhu.accounts.models import User
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.cases.kinship import DEFAULT_CLOSE_RELATIVES
-from jiuzhu.core import audit, audit_anchor, crypto
+from jiuzhu.core import audit, audit_anchor, crypto, jobs
 from jiuzhu.core.errors import ValidationFailed
-from jiuzhu.core.jobs import Progress, job_start
+from jiuzhu.core.jobs import Progress
 from jiuzhu.core.month import Month
 from jiuzhu.programmes import selectors as params
 from jiuzhu.programmes.catalogue import SettingKey
@@ -50,32 +53,66 @@ def limits_for(county, on: date) -> Limits:
     )
 
 
+RUN_JOB = "crosscheck"
+ONE_RUN_AT_A_TIME = "已有一次比对正在运行，请等它完成"
+
+
 def crosscheck_run(
     *, actor, month: str, inline: bool | None = None, exact_only: bool = False, on_progress=None
 ) -> CheckRun:
-    """Start the month's run for the actor's county (R9: once a month, or on demand)."""
+    """Start the month's run for the actor's county (R9: once a month, or on demand): queued
+    for the worker, or run now (`inline`). One run per county at a time: the database holds
+    it (a partial unique constraint on the running runs), not a check before the insert."""
     require_runs_county(actor, getattr(actor, "region_id", None))
     Month.parse(month)
     county = actor.region
-    if CheckRun.objects.filter(county=county, status=CheckRun.Status.RUNNING).exists():
-        raise ValidationFailed("已有一次比对正在运行，请等它完成")
-    run = CheckRun.objects.create(county=county, month=month, started_by=actor)
-    audit.record(action="crosscheck.run_start", actor=actor, obj=run, new={"month": month})
-
-    def work(progress: Progress) -> dict:
-        return run_checks(run_id=run.pk, actor=actor, progress=progress, exact_only=exact_only)
-
-    job = job_start(
-        kind="crosscheck",
-        title=f"{month}比对",
-        actor=actor,
-        func=work,
-        inline=inline,
-        on_progress=on_progress,
-    )
-    CheckRun.objects.filter(pk=run.pk).update(job=job)
+    jobs.reap_stale()  # a run whose worker died is failed first: the county may run again
+    run_now = jobs.runs_inline(inline)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                run = CheckRun.objects.create(county=county, month=month, started_by=actor)
+        except IntegrityError:
+            raise ValidationFailed(ONE_RUN_AT_A_TIME) from None
+        audit.record(action="crosscheck.run_start", actor=actor, obj=run, new={"month": month})
+        job = jobs.job_create(
+            kind=RUN_JOB,
+            title=f"{month}比对",
+            actor=actor,
+            kwargs={"actor_id": actor.pk, "run_id": run.pk, "exact_only": bool(exact_only)},
+            inline=run_now,
+        )
+        CheckRun.objects.filter(pk=run.pk).update(job=job)
+    if run_now:
+        jobs.job_run_inline(job, on_progress=on_progress)
     run.refresh_from_db()
     return run
+
+
+def _release_run(job, message: str) -> None:
+    """The job failed or its worker died: the run, still running, becomes failed and frees
+    the county (its findings are written in one transaction, which did not commit)."""
+    run_id = job.kwargs.get("run_id")
+    runs = CheckRun.objects.filter(**({"pk": run_id} if run_id else {"job_id": job.pk}))
+    for run in runs.filter(status=CheckRun.Status.RUNNING):
+        if CheckRun.objects.filter(pk=run.pk, status=CheckRun.Status.RUNNING).update(
+            status=CheckRun.Status.FAILED, finished_at=timezone.now(), message=message
+        ):
+            audit.record(
+                action="crosscheck.run_fail",
+                actor=system_actor("worker"),
+                obj=run,
+                old={"status": CheckRun.Status.RUNNING},
+                new={"status": CheckRun.Status.FAILED, "job": job.pk},
+                reason=message,
+            )
+
+
+@jobs.job(RUN_JOB, release=_release_run)
+def crosscheck_job(*, progress: Progress, actor_id: int, run_id: int, exact_only: bool = False):
+    """The worker's side of crosscheck_run: the actor read again; run_checks checks it."""
+    actor = User.objects.get(pk=actor_id)
+    return run_checks(run_id=run_id, actor=actor, progress=progress, exact_only=exact_only)
 
 
 def household_sizes(con, household_ids: list[int]) -> dict[int, tuple[int, str]]:

@@ -15,12 +15,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit, crypto, uploads
+from jiuzhu.accounts.system import system_actor
+from jiuzhu.core import audit, crypto, jobs, uploads
 from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
-from jiuzhu.core.jobs import Progress, job_start
+from jiuzhu.core.jobs import Progress
 from jiuzhu.registry.import_reader import read_table
 
 from . import engine, snapshot_formats, snapshot_store
@@ -170,8 +173,9 @@ def _own(actor, snapshot_id: int):
 def snapshot_commit(
     *, actor, snapshot_id: int, good_rows: bool, inline: bool | None = None, on_progress=None
 ) -> RegistrySnapshot:
-    """Start writing a previewed snapshot (a job with progress). With errors in the file, only
-    when the officer chose to import the good rows (`good_rows`)."""
+    """Start writing a previewed snapshot — or again, one whose import failed — as a job with
+    progress: queued for the worker, or run now (`inline`). With errors in the file, only when
+    the officer chose to import the good rows (`good_rows`)."""
     snap = _own(actor, snapshot_id)
     errors = snap.report.get("errors", 0)
     if errors and not good_rows:
@@ -181,26 +185,80 @@ def snapshot_commit(
         )
     if snap.status == Status.PREVIEWED and not snap.rows_good:
         raise ValidationFailed("没有可导入的行，请修改文件后重新上传")
-    claimed = RegistrySnapshot.objects.filter(pk=snap.pk, status=Status.PREVIEWED).update(
-        status=Status.IMPORTING
-    )
-    if not claimed:
-        raise Conflict("该批比对数据已导入、已放弃或正在导入，不能再次导入")
-    job = job_start(
-        kind="crosscheck.snapshot_import",
-        title=f"导入比对数据：{registry(snap.kind).label}（截至{snap.as_of:%Y-%m-%d}）",
-        actor=actor,
-        func=lambda progress: _run_import(actor, snap.pk, good_rows, progress),
-        inline=inline,
-        on_progress=on_progress,
-    )
-    RegistrySnapshot.objects.filter(pk=snap.pk).update(job=job)
+    jobs.reap_stale()  # a snapshot whose worker died is failed first, so that it can start again
+    run_now = jobs.runs_inline(inline)
+    with transaction.atomic():
+        claimed = (
+            RegistrySnapshot.objects.filter(
+                pk=snap.pk, status__in=[Status.PREVIEWED, Status.FAILED]
+            )
+            .exclude(upload_path="")
+            .update(status=Status.IMPORTING)
+        )
+        if not claimed:
+            raise Conflict("该批比对数据已导入、已放弃或正在导入，不能再次导入")
+        job = jobs.job_create(
+            kind=SNAPSHOT_JOB,
+            title=f"导入比对数据：{registry(snap.kind).label}（截至{snap.as_of:%Y-%m-%d}）",
+            actor=actor,
+            kwargs={"actor_id": actor.pk, "snapshot_id": snap.pk, "good_rows": bool(good_rows)},
+            inline=run_now,
+        )
+        RegistrySnapshot.objects.filter(pk=snap.pk).update(job=job)
+    if run_now:
+        jobs.job_run_inline(job, on_progress=on_progress)
     snap.refresh_from_db()
     return snap
 
 
 def _relative_path(snap: RegistrySnapshot) -> str:
     return f"{snap.county.code}/{snap.kind}/{snap.pk}-{snap.as_of.isoformat()}.parquet"
+
+
+SNAPSHOT_JOB = "crosscheck.snapshot_import"
+
+
+def _release_snapshot(job, message: str) -> None:
+    """The job failed or its worker died: the snapshot, still importing, becomes failed, and
+    the files its job may have left are removed — the temporary file being written (see
+    snapshot_store.write_atomic) and a final file that was never activated."""
+    snapshot_id = job.kwargs.get("snapshot_id")
+    found = RegistrySnapshot.objects.filter(
+        **({"pk": snapshot_id} if snapshot_id else {"job_id": job.pk})
+    ).select_related("county")
+    for snap in found:
+        if snap.status == Status.ACTIVE or snap.job_id not in (None, job.pk):
+            continue  # imported after all, or started again by another job: not this one's
+        if RegistrySnapshot.objects.filter(
+            Q(job_id=job.pk) | Q(job__isnull=True), pk=snap.pk, status=Status.IMPORTING
+        ).update(status=Status.FAILED):
+            audit.record(
+                action="crosscheck.snapshot_fail",
+                actor=system_actor("worker"),
+                obj=snap,
+                old={"status": Status.IMPORTING},
+                new={"status": Status.FAILED, "job": job.pk},
+                reason=message,
+            )
+        _remove_unactivated_files(snap)
+
+
+def _remove_unactivated_files(snap: RegistrySnapshot) -> None:
+    final = engine.snapshot_dir() / _relative_path(snap)
+    if final.parent.is_dir():
+        for tmp in final.parent.glob(f".{final.name}.*.tmp"):
+            tmp.unlink(missing_ok=True)
+    final.unlink(missing_ok=True)
+
+
+@jobs.job(SNAPSHOT_JOB, release=_release_snapshot)
+def snapshot_import_job(
+    *, progress: Progress, actor_id: int, snapshot_id: int, good_rows: bool
+) -> dict:
+    """The worker's side of snapshot_commit: the actor read again and checked again."""
+    actor = User.objects.get(pk=actor_id)
+    _own(actor, snapshot_id)  # permission, county
+    return _run_import(actor, snapshot_id, good_rows, progress)
 
 
 def _run_import(actor, snapshot_id: int, good_rows: bool, progress: Progress) -> dict:

@@ -18,7 +18,7 @@ from jiuzhu.core import params, uploads
 from jiuzhu.core.audit_selectors import entries_for_object
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
-from jiuzhu.core.jobs import job_progress
+from jiuzhu.core.jobs import job_display
 from jiuzhu.core.month import Month
 from jiuzhu.regions.models import Region
 from jiuzhu.regions.selectors import county_of
@@ -110,7 +110,9 @@ def run_detail(request, pk: int):
         "summary": summary,
         "by_township": by_township,
         "by_check": by_check,
-        "progress": job_progress(run.job) if run.job_id else None,
+        # the job's progress, or that its worker died (shown as failed, to start again)
+        **job_display(run.job if run.job_id else None),
+        "can_run": user.can(Perm.RUN_CHECKS) and user.region_id == run.county_id,
         "skipped": [
             (LABELS[c], "、".join(REGISTRIES[k].label for k in kinds))
             for c, kinds in NEEDS.items()

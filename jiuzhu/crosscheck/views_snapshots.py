@@ -10,7 +10,7 @@ from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import uploads
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
-from jiuzhu.core.jobs import job_progress
+from jiuzhu.core.jobs import job_display
 from jiuzhu.registry.import_template import problems_xlsx
 
 from . import snapshot_selectors, snapshot_services
@@ -91,9 +91,8 @@ def snapshot_detail(request, pk: int):
         "id_status": snap.report.get("id_status", {}),
         "bad_row_count": len(snap.report.get("bad_rows", [])),
     }
-    if snap.job_id:
-        context["job"] = snap.job
-        context["progress"] = job_progress(snap.job)
+    # the job's progress, or that its worker died (shown as failed, to start again)
+    context.update(job_display(snap.job if snap.job_id else None))
     if request.htmx:
         return render(request, "crosscheck/_snapshot_status.html", context)
     return render(request, "crosscheck/snapshot_preview.html", context)

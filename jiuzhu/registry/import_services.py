@@ -13,10 +13,12 @@ from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
 
 from jiuzhu.accounts.jurisdiction import region_ids_q, region_q
+from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit, crypto, uploads
+from jiuzhu.accounts.system import system_actor
+from jiuzhu.core import audit, crypto, jobs, uploads
 from jiuzhu.core.errors import Conflict, ValidationFailed
-from jiuzhu.core.jobs import Progress, job_start
+from jiuzhu.core.jobs import Progress
 from jiuzhu.regions.models import Region
 
 from . import builders
@@ -135,23 +137,30 @@ def _preview_record(
 def import_commit(
     *, actor, batch_id: int, inline: bool | None = None, on_progress=None
 ) -> ImportBatch:
-    """Start importing the good households of a previewed batch (a job with progress)."""
+    """Start importing the good households of a previewed batch — or again, of a batch whose
+    import failed — as a job with progress: queued for the worker, or run now (`inline`)."""
     require(actor, Perm.IMPORT_HOUSEHOLDS)
-    claimed = ImportBatch.objects.filter(
-        pk=batch_id, uploaded_by=actor, status=ImportBatch.Status.PREVIEWED
-    ).update(status=ImportBatch.Status.IMPORTING)
-    if not claimed:
-        raise Conflict("该批次已导入、已放弃或正在导入，不能再次导入")
-    batch = ImportBatch.objects.get(pk=batch_id)
-    job = job_start(
-        kind="registry.import",
-        title=f"导入家庭：{batch.file_name}",
-        actor=actor,
-        func=lambda progress: _run_import(actor, batch.pk, progress),
-        inline=inline,
-        on_progress=on_progress,
-    )
-    ImportBatch.objects.filter(pk=batch.pk).update(job=job)
+    jobs.reap_stale()  # a batch whose worker died is failed first, so that it can start again
+    run_now = jobs.runs_inline(inline)
+    with transaction.atomic():
+        claimed = ImportBatch.objects.filter(
+            pk=batch_id,
+            uploaded_by=actor,
+            status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED],
+        ).update(status=ImportBatch.Status.IMPORTING)
+        if not claimed:
+            raise Conflict("该批次已导入、已放弃或正在导入，不能再次导入")
+        batch = ImportBatch.objects.get(pk=batch_id)
+        job = jobs.job_create(
+            kind=IMPORT_JOB,
+            title=f"导入家庭：{batch.file_name}",
+            actor=actor,
+            kwargs={"actor_id": actor.pk, "batch_id": batch.pk},
+            inline=run_now,
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(job=job)
+    if run_now:
+        jobs.job_run_inline(job, on_progress=on_progress)
     batch.refresh_from_db()
     return batch
 
@@ -172,6 +181,39 @@ def _remove_file(batch: ImportBatch) -> None:
     Path(batch.stored_path).unlink(missing_ok=True)
 
 
+IMPORT_JOB = "registry.import"
+
+
+def _release_batch(job, message: str) -> None:
+    """The job failed or its worker died: the batch, still importing, becomes failed (its
+    households were written in one transaction, which did not commit)."""
+    batch_id = job.kwargs.get("batch_id")
+    batches = ImportBatch.objects.filter(**({"pk": batch_id} if batch_id else {"job_id": job.pk}))
+    for batch in batches.filter(status=ImportBatch.Status.IMPORTING):
+        # compare-and-set, and only while the batch is this job's (not started again since)
+        if ImportBatch.objects.filter(
+            Q(job_id=job.pk) | Q(job__isnull=True),
+            pk=batch.pk,
+            status=ImportBatch.Status.IMPORTING,
+        ).update(status=ImportBatch.Status.FAILED):
+            audit.record(
+                action="import.fail",
+                actor=system_actor("worker"),
+                obj=batch,
+                old={"status": ImportBatch.Status.IMPORTING},
+                new={"status": ImportBatch.Status.FAILED, "job": job.pk},
+                reason=message,
+            )
+
+
+@jobs.job(IMPORT_JOB, release=_release_batch)
+def import_job(*, progress: Progress, actor_id: int, batch_id: int) -> dict:
+    """The worker's side of import_commit: the actor read again and checked again."""
+    actor = User.objects.get(pk=actor_id)
+    require(actor, Perm.IMPORT_HOUSEHOLDS)
+    return _run_import(actor, batch_id, progress)
+
+
 def _run_import(actor, batch_id: int, progress: Progress) -> dict:
     try:
         count = _write_batch(actor, batch_id, progress)
@@ -185,6 +227,8 @@ def _run_import(actor, batch_id: int, progress: Progress) -> dict:
 @transaction.atomic
 def _write_batch(actor, batch_id: int, progress: Progress) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
+    if batch.uploaded_by_id != actor.pk or batch.status != ImportBatch.Status.IMPORTING:
+        raise Conflict("该批次不是由您上传或未处于导入中，未导入")
     data = crypto.decrypt_bytes(Path(batch.stored_path).read_bytes())
     check = check_file(
         actor=actor, file_name=batch.file_name, data=data

@@ -10,7 +10,7 @@ from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import uploads
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
-from jiuzhu.core.jobs import job_progress
+from jiuzhu.core.jobs import job_display
 
 from . import import_services, import_template
 from .forms import UploadForm
@@ -57,9 +57,8 @@ def import_preview(request, pk: int):
         "problem_count": len(problems),
         "error_count": sum(p["severity"] == "error" for p in problems),
     }
-    if batch.job_id:
-        context["job"] = batch.job
-        context["progress"] = job_progress(batch.job)
+    # the job's progress, or that its worker died (shown as failed, to start again)
+    context.update(job_display(batch.job if batch.job_id else None))
     if request.htmx:
         return render(request, "registry/_import_status.html", context)
     return render(request, "registry/import_preview.html", context)

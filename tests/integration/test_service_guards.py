@@ -43,6 +43,7 @@ from .service_world import ROLES, World
 NOT_ENTRY_POINTS = {
     "jiuzhu.core.audit.record": "the audit writer: it records the actor a service passes",
     "jiuzhu.core.jobs.job_start": "starts a job for a service that has checked the actor",
+    "jiuzhu.core.jobs.job_create": "queues a job for a service that has checked the actor",
     "jiuzhu.cases.services.transition": "moves a case the calling service has locked",
     "jiuzhu.core.audit_check.check_and_record": (
         "verifies the audit chain for supervision.services.audit_chain_check (which checks the "
