@@ -351,6 +351,22 @@ def test_a_child_past_its_time_is_one_error():
         uploads.read_spreadsheet("户.xlsx", xlsx(small_sheet()), limits=slow)
 
 
+def test_parsing_in_process_when_the_setting_says_so_gives_the_same_answers(settings):
+    data = xlsx(small_sheet())
+    through_child = uploads.read_spreadsheet("户.xlsx", data)
+    settings.JIUZHU_UPLOAD_PARSE_IN_PROCESS = True
+    assert (
+        uploads.read_spreadsheet("户.xlsx", data)
+        == through_child
+        == (
+            ["姓名", "备注"],
+            [["龙大山", "ok"]],
+        )
+    )
+    with pytest.raises(ValidationFailed, match="XFD1048576"):
+        uploads.read_spreadsheet("户.xlsx", xlsx(last_cell_sheet(False)))
+
+
 def test_the_parse_child_imports_no_django():
     import subprocess
     import sys
