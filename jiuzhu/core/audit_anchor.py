@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import anchorfile, audit, hashchain
-from .errors import Conflict, JiuzhuError
+from .errors import Conflict, JiuzhuError, PermissionDenied
 from .models import AuditAnchor, AuditEntry
 from .month import format_date_cn
 
@@ -104,10 +104,13 @@ def anchor_files() -> list[AnchorFile]:
     return sorted(files, key=lambda f: (f.head.seq if f.head else -1, f.name))
 
 
-def anchor_create(*, made_by: str, actor=None) -> AuditAnchor:
+def anchor_create(*, made_by: str, actor) -> AuditAnchor:
     """Check the rows since the last anchor, then write the head into a new signed file and
     list it. Raises Conflict (nothing written) when the chain does not verify. Call it outside
-    a transaction (the command line), or through anchor_after_commit."""
+    a transaction (the command line), or through anchor_after_commit. The actor is the
+    operator's system actor or the user whose work asked for it (never None)."""
+    if actor is None:
+        raise PermissionDenied("存证须记录操作人")
     trusted = [f for f in anchor_files() if f.head is not None]
     head = audit.read_head()
     after = (trusted[-1].head.seq, trusted[-1].head.hash) if trusted else (0, hashchain.GENESIS)
@@ -160,7 +163,7 @@ def anchor_due() -> bool:
     return last is None or timezone.now() - last >= ANCHOR_EVERY
 
 
-def anchor_after_commit(*, made_by: str, actor=None, only_if_due: bool = False) -> None:
+def anchor_after_commit(*, made_by: str, actor, only_if_due: bool = False) -> None:
     """Anchor once the caller's transaction has committed: an anchor must never name a head
     that is then rolled back (its file would stay, and every later verification fail). With
     `only_if_due`, only when the last anchor is older than ANCHOR_EVERY. A failure is logged,

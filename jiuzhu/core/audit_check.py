@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from . import audit, audit_anchor, hashchain
-from .errors import Conflict
+from .errors import Conflict, PermissionDenied
 from .models import AuditAnchor, AuditCheck
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,9 @@ def check_chain() -> ChainReport:
 
 def check_and_record(*, actor, via: str) -> AuditCheck:
     """Run check_chain, store its outcome, write it into the trail, and anchor if one is due
-    and the chain passed."""
+    and the chain passed. The actor (a user or the operator's system actor) is never None."""
+    if actor is None:
+        raise PermissionDenied("校验须记录操作人")
     started = time.monotonic()
     report = check_chain()
     problem = report.problem

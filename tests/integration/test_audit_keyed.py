@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.core import audit, audit_anchor, audit_check, hashchain
 from jiuzhu.core.audit import _content, chain_key
 from jiuzhu.core.errors import Conflict
@@ -98,7 +99,7 @@ def test_the_plain_sha256_rewrite_is_detected(chain):
 
 
 def test_a_key_holders_rewrite_before_the_last_anchor_is_detected(chain):
-    anchor = audit_anchor.anchor_create(made_by="测试")
+    anchor = audit_anchor.anchor_create(made_by="测试", actor=system_actor("cli"))
     assert anchor.seq == 10 and (audit_anchor.anchor_dir() / anchor.file_name).is_file()
     events(3, start=11)
     call_command("jiuzhu_audit", "verify")  # whole before the rewrite
@@ -112,7 +113,9 @@ def test_a_key_holders_rewrite_before_the_last_anchor_is_detected(chain):
 
 
 def test_rows_deleted_after_the_last_anchor_and_the_head_fixed_by_hand_are_detected(chain):
-    audit_anchor.anchor_create(made_by="测试")  # anchors 10; its own entry is 11
+    audit_anchor.anchor_create(
+        made_by="测试", actor=system_actor("cli")
+    )  # anchors 10; its own entry is 11
     events(4, start=12)  # rows 12-15
     raw_sql("DELETE FROM core_auditentry WHERE seq > 12")
     last = AuditEntry.objects.get(seq=12)
@@ -124,14 +127,14 @@ def test_rows_deleted_after_the_last_anchor_and_the_head_fixed_by_hand_are_detec
 
 
 def test_a_key_holder_cutting_rows_before_the_last_anchor_is_detected(chain):
-    anchor = audit_anchor.anchor_create(made_by="测试")
+    anchor = audit_anchor.anchor_create(made_by="测试", actor=system_actor("cli"))
     raw_sql("DELETE FROM core_auditentry WHERE seq > 7")
     rechain_from(7, key=chain_key())
     verify_fails("截断", anchor.file_name)
 
 
 def test_an_edited_or_removed_anchor_file_is_detected(chain):
-    anchor = audit_anchor.anchor_create(made_by="测试")
+    anchor = audit_anchor.anchor_create(made_by="测试", actor=system_actor("cli"))
     path = audit_anchor.anchor_dir() / anchor.file_name
     fields = json.loads(path.read_bytes())
     fields["hash"] = "0" * 64
@@ -144,7 +147,7 @@ def test_an_edited_or_removed_anchor_file_is_detected(chain):
 def test_anchoring_refuses_a_broken_chain(chain):
     raw_sql("UPDATE core_auditentry SET reason = %s WHERE seq = 9", ["改过了"])
     with pytest.raises(Conflict, match="不能存证"):
-        audit_anchor.anchor_create(made_by="测试")
+        audit_anchor.anchor_create(made_by="测试", actor=system_actor("cli"))
     assert not audit_anchor.anchor_files()
     assert not AuditAnchor.objects.exists()
 
@@ -177,7 +180,7 @@ def test_an_anchor_after_commit_is_written_once_the_work_commits(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         events(2, start=11)
-        audit_anchor.anchor_after_commit(made_by="月度比对")
+        audit_anchor.anchor_after_commit(made_by="月度比对", actor=system_actor("cli"))
         assert not AuditAnchor.objects.exists()  # not before the commit
     anchor = AuditAnchor.objects.get()
     assert anchor.seq == 12 and anchor.made_by == "月度比对"
@@ -287,7 +290,7 @@ def test_ids_are_masked_on_the_bulk_copy_path_too(db):
 
 def test_the_check_is_recorded_even_when_the_head_refuses_writes(chain):
     AuditHead.objects.filter(pk=1).update(last_seq=9, last_hash=chain[8].hash)
-    check = audit_check.check_and_record(actor=None, via=AuditCheck.Via.COMMAND)
+    check = audit_check.check_and_record(actor=system_actor("cli"), via=AuditCheck.Via.COMMAND)
     assert not check.passed and "链头" in check.reason
     assert not AuditEntry.objects.filter(action="audit.verify").exists()  # the trail refused
 
@@ -299,7 +302,7 @@ def test_a_check_in_a_transaction_rolled_back_leaves_no_anchor(
     never for a head a rollback takes away (its file would fail every later verification)."""
     with django_capture_on_commit_callbacks(execute=True):
         with pytest.raises(RuntimeError), transaction.atomic():
-            audit_check.check_and_record(actor=None, via=AuditCheck.Via.COMMAND)
+            audit_check.check_and_record(actor=system_actor("cli"), via=AuditCheck.Via.COMMAND)
             raise RuntimeError("rolled back")
     assert not AuditAnchor.objects.exists() and not audit_anchor.anchor_files()
     call_command("jiuzhu_audit", "verify")

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from jiuzhu.accounts.system import system_actor
 from jiuzhu.core import audit_anchor, audit_check
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.models import AuditCheck
@@ -18,7 +19,7 @@ class Command(BaseCommand):
         if action == "anchor":
             self._anchor()
             return
-        check = audit_check.check_and_record(actor=None, via=AuditCheck.Via.COMMAND)
+        check = audit_check.check_and_record(actor=system_actor("cli"), via=AuditCheck.Via.COMMAND)
         if not check.passed:
             where = f"第{check.broken_seq}条记录起不可信。" if check.broken_seq else ""
             raise CommandError(f"审计链校验失败：{where}{check.reason}")
@@ -31,7 +32,9 @@ class Command(BaseCommand):
 
     def _anchor(self):
         try:
-            anchor = audit_anchor.anchor_create(made_by="命令行 jiuzhu audit anchor")
+            anchor = audit_anchor.anchor_create(
+                made_by="命令行 jiuzhu audit anchor", actor=system_actor("cli")
+            )
         except JiuzhuError as exc:
             raise CommandError(exc.message) from None
         directory = audit_anchor.anchor_dir()
