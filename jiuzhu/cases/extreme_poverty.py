@@ -13,6 +13,8 @@ from jiuzhu.programmes import rules
 
 from .access import locked_application
 from .models import SelfCareAssessment, SupporterRecord
+from .step_checks import checked_date
+from .step_dates import StepKind
 from .workflow import DECIDED_STATUSES
 
 PROGRAMMES = {"extreme_poverty_centralised", "extreme_poverty_dispersed"}
@@ -70,16 +72,23 @@ def supporter_add(
 
 @transaction.atomic
 def self_care_assess(
-    *, actor, application_id: int, failed_items: list[str], assessed_on: date
+    *,
+    actor,
+    application_id: int,
+    failed_items: list[str],
+    assessed_on: date,
+    late_reason: str = "",
 ) -> SelfCareAssessment:
     app = _open_extreme_poverty_case(actor, application_id)
     try:
         result = rules.self_care_assessment(failed_items)
     except ValueError as exc:
         raise ValidationFailed(str(exc)) from exc
+    entered = checked_date(app, StepKind.SELF_CARE, assessed_on, late_reason)
     assessment = SelfCareAssessment.objects.create(
         application=app,
         assessed_on=assessed_on,
+        late_reason=entered.late_reason,
         failed_items=list(result.failed_items),
         level=result.level,
         assessed_by=actor,
@@ -89,7 +98,11 @@ def self_care_assess(
         actor=actor,
         obj=app,
         household_id=app.household_id,
-        new={"level": result.level, "failed_items": list(result.failed_items)},
+        new={
+            "level": result.level,
+            "failed_items": list(result.failed_items),
+            **entered.event_data(),
+        },
     )
     return assessment
 

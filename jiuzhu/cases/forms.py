@@ -43,6 +43,17 @@ def _text(label: str, rows: int = 2, **kwargs) -> forms.CharField:
     return forms.CharField(label=label, widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
 
 
+def _late_reason() -> forms.CharField:
+    """The 补录 reason that goes with a step date entered late (the service decides when)."""
+    return forms.CharField(
+        label="补录理由",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 1}),
+        help_text="日期早于今天超过本县允许的天数（默认3天）时必填，将显示为“补录”",
+    )
+
+
 class StyledForm(forms.Form):
     """Adds the Bootstrap classes, so templates can render ``{{ field }}`` as is."""
 
@@ -127,6 +138,13 @@ class RegisterForm(StyledForm):
         required=False,
         help_text="勾选后，本案须由县级入户核查",
     )
+    applied_on = _date(
+        "申请日期",
+        initial=_today,
+        required=False,
+        help_text="申请人提出申请的日期；不填为今天",
+    )
+    late_reason = _late_reason()
 
     def __init__(self, *args, members=(), tiers=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -178,6 +196,7 @@ class NoteForm(StyledForm):
 
 class AcceptForm(StyledForm):
     accepted_on = _date("受理日期", initial=_today)
+    late_reason = _late_reason()
 
 
 class InvestigationForm(StyledForm):
@@ -190,6 +209,7 @@ class InvestigationForm(StyledForm):
     family_signed = forms.BooleanField(
         label="申请人（家庭成员）已在调查表上签字确认", required=False
     )
+    late_reason = _late_reason()
 
     def __init__(self, *args, investigators=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -206,6 +226,7 @@ class VerificationForm(StyledForm):
     details = _text("核对情况")
     objection = _text("申请人对核对结果的异议（无异议则留空）", required=False)
     needs_appraisal = forms.BooleanField(label="须经民主评议", required=False)
+    late_reason = _late_reason()
 
 
 class VerificationObjectionForm(VerificationForm):
@@ -220,6 +241,14 @@ class VerificationObjectionForm(VerificationForm):
 
 class NoticePublishForm(StyledForm):
     start_on = _date("公示开始日期", initial=_today)
+    late_reason = _late_reason()
+    continue_reason = _text(
+        "继续办理的理由",
+        rows=2,
+        required=False,
+        max_length=1000,
+        help_text="仅当救助金额计算结果为不符合条件或金额为零时填写：说明为何仍发布公示",
+    )
 
 
 class NoticeObjectionForm(StyledForm):
@@ -230,6 +259,7 @@ class NoticeObjectionForm(StyledForm):
         coerce=Status,
         choices=[(Status.INVESTIGATING.value, "重新调查"), (Status.APPRAISAL.value, "民主评议")],
     )
+    late_reason = _late_reason()
 
 
 class AppraisalForm(StyledForm):
@@ -238,6 +268,7 @@ class AppraisalForm(StyledForm):
     votes_for = forms.IntegerField(label="同意票", min_value=0)
     votes_against = forms.IntegerField(label="反对票", min_value=0)
     record = _text("评议记录", rows=3)
+    late_reason = _late_reason()
 
 
 class OpinionForm(StyledForm):
@@ -269,6 +300,7 @@ class ComplaintForm(StyledForm):
         label="渠道", choices=CaseComplaint._meta.get_field("channel").choices
     )
     content = _text("投诉举报内容", max_length=2000)
+    late_reason = _late_reason()
 
 
 class OneCaseForm(StyledForm):
@@ -277,6 +309,7 @@ class OneCaseForm(StyledForm):
         label="议定救助金额（元）", max_digits=12, decimal_places=2, min_value=0
     )
     record = _text("会议记录（参会人员、议定事项和金额）", rows=4, max_length=4000)
+    late_reason = _late_reason()
 
 
 class SupporterForm(StyledForm):
@@ -301,3 +334,11 @@ class SelfCareForm(StyledForm):
         widget=forms.CheckboxSelectMultiple,
         choices=list(SELF_CARE_ITEMS.items()),
     )
+    late_reason = _late_reason()
+
+
+class RefusalDeliveredForm(StyledForm):
+    """书面告知已送达: the day the refusal letter was handed over (R2, S2 art. 21)."""
+
+    delivered_on = _date("送达日期", initial=_today)
+    late_reason = _late_reason()

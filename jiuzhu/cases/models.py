@@ -3,6 +3,7 @@ decision, spot check. Status moves only through services.transition (workflow.TR
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .workflow import STATUS_LABELS, Status
 
@@ -53,6 +54,8 @@ class Application(models.Model):
         User, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
     )
     created_at = models.DateTimeField("登记时间", auto_now_add=True)
+    # the day the application was made (登记); earlier than created_at only as a 补录
+    applied_on = models.DateField("申请日期", default=timezone.localdate)
     accepted_on = models.DateField("受理日期", null=True, blank=True)
     confirming_level = models.CharField(
         "审核确认层级",
@@ -76,6 +79,11 @@ class Application(models.Model):
         "核定金额（元/月或一次性）", max_digits=12, decimal_places=2, null=True, blank=True
     )
     calculation = models.JSONField("计算过程", default=list, blank=True)
+    # why the case goes on to the notice although the calculation found it ineligible or zero
+    continue_reason = models.TextField("不符合条件仍继续办理的理由", blank=True)
+    # 补录 reasons of the dates kept on the application, by field name (applied_on,
+    # accepted_on, notice_started_on, one_case_held_on); the step records keep their own
+    late_reasons = models.JSONField("补录理由", default=dict, blank=True)
     decided_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -133,6 +141,7 @@ class Investigation(models.Model):
     income_findings = models.TextField("收入情况")
     asset_findings = models.TextField("财产情况")
     family_signed = models.BooleanField("申请人已签字确认")
+    late_reason = models.TextField("补录理由", blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -157,6 +166,7 @@ class Verification(models.Model):
     result = models.CharField("核对结果", max_length=12, choices=Result.choices)
     details = models.TextField("核对情况")
     objection = models.TextField("申请人异议", blank=True)
+    late_reason = models.TextField("补录理由", blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -177,6 +187,7 @@ class NoticeObjection(models.Model):
     content = models.TextField("异议内容")
     resolution = models.TextField("处理结果", blank=True)
     resolved = models.BooleanField("已处理", default=False)
+    late_reason = models.TextField("补录理由", blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -197,6 +208,7 @@ class Appraisal(models.Model):
     votes_for = models.PositiveIntegerField("同意票")
     votes_against = models.PositiveIntegerField("反对票")
     record = models.TextField("评议记录")
+    late_reason = models.TextField("补录理由", blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -226,6 +238,7 @@ class CaseComplaint(models.Model):
         ],
     )
     content = models.TextField("内容")
+    late_reason = models.TextField("补录理由", blank=True)
     recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
@@ -271,6 +284,7 @@ class SpotCheckVisit(models.Model):
     result = models.CharField("结果", max_length=10, choices=Result.choices, default=Result.PENDING)
     visited_on = models.DateField("核查日期", null=True, blank=True)
     findings = models.TextField("核查情况", blank=True)
+    late_reason = models.TextField("补录理由", blank=True)
     visited_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -324,6 +338,7 @@ class SelfCareAssessment(models.Model):
             ("full_loss", "完全丧失生活自理能力"),
         ],
     )
+    late_reason = models.TextField("补录理由", blank=True)
     assessed_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -22,6 +22,9 @@ AFTER_INVESTIGATION = {
     Status.ENROLLED,
 }
 DECIDED = DECIDED_STATUSES
+# Events that answer a refusal in writing: "print_refusal" is what opening the letter recorded
+# before the delivery became a POST of its own (services.refusal_letter_delivered).
+REFUSAL_DELIVERED = frozenset({"refusal_delivered", "print_refusal"})
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,8 @@ def _done_codes(app: Application) -> set[str]:
         done |= {"county_decision", "county_decision_extreme_poverty", "whole_case"}
     if status != Status.PAID_FIRST:
         done.add("emergency_filing")
-    if any(e.action == "print_refusal" for e in app.events.all()):  # prefetched in queues
+    # delivered in writing (R2, S2 art. 21); "print_refusal" is what older cases recorded
+    if any(e.action in REFUSAL_DELIVERED for e in app.events.all()):  # prefetched in queues
         done.add("refusal_letter")
     return done
 

@@ -18,9 +18,9 @@ from jiuzhu.programmes.models import Programme
 from jiuzhu.programmes.selectors import delegated_programmes, setting_value
 from jiuzhu.registry.selectors import household_for_update
 
-from . import authority, workflow
+from . import authority, step_dates, workflow
 from .access import actor_level, locked_application, require
-from .benefit import calculate
+from .benefit import calculate, stop_reason
 from .kin import household_kin_matches, recused_user_ids
 from .models import (
     Application,
@@ -31,16 +31,18 @@ from .models import (
     NoticeObjection,
     Verification,
 )
+from .queues import REFUSAL_DELIVERED as REFUSAL_DELIVERED_EVENTS
+from .step_checks import EnteredDate, checked_date
+from .step_dates import StepKind
 from .workflow import DECIDED_STATUSES, FINAL_STATUSES, Action, Status
 
 
 def facts_of(app: Application, today: date | None = None) -> workflow.CaseFacts:
     today = today or timezone.localdate()
-    elapsed = (today - app.notice_started_on).days if app.notice_started_on else 0
     return workflow.CaseFacts(
         needs_notice=app.programme.needs_notice,
         emergency_allowed=app.programme.code == "temporary",
-        notice_days_elapsed=elapsed,
+        notice_days_elapsed=step_dates.notice_days_elapsed(app.notice_started_on, today),
         unresolved_objections=app.objections.filter(resolved=False).count(),
     )
 
@@ -108,6 +110,22 @@ def transition(
     return app
 
 
+def _require_legal(app: Application, action: Action, choice: Status | None = None) -> None:
+    """Refuse an illegal step before its inputs are checked, as ``transition`` would."""
+    try:
+        workflow.next_status(Status(app.status), action, facts_of(app), choice=choice)
+    except workflow.IllegalTransition as exc:
+        raise Conflict(f"{exc}（申请{app.number}）") from exc
+
+
+def _late_reasons(app: Application, field: str, entered: EnteredDate) -> dict:
+    """The application's 补录 reasons with the one of `field` set (or cleared)."""
+    reasons = {k: v for k, v in (app.late_reasons or {}).items() if k != field}
+    if entered.late:
+        reasons[field] = entered.late_reason
+    return reasons
+
+
 def _next_number(township_code: str) -> str:
     year = timezone.localdate().year
     # separators keep the number from looking like an 18-digit ID number
@@ -132,9 +150,20 @@ def application_register(
     requested_amount: Decimal | None = None,
     temporary_tier: str = "",
     supporter_incapable_claim: bool = False,
+    applied_on: date | None = None,
+    late_reason: str = "",
 ) -> Application:
+    """登记: the application date is today unless an earlier one is entered with its 补录
+    reason (a paper application registered later)."""
     require(actor, Perm.REGISTER_CASES)
     household = household_for_update(user=actor, pk=household_id)
+    applied = checked_date(
+        None,
+        StepKind.REGISTRATION,
+        applied_on or timezone.localdate(),
+        late_reason,
+        county=household.county,
+    )
     programme = Programme.objects.filter(code=programme_code).first()
     if programme is None:
         raise ValidationFailed(f"救助项目不存在：{programme_code}")
@@ -162,6 +191,8 @@ def application_register(
         created_by=actor,
         kin_registered=bool(matches),
         supporter_incapable_claim=supporter_incapable_claim,
+        applied_on=applied.check.entered,
+        late_reasons={"applied_on": applied.late_reason} if applied.late else {},
     )
     CaseEvent.objects.create(
         application=app,
@@ -170,7 +201,7 @@ def application_register(
         to_status=app.status,
         actor=actor,
         reason=reason,
-        data={"kin": [m.reason for m in matches]},
+        data=audit.json_safe({"kin": [m.reason for m in matches], **applied.event_data()}),
     )
     audit.record(
         action="case.register",
@@ -181,6 +212,7 @@ def application_register(
             "programme": programme.code,
             "kin_registered": app.kin_registered,
             "requested_amount": requested_amount,
+            **applied.event_data(),
         },
     )
     return app
@@ -210,11 +242,17 @@ def application_supplement(*, actor, application_id: int, note: str) -> Applicat
 
 @transaction.atomic
 def application_accept(
-    *, actor, application_id: int, accepted_on: date | None = None
+    *, actor, application_id: int, accepted_on: date | None = None, late_reason: str = ""
 ) -> Application:
-    """Accept the case; fix who confirms it (R1) from the county's delegation in force."""
+    """Accept the case; fix who confirms it (R1) from the county's delegation in force. The
+    acceptance date starts the time limits (S2 art. 15): not before the application, not in
+    the future, a 补录 with its reason."""
     app = locked_application(actor, application_id, Perm.HANDLE_CASES)
-    accepted_on = accepted_on or timezone.localdate()
+    _require_legal(app, Action.ACCEPT)
+    entered = checked_date(
+        app, StepKind.ACCEPTANCE, accepted_on or timezone.localdate(), late_reason
+    )
+    accepted_on = entered.check.entered
     delegated = delegated_programmes(county=app.county, on=accepted_on)
     cap = setting_value(county=app.county, key="temporary_cap", on=accepted_on)
     amount = app.requested_amount
@@ -231,9 +269,10 @@ def application_accept(
         app,
         actor=actor,
         action=Action.ACCEPT,
-        data={"level": decision.level},
+        data={"level": decision.level, **entered.event_data()},
         reason=decision.reason,
         accepted_on=accepted_on,
+        late_reasons=_late_reasons(app, "accepted_on", entered),
         confirming_level=decision.level,
         confirming_reason=decision.reason,
         delegated=decision.level == "township",
@@ -252,8 +291,10 @@ def investigation_record(
     income_findings: str,
     asset_findings: str,
     family_signed: bool,
+    late_reason: str = "",
 ) -> Investigation:
-    """S2 art. 16: two investigators, the form signed by both and by the family."""
+    """S2 art. 16: two investigators, the form signed by both and by the family; the visit is
+    dated on or after the step before it (acceptance, or the objection that sent it back)."""
     app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if investigator_1.pk == investigator_2.pk:
         raise ValidationFailed("入户调查须由两名工作人员进行")
@@ -263,11 +304,13 @@ def investigation_record(
     for person in (investigator_1, investigator_2):
         if person.pk in recused:
             raise PermissionDenied(f"{person.display_name}与申请家庭有近亲属关系，应当回避")
+    entered = checked_date(app, StepKind.INVESTIGATION, visited_on, late_reason)
     if app.status == Status.ACCEPTED:
         app = transition(app, actor=actor, action=Action.START_INVESTIGATION)
     investigation = Investigation.objects.create(
         application=app,
         visited_on=visited_on,
+        late_reason=entered.late_reason,
         investigator_1=investigator_1,
         investigator_2=investigator_2,
         living_conditions=living_conditions,
@@ -283,6 +326,7 @@ def investigation_record(
         data={
             "investigators": [investigator_1.username, investigator_2.username],
             "visited_on": visited_on,
+            **entered.event_data(),
         },
     )
     return investigation
@@ -298,56 +342,121 @@ def verification_record(
     details: str,
     objection: str = "",
     needs_appraisal: bool = False,
+    late_reason: str = "",
 ) -> Verification:
-    """S2 art. 17: record the check; an objection by the applicant means checking again."""
+    """S2 art. 17: record the check; an objection by the applicant means checking again. A
+    result without objection is priced at once with the parameters in force, so the amount (or
+    the reason it is ineligible) is known before the notice."""
     app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if result not in Verification.Result.values:
         raise ValidationFailed(f"核对结果无效：{result}")
+    entered = checked_date(app, StepKind.VERIFICATION, checked_on, late_reason)
     verification = Verification.objects.create(
         application=app,
         checked_on=checked_on,
         result=result,
         details=details,
         objection=objection,
+        late_reason=entered.late_reason,
         recorded_by=actor,
     )
     if objection.strip():
-        transition(app, actor=actor, action=Action.VERIFICATION_OBJECTION, reason=objection)
-    else:
-        choice = Status.APPRAISAL if needs_appraisal else None
         transition(
             app,
             actor=actor,
-            action=Action.RECORD_VERIFICATION,
-            choice=choice,
-            data={"result": result},
+            action=Action.VERIFICATION_OBJECTION,
+            reason=objection,
+            data=entered.event_data(),
         )
+        return verification
+    benefit, priced = _benefit_fields(app)
+    transition(
+        app,
+        actor=actor,
+        action=Action.RECORD_VERIFICATION,
+        choice=Status.APPRAISAL if needs_appraisal else None,
+        data={"result": result, **entered.event_data(), **benefit},
+        **priced,
+    )
     return verification
 
 
+def _benefit_fields(app: Application) -> tuple[dict, dict]:
+    """The benefit with the parameters in force today, as (what the event records, the fields
+    to store); a county whose parameters cannot price the case yet (e.g. no tier table) is told
+    so when the notice is published, not when the verification is recorded."""
+    try:
+        result = calculate(app, timezone.localdate())
+    except ValidationFailed as exc:
+        return {"calculation_error": exc.message}, {}
+    return (
+        {"amount": result.amount, "eligible": result.eligible},
+        {"monthly_amount": result.amount, "calculation": list(result.lines)},
+    )
+
+
 @transaction.atomic
-def notice_publish(*, actor, application_id: int, start_on: date | None = None) -> Application:
+def notice_publish(
+    *,
+    actor,
+    application_id: int,
+    start_on: date | None = None,
+    late_reason: str = "",
+    continue_reason: str = "",
+) -> Application:
+    """公示 (S2 art. 19, R2): 7 days from a start date no earlier than the verification (nor any
+    step before it), with the amount calculated with the parameters in force (R18). A case the
+    calculation finds ineligible, or worth nothing, stops here unless the officer records why
+    it goes on (``continue_reason``)."""
     app = locked_application(actor, application_id, Perm.HANDLE_CASES)
-    start_on = start_on or timezone.localdate()
+    _require_legal(app, Action.PUBLISH_NOTICE)
+    entered = checked_date(
+        app, StepKind.NOTICE_START, start_on or timezone.localdate(), late_reason
+    )
+    result = calculate(app, timezone.localdate())
+    stop = stop_reason(result)
+    if stop and not continue_reason.strip():
+        raise ValidationFailed(
+            f"按现行标准计算，{stop}，不能发布公示；如核实情况有误，请先更正家庭信息并重新计算，"
+            "确需继续办理的，请填写继续办理的理由"
+        )
+    going_on = continue_reason.strip() if stop else ""
+    data = {"amount": result.amount, "eligible": result.eligible, **entered.event_data()}
+    if going_on:
+        data |= {"stop_reason": stop, "continue_reason": going_on}
     return transition(
         app,
         actor=actor,
         action=Action.PUBLISH_NOTICE,
-        data={"start_on": start_on},
-        notice_started_on=start_on,
+        reason=going_on,
+        data={"start_on": entered.check.entered, **data},
+        notice_started_on=entered.check.entered,
+        monthly_amount=result.amount,
+        calculation=list(result.lines),
+        continue_reason=going_on,
+        late_reasons=_late_reasons(app, "notice_started_on", entered),
     )
 
 
 @transaction.atomic
 def notice_objection_record(
-    *, actor, application_id: int, received_on: date, content: str, route: Status
+    *,
+    actor,
+    application_id: int,
+    received_on: date,
+    content: str,
+    route: Status,
+    late_reason: str = "",
 ) -> Application:
     """An objection during the notice: investigate again or hold a village appraisal."""
     app = locked_application(actor, application_id, Perm.HANDLE_CASES)
+    _require_legal(app, Action.NOTICE_OBJECTION, choice=route)
+    entered = checked_date(app, StepKind.NOTICE_OBJECTION, received_on, late_reason)
     NoticeObjection.objects.create(
         application=app,
         received_on=received_on,
         content=content,
+        late_reason=entered.late_reason,
         recorded_by=actor,
         resolved=True,
         resolution=f"转入{workflow.STATUS_LABELS[route]}",
@@ -358,6 +467,7 @@ def notice_objection_record(
         action=Action.NOTICE_OBJECTION,
         reason=content,
         choice=route,
+        data=entered.event_data(),
         notice_started_on=None,
     )
 
@@ -378,13 +488,16 @@ def appraisal_record(
     votes_for: int,
     votes_against: int,
     record: str,
+    late_reason: str = "",
 ) -> Appraisal:
     app = locked_application(actor, application_id, Perm.HANDLE_CASES)
     if votes_for + votes_against > attendees:
         raise ValidationFailed("票数之和不能超过参加人数")
+    entered = checked_date(app, StepKind.APPRAISAL, held_on, late_reason)
     appraisal = Appraisal.objects.create(
         application=app,
         held_on=held_on,
+        late_reason=entered.late_reason,
         attendees=attendees,
         votes_for=votes_for,
         votes_against=votes_against,
@@ -395,7 +508,7 @@ def appraisal_record(
         app,
         actor=actor,
         action=Action.RECORD_APPRAISAL,
-        data={"votes_for": votes_for, "votes_against": votes_against},
+        data={"votes_for": votes_for, "votes_against": votes_against, **entered.event_data()},
     )
     return appraisal
 
@@ -548,14 +661,24 @@ def filing_complete(*, actor, application_id: int, note: str) -> Application:
 
 
 @transaction.atomic
-def complaint_record(*, actor, application_id: int, received_on: date, channel: str, content: str):
+def complaint_record(
+    *,
+    actor,
+    application_id: int,
+    received_on: date,
+    channel: str,
+    content: str,
+    late_reason: str = "",
+):
     """A complaint about a case: kept on the case and forces a county visit (R3)."""
     app = locked_application(actor, application_id, Perm.RECORD_COMPLAINTS)
     if not content.strip():
         raise ValidationFailed("请填写投诉举报内容")
+    entered = checked_date(app, StepKind.COMPLAINT, received_on, late_reason)
     complaint = CaseComplaint.objects.create(
         application=app,
         received_on=received_on,
+        late_reason=entered.late_reason,
         channel=channel,
         content=content,
         recorded_by=actor,
@@ -566,34 +689,47 @@ def complaint_record(*, actor, application_id: int, received_on: date, channel: 
         actor=actor,
         obj=app,
         household_id=app.household_id,
-        new={"channel": channel, "received_on": received_on},
+        new={"channel": channel, "received_on": received_on, **entered.event_data()},
     )
     return complaint
 
 
 @transaction.atomic
-def refusal_letter_printed(*, actor, application_id: int) -> None:
-    """Printing the refusal letter is the written answer (R2); it closes that deadline."""
+def refusal_letter_delivered(
+    *, actor, application_id: int, delivered_on: date | None = None, late_reason: str = ""
+) -> CaseEvent:
+    """书面告知已送达: the written refusal with its reasons was handed over (R2, S2 art. 21);
+    recorded once, it closes that deadline. Printing the letter records nothing."""
     app = locked_application(actor, application_id, Perm.HANDLE_CASES, Perm.DECIDE_CASES)
     if app.status != Status.REFUSED:
         raise Conflict("只有不予确认的申请才有不予确认告知书")
-    if not app.events.filter(action="print_refusal").exists():
-        CaseEvent.objects.create(
-            application=app,
-            action="print_refusal",
-            from_status=app.status,
-            to_status=app.status,
-            actor=actor,
-            reason="打印书面告知",
-        )
-        audit.record(
-            action="case.print_refusal", actor=actor, obj=app, household_id=app.household_id
-        )
+    if app.events.filter(action__in=REFUSAL_DELIVERED_EVENTS).exists():
+        raise Conflict("该申请的不予确认告知书已登记送达")
+    entered = checked_date(
+        app, StepKind.REFUSAL_DELIVERY, delivered_on or timezone.localdate(), late_reason
+    )
+    event = CaseEvent.objects.create(
+        application=app,
+        action="refusal_delivered",
+        from_status=app.status,
+        to_status=app.status,
+        actor=actor,
+        data=audit.json_safe(entered.event_data()),
+    )
+    audit.record(
+        action="case.refusal_delivered",
+        actor=actor,
+        obj=app,
+        household_id=app.household_id,
+        new=entered.event_data(),
+        reason=entered.late_reason,
+    )
+    return event
 
 
 @transaction.atomic
 def one_case_decision_record(
-    *, actor, application_id: int, held_on: date, record: str, amount
+    *, actor, application_id: int, held_on: date, record: str, amount, late_reason: str = ""
 ) -> Application:
     """一事一议 (R15): a major hardship above the county's threshold is decided case by case at a
     meeting; the record is attached and the county confirms the agreed amount."""
@@ -611,8 +747,10 @@ def one_case_decision_record(
         raise ValidationFailed(f"金额未超过一事一议起点{format_yuan(threshold)}，按档次办理即可")
     if len(record.strip()) < 10:
         raise ValidationFailed("请附上会议记录（参会人员、议定事项和金额）")
+    entered = checked_date(app, StepKind.ONE_CASE, held_on, late_reason)
     Application.objects.filter(pk=app.pk).update(
         one_case_held_on=held_on,
+        late_reasons=_late_reasons(app, "one_case_held_on", entered),
         one_case_record=record,
         one_case_amount=value,
         confirming_level="county",
@@ -625,7 +763,7 @@ def one_case_decision_record(
         obj=app,
         household_id=app.household_id,
         old={"level": app.confirming_level},
-        new={"amount": value, "held_on": held_on, "level": "county"},
+        new={"amount": value, "held_on": held_on, "level": "county", **entered.event_data()},
         reason=record[:500],
     )
     app.refresh_from_db()

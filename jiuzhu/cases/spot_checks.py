@@ -16,6 +16,8 @@ from . import sampling
 from .access import require
 from .models import Application, SpotCheckDraw, SpotCheckVisit
 from .services import transition
+from .step_checks import checked_date
+from .step_dates import StepKind
 from .workflow import Action, Status
 
 CONFIRMED = [Status.CONFIRMED, Status.ENROLLED]
@@ -102,7 +104,13 @@ def redraw(draw: SpotCheckDraw) -> tuple[int, ...]:
 
 @transaction.atomic
 def spot_check_record(
-    *, actor, visit_id: int, passed: bool, findings: str, visited_on: date | None = None
+    *,
+    actor,
+    visit_id: int,
+    passed: bool,
+    findings: str,
+    visited_on: date | None = None,
+    late_reason: str = "",
 ) -> SpotCheckVisit:
     require(actor, Perm.SPOT_CHECK)
     visit = (
@@ -117,16 +125,26 @@ def spot_check_record(
         raise Conflict("该抽查已记录结果")
     if not findings.strip():
         raise ValidationFailed("请填写入户核查情况")
+    entered = checked_date(
+        visit.application,
+        StepKind.SPOT_CHECK_VISIT,
+        visited_on or timezone.localdate(),
+        late_reason,
+        also_recorded={
+            StepKind.SPOT_CHECK_DRAW: timezone.localdate(visit.draw.created_at),
+        },
+    )
     visit.result = SpotCheckVisit.Result.PASSED if passed else SpotCheckVisit.Result.FAILED
     visit.findings, visit.visited_by = findings, actor
-    visit.visited_on = visited_on or timezone.localdate()
+    visit.visited_on = entered.check.entered
+    visit.late_reason = entered.late_reason
     visit.save()
     audit.record(
         action="spotcheck.visit",
         actor=actor,
         obj=visit.application,
         household_id=visit.application.household_id,
-        new={"result": visit.result, "draw": visit.draw_id},
+        new={"result": visit.result, "draw": visit.draw_id, **entered.event_data()},
         reason=findings,
     )
     if not passed:

@@ -2,6 +2,8 @@
 (the steps are defined in views_steps, the printable documents are in views_print). Views parse
 input and call selectors and services; nothing else."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -19,9 +21,24 @@ from jiuzhu.regions.selectors import children_of
 from jiuzhu.registry import selectors as registry_selectors
 
 from . import forms, services
-from .queues import OPEN, case_deadlines, handler_summary, township_summary, work_queue
+from .deadlines import TimeLimits
+from .queues import (
+    OPEN,
+    REFUSAL_DELIVERED,
+    case_deadlines,
+    handler_summary,
+    township_summary,
+    work_queue,
+)
+from .step_dates import notice_end_on
 from .views_common import PAYMENT_UNITS, get_case, kin_reasons
-from .views_steps import NOT_IN_WORKFLOW, STEPS, available_steps, extra_steps, step_form
+from .views_steps import (
+    NOT_IN_WORKFLOW,
+    STEPS,
+    available_steps,
+    extra_steps,
+    step_form,
+)
 from .workflow import DECIDED_STATUSES, STATUS_LABELS, Action, Status
 
 STATUS_BADGES = {
@@ -34,7 +51,11 @@ STATUS_BADGES = {
     Status.REOPENED: "warning text-dark",
 }
 LEVEL_LABELS = {"township": "乡镇（街道）审核确认", "county": "县级民政部门审核确认"}
-EVENT_LABELS = {**{a.value: a.label for a in Action}, "print_refusal": "打印不予确认告知书"}
+EVENT_LABELS = {
+    **{a.value: a.label for a in Action},
+    "print_refusal": "打印不予确认告知书",
+    "refusal_delivered": "书面告知已送达",
+}
 QUEUE_PAGE_SIZE = 50
 
 
@@ -175,6 +196,24 @@ def act(request, pk: int, step: str):
     return _render_detail(request, get_case(request, pk), bound=form)
 
 
+def _event_date(data: dict):
+    """The step date an event recorded (ISO text in its data), or None."""
+    try:
+        return date.fromisoformat(data.get("date") or "")
+    except (TypeError, ValueError):
+        return None
+
+
+def _delivery(app):
+    """The event recording that the refusal letter was handed over, if any."""
+    if app.status != Status.REFUSED:
+        return None
+    event = app.events.filter(action__in=REFUSAL_DELIVERED).first()
+    if event is not None:
+        event.delivered_on = _event_date(event.data) or timezone.localdate(event.at)
+    return event
+
+
 def _event_rows(app):
     rows = []
     for e in app.events.select_related("actor"):
@@ -186,6 +225,8 @@ def _event_rows(app):
                 "from": STATUS_LABELS[Status(e.from_status)] if e.from_status else "",
                 "to": STATUS_LABELS[Status(e.to_status)] if e.to_status else "",
                 "reason": e.reason or "、".join(e.data.get("missing", [])),
+                "late_reason": e.data.get("late_reason", "") if e.data.get("late") else "",
+                "date": _event_date(e.data),
             }
         )
     return rows
@@ -225,6 +266,13 @@ def _render_detail(request, app, bound=None):
             "can_sensitive": user.can(Perm.VIEW_SENSITIVE),
             "is_closed": Status(app.status) in DECIDED_STATUSES,
             "is_refused": app.status == Status.REFUSED,
+            "refusal_delivery": _delivery(app),
             "is_noticed": app.status == Status.NOTICED,
+            "notice_end": notice_end_on(app.notice_started_on, TimeLimits().notice_days)
+            if app.notice_started_on
+            else None,
+            "benefit_stopped": bool(app.calculation)
+            and app.monthly_amount is not None
+            and app.monthly_amount <= 0,
         },
     )

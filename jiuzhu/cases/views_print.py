@@ -1,8 +1,6 @@
 """Printable documents of a case and of a village: the investigation form, the public notice
 and the refusal letter."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -11,14 +9,15 @@ from django.utils import timezone
 
 from jiuzhu.accounts.jurisdiction import region_ids_q
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.masking import mask_name
 from jiuzhu.regions.models import Region
 from jiuzhu.regions.selectors import county_of
 from jiuzhu.registry import selectors as registry_selectors
 
 from . import deadlines, selectors, services
+from .step_dates import notice_end_on
 from .views_common import PAYMENT_UNITS, get_case, kin_reasons
+from .views_steps import STEPS, step_form
 from .workflow import Status
 
 
@@ -55,22 +54,26 @@ def _public_name(household, today) -> str:
 
 
 def _notice_rows(apps, today):
-    """Only what may be published (R18, S2 art. 24): the head's masked name, never an ID number,
-    nothing about minors or other members."""
+    """Only what may be published (R18, S2 art. 24): the head's masked name, the household's
+    size, the programme and the amount calculated before the notice; never an ID number, nothing
+    about minors or other members, nothing of the internal file (the calculation's lines, a
+    continue or 补录 reason). A start date entered late is marked 补录, without its reason."""
     days = deadlines.TimeLimits().notice_days
     rows = []
     for app in apps:
+        amount = app.monthly_amount
         rows.append(
             {
                 "name": _public_name(app.household, today),
                 "programme": app.programme.name,
                 "size": app.household.members.count(),
-                "amount": app.monthly_amount,
+                "amount": amount if amount is not None and amount > 0 else None,
                 "unit": PAYMENT_UNITS[app.programme.payment],
                 "start": app.notice_started_on,
-                "end": app.notice_started_on + timedelta(days=days)
+                "end": notice_end_on(app.notice_started_on, days)
                 if app.notice_started_on
                 else None,
+                "late": bool((app.late_reasons or {}).get("notice_started_on")),
             }
         )
     return rows
@@ -117,13 +120,21 @@ def authority_name(app) -> str:
 
 @login_required
 def print_refusal(request, pk: int):
-    """不予确认告知书 (R2, S2 art. 21); printing it is the written answer and is recorded."""
+    """不予确认告知书 (R2, S2 art. 21). Opening or printing it records nothing (GET never
+    writes): that the letter was handed over is recorded by a POST of its own
+    (``refusal_delivered``, the button under the letter and on the case page)."""
     app = get_case(request, pk)
-    try:
-        services.refusal_letter_printed(actor=request.user, application_id=app.pk)
-    except JiuzhuError as exc:
-        messages.error(request, exc.message)
+    if app.status != Status.REFUSED:
+        messages.error(request, "只有不予确认的申请才有不予确认告知书")
         return redirect("cases:detail", pk=pk)
+    delivered = (
+        app.events.filter(action__in=services.REFUSAL_DELIVERED_EVENTS)
+        .select_related("actor")
+        .first()
+    )
+    can_deliver = delivered is None and any(
+        request.user.can(p) for p in STEPS["refusal_delivered"].perms
+    )
     return render(
         request,
         "cases/print_refusal.html",
@@ -132,5 +143,10 @@ def print_refusal(request, pk: int):
             "household": app.household,
             "authority": authority_name(app),
             "county": app.county,
+            "delivered": delivered,
+            "deliver_form": step_form("refusal_delivered", app, request.user)
+            if can_deliver
+            else None,
+            "deliver_step": STEPS["refusal_delivered"],
         },
     )

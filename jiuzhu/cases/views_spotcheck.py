@@ -69,7 +69,7 @@ def draw_detail(request, pk: int):
     return render(
         request,
         "cases/spotcheck_detail.html",
-        {"draw": draw, "rows": rows, "reproduced": reproduced},
+        {"draw": draw, "rows": rows, "reproduced": reproduced, "today": timezone.localdate()},
     )
 
 
@@ -79,12 +79,17 @@ def visit_record(request, pk: int):
     user = _county_user(request)
     visit = get_object_or_404(SpotCheckVisit, pk=pk, draw__county=user.region)
     try:
+        visited_on = request.POST.get("visited_on", "").strip()
         spot_checks.spot_check_record(
             actor=user,
             visit_id=visit.pk,
             passed=request.POST.get("result") == "passed",
             findings=request.POST.get("findings", ""),
+            visited_on=date.fromisoformat(visited_on) if visited_on else None,
+            late_reason=request.POST.get("late_reason", ""),
         )
+    except ValueError:
+        messages.error(request, "核查日期格式错误")
     except JiuzhuError as exc:
         messages.error(request, exc.message)
     else:

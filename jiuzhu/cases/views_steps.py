@@ -14,7 +14,7 @@ from .workflow import DECIDED_STATUSES, Action, Status, allowed_actions
 
 DECIDED = DECIDED_STATUSES
 # Steps that are not moves of the state machine: the view decides when they are offered.
-NOT_IN_WORKFLOW = frozenset({"calculate", "extend", "complaint"})
+NOT_IN_WORKFLOW = frozenset({"calculate", "extend", "complaint", "refusal_delivered"})
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,9 @@ STEPS: dict[str, Step] = {
                       style="outline-secondary"),
     "calculate": Step("计算救助金额", forms.EmptyForm, HD, S.application_calculate,
                       "救助金额已计算", "计算", kind="extra", style="outline-primary"),
+    "refusal_delivered": Step("书面告知已送达", forms.RefusalDeliveredForm, HD,
+                              S.refusal_letter_delivered, "已登记不予确认告知书送达",
+                              "登记送达", style="danger"),
 }
 
 ACTION_STEPS = {
@@ -112,9 +115,15 @@ def _step_of(action: Action, status: Status) -> str | None:
     return ACTION_STEPS.get(action)
 
 
+def refusal_delivered(app) -> bool:
+    return app.events.filter(action__in=services.REFUSAL_DELIVERED_EVENTS).exists()
+
+
 def extra_steps(app) -> list[str]:
     status = Status(app.status)
     names = []
+    if status == Status.REFUSED and not refusal_delivered(app):
+        names.append("refusal_delivered")
     if status not in DECIDED:
         names.append("calculate")
     if app.accepted_on and not app.extended and status.value in OPEN:

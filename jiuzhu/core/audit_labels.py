@@ -67,6 +67,7 @@ ACTION_LABELS = {
     "case.self_care_assess": "生活自理能力评估",
     "case.print_refusal": "打印不予确认告知书",
     "case.kin_registered": "单独登记备案",
+    "case.refusal_delivered": "不予确认告知书已送达",
     "enrolment.create": "纳入保障对象",
     "kin.declare": "近亲属备案",
     "spotcheck.draw": "县级抽查抽样",

@@ -1,5 +1,10 @@
 """Demo applications at every stage, made through the real services (so their history, audit
-rows and enrolments are what an officer would produce), in 沱江镇 where the demo users work."""
+rows and enrolments are what an officer would produce), in 沱江镇 where the demo users work.
+
+Their steps are dated in the past, in order (ARCHITECTURE rule 11): an application made some days
+ago, accepted the next day, investigated and verified within the S2 time limits, on notice for 7
+days. Dates further back than the county's late-entry allowance are entered as 补录 with a reason,
+as an office moving its paper files into the system would."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -15,6 +20,28 @@ from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.programmes.catalogue import dibao_code
 from jiuzhu.registry.models import Household, IncomeFact
+
+LATE_REASON = "演示数据：按纸质档案补录"
+# how many days ago each stage's application was made; the other steps follow it
+APPLIED_DAYS_AGO = {
+    "draft": 1,
+    "incomplete": 3,
+    "accepted": 6,
+    "verifying": 12,
+    "noticed": 14,
+    "reviewed": 24,
+    "enrolled": 30,
+    "refused": 26,
+}
+NOTICE_DAYS_AGO = 3  # the "noticed" stage: a notice still running
+CONTINUE_TO_REFUSAL = "申请人对核对结果有异议、坚持申请，依程序公示后报乡镇作出书面决定"
+
+
+def _dated(field: str, days: int) -> dict:
+    """`{field: that many days ago}` with the 补录 reason, which the services keep only when
+    the date lies beyond the county's allowance."""
+    return {field: timezone.localdate() - timedelta(days=days), "late_reason": LATE_REASON}
+
 
 STAGES = [
     "draft",
@@ -48,8 +75,8 @@ def _poorest(township_code: str, count: int) -> list[Household]:
 
 
 def _advance(app, stage: str, u: dict) -> None:
-    today = timezone.localdate()
     officer = u["township-officer"]
+    applied = APPLIED_DAYS_AGO[stage]
     if stage == "incomplete":
         services.application_mark_incomplete(
             actor=officer,
@@ -60,14 +87,14 @@ def _advance(app, stage: str, u: dict) -> None:
     if stage == "draft":
         return
     services.application_accept(
-        actor=officer, application_id=app.pk, accepted_on=today - timedelta(days=12)
+        actor=officer, application_id=app.pk, **_dated("accepted_on", applied - 1)
     )
     if stage == "accepted":
         return
     services.investigation_record(
         actor=officer,
         application_id=app.pk,
-        visited_on=today - timedelta(days=10),
+        **_dated("visited_on", applied - 3),
         investigator_1=officer,
         investigator_2=u["village-assistant"],
         living_conditions="砖木结构住房，家电陈旧",
@@ -80,12 +107,19 @@ def _advance(app, stage: str, u: dict) -> None:
     services.verification_record(
         actor=officer,
         application_id=app.pk,
-        checked_on=today - timedelta(days=9),
+        **_dated("checked_on", applied - 5),
         result="consistent",
         details="经核对，与申报一致",
     )
-    started = today - timedelta(days=3 if stage == "noticed" else 8)
-    services.notice_publish(actor=officer, application_id=app.pk, start_on=started)
+    started = NOTICE_DAYS_AGO if stage == "noticed" else applied - 6
+    # A household the calculation finds ineligible stops before the notice (left at 待公示),
+    # unless, as for the cases to be refused, the office records why it goes on to a decision.
+    services.notice_publish(
+        actor=officer,
+        application_id=app.pk,
+        **_dated("start_on", started),
+        continue_reason=CONTINUE_TO_REFUSAL if stage == "refused" else "",
+    )
     if stage == "noticed":
         return
     services.notice_close(actor=officer, application_id=app.pk)
@@ -129,15 +163,17 @@ def create_demo_cases() -> int:
     created = 0
     for i, household in enumerate(households[:30]):
         code = dibao_code(household.area_type)
+        stage = STAGES[i % len(STAGES)]
         app = services.application_register(
             actor=u["township-officer"],
             household_id=household.pk,
             programme_code=code,
             reason="家庭收入低，生活困难",
+            **_dated("applied_on", APPLIED_DAYS_AGO[stage]),
         )
         created += 1
         try:
-            _advance(app, STAGES[i % len(STAGES)], u)
+            _advance(app, stage, u)
         except JiuzhuError:
             continue  # e.g. not eligible on its facts: left where it stopped, as in real life
     for household, amount in ((households[31], Decimal("1500")), (households[32], Decimal("8000"))):

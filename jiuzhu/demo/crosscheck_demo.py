@@ -417,6 +417,7 @@ class _Demo:
             if ep
             else self.rng.choice(APPLY_REASONS),
             created_by=self.admin,
+            applied_on=accepted - timedelta(days=2),
             accepted_on=accepted,
             confirming_level="township",
             confirming_reason="审核确认权限已下放乡镇",

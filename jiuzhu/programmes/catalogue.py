@@ -52,6 +52,7 @@ class SettingKey:
     EMERGENCY_FILING_DAYS = "emergency_filing_days"  # R15: file within N working days
     GRADUAL_EXIT_MONTHS = "gradual_exit_months"  # S6: in principle up to 6
     DIBAO_MODE = "dibao_mode"  # S1 art. 12, S2 art. 23: 0 = gap (差额), 1 = tiered (分档)
+    LATE_ENTRY_DAYS = "late_entry_days"  # a step dated more than N days back is 补录 (R2)
 
     LABELS = {
         TEMPORARY_CAP: ("乡镇审核确认临时救助的金额上限（元，含）", "2000"),
@@ -68,6 +69,7 @@ class SettingKey:
         EMERGENCY_FILING_DAYS: ("先行救助后补办手续期限（工作日）", "5"),
         GRADUAL_EXIT_MONTHS: ("渐退期（月）", "6"),
         DIBAO_MODE: ("低保计发方式（差额计发或分档计发）", "0"),  # stored as 0 or 1
+        LATE_ENTRY_DAYS: ("补录认定天数（办理步骤日期早于录入日超过N天须说明补录理由）", "3"),
     }
 
 

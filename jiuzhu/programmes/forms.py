@@ -16,6 +16,7 @@ WHOLE_NUMBER_KEYS = {
     SettingKey.MAX_VEHICLES,
     SettingKey.EMERGENCY_FILING_DAYS,
     SettingKey.GRADUAL_EXIT_MONTHS,
+    SettingKey.LATE_ENTRY_DAYS,
 }
 SHARE_KEYS = {SettingKey.EP_CONSUMPTION_SHARE}  # a share of 1 (0.60 = 60%)
 

@@ -2,7 +2,6 @@
 people who do each step; then a refusal with its printed letter and the village notice."""
 
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from jiuzhu.programmes.seed import seed_county_defaults
 from jiuzhu.registry.models import KinDeclaration
 from jiuzhu.registry.sensitive import id_lookup_hash
 from tests.conftest import PASSWORD, TOWNSHIP_A
+from tests.integration.case_steps import LATE_REASON, applied, dated, days_ago
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FULL_ID = re.compile(r"\d{17}[\dX]")
@@ -58,20 +58,21 @@ def submit(page, step):
 
 
 def prepare(staff, household, *, until):
-    """Take a case through the services up to the notice or the township's opinion."""
-    today = timezone.localdate()
+    """Take a case through the services up to the notice or the township's opinion, its steps
+    dated in the past in order (entered late, with the reason)."""
     officer = staff["officer_a"]
     app = services.application_register(
         actor=staff["village_a"],
         household_id=household.pk,
         programme_code="dibao_rural",
         reason="因残致贫",
+        **applied(20),
     )
-    services.application_accept(actor=officer, application_id=app.pk)
+    services.application_accept(actor=officer, application_id=app.pk, **dated("accepted_on", 19))
     services.investigation_record(
         actor=officer,
         application_id=app.pk,
-        visited_on=today,
+        **dated("visited_on", 17),
         investigator_1=officer,
         investigator_2=staff["officer_a2"],
         living_conditions="住房为老旧木房",
@@ -82,14 +83,12 @@ def prepare(staff, household, *, until):
     services.verification_record(
         actor=officer,
         application_id=app.pk,
-        checked_on=today,
+        **dated("checked_on", 15),
         result="consistent",
         details="与申报一致",
     )
     services.application_calculate(actor=officer, application_id=app.pk)
-    services.notice_publish(
-        actor=officer, application_id=app.pk, start_on=today - timedelta(days=8)
-    )
+    services.notice_publish(actor=officer, application_id=app.pk, **dated("start_on", 8))
     if until == Status.NOTICED:
         return app
     services.notice_close(actor=officer, application_id=app.pk)
@@ -119,7 +118,6 @@ def declare_kin(staff, household):
 def test_dibao_case_from_registration_to_confirmation(
     login, page, live_server, staff, make_household
 ):
-    today = timezone.localdate()
     household = make_household(TOWNSHIP_A, size=3, head_name="龙大山")
 
     # a village assistant registers the application from the queue's household lookup
@@ -130,6 +128,9 @@ def test_dibao_case_from_registration_to_confirmation(
     page.wait_for_selector("#register-form")
     page.select_option("#id_programme_code", "dibao_rural")
     page.fill("#id_reason", "户主因病丧失劳动能力，家庭收入低")
+    # a paper application of 20 days ago, registered now: a 补录 with its reason
+    page.fill("#id_applied_on", days_ago(20).isoformat())
+    page.fill("#id_late_reason", LATE_REASON)
     shot(page, "register")
     with page.expect_navigation():
         page.click("#register-form button[type=submit]")
@@ -143,7 +144,10 @@ def test_dibao_case_from_registration_to_confirmation(
     page.click("nav >> text=申请办理")
     assert app.number in page.inner_text("#queue")
     page.click(f"#queue >> text={app.number}")
+    page.fill("#id_accept-accepted_on", days_ago(19).isoformat())
+    page.fill("#id_accept-late_reason", LATE_REASON)
     submit(page, "accept")
+    assert "补录" in page.inner_text("#accepted-on")
     assert page.inner_text("#case-status") == "已受理"
     page.select_option("#id_investigation-investigator_1", str(staff["officer_a"].pk))
     page.select_option("#id_investigation-investigator_2", str(staff["officer_a2"].pk))
@@ -151,17 +155,27 @@ def test_dibao_case_from_registration_to_confirmation(
     page.fill("#id_investigation-income_findings", "女儿务农，年收入约三千元")
     page.fill("#id_investigation-asset_findings", "无车辆，无存款")
     page.check("#id_investigation-family_signed")
+    page.fill("#id_investigation-visited_on", days_ago(17).isoformat())
+    page.fill("#id_investigation-late_reason", LATE_REASON)
     shot(page, "detail_accepted")
     submit(page, "investigation")
     assert page.inner_text("#case-status") == "经济状况核对中"
     page.select_option("#id_verification-result", "consistent")
     page.fill("#id_verification-details", "民政、人社、不动产、车辆信息核对与申报一致")
+    page.fill("#id_verification-checked_on", days_ago(15).isoformat())
+    page.fill("#id_verification-late_reason", LATE_REASON)
     submit(page, "verification")
     assert page.inner_text("#case-status") == "待公示"
+    assert "¥" in page.inner_text("#calculation")  # priced at the verification
+    # a notice backdated before the verification is refused, nothing changes
+    page.fill("#id_notice_publish-start_on", days_ago(16).isoformat())
+    page.fill("#id_notice_publish-late_reason", LATE_REASON)
     with page.expect_navigation():
-        page.click("#calculate")
-    assert "¥" in page.inner_text("#calculation")
-    page.fill("#id_notice_publish-start_on", (today - timedelta(days=8)).isoformat())
+        page.click("#step-notice_publish button[type=submit]")
+    assert "公示开始日期不能早于经济状况核对日期" in page.inner_text(".alert-danger")
+    assert page.inner_text("#case-status") == "待公示"
+    page.fill("#id_notice_publish-start_on", days_ago(8).isoformat())
+    page.fill("#id_notice_publish-late_reason", LATE_REASON)
     submit(page, "notice_publish")
     assert page.inner_text("#case-status") == "公示中"
     submit(page, "notice_close")
@@ -211,8 +225,14 @@ def test_refusal_letter_and_village_notice(login, page, live_server, staff, make
     assert "不予确认告知书" in letter and "麻老四" in letter
     assert "家庭有未申报的经营性收入，人均收入高于当地低保标准" in letter
     assert "行政复议" in letter and "沱江镇人民政府" in page.inner_text("#authority")
-    assert CaseEvent.objects.filter(application=refused, action="print_refusal").count() == 1
+    # opening (and printing) the letter records nothing; its delivery is a button (a POST)
+    assert not CaseEvent.objects.filter(
+        application=refused, action__in=["print_refusal", "refusal_delivered"]
+    ).exists()
     shot(page, "refusal_letter")
+    submit(page, "refusal_delivered")
+    assert "不予确认告知书已于" in page.inner_text("#refusal-delivery")
+    assert CaseEvent.objects.filter(application=refused, action="refusal_delivered").count() == 1
 
     page.goto(f"{live_server.url}/cases/{noticed.pk}/")
     assert "单独登记备案" in page.inner_text("#kin-banner")

@@ -2,15 +2,16 @@
 filters, the link to the case, and the printable summary of one village and month."""
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
 
 from jiuzhu.cases import services
 from jiuzhu.programmes.seed import seed_county_defaults
 from tests.conftest import TOWNSHIP_A, TOWNSHIP_B, first_village
+
+from .case_steps import LATE_REASON, on_date
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 
@@ -26,16 +27,24 @@ def staff(users, make_user, regions):
 
 
 def _appraised(staff, household, *, officer, second, held_on, votes=(9, 2), record="同意纳入"):
-    """A dibao case taken to a village appraisal and the appraisal recorded."""
-    today = timezone.localdate()
+    """A dibao case taken to a village appraisal and the appraisal recorded; its steps are
+    dated in order before the meeting, entered late with their reason."""
     app = services.application_register(
-        actor=staff[officer], household_id=household.pk, programme_code="dibao_rural", reason="申请"
+        actor=staff[officer],
+        household_id=household.pk,
+        programme_code="dibao_rural",
+        reason="申请",
+        **on_date("applied_on", held_on - timedelta(days=10)),
     )
-    services.application_accept(actor=staff[officer], application_id=app.pk)
+    services.application_accept(
+        actor=staff[officer],
+        application_id=app.pk,
+        **on_date("accepted_on", held_on - timedelta(days=9)),
+    )
     services.investigation_record(
         actor=staff[officer],
         application_id=app.pk,
-        visited_on=today,
+        **on_date("visited_on", held_on - timedelta(days=8)),
         investigator_1=staff[officer],
         investigator_2=staff[second],
         living_conditions="住房简陋",
@@ -46,7 +55,7 @@ def _appraised(staff, household, *, officer, second, held_on, votes=(9, 2), reco
     services.verification_record(
         actor=staff[officer],
         application_id=app.pk,
-        checked_on=today,
+        **on_date("checked_on", held_on - timedelta(days=7)),
         result="consistent",
         details="与申报一致",
         needs_appraisal=True,
@@ -54,7 +63,7 @@ def _appraised(staff, household, *, officer, second, held_on, votes=(9, 2), reco
     services.appraisal_record(
         actor=staff[officer],
         application_id=app.pk,
-        held_on=held_on,
+        **on_date("held_on", held_on),
         attendees=12,
         votes_for=votes[0],
         votes_against=votes[1],
@@ -198,6 +207,8 @@ def test_printable_summary_of_one_village_and_month(client, staff, cases):
         and "多数代表认为其子有稳定收入" in sheet
     )
     assert cases["a_oct"].number not in sheet and cases["a_other"].number not in sheet
+    # the meeting was entered weeks later: its date is marked 补录, with the reason
+    assert f"（补录：{LATE_REASON}）" in sheet
     assert "不得张贴公示" in body
     empty = client.get(reverse("cases:print_appraisals", args=[village_a.pk, 2026, 9]))
     assert "本村（社区）本月没有民主评议记录" in empty.content.decode()

@@ -12,6 +12,7 @@ from jiuzhu.cases.workflow import Status
 from jiuzhu.core.errors import Conflict
 from jiuzhu.payments.models import Enrolment
 from tests.conftest import TOWNSHIP_A
+from tests.integration.case_steps import applied
 from tests.integration.test_cases_workflow import take_to_township_review
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -37,6 +38,7 @@ def test_twenty_concurrent_confirmations(staff, make_household):
         household_id=make_household(TOWNSHIP_A).pk,
         programme_code="dibao_rural",
         reason="申请",
+        **applied(),
     )
     take_to_township_review(app, staff)
     start = threading.Barrier(20)

@@ -2,7 +2,6 @@
 shown without changes, the printable notice and refusal letter, the kin banner."""
 
 import re
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -14,12 +13,15 @@ from jiuzhu.cases import services
 from jiuzhu.cases.models import Application, CaseEvent
 from jiuzhu.cases.workflow import Status
 from jiuzhu.core.crypto import decrypt
+from jiuzhu.core.models import AuditEntry
 from jiuzhu.core.workdays_db import seed_holidays
 from jiuzhu.payments.models import Enrolment
 from jiuzhu.programmes.seed import seed_county_defaults
 from jiuzhu.registry.models import KinDeclaration
 from jiuzhu.registry.sensitive import id_lookup_hash
 from tests.conftest import TOWNSHIP_A, TOWNSHIP_B
+
+from .case_steps import LATE_REASON, applied, dated, days_ago
 
 FULL_ID = re.compile(r"\d{17}[\dX]")
 
@@ -45,22 +47,24 @@ def as_user(client):
 
 
 def register(staff, household, programme="dibao_rural", actor="village_a", **kwargs):
+    """An application made 20 days ago (registered late, with its reason) unless told."""
     return services.application_register(
         actor=staff[actor],
         household_id=household.pk,
         programme_code=programme,
         reason="因病致贫",
-        **kwargs,
+        **{**applied(20), **kwargs},
     )
 
 
 def to_noticed(app, staff, *, days_ago=8):
-    today = timezone.localdate()
-    services.application_accept(actor=staff["officer_a"], application_id=app.pk)
+    services.application_accept(
+        actor=staff["officer_a"], application_id=app.pk, **dated("accepted_on", 19)
+    )
     services.investigation_record(
         actor=staff["officer_a"],
         application_id=app.pk,
-        visited_on=today,
+        **dated("visited_on", 17),
         investigator_1=staff["officer_a"],
         investigator_2=staff["officer_a2"],
         living_conditions="住房简陋",
@@ -71,13 +75,13 @@ def to_noticed(app, staff, *, days_ago=8):
     services.verification_record(
         actor=staff["officer_a"],
         application_id=app.pk,
-        checked_on=today,
+        **dated("checked_on", 15),
         result="consistent",
         details="与申报一致",
     )
     services.application_calculate(actor=staff["officer_a"], application_id=app.pk)
     return services.notice_publish(
-        actor=staff["officer_a"], application_id=app.pk, start_on=today - timedelta(days=days_ago)
+        actor=staff["officer_a"], application_id=app.pk, **dated("start_on", days_ago)
     )
 
 
@@ -169,6 +173,11 @@ def test_detail_offers_only_the_forms_the_status_allows(staff, as_user, make_hou
     assert "乡镇（街道）审核确认" in response.content.decode()
 
 
+def late_step(field: str, days: int) -> dict:
+    """A step form's date `days` ago, with its 补录 reason (as the page posts them)."""
+    return {k: v.isoformat() if k == field else v for k, v in dated(field, days).items()}
+
+
 def test_each_post_moves_the_case(staff, as_user, make_household):
     today = timezone.localdate()
     household = make_household(TOWNSHIP_A, size=2)
@@ -184,11 +193,14 @@ def test_each_post_moves_the_case(staff, as_user, make_household):
             "reason": "因病致贫",
             "requested_amount": "",
             "temporary_tier": "",
+            "applied_on": days_ago(26).isoformat(),
+            "late_reason": LATE_REASON,
         },
         follow=True,
     )
     app = Application.objects.get(household=household)
     assert app.status == Status.DRAFT and app.created_by == staff["village_a"]
+    assert app.applied_on == days_ago(26) and app.late_reasons == {"applied_on": LATE_REASON}
     assert "申请已登记" in response.content.decode()
 
     officer = as_user(staff["officer_a"])
@@ -197,7 +209,7 @@ def test_each_post_moves_the_case(staff, as_user, make_household):
     assert app.status == Status.INCOMPLETE and app.missing_materials == ["户口簿复印件", "收入证明"]
     post(officer, app, "supplement", {"note": "已补齐"})
     assert status_of(app) == Status.DRAFT
-    post(officer, app, "accept", {"accepted_on": today.isoformat()})
+    post(officer, app, "accept", late_step("accepted_on", 25))
     assert status_of(app) == Status.ACCEPTED
     seed_holidays([today.year], actor=system_actor("cli"))
     response = post(officer, app, "extend", {"reason": "需补充调查外地务工收入"})
@@ -209,7 +221,7 @@ def test_each_post_moves_the_case(staff, as_user, make_household):
         app,
         "investigation",
         {
-            "visited_on": today.isoformat(),
+            **late_step("visited_on", 24),
             "investigator_1": staff["officer_a"].pk,
             "investigator_2": staff["officer_a2"].pk,
             "living_conditions": "住房简陋",
@@ -224,23 +236,25 @@ def test_each_post_moves_the_case(staff, as_user, make_household):
         app,
         "verification",
         {
-            "checked_on": today.isoformat(),
+            **late_step("checked_on", 23),
             "result": "consistent",
             "details": "与申报一致",
             "objection": "",
         },
     )
     assert status_of(app) == Status.AWAITING_NOTICE
+    # the verification priced the case: the amount is known before the notice
+    assert Application.objects.get(pk=app.pk).monthly_amount == Decimal("900.00")
     post(officer, app, "calculate", {})
     assert Application.objects.get(pk=app.pk).monthly_amount == Decimal("900.00")
-    post(officer, app, "notice_publish", {"start_on": (today - timedelta(days=8)).isoformat()})
+    post(officer, app, "notice_publish", late_step("start_on", 22))
     assert status_of(app) == Status.NOTICED
     post(
         officer,
         app,
         "notice_objection",
         {
-            "received_on": today.isoformat(),
+            **late_step("received_on", 20),
             "content": "有村民反映其子女在外务工",
             "route": "appraisal",
         },
@@ -251,7 +265,7 @@ def test_each_post_moves_the_case(staff, as_user, make_household):
         app,
         "appraisal",
         {
-            "held_on": today.isoformat(),
+            **late_step("held_on", 18),
             "attendees": 15,
             "votes_for": 13,
             "votes_against": 1,
@@ -259,7 +273,7 @@ def test_each_post_moves_the_case(staff, as_user, make_household):
         },
     )
     assert status_of(app) == Status.AWAITING_NOTICE
-    post(officer, app, "notice_publish", {"start_on": (today - timedelta(days=8)).isoformat()})
+    post(officer, app, "notice_publish", late_step("start_on", 16))
     post(officer, app, "notice_close", {})
     assert status_of(app) == Status.TOWNSHIP_REVIEWED
     post(officer, app, "township_opinion", {"opinion": "建议纳入"})
@@ -352,24 +366,40 @@ def test_notice_print_shows_masked_names_and_no_id_numbers(staff, as_user, make_
     assert other.number not in body
 
 
-def test_refusal_letter_has_reasons_and_records_the_print(staff, as_user, make_household):
+def test_refusal_letter_has_reasons_and_its_delivery_is_a_post(staff, as_user, make_household):
     app = to_reviewed(register(staff, make_household(TOWNSHIP_A, head_name="龙大山")), staff)
     head = as_user(staff["head_a"])
     post(head, app, "refuse", {"reason": "家庭人均收入高于当地低保标准，不符合条件"})
     assert status_of(app) == Status.REFUSED
-    assert "打印不予确认告知书" in head.get(reverse("cases:detail", args=[app.pk])).content.decode()
+    page = head.get(reverse("cases:detail", args=[app.pk])).content.decode()
+    assert "打印不予确认告知书" in page and "不予确认告知书尚未登记送达" in page
+    assert 'data-step="refusal_delivered"' in page  # the button on the case page
 
+    audited = AuditEntry.objects.count()
     body = head.get(reverse("cases:print_refusal", args=[app.pk])).content.decode()
     assert "不予确认告知书" in body and "家庭人均收入高于当地低保标准，不符合条件" in body
     assert "行政复议" in body and "行政诉讼" in body and "沱江镇人民政府" in body
     assert "龙大山" in body and not FULL_ID.search(without_number(body, app))
-    assert CaseEvent.objects.filter(application=app, action="print_refusal").count() == 1
+    assert f"于{days_ago(20).year}年" in body  # the application date, not the registration's
+    assert 'id="step-refusal_delivered"' in body  # the button on the letter
+    assert not CaseEvent.objects.filter(
+        application=app, action__in=["print_refusal", "refusal_delivered"]
+    ).exists()
+    assert AuditEntry.objects.count() == audited
+
+    response = post(head, app, "refusal_delivered", {"delivered_on": days_ago(0).isoformat()})
+    assert "已登记不予确认告知书送达" in response.content.decode()
+    assert CaseEvent.objects.filter(application=app, action="refusal_delivered").count() == 1
+    assert AuditEntry.objects.filter(action="case.refusal_delivered").count() == 1
+    response = head.get(reverse("cases:detail", args=[app.pk]))
+    assert "不予确认告知书已于" in response.content.decode()
+    assert "refusal_delivered" not in steps_on_page(response)
 
     # no letter for a case that was not refused
     other = register(staff, make_household(TOWNSHIP_A))
     response = head.get(reverse("cases:print_refusal", args=[other.pk]), follow=True)
     assert "只有不予确认的申请才有不予确认告知书" in response.content.decode()
-    assert not CaseEvent.objects.filter(application=other, action="print_refusal").exists()
+    assert not CaseEvent.objects.filter(application=other, action="refusal_delivered").exists()
 
 
 def test_investigation_form_prints_masked_ids_and_signature_lines(staff, as_user, make_household):

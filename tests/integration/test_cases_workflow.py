@@ -1,7 +1,6 @@
 """One dibao application from registration to enrolment through the services; refusal with
 reasons; separation of duties; kin registration and recusal (R1–R5)."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -18,6 +17,8 @@ from jiuzhu.programmes.seed import seed_county_defaults
 from jiuzhu.registry.models import KinDeclaration
 from tests.conftest import TOWNSHIP_A
 
+from .case_steps import applied, dated
+
 
 @pytest.fixture
 def staff(users, make_user, regions):
@@ -31,12 +32,15 @@ def staff(users, make_user, regions):
 
 
 def take_to_township_review(app, staff, *, investigators=("officer_a", "officer_a2")):
-    today = timezone.localdate()
-    services.application_accept(actor=staff["officer_a"], application_id=app.pk)
+    """From registration (at least 20 days ago: ``case_steps.applied()``) to the township's
+    opinion, each step dated in order and entered late with its reason where it must be."""
+    services.application_accept(
+        actor=staff["officer_a"], application_id=app.pk, **dated("accepted_on", 19)
+    )
     services.investigation_record(
         actor=staff["officer_a"],
         application_id=app.pk,
-        visited_on=today,
+        **dated("visited_on", 17),
         investigator_1=staff[investigators[0]],
         investigator_2=staff[investigators[1]],
         living_conditions="住房简陋，无稳定收入",
@@ -47,13 +51,11 @@ def take_to_township_review(app, staff, *, investigators=("officer_a", "officer_
     services.verification_record(
         actor=staff["officer_a"],
         application_id=app.pk,
-        checked_on=today,
+        **dated("checked_on", 15),
         result="consistent",
         details="与申报一致",
     )
-    services.notice_publish(
-        actor=staff["officer_a"], application_id=app.pk, start_on=today - timedelta(days=8)
-    )
+    services.notice_publish(actor=staff["officer_a"], application_id=app.pk, **dated("start_on", 8))
     services.notice_close(actor=staff["officer_a"], application_id=app.pk)
     return services.township_opinion_record(
         actor=staff["officer_a"],
@@ -69,6 +71,7 @@ def test_dibao_from_registration_to_enrolment(staff, make_household):
         household_id=household.pk,
         programme_code="dibao_rural",
         reason="因病致贫",
+        **applied(),
     )
     assert app.status == Status.DRAFT and app.number.startswith("SQ")
     app = take_to_township_review(app, staff)
@@ -107,6 +110,7 @@ def test_separation_of_duties_and_level(staff, make_household):
         household_id=make_household(TOWNSHIP_A).pk,
         programme_code="dibao_rural",
         reason="申请",
+        **applied(),
     )
     app = take_to_township_review(app, staff, investigators=("officer_a2", "head_a"))
     with pytest.raises(PermissionDenied, match="入户调查"):  # the head investigated it
@@ -124,6 +128,7 @@ def test_refusal_needs_written_reasons(staff, make_household):
         household_id=make_household(TOWNSHIP_A).pk,
         programme_code="dibao_rural",
         reason="申请",
+        **applied(),
     )
     app = take_to_township_review(app, staff)
     with pytest.raises(ValidationFailed):
@@ -188,6 +193,7 @@ def test_kin_registered_case_is_marked_and_staff_recused(staff, make_household):
         household_id=household.pk,
         programme_code="dibao_rural",
         reason="申请",
+        **applied(),
     )
     assert app.kin_registered
     app = take_to_township_review(app, staff)

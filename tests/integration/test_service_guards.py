@@ -438,7 +438,7 @@ SERVICES: dict[str, Spec] = {
         },
         "OOOODODDD",
     ),
-    "jiuzhu.cases.services.refusal_letter_printed": Spec(_case("refused"), "OOOODDDDD"),
+    "jiuzhu.cases.services.refusal_letter_delivered": Spec(_case("refused"), "OOOODDDDD"),
     "jiuzhu.cases.services.one_case_decision_record": Spec(
         lambda w, p, a: {
             "application_id": w.case(p, "accepted", programme="temporary").pk,
