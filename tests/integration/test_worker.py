@@ -160,6 +160,9 @@ def test_a_killed_import_is_failed_rolled_back_and_starts_again(users, workers):
         actor=officer, file_name="大坪村.csv", data=households_file(households)
     )
     assert batch.households_good == households
+    imports = Path(settings.VAR_DIR) / "imports"
+    uploads = set(imports.iterdir())  # the encrypted upload, kept for the import
+    assert Path(batch.stored_path) in uploads
     batch = import_services.import_commit(actor=officer, batch_id=batch.pk, inline=False)
     assert batch.status == ImportBatch.Status.IMPORTING
     assert job_of(batch).status == JobRun.Status.QUEUED and job_of(batch).kwargs == {
@@ -185,8 +188,7 @@ def test_a_killed_import_is_failed_rolled_back_and_starts_again(users, workers):
     assert not Person.objects.exists() and not Household.objects.exists()
     assert AuditEntry.objects.filter(action="import.fail", object_id=str(batch.pk)).count() == 1
     assert not AuditEntry.objects.filter(action="household.import").exists()
-    imports = Path(settings.VAR_DIR) / "imports"
-    assert [p for p in imports.iterdir()] == [Path(batch.stored_path)]  # only the upload
+    assert set(imports.iterdir()) == uploads  # no file left by the job; the upload kept
 
     # started again, from the same service as the page's button
     batch = import_services.import_commit(actor=officer, batch_id=batch.pk, inline=False)
