@@ -989,7 +989,10 @@ def _common_select() -> str:
         CASE WHEN id_status = 'invalid' THEN fernet(bad_id) END AS id_cipher,
         CASE WHEN id_status = 'missing' THEN NULL
              WHEN id_status = 'invalid' THEN mask_id(bad_id) ELSE mask_id(id18) END AS id_masked,
-        id_status, name, name AS name_norm, birth AS birth_date, sx AS sex, region_code
+        id_status, name, name AS name_norm, birth AS birth_date, sx AS sex, region_code,
+        -- snapshot_store.id_county_hash: the keyed hash of the ID's county
+        CASE WHEN id_status IN ('valid', 'converted15') THEN hmac_id('county:' || left(id18, 6))
+             END AS id_county_hash
     """
 
 

@@ -6,7 +6,7 @@ jiuzhu worker [--once]                                 run the queued long jobs 
 jiuzhu import households FILE --user NAME [--good-rows] check (and import) a household file
 jiuzhu import regions FILE                             load a region tree from CSV
 jiuzhu snapshot import KIND FILE --as-of YYYY-MM-DD --user NAME [--source TEXT] [--good-rows]
-                                                       check (and import) a registry snapshot
+       [--confirm-smaller]                             check (and import) a registry snapshot
 jiuzhu crosscheck run --month YYYY-MM|current --user NAME [--exact-only]
                                                        run every cross-check for the month
 jiuzhu audit verify                                    check the audit trail's keyed chain,

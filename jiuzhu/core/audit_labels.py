@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "crosscheck.snapshot_preview": "上传比对数据（检查）",
     "crosscheck.snapshot_import": "导入比对数据",
     "crosscheck.snapshot_discard": "放弃比对数据",
+    "crosscheck.snapshot_confirm_smaller": "确认以明显较小的比对数据替换现有数据",
     "crosscheck.snapshot_register": "登记比对数据文件",
     "crosscheck.run_start": "发起月度比对",
     "crosscheck.run": "完成月度比对",

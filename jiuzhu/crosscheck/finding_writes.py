@@ -57,6 +57,9 @@ class FindingBatches:
         self.fresh: dict[str, Hit] = {}
 
     def add(self, hits: list[Hit]) -> None:
+        for hit in hits:  # no township can be told (checks.missed): the county level holds it
+            if hit.township_id is None:
+                hit.township_id = self.run.county_id
         self.hits += hits
         unseen = list({h.fingerprint for h in hits} - self.known - self.fresh.keys())
         self.known |= known_fingerprints(county_id=self.run.county_id, fingerprints=unseen)

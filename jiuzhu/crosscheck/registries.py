@@ -15,7 +15,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-__all__ = ["COMMON_COLUMNS", "IdStatus", "Kind", "REGISTRIES", "Registry", "registry"]
+__all__ = [
+    "COMMON_COLUMNS",
+    "IdStatus",
+    "Kind",
+    "OPTIONAL_COLUMNS",
+    "REGISTRIES",
+    "Registry",
+    "registry",
+]
 
 
 class IdStatus(StrEnum):
@@ -37,7 +45,15 @@ COMMON_COLUMNS: dict[str, str] = {
     "birth_date": "DATE",  # from the file, else from a usable ID
     "sex": "VARCHAR",  # 'M' / 'F' / NULL
     "region_code": "VARCHAR",  # 12-digit code of village/township when given
+    # keyed hash of the usable ID's first six digits (its county: snapshot_store.id_county_hash),
+    # so that a row without a region code can still be placed in or out of the county without
+    # storing digits the mask hides
+    "id_county_hash": "VARCHAR",
 }
+
+# Contract columns a file may lack: files written before the column existed, or registered from
+# elsewhere. The checks read a missing one as NULL (checks.base.snap_column).
+OPTIONAL_COLUMNS: frozenset[str] = frozenset({"id_county_hash"})
 
 # Columns of registries listing staff or cadres with their close relatives: one row per person to
 # match (the staff member himself with kin 'self', or one relative), with the staff member named.

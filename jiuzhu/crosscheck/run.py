@@ -35,7 +35,7 @@ from .estimate import estimate_households, household_means
 from .finding_writes import FindingWriter, require_runs_county, write_findings
 from .linkage import LinkSettings, link, link_exact_all
 from .models import CheckRun, RegistrySnapshot
-from .snapshot_selectors import latest_snapshots, snapshot_file
+from .snapshot_selectors import latest_snapshots, snapshot_file, snapshots_described
 
 logger = logging.getLogger(__name__)
 
@@ -283,6 +283,8 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
         exported=exported,
         links=linker.stats,
         notes=ctx.notes,
+        unused_rows=ctx.unused,  # per check: snapshot rows not used (or used on an assumption)
+        snapshots_used=snapshots_described(snapshots),
         timings={k: round(v, 3) for k, v in timings.items()},
     )
     CheckRun.objects.filter(pk=run.pk).update(

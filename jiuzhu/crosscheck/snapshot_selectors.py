@@ -10,6 +10,7 @@ from jiuzhu.regions.selectors import county_of as regions_county_of
 
 from . import engine
 from .models import RegistrySnapshot
+from .registries import registry
 
 
 def county_of(region):
@@ -19,7 +20,10 @@ def county_of(region):
 
 def latest_snapshots(county, on: date | None = None) -> dict[str, RegistrySnapshot]:
     """kind -> the latest active snapshot of the county (by as_of, then id), optionally the
-    latest whose data date is on or before `on`."""
+    latest whose data date is on or before `on`.
+
+    The newest one wins whatever its size: a much smaller file becomes active only when the
+    officer confirmed it replaces this one (snapshot_services.snapshot_commit, snapshot_size)."""
     qs = RegistrySnapshot.objects.filter(county=county, status=RegistrySnapshot.Status.ACTIVE)
     if on is not None:
         qs = qs.filter(as_of__lte=on)
@@ -27,6 +31,28 @@ def latest_snapshots(county, on: date | None = None) -> dict[str, RegistrySnapsh
     for snap in qs.order_by("kind", "-as_of", "-id"):
         latest.setdefault(snap.kind, snap)
     return latest
+
+
+def snapshot_replaced_by(snapshot: RegistrySnapshot) -> RegistrySnapshot | None:
+    """The active snapshot a new one of the same kind takes the place of once imported: the
+    latest whose data date is on or before the new one's (what a run of that month reads)."""
+    found = latest_snapshots(snapshot.county, on=snapshot.as_of).get(snapshot.kind)
+    return found if found is not None and found.pk != snapshot.pk else None
+
+
+def snapshots_described(snapshots: dict[str, RegistrySnapshot]) -> dict[str, dict]:
+    """kind -> what a run read (for its summary): registry, data date, rows, file name."""
+    return {
+        kind: {
+            "id": snap.pk,
+            "label": registry(kind).label,
+            "as_of": snap.as_of.isoformat(),
+            "rows": snap.rows_stored,
+            "file": snap.file_name,
+            "source": snap.source,
+        }
+        for kind, snap in sorted(snapshots.items())
+    }
 
 
 def snapshots_for(actor):

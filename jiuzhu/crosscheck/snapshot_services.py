@@ -26,7 +26,7 @@ from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiuzhu.core.jobs import Progress
 from jiuzhu.registry.import_reader import read_table
 
-from . import engine, snapshot_formats, snapshot_store
+from . import engine, snapshot_formats, snapshot_size, snapshot_store
 from .models import RegistrySnapshot
 from .registries import registry
 from .snapshot_check import SnapshotCheck, check_rows, duplicate_columns, missing_columns
@@ -86,6 +86,7 @@ def _report(check: SnapshotCheck) -> dict:
         "warnings": len(check.warnings),
         "duplicates": check.duplicates,
         "id_status": check.id_status,
+        "townships": snapshot_size.township_prefixes(check.rows),  # compared at commit
     }
 
 
@@ -171,7 +172,13 @@ def _own(actor, snapshot_id: int):
 
 
 def snapshot_commit(
-    *, actor, snapshot_id: int, good_rows: bool, inline: bool | None = None, on_progress=None
+    *,
+    actor,
+    snapshot_id: int,
+    good_rows: bool,
+    inline: bool | None = None,
+    on_progress=None,
+    confirm_smaller: bool = False,
 ) -> RegistrySnapshot:
     """Start writing a previewed snapshot — or again, one whose import failed — as a job with
     progress: queued for the worker, or run now (`inline`). With errors in the file, only when
@@ -185,6 +192,7 @@ def snapshot_commit(
         )
     if snap.status == Status.PREVIEWED and not snap.rows_good:
         raise ValidationFailed("没有可导入的行，请修改文件后重新上传")
+    _require_confirmed_if_smaller(actor, snap, confirm_smaller)
     jobs.reap_stale()  # a snapshot whose worker died is failed first, so that it can start again
     run_now = jobs.runs_inline(inline)
     with transaction.atomic():
@@ -209,6 +217,27 @@ def snapshot_commit(
         jobs.job_run_inline(job, on_progress=on_progress)
     snap.refresh_from_db()
     return snap
+
+
+@transaction.atomic
+def _require_confirmed_if_smaller(actor, snap: RegistrySnapshot, confirmed: bool) -> None:
+    """A snapshot much smaller than the active one it replaces (snapshot_size) is imported only
+    on the officer's explicit confirmation, which is audited with what it replaces."""
+    replacement = snapshot_size.replacement_for(snap)
+    if replacement is None or not replacement.needs_confirmation:
+        return
+    if not confirmed:
+        raise ValidationFailed(
+            f"{replacement.text()}。新数据明显少于现有数据，可能不完整，未导入。"
+            "核对无误后，请勾选“确认用新数据替换”再导入。"
+        )
+    audit.record(
+        action="crosscheck.snapshot_confirm_smaller",
+        actor=actor,
+        obj=snap,
+        new={"kind": snap.kind, "as_of": snap.as_of, **replacement.audit_values()},
+        reason=replacement.text(),
+    )
 
 
 def _relative_path(snap: RegistrySnapshot) -> str:

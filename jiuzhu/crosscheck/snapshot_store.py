@@ -19,7 +19,7 @@ from jiuzhu.core import crypto
 from jiuzhu.registry.sensitive import id_lookup_hash
 
 from . import engine
-from .registries import IdStatus, registry
+from .registries import OPTIONAL_COLUMNS, IdStatus, registry
 
 CHUNK_ROWS = 50_000
 _DECIMAL_RE = re.compile(r"DECIMAL\((\d+),\s*(\d+)\)")
@@ -52,10 +52,17 @@ def stored_row(row: dict, columns) -> dict:
     out = {name: (None if row.get(name) == "" else row.get(name)) for name in columns}
     out["id_hash"] = id_lookup_hash(number) if number and status in _USABLE else None
     out["id_cipher"] = crypto.encrypt(number) if number and status == IdStatus.INVALID else None
+    out["id_county_hash"] = id_county_hash(number[:6]) if number and status in _USABLE else None
     if "staff_id_hash" in out:
         staff = row.get("staff_id_number") or ""
         out["staff_id_hash"] = id_lookup_hash(staff) if staff else None
     return out
+
+
+def id_county_hash(county6: str) -> str:
+    """The keyed hash stored for the county part (first six digits) of a row's ID: the checks
+    compare it with their own county's (checks.base) to place a row without a region code."""
+    return id_lookup_hash(f"county:{county6}")
 
 
 def write_parquet(
@@ -102,7 +109,11 @@ def file_columns(path: Path) -> dict[str, str]:
 def contract_problems(kind: str, columns: dict[str, str]) -> list[str]:
     """What differs between a file's columns and the contract (empty when they match)."""
     expected = registry(kind).all_columns
-    problems = [f"缺少列 {name}（{t}）" for name, t in expected.items() if name not in columns]
+    problems = [
+        f"缺少列 {name}（{t}）"
+        for name, t in expected.items()
+        if name not in columns and name not in OPTIONAL_COLUMNS
+    ]
     problems += [f"多出列 {name}" for name in columns if name not in expected]
     problems += [
         f"列 {name} 的类型应为 {t}，实际为 {columns[name]}"

@@ -25,6 +25,7 @@ from jiuzhu.regions.selectors import county_of
 
 from . import finding_selectors as selectors
 from . import findings as services
+from . import run_summary
 from .checks import LABELS, NEEDS
 from .exports import findings_xlsx
 from .finding_flow import STEP_LABELS, Step, steps_from
@@ -98,6 +99,7 @@ def run_detail(request, pk: int):
     if run is None:
         raise Http404
     towns = {str(r.pk): r.name for r in Region.objects.filter(parent=run.county)}
+    towns[str(run.county_id)] = "县级（无法确定乡镇）"  # findings no township could be told for
     summary = run.summary or {}
     by_township = sorted(((towns.get(k, k), v) for k, v in summary.get("by_township", {}).items()))
     order = list(LABELS)
@@ -118,6 +120,10 @@ def run_detail(request, pk: int):
             for c, kinds in NEEDS.items()
             if not any(k in (run.snapshots or {}) for k in kinds)
         ],
+        # what the run read, what it could not use, and what to check by hand
+        "snapshots_used": run_summary.snapshots_used(run),
+        "unused_by_check": run_summary.unused_by_check(summary),
+        "mobility_notes": run_summary.mobility_notes(user=user, run=run),
     }
     if request.htmx:
         return render(request, "crosscheck/_run_status.html", context)

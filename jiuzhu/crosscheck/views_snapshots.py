@@ -13,7 +13,7 @@ from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_display
 from jiuzhu.registry.import_template import problems_xlsx
 
-from . import snapshot_selectors, snapshot_services
+from . import snapshot_selectors, snapshot_services, snapshot_size
 from .forms_snapshots import SnapshotUploadForm
 from .models import RegistrySnapshot
 from .registries import REGISTRIES, Kind
@@ -90,6 +90,12 @@ def snapshot_detail(request, pk: int):
         "warning_count": len(warnings),
         "id_status": snap.report.get("id_status", {}),
         "bad_row_count": len(snap.report.get("bad_rows", [])),
+        # the active snapshot this one would replace, and whether it is much smaller
+        "replacement": (
+            snapshot_size.replacement_for(snap)
+            if snap.status in (RegistrySnapshot.Status.PREVIEWED, RegistrySnapshot.Status.FAILED)
+            else None
+        ),
     }
     # the job's progress, or that its worker died (shown as failed, to start again)
     context.update(job_display(snap.job if snap.job_id else None))
@@ -114,7 +120,10 @@ def snapshot_commit(request, pk: int):
     snap = _snapshot(request, pk)
     try:
         snapshot_services.snapshot_commit(
-            actor=request.user, snapshot_id=snap.pk, good_rows=request.POST.get("good_rows") == "1"
+            actor=request.user,
+            snapshot_id=snap.pk,
+            good_rows=request.POST.get("good_rows") == "1",
+            confirm_smaller=request.POST.get("confirm_smaller") == "1",
         )
     except JiuzhuError as exc:
         messages.error(request, exc.message)

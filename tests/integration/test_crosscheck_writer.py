@@ -66,12 +66,12 @@ def test_a_failure_in_the_thread_is_raised_by_finish_and_writes_nothing(users, c
     homes, enrolments = county_data
     run, snapshots = start_run(users, homes)
     bad = make_hits(homes, enrolments)[:1]
-    bad[0].township_id = None  # a finding needs its township: the insert fails
+    bad[0].rule = None  # a finding needs its rule: the insert fails
     writer = FindingWriter(run=run, actor=users["county"], snapshots=snapshots)
     writer.add(make_hits(homes, enrolments)[2:3])
     writer.add(bad)
     writer.add(make_hits(homes, enrolments, n_extra=3)[5:])  # after the failure: still returns
-    with pytest.raises(Exception, match="township_id"):
+    with pytest.raises(Exception, match='"rule"'):
         writer.finish()
     assert Finding.objects.filter(run=run).count() == 1
     assert not Application.objects.filter(kin_registered=True).exists()

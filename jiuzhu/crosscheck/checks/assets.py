@@ -2,6 +2,17 @@
 vehicles than the county allows (a disabled person's mobility vehicle does not count), large
 farm machinery, a business above the capital limit, or more dwellings than allowed or any
 commercial property. One hit per household and kind of asset, listing every item found.
+
+A blank or unknown value never drops a row: it is checked on the assumption that keeps it in,
+the finding says so, and the run summary counts such rows. A vehicle whose type is blank or
+unknown counts as a vehicle; a farm machine without an assessed value is checked as large; a
+business whose status is blank or unknown is checked as active (存续), one without registered
+capital as at the limit; a property whose usage is blank or unknown counts as a dwelling.
+
+A disabled person's mobility vehicle (残疾人专用车: the traffic registry's ``disabled_mobility``)
+is never counted as a vehicle. When our registry holds no disability for its owner, the missing
+disability record is what needs checking: the run lists it as a note (household, masked plate),
+not as a finding of wrongful inclusion.
 """
 
 from __future__ import annotations
@@ -11,7 +22,7 @@ from decimal import Decimal
 
 from jiuzhu.core.money import format_yuan
 
-from .base import CheckContext, Hit, rows, weakest_tier
+from .base import CheckContext, Hit, account_unmatched_ids, rows, weakest_tier
 
 CODE_VEHICLE = "asset_vehicle"
 CODE_MACHINE = "asset_machinery"
@@ -23,6 +34,8 @@ LABELS = {
     CODE_BUSINESS: "登记经营实体",
     CODE_REAL_ESTATE: "房产超过规定",
 }
+# the run summary's notes: mobility vehicles whose owner has no disability in our registry
+NOTE_MOBILITY = "mobility_without_disability"
 
 VEHICLE_TYPES = {
     "car": "小型汽车",
@@ -33,6 +46,7 @@ VEHICLE_TYPES = {
 }
 USAGES = {"residential": "住宅", "commercial": "商业", "industrial": "工业", "other": "其他"}
 ROLES = {"legal_rep": "法定代表人", "shareholder": "股东", "owner": "经营者"}
+BUSINESS_STATUSES = {"active": "存续", "closed": "注销"}
 
 # The snapshot columns each kind of asset reads (only these are read from its Parquet file).
 _COLUMNS = {
@@ -53,8 +67,17 @@ _OWNED = """
     JOIN recipients rc ON rc.household_id = p.household_id
     LEFT JOIN people hp ON hp.household_id = p.household_id AND hp.relation = 'self'
     WHERE l.tier IN ('exact', 'near', 'probable')
-    ORDER BY rc.household_id, rc.enrolment_id, r.row_no
 """
+
+# SQL conditions on one owned row (blank and unknown values taken as the text above says).
+_COUNTED_VEHICLE = "coalesce(vehicle_type, '') NOT IN ('farm_machine', 'disabled_mobility')"
+_UNKNOWN_VEHICLE = "coalesce(vehicle_type, '') NOT IN ({})".format(
+    ", ".join(f"'{code}'" for code in VEHICLE_TYPES)
+)
+_OPEN_BUSINESS = "coalesce(business_status, '') <> 'closed'"
+_UNKNOWN_STATUS = "coalesce(business_status, '') NOT IN ('active', 'closed')"
+_DWELLING = "coalesce(usage, '') NOT IN ('commercial', 'industrial', 'other')"
+_UNKNOWN_USAGE = "coalesce(usage, '') NOT IN ('residential', 'commercial', 'industrial', 'other')"
 
 
 def _could_break(kind: str, limits) -> str:
@@ -62,27 +85,37 @@ def _could_break(kind: str, limits) -> str:
     are fetched into Python (most recipients own one home, many a motorcycle)."""
     if kind == "vehicle":
         return (
-            f"count(*) FILTER (vehicle_type <> 'farm_machine') > {int(limits.max_vehicles)} "
+            f"count(*) FILTER ({_COUNTED_VEHICLE}) > {int(limits.max_vehicles)} "
             f"OR count(*) FILTER (vehicle_type = 'farm_machine' "
-            f"AND value >= {Decimal(limits.farm_machine_value)}) > 0"
+            f"AND (value >= {Decimal(limits.farm_machine_value)} OR value IS NULL)) > 0"
         )
     if kind == "business":
         return (
-            f"count(*) FILTER (business_status = 'active' "
-            f"AND registered_capital >= {Decimal(limits.business_capital)}) > 0"
+            f"count(*) FILTER ({_OPEN_BUSINESS} AND (registered_capital "
+            f">= {Decimal(limits.business_capital)} OR registered_capital IS NULL)) > 0"
         )
     return (
-        f"count(*) FILTER (usage = 'residential') > {int(limits.max_dwellings)} "
+        f"count(*) FILTER ({_DWELLING}) > {int(limits.max_dwellings)} "
         "OR count(*) FILTER (usage IN ('commercial', 'industrial')) > 0"
     )
 
 
-def _grouped(ctx: CheckContext, kind: str) -> dict[tuple[int, int], list[dict]]:
+def _owned(ctx: CheckContext, kind: str) -> str:
+    """The recipients' linked assets of a kind, kept for this run's queries (a small table)."""
     columns = ", ".join(f"r.{name}" for name in _COLUMNS[kind])
-    owned = _OWNED.format(link=ctx.link(kind), kind=kind, columns=columns).rsplit("ORDER BY", 1)[0]
+    table = f"owned_{kind}"
+    ctx.con.execute(
+        f"CREATE OR REPLACE TEMP TABLE {table} AS "
+        + _OWNED.format(link=ctx.link(kind), kind=kind, columns=columns)
+    )
+    return table
+
+
+def _grouped(ctx: CheckContext, kind: str) -> dict[tuple[int, int], list[dict]]:
+    owned = _owned(ctx, kind)
     sql = (
-        f"WITH owned AS MATERIALIZED ({owned}) SELECT * FROM owned "
-        "WHERE (household_id, enrolment_id) IN (SELECT household_id, enrolment_id FROM owned "
+        f"SELECT * FROM {owned} "
+        f"WHERE (household_id, enrolment_id) IN (SELECT household_id, enrolment_id FROM {owned} "
         f"GROUP BY household_id, enrolment_id HAVING {_could_break(kind, ctx.limits)}) "
         "ORDER BY household_id, enrolment_id, row_no"
     )
@@ -90,6 +123,14 @@ def _grouped(ctx: CheckContext, kind: str) -> dict[tuple[int, int], list[dict]]:
     for row in rows(ctx.con, sql):
         groups[(row["household_id"], row["enrolment_id"])].append(row)
     return groups
+
+
+def _count_rows(ctx: CheckContext, kind: str, **conditions: str) -> dict[str, int]:
+    """Distinct snapshot rows of the owned table meeting each condition, in one pass."""
+    names = list(conditions)
+    counts = ", ".join(f"count(DISTINCT row_no) FILTER ({conditions[n]})" for n in names)
+    found = ctx.con.execute(f"SELECT {counts} FROM owned_{kind}").fetchall()[0]
+    return dict(zip(names, found, strict=True))
 
 
 def _hit(code: str, kind: str, items: list[dict], summary: str, lines: list[tuple]) -> Hit:
@@ -126,94 +167,205 @@ def _hit(code: str, kind: str, items: list[dict], summary: str, lines: list[tupl
     )
 
 
+def _label(value: str | None, labels: dict[str, str], what: str) -> str:
+    """A code's Chinese label; for a blank or unknown one, what is unknown about it."""
+    if not value:
+        return f"{what}未登记"
+    return labels.get(value, f"{what}“{value}”无法识别")
+
+
+def _with_caveats(summary: str, caveats: list[str]) -> str:
+    return summary + (f"（{'；'.join(caveats)}）" if caveats else "")
+
+
 def _vehicles(ctx: CheckContext) -> list[Hit]:
+    limits = ctx.limits
     hits = []
     for items in _grouped(ctx, "vehicle").values():
         machines = [
             i
             for i in items
             if i["vehicle_type"] == "farm_machine"
-            and i["value"] is not None
-            and i["value"] >= ctx.limits.farm_machine_value
+            and (i["value"] is None or i["value"] >= limits.farm_machine_value)
         ]
         counted = [
-            i
-            for i in items
-            if i["vehicle_type"] not in ("farm_machine",)
-            and not (i["vehicle_type"] == "disabled_mobility" and i["owner_disability"])
+            i for i in items if i["vehicle_type"] not in ("farm_machine", "disabled_mobility")
         ]
-        if len(counted) > ctx.limits.max_vehicles:
+        if len(counted) > limits.max_vehicles:
+            unknown = sum(1 for i in counted if i["vehicle_type"] not in VEHICLE_TYPES)
             lines = [
                 (
                     f"车辆{n}",
                     i["owner_name"],
-                    f"{i['plate'] or ''} {VEHICLE_TYPES.get(i['vehicle_type'], i['vehicle_type'])}",
+                    f"{i['plate'] or ''} {_label(i['vehicle_type'], VEHICLE_TYPES, '车辆类型')}",
                 )
                 for n, i in enumerate(counted, 1)
             ]
-            hits.append(
-                _hit(
-                    CODE_VEHICLE,
-                    "vehicle",
-                    counted,
-                    f"家庭成员名下有{len(counted)}辆机动车，超过允许的{ctx.limits.max_vehicles}辆",
-                    lines,
-                )
+            summary = _with_caveats(
+                f"家庭成员名下有{len(counted)}辆机动车，超过允许的{limits.max_vehicles}辆",
+                [f"其中{unknown}辆车辆类型未登记或无法识别，按机动车核查，请核实"]
+                if unknown
+                else [],
             )
+            hits.append(_hit(CODE_VEHICLE, "vehicle", counted, summary, lines))
         if machines:
+            unvalued = sum(1 for i in machines if i["value"] is None)
             lines = [
-                (f"农机{n}", i["owner_name"], f"{i['plate'] or ''} 价值{format_yuan(i['value'])}")
+                (
+                    f"农机{n}",
+                    i["owner_name"],
+                    f"{i['plate'] or ''} "
+                    + (
+                        f"价值{format_yuan(i['value'])}" if i["value"] is not None else "价值未登记"
+                    ),
+                )
                 for n, i in enumerate(machines, 1)
             ]
-            hits.append(
-                _hit(
-                    CODE_MACHINE,
-                    "vehicle",
-                    machines,
-                    f"家庭成员名下有{len(machines)}台价值{format_yuan(ctx.limits.farm_machine_value)}"
-                    "以上的大型农业机械",
-                    lines,
-                )
+            summary = _with_caveats(
+                f"家庭成员名下有{len(machines)}台价值{format_yuan(limits.farm_machine_value)}"
+                "以上的大型农业机械",
+                [f"其中{unvalued}台未登记评估价值，按大型农机具核查，请核实价值"]
+                if unvalued
+                else [],
             )
+            hits.append(_hit(CODE_MACHINE, "vehicle", machines, summary, lines))
+    _account_vehicles(ctx)
     return hits
 
 
+def _account_vehicles(ctx: CheckContext) -> None:
+    counts = _count_rows(
+        ctx,
+        "vehicle",
+        unknown=_UNKNOWN_VEHICLE,
+        unvalued="vehicle_type = 'farm_machine' AND value IS NULL",
+    )
+    ctx.account(
+        CODE_VEHICLE,
+        "vehicle",
+        "在保家庭成员名下车辆的类型未登记或无法识别，按机动车核查",
+        counts["unknown"],
+        used=True,
+    )
+    ctx.account(
+        CODE_MACHINE,
+        "vehicle",
+        "在保家庭成员名下农业机械未登记评估价值，按大型农机具核查",
+        counts["unvalued"],
+        used=True,
+    )
+    notes = rows(
+        ctx.con,
+        """
+        SELECT DISTINCT household_id, township_id, village_id, head_name, head_id, owner_name,
+               plate, row_no
+        FROM owned_vehicle
+        WHERE vehicle_type = 'disabled_mobility' AND coalesce(owner_disability, '') = ''
+        ORDER BY household_id, row_no
+        """,
+    )
+    for n in notes:
+        ctx.note(
+            NOTE_MOBILITY,
+            {
+                "household_id": n["household_id"],
+                "township_id": n["township_id"],
+                "village_id": n["village_id"],
+                "head_name": n["head_name"] or n["owner_name"],
+                "head_id_masked": n["head_id"] or "",
+                "owner_name": n["owner_name"],
+                "plate_masked": mask_plate(n["plate"]),
+                "row_no": n["row_no"],
+            },
+        )
+    ctx.account(
+        CODE_VEHICLE,
+        "vehicle",
+        "残疾人专用车不计入车辆；本系统无车主残疾登记的，列为待核实事项",
+        len({n["row_no"] for n in notes}),
+    )
+    account_unmatched_ids(ctx, CODE_VEHICLE, "vehicle")
+
+
+def mask_plate(plate: str | None) -> str:
+    """湘U12345 → 湘U***45: the issuing place and the last two characters."""
+    text = "".join((plate or "").split())
+    if len(text) <= 4:
+        return "*" * len(text)
+    return text[:2] + "*" * (len(text) - 4) + text[-2:]
+
+
 def _businesses(ctx: CheckContext) -> list[Hit]:
+    limit = ctx.limits.business_capital
     hits = []
     for items in _grouped(ctx, "business").values():
         big = [
             i
             for i in items
-            if i["business_status"] == "active"
-            and i["registered_capital"] is not None
-            and i["registered_capital"] >= ctx.limits.business_capital
+            if i["business_status"] != "closed"
+            and (i["registered_capital"] is None or i["registered_capital"] >= limit)
         ]
-        if big:
-            lines = [
-                (
-                    f"经营实体{n}",
-                    f"{i['owner_name']}（{ROLES.get(i['role'], i['role'])}）",
-                    f"{i['business_name']} 注册资本{format_yuan(i['registered_capital'])}",
+        if not big:
+            continue
+        lines = [
+            (
+                f"经营实体{n}",
+                f"{i['owner_name']}（{_label(i['role'], ROLES, '人员身份')}）",
+                f"{i['business_name']} "
+                + (
+                    f"注册资本{format_yuan(i['registered_capital'])}"
+                    if i["registered_capital"] is not None
+                    else "注册资本未登记"
                 )
-                for n, i in enumerate(big, 1)
-            ]
-            hits.append(
-                _hit(
-                    CODE_BUSINESS,
-                    "business",
-                    big,
-                    f"家庭成员登记有{len(big)}个注册资本{format_yuan(ctx.limits.business_capital)}"
-                    "以上的存续经营实体",
-                    lines,
-                )
+                + f" {_label(i['business_status'], BUSINESS_STATUSES, '经营状态')}",
             )
+            for n, i in enumerate(big, 1)
+        ]
+        hits.append(_hit(CODE_BUSINESS, "business", big, _business_summary(big, limit), lines))
+    counts = _count_rows(
+        ctx,
+        "business",
+        unknown=_UNKNOWN_STATUS,
+        no_capital=f"{_OPEN_BUSINESS} AND registered_capital IS NULL",
+    )
+    ctx.account(
+        CODE_BUSINESS,
+        "business",
+        "在保家庭成员登记的经营实体经营状态未登记或无法识别，按存续核查",
+        counts["unknown"],
+        used=True,
+    )
+    ctx.account(
+        CODE_BUSINESS,
+        "business",
+        "在保家庭成员登记的经营实体注册资本未登记，按达到限额核查",
+        counts["no_capital"],
+        used=True,
+    )
+    account_unmatched_ids(ctx, CODE_BUSINESS, "business")
     return hits
+
+
+def _business_summary(big: list[dict], limit: Decimal) -> str:
+    caveats = []
+    blank = sum(1 for i in big if not i["business_status"])
+    if blank:
+        caveats.append(f"其中{blank}个经营状态未登记，按存续核查，请核实")
+    for value in sorted({i["business_status"] for i in big} - {None, "", *BUSINESS_STATUSES}):
+        n = sum(1 for i in big if i["business_status"] == value)
+        caveats.append(f"其中{n}个经营状态“{value}”无法识别，按存续核查，请核实")
+    no_capital = sum(1 for i in big if i["registered_capital"] is None)
+    if no_capital:
+        caveats.append(f"其中{no_capital}个注册资本未登记，请核实注册资本")
+    return _with_caveats(
+        f"家庭成员登记有{len(big)}个注册资本{format_yuan(limit)}以上的存续经营实体", caveats
+    )
 
 
 def _real_estate(ctx: CheckContext) -> list[Hit]:
     hits = []
     for items in _grouped(ctx, "real_estate").values():
-        homes = [i for i in items if i["usage"] == "residential"]
+        homes = [i for i in items if i["usage"] not in ("commercial", "industrial", "other")]
         other = [i for i in items if i["usage"] in ("commercial", "industrial")]
         if len(homes) > ctx.limits.max_dwellings or other:
             shown = homes + other
@@ -221,7 +373,7 @@ def _real_estate(ctx: CheckContext) -> list[Hit]:
                 (
                     f"房产{n}",
                     i["owner_name"],
-                    f"{i['address']} {USAGES.get(i['usage'], i['usage'])} {i['area_m2']}㎡",
+                    f"{i['address']} {_label(i['usage'], USAGES, '用途')} {i['area_m2']}㎡",
                 )
                 for n, i in enumerate(shown, 1)
             ]
@@ -230,9 +382,21 @@ def _real_estate(ctx: CheckContext) -> list[Hit]:
                 why.append(f"住宅{len(homes)}套，超过{ctx.limits.max_dwellings}套")
             if other:
                 why.append(f"商业或工业用房{len(other)}处")
-            hits.append(
-                _hit(CODE_REAL_ESTATE, "real_estate", shown, "家庭成员名下" + "，".join(why), lines)
+            unknown = sum(1 for i in shown if i["usage"] not in USAGES)
+            summary = _with_caveats(
+                "家庭成员名下" + "，".join(why),
+                [f"其中{unknown}处用途未登记或无法识别，按住宅核查，请核实"] if unknown else [],
             )
+            hits.append(_hit(CODE_REAL_ESTATE, "real_estate", shown, summary, lines))
+    counts = _count_rows(ctx, "real_estate", unknown=_UNKNOWN_USAGE)
+    ctx.account(
+        CODE_REAL_ESTATE,
+        "real_estate",
+        "在保家庭成员名下房产的用途未登记或无法识别，按住宅核查",
+        counts["unknown"],
+        used=True,
+    )
+    account_unmatched_ids(ctx, CODE_REAL_ESTATE, "real_estate")
     return hits
 
 

@@ -9,6 +9,13 @@ tests on plain DuckDB tables and can move to Spark SQL later. Tables a check may
 - ``enrolments``, ``applications``, ``villages``
 - ``snap_<kind>`` — the latest snapshot of a registry (registries.py columns), when imported
 - the table returned by ``ctx.link(kind)``: ``row_no, person_id, tier, score, detail``
+
+Every snapshot row is used or accounted for. A check that cannot use a row (an ID it cannot
+read and no other match, a region outside the county, an empty column it needs) or that uses it
+on an assumption (a blank or unknown status checked as the stricter value) says so with
+``ctx.account``: counts per reason, made in SQL, shown on the run page. A blank or unknown value
+of an enumerated column never silently drops a row: the row is checked on the assumption that
+keeps it in, and the finding says the value is unknown.
 """
 
 from __future__ import annotations
@@ -24,8 +31,11 @@ __all__ = [
     "CheckContext",
     "Hit",
     "Limits",
+    "account_unmatched_ids",
+    "county_code",
     "evidence_rows",
     "fingerprint",
+    "snap_column",
     "weakest_tier",
     "LINK_COLUMNS",
 ]
@@ -45,6 +55,14 @@ class Limits:
     outlier_min_cases: int = 10  # persons covered (or exits) before a rate is judged
 
 
+def _id_county_key(county6: str) -> str:
+    # the keyed hash the snapshot import stores for an ID's county (the key lives in settings:
+    # imported here, not at module level, so the checks stay importable without Django)
+    from jiuzhu.crosscheck.snapshot_store import id_county_hash
+
+    return id_county_hash(county6)
+
+
 @dataclass
 class CheckContext:
     con: object  # duckdb connection
@@ -57,10 +75,28 @@ class CheckContext:
     estimate: Callable[[list[int]], dict[int, tuple[str, str]]] = lambda ids: {}
     # household ids -> recorded means (members, counted_monthly, standard_monthly) (R6 income)
     means: Callable[[list[int]], dict[int, object]] = lambda ids: {}
-    notes: dict[str, int] = field(default_factory=dict)  # counts a check reports beside hits
+    # what a check reports beside hits: counts, and lists of things to check by hand
+    notes: dict[str, object] = field(default_factory=dict)
+    # snapshot rows a check could not use, or used on an assumption, and why (see ``account``)
+    unused: list[dict] = field(default_factory=list)
+    # county code (6 digits) -> the keyed hash snapshots store in id_county_hash
+    id_county_key: Callable[[str], str] = _id_county_key
+    _memo: dict = field(default_factory=dict, repr=False)
 
     def has(self, kind: str) -> bool:
         return kind in self.snapshots
+
+    def account(self, check: str, kind: str, reason: str, rows: int, *, used: bool = False) -> None:
+        """Record that `rows` rows of the `kind` snapshot were not used by `check` (or, with
+        `used`, were checked on the assumption `reason` states). Nothing is recorded for 0."""
+        if rows:
+            self.unused.append(
+                {"check": check, "kind": kind, "reason": reason, "rows": int(rows), "used": used}
+            )
+
+    def note(self, key: str, item: dict) -> None:
+        """Add an item to a list of things to check by hand (the run summary's notes)."""
+        self.notes.setdefault(key, []).append(item)
 
 
 @dataclass
@@ -68,7 +104,7 @@ class Hit:
     check: str
     rule: str
     key: str  # what makes this the same evidence next month
-    township_id: int
+    township_id: int | None  # None: no township can be told; the county's (finding_writes)
     summary: str
     subject_name: str
     subject_id_masked: str = ""
@@ -167,3 +203,41 @@ def rows(con, sql: str, params=None) -> list[dict]:
     cur = con.execute(sql, params or {})
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def snap_column(ctx: CheckContext, kind: str, column: str, alias: str = "r") -> str:
+    """SQL for an optional contract column (registries.OPTIONAL_COLUMNS) of a snapshot: the
+    column, or NULL for a file written without it."""
+    key = ("columns", kind)
+    if key not in ctx._memo:
+        cur = ctx.con.execute(f"SELECT * FROM snap_{kind} LIMIT 0")
+        ctx._memo[key] = {d[0] for d in cur.description}
+    return f"{alias}.{column}" if column in ctx._memo[key] else "CAST(NULL AS VARCHAR)"
+
+
+def county_code(ctx: CheckContext) -> str | None:
+    """The county's 6-digit code (from its villages' codes), None for a county without villages."""
+    if "county" not in ctx._memo:
+        ctx._memo["county"] = ctx.con.execute(
+            "SELECT min(left(village_code, 6)) FROM villages"
+        ).fetchall()[0][0]
+    return ctx._memo["county"]
+
+
+def county_hash(ctx: CheckContext) -> str | None:
+    """What a snapshot row of this county stores as id_county_hash."""
+    code = county_code(ctx)
+    return ctx.id_county_key(code) if code else None
+
+
+def account_unmatched_ids(ctx: CheckContext, check: str, kind: str) -> None:
+    """Rows whose ID could not be read (wrong check digit, or none) and that no other method
+    matched to a person: whether they concern a recipient cannot be known. One count in SQL."""
+    invalid, missing = ctx.con.execute(f"""
+        SELECT count(*) FILTER (r.id_status = 'invalid'), count(*) FILTER (r.id_status = 'missing')
+        FROM snap_{kind} r
+        WHERE r.id_status IN ('invalid', 'missing')
+          AND NOT EXISTS (SELECT 1 FROM {ctx.link(kind)} l WHERE l.row_no = r.row_no)
+    """).fetchall()[0]
+    ctx.account(check, kind, "身份证号码有误，且未能按姓名等匹配", invalid)
+    ctx.account(check, kind, "未填写身份证号码，且未能按姓名等匹配", missing)

@@ -6,6 +6,9 @@ household enrolment every member, the head included). Months paid after death ar
 after the month of death, from the enrolment's start, up to the run month (or the enrolment's
 end). Until payroll exists the amount is taken from the enrolment's monthly amount: the whole
 amount when the deceased was the only person covered, else an equal per-person share.
+
+A recipient's row without a death date cannot be used (counted in the run summary), nor can a
+row whose ID could not be read and that matched nobody.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from jiuzhu.core.money import format_yuan
 from jiuzhu.core.month import Month
 
-from .base import LINK_COLUMNS, CheckContext, Hit, evidence_rows, rows
+from .base import LINK_COLUMNS, CheckContext, Hit, account_unmatched_ids, evidence_rows, rows
 
 CODE = "death"
 RULE = "R9"
@@ -51,7 +54,7 @@ SQL = f"""
     JOIN snap_death r ON r.row_no = l.row_no
     JOIN people p ON p.person_id = l.person_id
     JOIN recipients rc ON rc.person_id = l.person_id
-    WHERE r.death_date IS NOT NULL AND r.death_date <= $last_day
+    WHERE r.death_date IS NULL OR r.death_date <= $last_day
     ORDER BY l.row_no, rc.enrolment_id
 """
 
@@ -61,7 +64,11 @@ def run(ctx: CheckContext) -> list[Hit]:
         return []
     last_day = Month.parse(ctx.month).last_day
     hits = []
+    undated: set[int] = set()
     for row in rows(ctx.con, SQL.format(link=ctx.link("death")), {"last_day": last_day}):
+        if row["death_date"] is None:  # a recipient's row that says nothing usable
+            undated.add(row["row_no"])
+            continue
         months = months_paid_after_death(
             death_date=row["death_date"],
             start_month=row["start_month"],
@@ -111,4 +118,6 @@ def run(ctx: CheckContext) -> list[Hit]:
                 review=row["tier"] == "review",
             )
         )
+    ctx.account(CODE, "death", "与在保人员匹配，但死亡日期为空", len(undated))
+    account_unmatched_ids(ctx, CODE, "death")
     return hits

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from jiuzhu.core.money import format_yuan
 
-from .base import LINK_COLUMNS, CheckContext, Hit, evidence_rows, rows
+from .base import LINK_COLUMNS, CheckContext, Hit, account_unmatched_ids, evidence_rows, rows
 
 CODE_HOUSEHOLDS = "dup_household"
 CODE_COUNTIES = "dup_county"
@@ -158,7 +158,7 @@ def _two_counties(ctx: CheckContext) -> list[Hit]:
         return []
     hits = []
     for row in rows(ctx.con, _NEIGHBOUR.format(link=ctx.link("neighbour"))):
-        theirs = PROGRAMME_NAMES.get(row["programme"], row["programme"])
+        theirs = PROGRAMME_NAMES.get(row["programme"], row["programme"] or "救助（类别未登记）")
         hits.append(
             Hit(
                 check=CODE_COUNTIES,
@@ -192,6 +192,7 @@ def _two_counties(ctx: CheckContext) -> list[Hit]:
                 review=row["tier"] == "review",
             )
         )
+    account_unmatched_ids(ctx, CODE_COUNTIES, "neighbour")
     return hits
 
 

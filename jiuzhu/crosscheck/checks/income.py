@@ -2,6 +2,9 @@
 pension or social-insurance benefit that, added to the household's recorded income, puts its
 per-capita income at or above the dibao standard. The urban-rural residents' basic pension is
 not counted (S2 art. 13), so it never raises this finding.
+
+A benefit whose type is blank or unknown is counted (the finding says so); one whose monthly
+amount is blank cannot be added up and is counted in the run summary instead.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from decimal import Decimal
 
 from jiuzhu.core.money import CENT, format_yuan
 
-from .base import CheckContext, Hit, rows, weakest_tier
+from .base import CheckContext, Hit, account_unmatched_ids, rows, weakest_tier
 
 CODE = "income_pension"
 RULE = "R6"
@@ -34,8 +37,10 @@ SQL = """
     JOIN people p ON p.person_id = l.person_id
     JOIN recipients rc ON rc.person_id = l.person_id
     LEFT JOIN people hp ON hp.household_id = p.household_id AND hp.relation = 'self'
-    WHERE l.tier IN ('exact', 'near', 'probable') AND r.monthly_amount > 0
-      AND r.benefit_type IN ('employee_pension', 'public_pension', 'unemployment', 'other')
+    WHERE l.tier IN ('exact', 'near', 'probable')
+      AND (r.monthly_amount > 0 OR r.monthly_amount IS NULL)
+      -- the residents' basic pension is not counted; a blank or unknown type is
+      AND coalesce(r.benefit_type, '') <> 'resident_pension'
       AND rc.programme_code LIKE 'dibao%'
     ORDER BY rc.household_id, r.row_no
 """
@@ -45,8 +50,21 @@ def run(ctx: CheckContext) -> list[Hit]:
     if not ctx.has("pension"):
         return []
     found: dict[tuple[int, int], list[dict]] = defaultdict(list)
+    no_amount: set[int] = set()
     for row in rows(ctx.con, SQL.format(link=ctx.link("pension"))):
+        if row["monthly_amount"] is None:
+            no_amount.add(row["row_no"])
+            continue
         found[(row["household_id"], row["enrolment_id"])].append(row)
+    ctx.account(CODE, "pension", "在保人员的待遇金额为空，未能核算收入", len(no_amount))
+    ctx.account(
+        CODE,
+        "pension",
+        "在保人员的待遇类别未登记或无法识别，按计入收入核查",
+        len({r["row_no"] for items in found.values() for r in items if _unknown(r)}),
+        used=True,
+    )
+    account_unmatched_ids(ctx, CODE, "pension")
     if not found:
         return []
     means = ctx.means(sorted({hid for hid, _ in found}))
@@ -66,8 +84,7 @@ def run(ctx: CheckContext) -> list[Hit]:
             {
                 "field": f"{i['name']}的待遇",
                 "ours": "未登记",
-                "theirs": f"{COUNTED.get(i['benefit_type'], i['benefit_type'])} "
-                f"{format_yuan(i['monthly_amount'])}/月",
+                "theirs": f"{_type_label(i['benefit_type'])} {format_yuan(i['monthly_amount'])}/月",
                 "match": False,
             }
             for i in items
@@ -109,6 +126,11 @@ def run(ctx: CheckContext) -> list[Hit]:
                 summary=(
                     f"家庭成员领取养老金等待遇{format_yuan(pensions)}/月，计入后人均月收入"
                     f"{format_yuan(with_pension)}，不低于低保标准{format_yuan(m.standard_monthly)}"
+                    + (
+                        "（待遇类别未登记或无法识别，按计入收入核查，请核实）"
+                        if any(map(_unknown, items))
+                        else ""
+                    )
                 ),
                 snapshot_kind="pension",
                 ref_row=first["row_no"],
@@ -118,3 +140,13 @@ def run(ctx: CheckContext) -> list[Hit]:
             )
         )
     return hits
+
+
+def _unknown(row: dict) -> bool:
+    return row["benefit_type"] not in COUNTED
+
+
+def _type_label(code: str | None) -> str:
+    if not code:
+        return "待遇类别未登记"
+    return COUNTED.get(code, f"待遇类别“{code}”无法识别")

@@ -6,13 +6,16 @@ The staff and cadre registries list each staff member and the relatives he or sh
 row per person. A relative counts only when the relation is within the county's configured
 close relatives (cases.kinship; a cousin does not count by default). A hit also marks the case
 单独登记备案 (done by the run service when the finding is raised).
+
+A relation that is blank or not one we know is checked as a close relative, and the finding
+says the relation is unknown: a wrong entry must not hide a relative.
 """
 
 from __future__ import annotations
 
 from jiuzhu.cases.kinship import KIN_LABELS, Kin
 
-from .base import LINK_COLUMNS, CheckContext, Hit, evidence_rows, rows
+from .base import LINK_COLUMNS, CheckContext, Hit, account_unmatched_ids, evidence_rows, rows
 
 CODE_KIN = "kin"
 CODE_STAFF = "staff_self"
@@ -37,11 +40,16 @@ SQL = f"""
 """
 
 
-def _kin_label(kin: str) -> str:
+_KNOWN = frozenset(k.value for k in Kin) | {"self"}
+
+
+def _kin_label(kin: str | None) -> str:
+    if not kin:
+        return "关系未登记"
     try:
         return KIN_LABELS[Kin(kin)]
     except ValueError:
-        return kin
+        return f"关系“{kin}”无法识别"
 
 
 def run(ctx: CheckContext) -> list[Hit]:
@@ -49,17 +57,26 @@ def run(ctx: CheckContext) -> list[Hit]:
     for kind, role in KINDS.items():
         if not ctx.has(kind):
             continue
+        unknown: set[int] = set()
         for row in rows(ctx.con, SQL.format(link=ctx.link(kind), kind=kind)):
             is_self = row["kin"] == "self"
-            if not is_self and row["kin"] not in ctx.limits.close_relatives:
+            known = row["kin"] in _KNOWN
+            if not is_self and known and row["kin"] not in ctx.limits.close_relatives:
                 continue
             staff = f"{row['unit'] or ''}{row['post'] or ''}{role}{row['staff_name']}"
             if is_self:
                 code, rule = CODE_STAFF, "R6"
                 summary = f"{row['p_name']}本人为{staff}，享受救助"
-            else:
+            elif known:
                 code, rule = CODE_KIN, "R5"
                 summary = f"{row['p_name']}是{staff}的{_kin_label(row['kin'])}，享受救助"
+            else:
+                unknown.add(row["row_no"])
+                code, rule = CODE_KIN, "R5"
+                summary = (
+                    f"{row['p_name']}享受救助，列在{staff}的亲属名单中，"
+                    f"{_kin_label(row['kin'])}，按近亲属核查，请核实"
+                )
             hits.append(
                 Hit(
                     check=code,
@@ -93,4 +110,8 @@ def run(ctx: CheckContext) -> list[Hit]:
                     review=row["tier"] == "review",
                 )
             )
+        ctx.account(
+            CODE_KIN, kind, "与工作人员关系未登记或无法识别，按近亲属核查", len(unknown), used=True
+        )
+        account_unmatched_ids(ctx, CODE_KIN, kind)
     return hits

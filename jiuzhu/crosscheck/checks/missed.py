@@ -7,15 +7,31 @@ eligible; the others are counted in the run summary.
 
 A hit per household: when the household is in our registry, the eligibility estimate compares its
 recorded per-capita income with the dibao standard (run service supplies ``ctx.estimate``);
-when it is not, the township comes from the registry's region code and the estimate says that
-nothing is recorded yet.
+when it is not, the estimate says that nothing is recorded yet.
+
+Where a finding goes. A row linked to a person of our registry goes to the township (and village)
+of that person's household, whatever its region code says. A row linked to nobody is placed by
+its region code: a village of the county → that village; a township of the county → that
+township. A row without a region code takes the county from its ID number (the first six digits,
+stored as a keyed hash: snapshot_store.id_county_hash): an ID of another county is not ours; an
+ID of this county cannot name a village or township, so the finding goes to the county level
+(township = the county: county staff see it and pass it on), as does a region code of this
+county whose township we do not know. The rows that cannot be placed in the county (a region
+code or ID of another county, neither a region code nor a readable ID) are counted per reason
+in the run summary, in SQL.
+
+Blank or unknown values are screened on the assumption that keeps the row in, and the reason
+shown says so: a monitoring type that is blank or unknown counts as a monitored household; a
+lifted-out household (脱贫户) whose risk status is blank or unknown is screened as at risk; a
+grade-3 disability whose type is blank or unknown is screened as mental or intellectual. A row
+without a disability grade cannot be screened and is counted.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from .base import CheckContext, Hit, rows
+from .base import CheckContext, Hit, county_code, county_hash, rows, snap_column
 
 CODE = "missed"
 RULE = "R7"
@@ -27,6 +43,7 @@ MONITORING = {
     "edge": "边缘易致贫户",
     "sudden_hardship": "突发严重困难户",
 }
+RISK = {"open": "风险未消除", "removed": "风险已消除"}
 ILL = "重特大疾病（本系统登记）"
 DISABILITY = {
     "visual": "视力",
@@ -37,35 +54,85 @@ DISABILITY = {
     "mental": "精神",
     "multiple": "多重",
 }
+_GRADE_3_NOT_SCREENED = ("visual", "hearing", "speech", "physical", "multiple")
 
-# Registry rows that call for screening, with the linked person (if any) and a township.
-_POVERTY = """
-    SELECT r.row_no, r.name, r.id_masked, r.region_code, r.household_no,
-           r.monitoring_type, r.risk_status, l.person_id, l.tier, l.score
-    FROM snap_poverty r LEFT JOIN {link} l ON l.row_no = r.row_no
+# Which registry rows call for screening (r = the snapshot row).
+_SCREENED = {
+    "poverty": "(coalesce(r.monitoring_type, '') <> 'lifted' "
+    "OR coalesce(r.risk_status, '') <> 'removed')",
+    "disability": "(r.disability_grade IN (1, 2) OR (r.disability_grade = 3 "
+    "AND coalesce(r.disability_type, '') NOT IN ({})))".format(
+        ", ".join(f"'{t}'" for t in _GRADE_3_NOT_SCREENED)
+    ),
+}
+_COLUMNS = {
+    "poverty": "r.household_no, r.monitoring_type, r.risk_status",
+    "disability": "r.disability_type, r.disability_grade",
+}
+
+# A row linked to nobody is ours when its region code lies in the county or, without a region
+# code, when its ID's county is this county ($county: 6 digits; $county_hash: keyed hash).
+_OURS = """(coalesce(left(nullif(r.region_code, ''), 6) = $county, false)
+            OR (nullif(r.region_code, '') IS NULL AND coalesce({id_county} = $county_hash, false)))"""
+
+# Registry rows that call for screening and can become a finding: linked to a person not
+# covered, or linked to nobody and ours.
+_ROWS = """
+    SELECT r.row_no, r.name, r.id_masked, nullif(r.region_code, '') AS region_code, {columns},
+           l.person_id, l.tier, l.score
+    FROM snap_{kind} r LEFT JOIN {link} l ON l.row_no = r.row_no
          AND l.tier IN ('exact', 'near', 'probable')
-    WHERE (r.monitoring_type <> 'lifted' OR r.risk_status = 'open')
-      -- only rows that can become a finding: linked to a person not covered, or unlinked with
-      -- a region code of this county (or none: those are counted as unassignable)
-      AND ((l.person_id IS NULL AND (r.region_code IS NULL
-                                     OR r.region_code IN (SELECT village_code FROM villages)
-                                     OR left(r.region_code, 9) IN (SELECT left(village_code, 9) FROM villages)))
+    WHERE {screened}
+      AND ((l.person_id IS NULL AND {ours})
            OR (l.person_id IS NOT NULL AND l.person_id NOT IN (SELECT person_id FROM recipients)))
 """
-_DISABILITY = """
-    SELECT r.row_no, r.name, r.id_masked, r.region_code, r.disability_type,
-           r.disability_grade, l.person_id, l.tier, l.score
-    FROM snap_disability r LEFT JOIN {link} l ON l.row_no = r.row_no
-         AND l.tier IN ('exact', 'near', 'probable')
-    WHERE (r.disability_grade IN (1, 2)
-           OR (r.disability_grade = 3 AND r.disability_type IN ('mental', 'intellectual')))
-      -- only rows that can become a finding: linked to a person not covered, or unlinked with
-      -- a region code of this county (or none: those are counted as unassignable)
-      AND ((l.person_id IS NULL AND (r.region_code IS NULL
-                                     OR r.region_code IN (SELECT village_code FROM villages)
-                                     OR left(r.region_code, 9) IN (SELECT left(village_code, 9) FROM villages)))
-           OR (l.person_id IS NOT NULL AND l.person_id NOT IN (SELECT person_id FROM recipients)))
+
+# The same rows counted by where they could (not) be placed, and by what was assumed, in one
+# pass over the snapshot.
+_ACCOUNT = """
+    WITH s AS (
+        SELECT nullif(r.region_code, '') AS region, {id_county} AS idc, {screened} AS screened,
+               r.row_no IN (SELECT row_no FROM {link} WHERE tier IN ('exact', 'near', 'probable'))
+                   AS linked,
+               {ours} AS ours, {flags}
+        FROM snap_{kind} r)
+    SELECT
+        count(*) FILTER (screened AND NOT linked AND region IS NOT NULL AND NOT ours),
+        count(*) FILTER (screened AND NOT linked AND region IS NULL AND idc IS NOT NULL
+                         AND NOT ours),
+        count(*) FILTER (screened AND NOT linked AND region IS NULL AND idc IS NULL),
+        count(*) FILTER (screened AND NOT linked AND region IS NULL AND ours),
+        count(*) FILTER (screened AND NOT linked AND region IS NOT NULL AND ours
+                         AND left(region, 9) NOT IN (SELECT left(village_code, 9) FROM villages)),
+        {flag_counts}
+    FROM s
 """
+_PLACE_REASONS = (
+    ("区划代码不在本县", False),
+    ("无区划代码，身份证号码不属本县", False),
+    ("无区划代码，身份证号码有误或未填写，无法确定所在地", False),
+    ("无区划代码，按身份证号码属本县，交县级核实（无法确定乡镇）", True),
+    ("区划代码属本县但无法确定乡镇，交县级核实", True),
+)
+# Per kind: SQL flag on a row -> (reason, whether the row is still screened). Counted among the
+# rows that are linked or ours.
+_FLAGS = {
+    "poverty": {
+        "coalesce(r.monitoring_type, '') NOT IN ({})".format(
+            ", ".join(f"'{t}'" for t in MONITORING)
+        ): ("监测对象类别未登记或无法识别，按监测对象筛查", True),
+        "r.monitoring_type = 'lifted' AND coalesce(r.risk_status, '') NOT IN ('open', 'removed')": (
+            "脱贫户风险状态未登记或无法识别，按风险未消除筛查",
+            True,
+        ),
+    },
+    "disability": {
+        "r.disability_grade IS NULL": ("残疾等级为空，未能筛查", False),
+        "r.disability_grade = 3 AND coalesce(r.disability_type, '') NOT IN ({})".format(
+            ", ".join(f"'{t}'" for t in DISABILITY)
+        ): ("三级残疾的残疾类别未登记或无法识别，按精神或智力残疾筛查", True),
+    },
+}
 _SERIOUS = """
     SELECT p.person_id, p.name, p.id_masked FROM people p
     WHERE p.health_status = 'serious' AND p.person_id NOT IN (SELECT person_id FROM recipients)
@@ -92,6 +159,8 @@ class _Places:
             self.township[row["township_prefix"]] = row["township_id"]
 
     def of(self, code: str | None) -> tuple[int | None, int | None]:
+        """(village, township) of a region code of the county; (None, None) when the code
+        names neither (the county level)."""
         if not code:
             return None, None
         if code in self.village:
@@ -99,32 +168,84 @@ class _Places:
         return None, self.township.get(code[:9])
 
 
+def _params(ctx: CheckContext) -> dict:
+    return {"county": county_code(ctx) or "", "county_hash": county_hash(ctx) or ""}
+
+
+def _screened_rows(ctx: CheckContext, kind: str) -> list[dict]:
+    ours = _OURS.format(id_county=snap_column(ctx, kind, "id_county_hash"))
+    sql = _ROWS.format(
+        kind=kind,
+        link=ctx.link(kind),
+        columns=_COLUMNS[kind],
+        screened=_SCREENED[kind],
+        ours=ours,
+    )
+    return rows(ctx.con, sql, _params(ctx))
+
+
+def _account(ctx: CheckContext, kind: str) -> None:
+    """Count the snapshot's rows by where they could (not) be placed and what was assumed."""
+    id_county = snap_column(ctx, kind, "id_county_hash")
+    flags = list(_FLAGS[kind].items())
+    sql = _ACCOUNT.format(
+        kind=kind,
+        id_county=id_county,
+        screened=_SCREENED[kind],
+        link=ctx.link(kind),
+        ours=_OURS.format(id_county=id_county),
+        flags=", ".join(f"({condition}) AS flag{n}" for n, (condition, _) in enumerate(flags)),
+        flag_counts=", ".join(
+            f"count(*) FILTER (flag{n} AND (linked OR ours))" for n in range(len(flags))
+        ),
+    )
+    counts = ctx.con.execute(sql, _params(ctx)).fetchall()[0]
+    reasons = list(_PLACE_REASONS) + [reason for _, reason in flags]
+    for (reason, used), n in zip(reasons, counts, strict=True):
+        ctx.account(CODE, kind, reason, n, used=used)
+
+
+def _poverty_why(row: dict) -> str:
+    kind, risk = row["monitoring_type"], row["risk_status"]
+    if kind in MONITORING:
+        what = MONITORING[kind]
+    else:
+        what = (f"监测对象类别“{kind}”无法识别" if kind else "监测对象类别未登记") + (
+            "，按监测对象筛查，请核实"
+        )
+    if risk in RISK:
+        state = RISK[risk]
+    else:
+        state = f"风险状态“{risk}”无法识别" if risk else "风险状态未登记"
+        if kind == "lifted":
+            state += "，按风险未消除筛查，请核实"
+    return f"防返贫监测：{what}（{state}）"
+
+
+def _disability_why(row: dict) -> str:
+    kind, grade = row["disability_type"], row["disability_grade"]
+    if kind in DISABILITY:
+        return f"{DISABILITY[kind]}残疾{grade}级"
+    what = f"残疾类别“{kind}”无法识别" if kind else "残疾类别未登记"
+    if grade == 3:
+        return f"{what}，残疾3级，按精神或智力残疾筛查，请核实"
+    return f"{what}，残疾{grade}级"
+
+
 def run(ctx: CheckContext) -> list[Hit]:
     reasons: dict[int, list[str]] = defaultdict(list)  # linked person -> why screened
     refs: dict[int, tuple[str, int]] = {}  # linked person -> (kind, row_no)
     unlinked: dict[str, list[dict]] = defaultdict(list)  # group key -> registry rows
     if ctx.has("poverty"):
-        for row in rows(ctx.con, _POVERTY.format(link=ctx.link("poverty"))):
-            why = (
-                f"防返贫监测：{MONITORING.get(row['monitoring_type'], row['monitoring_type'])}"
-                f"（风险{'未消除' if row['risk_status'] == 'open' else '已消除'}）"
-            )
-            _collect(
-                row,
-                why,
-                "poverty",
-                f"poverty:{row['household_no'] or row['row_no']}",
-                reasons,
-                refs,
-                unlinked,
-            )
+        for row in _screened_rows(ctx, "poverty"):
+            group = f"poverty:{row['household_no'] or row['row_no']}"
+            _collect(row, _poverty_why(row), "poverty", group, reasons, refs, unlinked)
+        _account(ctx, "poverty")
     if ctx.has("disability"):
-        for row in rows(ctx.con, _DISABILITY.format(link=ctx.link("disability"))):
-            why = (
-                f"{DISABILITY.get(row['disability_type'], row['disability_type'])}残疾"
-                f"{row['disability_grade']}级"
-            )
+        for row in _screened_rows(ctx, "disability"):
+            why = _disability_why(row)
             _collect(row, why, "disability", f"disability:{row['row_no']}", reasons, refs, unlinked)
+        _account(ctx, "disability")
     for row in rows(ctx.con, _SERIOUS):
         reasons[row["person_id"]].append(ILL)
     return _linked_hits(ctx, reasons, refs) + _unlinked_hits(ctx, unlinked)
@@ -189,11 +310,17 @@ def _unlinked_hits(ctx: CheckContext, unlinked) -> list[Hit]:
     places = _Places(ctx)
     hits = []
     for group, items in sorted(unlinked.items()):
-        village_id, township_id = places.of(items[0]["region_code"])
-        if township_id is None:  # no usable region code: counted in the run summary
-            ctx.notes["missed_no_region"] = ctx.notes.get("missed_no_region", 0) + len(items)
-            continue
+        # every row here is the county's (_ROWS); the first that names a place places the group
+        placed = [places.of(i["region_code"]) for i in items]
+        village_id, township_id = next((p for p in placed if p[1] is not None), (None, None))
         whys = [f"{i['name']}：{i['why']}" for i in items]
+        where = ""
+        if township_id is None:  # the county level: township = the county (finding_writes)
+            where = (
+                "（名单无区划代码，按身份证号码属本县，无法确定乡镇，由县级核实）"
+                if all(i["region_code"] is None for i in items)
+                else "（区划代码无法确定乡镇，由县级核实）"
+            )
         evidence = [
             {"field": "名单人员", "ours": "本系统无此人", "theirs": w, "match": False} for w in whys
         ]
@@ -214,7 +341,7 @@ def _unlinked_hits(ctx: CheckContext, unlinked) -> list[Hit]:
                 village_id=village_id,
                 subject_name=items[0]["name"],
                 subject_id_masked=items[0]["id_masked"] or "",
-                summary=f"未纳入救助（本系统未登记）：{'；'.join(whys)}",
+                summary=f"未纳入救助（本系统未登记）：{'；'.join(whys)}{where}",
                 snapshot_kind=items[0]["kind"],
                 ref_row=items[0]["row_no"],
                 tier="rule",

@@ -12,6 +12,7 @@ DERIVED = {
     "row_no",
     "id_hash",
     "id_cipher",
+    "id_county_hash",
     "id_masked",
     "id_status",
     "name_norm",

@@ -7,12 +7,15 @@ from tqdm import tqdm
 from jiuzhu.accounts.models import User
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.models import JobRun
-from jiuzhu.crosscheck import snapshot_services
+from jiuzhu.crosscheck import snapshot_services, snapshot_size
 from jiuzhu.crosscheck.registries import REGISTRIES
 
 
 class Command(BaseCommand):
-    help = "比对数据：import KIND FILE --as-of YYYY-MM-DD --user NAME（先检查，--good-rows 导入无误的行）"
+    help = (
+        "比对数据：import KIND FILE --as-of YYYY-MM-DD --user NAME（先检查，--good-rows 导入无误的行；"
+        "新数据明显少于现有数据时须加 --confirm-smaller）"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["import"])
@@ -28,8 +31,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--good-rows", action="store_true", help="检查后导入所有无误的行（有错误的行跳过）"
         )
+        parser.add_argument(
+            "--confirm-smaller",
+            action="store_true",
+            help="新数据不足现有同类数据的一半行数、或覆盖的乡镇更少时，确认仍用它替换",
+        )
 
-    def handle(self, *args, action, kind, file, as_of, user, source, good_rows, **options):
+    def handle(
+        self, *args, action, kind, file, as_of, user, source, good_rows, confirm_smaller, **options
+    ):
         path = Path(file)
         if not path.exists():
             raise CommandError(f"文件不存在：{file}")
@@ -41,11 +51,11 @@ class Command(BaseCommand):
         if actor is None:
             raise CommandError(f"账号不存在：{user}")
         try:
-            self._import(actor, kind, path, day, source, good_rows)
+            self._import(actor, kind, path, day, source, good_rows, confirm_smaller)
         except JiuzhuError as exc:
             raise CommandError(exc.message) from exc
 
-    def _import(self, actor, kind, path, day, source, good_rows):
+    def _import(self, actor, kind, path, day, source, good_rows, confirm_smaller):
         snap = snapshot_services.snapshot_preview(
             actor=actor,
             kind=kind,
@@ -69,6 +79,14 @@ class Command(BaseCommand):
                 f"未写入任何数据（批次#{snap.pk}）。修改文件后重新导入，或加 --good-rows 导入无误的行。"
             )
             return
+        replacement = snapshot_size.replacement_for(snap)
+        if replacement is not None:
+            self.stdout.write(f"{replacement.text()}。")
+            if replacement.needs_confirmation and not confirm_smaller:
+                raise CommandError(
+                    f"新数据明显少于现有数据，可能不完整，未写入任何数据（批次#{snap.pk}）。"
+                    "核对无误后，加 --confirm-smaller 重新导入。"
+                )
         with tqdm(total=snap.rows_good, unit="行", desc="导入") as bar:
             snap = snapshot_services.snapshot_commit(
                 actor=actor,
@@ -76,6 +94,7 @@ class Command(BaseCommand):
                 good_rows=good_rows,
                 inline=True,
                 on_progress=lambda done, total: bar.update(done - bar.n),
+                confirm_smaller=confirm_smaller,
             )
         job = JobRun.objects.get(pk=snap.job_id)
         if job.status != JobRun.Status.SUCCEEDED:
