@@ -90,15 +90,14 @@ def snapshot_detail(request, pk: int):
         "warning_count": len(warnings),
         "id_status": snap.report.get("id_status", {}),
         "bad_row_count": len(snap.report.get("bad_rows", [])),
-        # the active snapshot this one would replace, and whether it is much smaller
-        "replacement": (
-            snapshot_size.replacement_for(snap)
-            if snap.status in (RegistrySnapshot.Status.PREVIEWED, RegistrySnapshot.Status.FAILED)
-            else None
-        ),
     }
     # the job's progress, or that its worker died (shown as failed, to start again)
     context.update(job_display(snap.job if snap.job_id else None))
+    # for the forms that import it: the active snapshot it would replace, and whether it is
+    # much smaller (then the officer confirms)
+    committable = snap.status in (RegistrySnapshot.Status.PREVIEWED, RegistrySnapshot.Status.FAILED)
+    if committable or context.get("interrupted"):
+        context["replacement"] = snapshot_size.replacement_for(snap)
     if request.htmx:
         return render(request, "crosscheck/_snapshot_status.html", context)
     return render(request, "crosscheck/snapshot_preview.html", context)

@@ -144,3 +144,16 @@ def test_the_command_line_needs_confirm_smaller(users, villages, active, tmp_pat
     assert AuditEntry.objects.filter(
         action="crosscheck.snapshot_confirm_smaller", object_id=str(latest.pk)
     ).exists()
+
+
+def test_restarting_a_failed_smaller_import_asks_again(client, users, villages, active):
+    county = users["county"]
+    small = preview(county, death_csv(villages[:1], 2), NEW_AS_OF)
+    RegistrySnapshot.objects.filter(pk=small.pk).update(status=RegistrySnapshot.Status.FAILED)
+    client.force_login(county)
+    page = client.get(reverse("snapshots:detail", args=[small.pk])).content.decode()
+    restart = page.split('id="snapshot-failed"')[1].split('id="restart-import"')[0]
+    assert WANTED in restart and 'name="confirm_smaller"' in restart
+    with pytest.raises(ValidationFailed, match="请勾选"):
+        commit(county, small)
+    assert commit(county, small, confirm_smaller=True).status == RegistrySnapshot.Status.ACTIVE
