@@ -116,3 +116,37 @@ def test_spot_check_pages(client, users, make_user, confirmed_cases):
     visit = confirmed_cases[7].spot_checks.get()
     client.post(f"/spot-checks/visits/{visit.pk}/", {"result": "failed", "findings": "收入不实"})
     assert Application.objects.get(pk=confirmed_cases[7].pk).status == Status.REOPENED
+
+
+def test_a_visit_is_dated_after_the_draw_and_a_late_one_gives_its_reason(
+    users, make_user, confirmed_cases
+):
+    reviewer = make_user("reviewer", "county_reviewer", "433123000000")
+    today = timezone.localdate()
+    draw = spot_checks.spot_check_draw(
+        actor=reviewer, period_start=today - timedelta(days=30), period_end=today, seed=7
+    )
+    visit = draw.visits.first()
+    with pytest.raises(ValidationFailed, match="抽查入户核查日期不能早于"):
+        spot_checks.spot_check_record(
+            actor=reviewer,
+            visit_id=visit.pk,
+            passed=True,
+            findings="情况属实",
+            visited_on=today - timedelta(days=1),
+            late_reason="补录",
+        )
+    with pytest.raises(ValidationFailed, match="不能填写将来的日期"):
+        spot_checks.spot_check_record(
+            actor=reviewer,
+            visit_id=visit.pk,
+            passed=True,
+            findings="情况属实",
+            visited_on=today + timedelta(days=1),
+        )
+    visit.refresh_from_db()
+    assert visit.result == "pending" and visit.visited_on is None
+    recorded = spot_checks.spot_check_record(
+        actor=reviewer, visit_id=visit.pk, passed=True, findings="情况属实", visited_on=today
+    )
+    assert recorded.visited_on == today and recorded.late_reason == ""
