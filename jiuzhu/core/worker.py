@@ -131,11 +131,9 @@ class WorkerSupervisor:
         self._thread.start()
 
     def _spawn(self) -> None:
-        env = {
-            **os.environ,
-            "PYTHONUNBUFFERED": "1",
-            "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE,  # the web server's own
-        }
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if getattr(settings, "SETTINGS_MODULE", None):
+            env["DJANGO_SETTINGS_MODULE"] = settings.SETTINGS_MODULE  # the web server's own
         self.process = subprocess.Popen(self.command, env=env, start_new_session=True)
         self._started_at = time.monotonic()
         self.starts += 1
