@@ -196,7 +196,7 @@ def _attach(client, finding_pk: int, name: str, data: bytes):
 def test_a_hostile_attachment_is_refused_and_the_finding_unchanged(
     client,
     users,
-    finding,
+    finding,  # noqa: F811 (the fixture imported above)
     settings,
     name,
     data,
@@ -214,7 +214,7 @@ def test_a_hostile_attachment_is_refused_and_the_finding_unchanged(
 def test_an_attachment_is_stored_0600_and_comes_back_as_sent(
     client,
     users,
-    finding,  # noqa: F811
+    finding,  # noqa: F811 (the fixture imported above)
 ):
     client.force_login(users["officer_a"])
     pdf = b"%PDF-1.4\n" + b"evidence " * 100
