@@ -176,8 +176,9 @@ def _parse_date(text: str) -> date | None:
             return date(int(text[:4]), int(text[4:6]), int(text[6:]))
         except ValueError:
             return None
-    text = text.replace("年", "-").replace("月", "-").replace("日", "")
-    return _parse_date(text) if "-" in text else None
+    written = text.replace("年", "-").replace("月", "-").replace("日", "")
+    # once: "1990年1月" becomes "1990-1-", which the loop above refuses
+    return _parse_date(written) if written != text and "-" in written else None
 
 
 def _check_person(c: _RowChecker, today: date, area_type: str | None) -> PersonRow | None:
