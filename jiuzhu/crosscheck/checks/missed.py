@@ -56,7 +56,8 @@ DISABILITY = {
 }
 _GRADE_3_NOT_SCREENED = ("visual", "hearing", "speech", "physical", "multiple")
 
-# Which registry rows call for screening (r = the snapshot row).
+# Which registry rows call for screening (r = the snapshot row), and which cannot be screened
+# (fetched only to be counted).
 _SCREENED = {
     "poverty": "(coalesce(r.monitoring_type, '') <> 'lifted' "
     "OR coalesce(r.risk_status, '') <> 'removed')",
@@ -65,6 +66,7 @@ _SCREENED = {
         ", ".join(f"'{t}'" for t in _GRADE_3_NOT_SCREENED)
     ),
 }
+_UNSCREENABLE = {"poverty": "false", "disability": "r.disability_grade IS NULL"}
 _COLUMNS = {
     "poverty": "r.household_no, r.monitoring_type, r.risk_status",
     "disability": "r.disability_type, r.disability_grade",
@@ -72,8 +74,8 @@ _COLUMNS = {
 
 # A row linked to nobody is ours when its region code lies in the county or, without a region
 # code, when its ID's county is this county ($county: 6 digits; $county_hash: keyed hash).
-_OURS = """(coalesce(left(nullif(r.region_code, ''), 6) = $county, false)
-            OR (nullif(r.region_code, '') IS NULL AND coalesce({id_county} = $county_hash, false)))"""
+_OURS = """(CASE WHEN coalesce(r.region_code, '') = '' THEN coalesce({id_county} = $county_hash, false)
+                 ELSE starts_with(r.region_code, $county) END)"""
 
 # Registry rows that call for screening and can become a finding: linked to a person not
 # covered, or linked to nobody and ours.
@@ -82,56 +84,39 @@ _ROWS = """
            l.person_id, l.tier, l.score
     FROM snap_{kind} r LEFT JOIN {link} l ON l.row_no = r.row_no
          AND l.tier IN ('exact', 'near', 'probable')
-    WHERE {screened}
+    WHERE ({screened} OR {unscreenable})
       AND ((l.person_id IS NULL AND {ours})
            OR (l.person_id IS NOT NULL AND l.person_id NOT IN (SELECT person_id FROM recipients)))
 """
 
-# The same rows counted by where they could (not) be placed, and by what was assumed, in one
-# pass over the snapshot.
-_ACCOUNT = """
-    WITH s AS (
-        SELECT nullif(r.region_code, '') AS region, {id_county} AS idc, {screened} AS screened,
-               r.row_no IN (SELECT row_no FROM {link} WHERE tier IN ('exact', 'near', 'probable'))
-                   AS linked,
-               {ours} AS ours, {flags}
-        FROM snap_{kind} r)
-    SELECT
-        count(*) FILTER (screened AND NOT linked AND region IS NOT NULL AND NOT ours),
-        count(*) FILTER (screened AND NOT linked AND region IS NULL AND idc IS NOT NULL
-                         AND NOT ours),
-        count(*) FILTER (screened AND NOT linked AND region IS NULL AND idc IS NULL),
-        count(*) FILTER (screened AND NOT linked AND region IS NULL AND ours),
-        count(*) FILTER (screened AND NOT linked AND region IS NOT NULL AND ours
-                         AND left(region, 9) NOT IN (SELECT left(village_code, 9) FROM villages)),
-        {flag_counts}
-    FROM s
+# The screened rows linked to nobody that are not ours, counted by why: one pass over the
+# snapshot (an anti-join with the small link table, a few string tests a row). Ours are fetched
+# by _ROWS and counted as they are placed (_unlinked_hits).
+_ELSEWHERE_COUNT = """
+    SELECT CASE WHEN coalesce(r.region_code, '') <> '' THEN 'region_elsewhere'
+                WHEN {id_county} IS NULL THEN 'no_place'
+                ELSE 'id_elsewhere' END AS place,
+           count(*) AS n
+    FROM snap_{kind} r
+    ANTI JOIN (SELECT DISTINCT row_no FROM {link} WHERE tier IN ('exact', 'near', 'probable')) l
+         ON l.row_no = r.row_no
+    WHERE {screened} AND NOT {ours}
+    GROUP BY place
 """
-_PLACE_REASONS = (
-    ("区划代码不在本县", False),
-    ("无区划代码，身份证号码不属本县", False),
-    ("无区划代码，身份证号码有误或未填写，无法确定所在地", False),
-    ("无区划代码，按身份证号码属本县，交县级核实（无法确定乡镇）", True),
-    ("区划代码属本县但无法确定乡镇，交县级核实", True),
-)
-# Per kind: SQL flag on a row -> (reason, whether the row is still screened). Counted among the
-# rows that are linked or ours.
-_FLAGS = {
-    "poverty": {
-        "coalesce(r.monitoring_type, '') NOT IN ({})".format(
-            ", ".join(f"'{t}'" for t in MONITORING)
-        ): ("监测对象类别未登记或无法识别，按监测对象筛查", True),
-        "r.monitoring_type = 'lifted' AND coalesce(r.risk_status, '') NOT IN ('open', 'removed')": (
-            "脱贫户风险状态未登记或无法识别，按风险未消除筛查",
-            True,
-        ),
-    },
-    "disability": {
-        "r.disability_grade IS NULL": ("残疾等级为空，未能筛查", False),
-        "r.disability_grade = 3 AND coalesce(r.disability_type, '') NOT IN ({})".format(
-            ", ".join(f"'{t}'" for t in DISABILITY)
-        ): ("三级残疾的残疾类别未登记或无法识别，按精神或智力残疾筛查", True),
-    },
+# place -> (reason, whether such rows are still screened)
+_PLACE_REASONS = {
+    "region_elsewhere": ("区划代码不在本县", False),
+    "id_elsewhere": ("无区划代码，身份证号码不属本县", False),
+    "no_place": ("无区划代码，身份证号码有误或未填写，无法确定所在地", False),
+    "county_by_id": ("无区划代码，按身份证号码属本县，交县级核实（无法确定乡镇）", True),
+    "county_only": ("区划代码属本县但无法确定乡镇，交县级核实", True),
+}
+# What was assumed (or missing) in a row that could become a finding -> (reason, screened).
+_ASSUMED = {
+    "monitoring": ("监测对象类别未登记或无法识别，按监测对象筛查", True),
+    "risk": ("脱贫户风险状态未登记或无法识别，按风险未消除筛查", True),
+    "grade": ("残疾等级为空，未能筛查", False),
+    "type": ("三级残疾的残疾类别未登记或无法识别，按精神或智力残疾筛查", True),
 }
 _SERIOUS = """
     SELECT p.person_id, p.name, p.id_masked FROM people p
@@ -169,7 +154,7 @@ class _Places:
 
 
 def _params(ctx: CheckContext) -> dict:
-    return {"county": county_code(ctx) or "", "county_hash": county_hash(ctx) or ""}
+    return {"county": county_code(ctx) or "-", "county_hash": county_hash(ctx) or "-"}
 
 
 def _screened_rows(ctx: CheckContext, kind: str) -> list[dict]:
@@ -179,30 +164,40 @@ def _screened_rows(ctx: CheckContext, kind: str) -> list[dict]:
         link=ctx.link(kind),
         columns=_COLUMNS[kind],
         screened=_SCREENED[kind],
+        unscreenable=_UNSCREENABLE[kind],
         ours=ours,
     )
     return rows(ctx.con, sql, _params(ctx))
 
 
-def _account(ctx: CheckContext, kind: str) -> None:
-    """Count the snapshot's rows by where they could (not) be placed and what was assumed."""
+def _account_elsewhere(ctx: CheckContext, kind: str) -> None:
+    """Count the screened rows linked to nobody that cannot be placed in the county, by why."""
     id_county = snap_column(ctx, kind, "id_county_hash")
-    flags = list(_FLAGS[kind].items())
-    sql = _ACCOUNT.format(
+    sql = _ELSEWHERE_COUNT.format(
         kind=kind,
         id_county=id_county,
-        screened=_SCREENED[kind],
         link=ctx.link(kind),
+        screened=_SCREENED[kind],
         ours=_OURS.format(id_county=id_county),
-        flags=", ".join(f"({condition}) AS flag{n}" for n, (condition, _) in enumerate(flags)),
-        flag_counts=", ".join(
-            f"count(*) FILTER (flag{n} AND (linked OR ours))" for n in range(len(flags))
-        ),
     )
-    counts = ctx.con.execute(sql, _params(ctx)).fetchall()[0]
-    reasons = list(_PLACE_REASONS) + [reason for _, reason in flags]
-    for (reason, used), n in zip(reasons, counts, strict=True):
+    for place, n in sorted(ctx.con.execute(sql, _params(ctx)).fetchall()):
+        reason, used = _PLACE_REASONS[place]
         ctx.account(CODE, kind, reason, n, used=used)
+
+
+def _assumed(row: dict) -> str | None:
+    """What had to be assumed to screen a row (a key of _ASSUMED), if anything."""
+    if row["kind"] == "poverty":
+        if row["monitoring_type"] not in MONITORING:
+            return "monitoring"
+        if row["monitoring_type"] == "lifted" and row["risk_status"] not in RISK:
+            return "risk"
+        return None
+    if row["disability_grade"] is None:
+        return "grade"
+    if row["disability_grade"] == 3 and row["disability_type"] not in DISABILITY:
+        return "type"
+    return None
 
 
 def _poverty_why(row: dict) -> str:
@@ -236,16 +231,23 @@ def run(ctx: CheckContext) -> list[Hit]:
     reasons: dict[int, list[str]] = defaultdict(list)  # linked person -> why screened
     refs: dict[int, tuple[str, int]] = {}  # linked person -> (kind, row_no)
     unlinked: dict[str, list[dict]] = defaultdict(list)  # group key -> registry rows
-    if ctx.has("poverty"):
-        for row in _screened_rows(ctx, "poverty"):
-            group = f"poverty:{row['household_no'] or row['row_no']}"
-            _collect(row, _poverty_why(row), "poverty", group, reasons, refs, unlinked)
-        _account(ctx, "poverty")
-    if ctx.has("disability"):
-        for row in _screened_rows(ctx, "disability"):
-            why = _disability_why(row)
-            _collect(row, why, "disability", f"disability:{row['row_no']}", reasons, refs, unlinked)
-        _account(ctx, "disability")
+    whys = {"poverty": _poverty_why, "disability": _disability_why}
+    for kind in ("poverty", "disability"):
+        if not ctx.has(kind):
+            continue
+        assumed: dict[str, set[int]] = defaultdict(set)
+        for row in _screened_rows(ctx, kind):
+            row["kind"] = kind
+            if (what := _assumed(row)) is not None:
+                assumed[what].add(row["row_no"])
+                if not _ASSUMED[what][1]:
+                    continue  # cannot be screened: counted only
+            group = f"{kind}:{row.get('household_no') or row['row_no']}"
+            _collect(row, whys[kind](row), kind, group, reasons, refs, unlinked)
+        for what, row_nos in assumed.items():
+            reason, used = _ASSUMED[what]
+            ctx.account(CODE, kind, reason, len(row_nos), used=used)
+        _account_elsewhere(ctx, kind)
     for row in rows(ctx.con, _SERIOUS):
         reasons[row["person_id"]].append(ILL)
     return _linked_hits(ctx, reasons, refs) + _unlinked_hits(ctx, unlinked)
@@ -308,6 +310,7 @@ def _linked_hits(ctx: CheckContext, reasons, refs) -> list[Hit]:
 
 def _unlinked_hits(ctx: CheckContext, unlinked) -> list[Hit]:
     places = _Places(ctx)
+    county_level: dict[tuple[str, str], int] = defaultdict(int)  # (kind, place) -> rows
     hits = []
     for group, items in sorted(unlinked.items()):
         # every row here is the county's (_ROWS); the first that names a place places the group
@@ -316,6 +319,9 @@ def _unlinked_hits(ctx: CheckContext, unlinked) -> list[Hit]:
         whys = [f"{i['name']}：{i['why']}" for i in items]
         where = ""
         if township_id is None:  # the county level: township = the county (finding_writes)
+            for i in items:
+                place = "county_by_id" if i["region_code"] is None else "county_only"
+                county_level[(i["kind"], place)] += 1
             where = (
                 "（名单无区划代码，按身份证号码属本县，无法确定乡镇，由县级核实）"
                 if all(i["region_code"] is None for i in items)
@@ -348,4 +354,7 @@ def _unlinked_hits(ctx: CheckContext, unlinked) -> list[Hit]:
                 evidence=evidence,
             )
         )
+    for (kind, place), n in sorted(county_level.items()):
+        reason, used = _PLACE_REASONS[place]
+        ctx.account(CODE, kind, reason, n, used=used)
     return hits
