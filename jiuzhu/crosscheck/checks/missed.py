@@ -15,10 +15,10 @@ its region code: a village of the county → that village; a township of the cou
 township. A row without a region code takes the county from its ID number (the first six digits,
 stored as a keyed hash: snapshot_store.id_county_hash): an ID of another county is not ours; an
 ID of this county cannot name a village or township, so the finding goes to the county level
-(township = the county: county staff see it and pass it on), as does a region code of this
-county whose township we do not know. The rows that cannot be placed in the county (a region
-code or ID of another county, neither a region code nor a readable ID) are counted per reason
-in the run summary, in SQL.
+(township = the county: only county staff see it, and a county officer verifies it), as does a
+region code of this county whose township we do not know. The rows that cannot be placed in the
+county (a region code or ID of another county, neither a region code nor a readable ID) are
+counted per reason in the run summary, in SQL; the county-level ones as they are raised.
 
 Blank or unknown values are screened on the assumption that keeps the row in, and the reason
 shown says so: a monitoring type that is blank or unknown counts as a monitored household; a
