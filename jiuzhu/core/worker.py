@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 
 from . import jobs
 
@@ -63,9 +63,16 @@ class Worker:
         ran = 0
         while not self.stopping:
             close_old_connections()
-            self._reap()
-            jobs.mark_worker_seen()
-            job = jobs.claim_next(self.name)
+            try:
+                self._reap()
+                jobs.mark_worker_seen()
+                job = jobs.claim_next(self.name)
+            except DatabaseError as exc:  # the database restarting: wait, do not die
+                self.say(f"数据库暂时无法访问，{max(self.poll, 1):.0f}秒后重试：{exc}")
+                if not connection.in_atomic_block:
+                    connection.close()  # a fresh connection at the next try
+                time.sleep(max(self.poll, 1))
+                continue
             if job is None:
                 if self.stop_when_idle:
                     break

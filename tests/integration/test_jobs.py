@@ -389,3 +389,22 @@ def test_the_worker_runs_the_queue_and_a_stop_interrupts_its_job(users, a_job):
     job.refresh_from_db()
     assert job.status == Status.FAILED and job.message == jobs.INTERRUPTED
     assert released == [jobs.INTERRUPTED]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_waits_out_a_database_that_is_away(monkeypatch):
+    from django.db import OperationalError
+
+    claims = []
+
+    def claim(name):
+        claims.append(name)
+        if len(claims) == 1:
+            raise OperationalError("the database system is starting up")
+        return None
+
+    monkeypatch.setattr(jobs, "claim_next", claim)
+    monkeypatch.setattr(time, "sleep", lambda seconds: None)
+    said: list[str] = []
+    assert Worker(poll=0, stop_when_idle=True, say=said.append).run() == 0
+    assert len(claims) == 2 and any("数据库暂时无法访问" in line for line in said)
