@@ -4,6 +4,7 @@ import json
 import os
 import re
 import shutil
+import threading
 
 import pytest
 
@@ -58,6 +59,30 @@ FULL_ID = re.compile(r"\d{17}[\dXx]")
 # a hex token of 32+ characters with a letter in it (a lookup hash, idh=…): its digits are no ID
 HEX_TOKEN = re.compile(r"(?<![0-9A-Za-z])(?=[0-9a-f]*[a-f])[0-9a-f]{32,}(?![0-9A-Za-z])")
 AUDIT_TEXT = ("actor_name", "action", "object_type", "object_id", "object_repr", "reason", "ip")
+
+
+@pytest.fixture
+def job_worker(settings, transactional_db):
+    """The real path of a long job: the page queues it, a worker runs it (here the worker loop
+    in a thread of the test process, on its own database connection), htmx polls its progress."""
+    from django.db import connection
+
+    from jiuzhu.core.worker import Worker
+
+    settings.JIUZHU_JOBS_INLINE = False
+    worker = Worker(poll=0.1, say=lambda line: None)
+
+    def run():
+        try:
+            worker.run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run, name="test-job-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.stopping = True
+    thread.join(60)
 
 
 @pytest.fixture(autouse=True)

@@ -14,9 +14,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_death_snapshot_to_stopped_enrolment(
-    login, page, live_server, users, make_household, settings, tmp_path
+    login, page, live_server, users, make_household, settings, tmp_path, job_worker
 ):
-    settings.JIUZHU_JOBS_INLINE = False  # the real path: background jobs polled by htmx
+    # the real path: jobs queued by the pages, run by the worker, polled by htmx
     settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
     this_month = Month.of(timezone.localdate())
     household = make_household(size=1, head_name="龙老汉")

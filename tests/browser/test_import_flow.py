@@ -10,8 +10,8 @@ from tests.integration.test_import import bad_file_rows, csv_bytes
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_upload_preview_and_import_good_rows(login, page, live_server, users, settings, tmp_path):
-    settings.JIUZHU_JOBS_INLINE = False  # the real path: a background job polled by htmx
+def test_upload_preview_and_import_good_rows(login, page, live_server, users, job_worker, tmp_path):
+    # the real path: a job queued by the page, run by the worker, polled by htmx
     upload = tmp_path / "家庭导入.csv"
     upload.write_bytes(csv_bytes(bad_file_rows()))
 
