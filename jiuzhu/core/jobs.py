@@ -325,7 +325,7 @@ def beat(job_id: int, progress: Progress | None = None) -> None:
     try:
         JobRun.objects.filter(pk=job_id, status=Status.RUNNING).update(**fields)
     except DatabaseError as exc:
-        logger.warning("heartbeat of job %s not written to the database: %s", job_id, exc)
+        logger.info("heartbeat of job %s not written to the database: %s", job_id, exc)
         connection.close()
 
 
