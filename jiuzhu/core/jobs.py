@@ -48,6 +48,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .errors import JiuzhuError
+from .idguard import mask_ids
 from .models import JobRun
 from .requestctx import current_ip
 
@@ -271,8 +272,9 @@ def _finish(job_id, status, message, log, progress: Progress, result=None) -> No
     JobRun.objects.filter(pk=job_id, status=Status.RUNNING).update(
         status=status,
         finished_at=timezone.now(),
-        message=message[:500],
-        log=log,
+        # a traceback can quote a row it failed on: no full ID number is stored
+        message=mask_ids(message)[:500],
+        log=mask_ids(log),
         total=progress.total,
         done=progress.total if status == Status.SUCCEEDED else progress.done,
         result=result or {},

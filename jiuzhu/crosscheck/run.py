@@ -22,6 +22,7 @@ from jiuzhu.accounts.system import system_actor
 from jiuzhu.cases.kinship import DEFAULT_CLOSE_RELATIVES
 from jiuzhu.core import audit, audit_anchor, crypto, jobs
 from jiuzhu.core.errors import ValidationFailed
+from jiuzhu.core.idguard import mask_ids
 from jiuzhu.core.jobs import Progress
 from jiuzhu.core.month import Month
 from jiuzhu.programmes import selectors as params
@@ -196,7 +197,9 @@ def run_checks(*, run_id: int, actor, progress: Progress, exact_only: bool = Fal
     except Exception as exc:
         logger.exception("crosscheck run %s failed", run.pk)
         CheckRun.objects.filter(pk=run.pk).update(
-            status=CheckRun.Status.FAILED, finished_at=timezone.now(), message=str(exc)
+            status=CheckRun.Status.FAILED,
+            finished_at=timezone.now(),
+            message=mask_ids(str(exc))[:2000],
         )
         raise
     return result

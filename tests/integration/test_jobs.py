@@ -408,3 +408,18 @@ def test_the_worker_waits_out_a_database_that_is_away(monkeypatch):
     said: list[str] = []
     assert Worker(poll=0, stop_when_idle=True, say=said.append).run() == 0
     assert len(claims) == 2 and any("数据库暂时无法访问" in line for line in said)
+
+
+def test_a_failed_jobs_message_and_log_hold_no_full_id_number(users, a_job):
+    """A traceback can quote the row a job failed on; the job's stored text masks ID numbers."""
+    number = "433123194111020495"
+
+    def fails(progress):
+        raise ValueError(f"duplicate key value: id_number={number}")
+
+    kind = a_job("test.fails_with_id", fails)
+    job = jobs.job_start(kind=kind, title="出错", actor=users["officer_a"], kwargs={}, inline=True)
+    job.refresh_from_db()
+    assert job.status == Status.FAILED
+    assert number not in job.log and number not in job.message
+    assert "4331**********0495" in job.log
