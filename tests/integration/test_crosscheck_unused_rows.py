@@ -192,3 +192,14 @@ def test_the_run_page_lists_the_snapshots_used_and_the_unused_rows(world, client
     assert 'id="run-unused"' in page and 'id="run-notes"' not in page
     client.force_login(users["officer_a"])
     assert "湘U***89" in client.get(f"/crosscheck/runs/{run.pk}/").content.decode()
+
+
+def test_a_run_made_before_the_accounting_still_shows_its_snapshots(world, client, users):
+    run, _ = world
+    summary = {k: v for k, v in run.summary.items() if k not in ("unused_rows", "snapshots_used")}
+    CheckRun.objects.filter(pk=run.pk).update(summary=summary)
+    client.force_login(users["county"])
+    page = client.get(f"/crosscheck/runs/{run.pk}/").content.decode()
+    snapshots = page.split('id="run-snapshots"')[1].split("</table>")[0]
+    assert "残联名单.csv" in snapshots and "2026年11月1日" in snapshots  # from run.snapshots
+    assert "未记录未能使用的行" in page and "所有比对数据行均已使用" not in page
