@@ -67,6 +67,12 @@ def check_file(*, actor, file_name: str, data: bytes, today: date | None = None)
     """Read and check a household file against the actor's villages and the registry (reads
     only; it tells who is registered, so it takes the import permission)."""
     require(actor, Perm.IMPORT_HOUSEHOLDS)
+    return _check_rows(actor, _read_rows(file_name, data), today)
+
+
+def _read_rows(file_name: str, data: bytes) -> list[dict[str, str]]:
+    """The file's rows, through the upload guard (parsed in a capped child process): call it
+    outside any transaction."""
     limits = upload_limits()
     headers, rows = read_table(file_name, data, limits=limits)
     missing = missing_columns(headers)
@@ -74,6 +80,10 @@ def check_file(*, actor, file_name: str, data: bytes, today: date | None = None)
         raise ValidationFailed("缺少必填列：" + "、".join(missing) + "。请使用导入模板。")
     if len(rows) > limits.max_rows:
         raise ValidationFailed(f"一次最多导入{limits.max_rows}行，请分批导入")
+    return rows
+
+
+def _check_rows(actor, rows: list[dict[str, str]], today: date | None = None) -> ImportCheck:
     return check_rows(
         rows,
         villages=_villages_for(actor),
@@ -168,8 +178,11 @@ def import_commit(
 @transaction.atomic
 def import_discard(*, actor, batch_id: int) -> None:
     require(actor, Perm.IMPORT_HOUSEHOLDS)
+    # a failed import can be dropped too: its encrypted upload is then deleted
     if not ImportBatch.objects.filter(
-        pk=batch_id, uploaded_by=actor, status=ImportBatch.Status.PREVIEWED
+        pk=batch_id,
+        uploaded_by=actor,
+        status__in=[ImportBatch.Status.PREVIEWED, ImportBatch.Status.FAILED],
     ).update(status=ImportBatch.Status.DISCARDED):
         raise Conflict("该批次不能放弃（已导入或正在导入）")
     batch = ImportBatch.objects.get(pk=batch_id)
@@ -216,7 +229,11 @@ def import_job(*, progress: Progress, actor_id: int, batch_id: int) -> dict:
 
 def _run_import(actor, batch_id: int, progress: Progress) -> dict:
     try:
-        count = _write_batch(actor, batch_id, progress)
+        batch = ImportBatch.objects.get(pk=batch_id)
+        # parsed before the write transaction opens (ARCHITECTURE rule 12)
+        data = crypto.decrypt_bytes(Path(batch.stored_path).read_bytes())
+        rows = _read_rows(batch.file_name, data)
+        count = _write_batch(actor, batch_id, rows, progress)
         _remove_file(ImportBatch.objects.get(pk=batch_id))
     except Exception:
         ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.FAILED)
@@ -225,14 +242,11 @@ def _run_import(actor, batch_id: int, progress: Progress) -> dict:
 
 
 @transaction.atomic
-def _write_batch(actor, batch_id: int, progress: Progress) -> int:
+def _write_batch(actor, batch_id: int, rows: list[dict[str, str]], progress: Progress) -> int:
     batch = ImportBatch.objects.select_for_update().get(pk=batch_id)
     if batch.uploaded_by_id != actor.pk or batch.status != ImportBatch.Status.IMPORTING:
         raise Conflict("该批次不是由您上传或未处于导入中，未导入")
-    data = crypto.decrypt_bytes(Path(batch.stored_path).read_bytes())
-    check = check_file(
-        actor=actor, file_name=batch.file_name, data=data
-    )  # again: data may have moved on
+    check = _check_rows(actor, rows)  # again, against the registry as it is now
     if check.rows_good != batch.rows_good:
         raise Conflict("自预览以来登记数据已有变化（部分人员已被登记），请重新上传文件预览")
     progress.start(len(check.households), "正在导入")

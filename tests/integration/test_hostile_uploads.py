@@ -78,6 +78,13 @@ HOSTILE = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _own_var_dir(settings, tmp_path):
+    """Uploads kept by other tests of the session stay in their own directory: "nothing left
+    in imports/" is about this test's upload only."""
+    settings.VAR_DIR = tmp_path / "var"
+
+
 def _upload(client, url: str, name: str, data: bytes, **fields) -> str:
     upload = io.BytesIO(data)
     upload.name = name

@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
@@ -423,3 +424,18 @@ def test_a_failed_jobs_message_and_log_hold_no_full_id_number(users, a_job):
     assert job.status == Status.FAILED
     assert number not in job.log and number not in job.message
     assert "4331**********0495" in job.log
+
+
+def test_a_failed_batch_can_be_dropped_and_its_upload_is_deleted(users):
+    officer = users["officer_a"]
+    batch = import_services.import_preview(
+        actor=officer, file_name="ok.csv", data=EXAMPLE.read_bytes()
+    )
+    batch = import_services.import_commit(actor=officer, batch_id=batch.pk, inline=False)
+    make_stale(jobs.claim_next("gone-host:4242"))
+    jobs.reap_stale()
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.FAILED and Path(batch.stored_path).exists()
+    import_services.import_discard(actor=officer, batch_id=batch.pk)
+    batch.refresh_from_db()
+    assert batch.status == ImportBatch.Status.DISCARDED and not Path(batch.stored_path).exists()
