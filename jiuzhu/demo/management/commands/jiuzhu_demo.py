@@ -1,7 +1,7 @@
 import time
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from jiuzhu.accounts.system import system_actor
@@ -9,6 +9,8 @@ from jiuzhu.core.workdays_db import seed_holidays
 from jiuzhu.programmes.seed import seed_county_defaults
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household
+
+MIN_HOUSEHOLDS = 200
 
 
 class Command(BaseCommand):
@@ -24,6 +26,8 @@ class Command(BaseCommand):
         from jiuzhu.demo.generator import generate_demo
         from jiuzhu.demo.users import DEMO_PASSWORD, create_demo_users
 
+        if households < MIN_HOUSEHOLDS:  # the demo cases need 40 poor households in 沱江镇
+            raise CommandError(f"演示县至少生成{MIN_HOUSEHOLDS}户（--households {households}太少）")
         call_command("migrate", verbosity=0)
         seed_holidays(range(2024, 2028), actor=system_actor("demo"))
         if Household.objects.exists():
