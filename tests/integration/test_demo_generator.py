@@ -180,7 +180,7 @@ def test_create_demo_users_is_idempotent_and_scoped():
         "finance": ("finance", "凤凰县"),
         "auditor": ("auditor", "凤凰县"),
     }
-    for user in User.objects.select_related("region"):
+    for user in User.objects.exclude(role="system").select_related("region"):
         assert (user.role, user.region.name) == expected[user.username]
         assert user.full_name and user.unit
         assert user.check_password(DEMO_PASSWORD) and user.is_active

@@ -100,9 +100,13 @@ def test_search_by_id_number_finds_only_within_jurisdiction(client, users, two_h
     household_a, household_b = two_households
     id_b = decrypt(household_b.members.get(relation="self").id_cipher)
     login(client, users["officer_b"])
-    body = client.get(reverse("registry:household_list"), {"q": id_b}).content.decode()
+    # an ID number is searched by POST (never in a URL): redirected to its keyed hash
+    body = client.post(reverse("registry:household_list"), {"q": id_b}, follow=True)
+    body = body.content.decode()
     assert household_b.number in body
     client.logout()
     login(client, users["officer_a"])
-    body = client.get(reverse("registry:household_list"), {"q": id_b}).content.decode()
-    assert household_b.number not in body
+    response = client.post(reverse("registry:household_list"), {"q": id_b}, follow=True)
+    body = response.content.decode()
+    assert response.status_code == 200 and "idh=" in response.redirect_chain[-1][0]
+    assert household_b.number not in body and id_b not in response.redirect_chain[-1][0]
