@@ -43,12 +43,8 @@ def _below(region):
 
 
 def covers(user, region) -> bool:
-    """Whether `region` is the user's region or lies below it (a system actor covers all)."""
-    if getattr(user, "is_system", False):
-        return True
-    own = getattr(user, "region", None)
-    if own is None or region is None:
-        return False
-    return own.pk in (region.pk, region.parent_id) or (
-        own.level == "county" and region.parent is not None and region.parent.parent_id == own.pk
-    )
+    """Whether `region` is the user's region or lies below it (a system actor covers all):
+    region_ids_q, asked of one region."""
+    from jiuzhu.regions.models import Region
+
+    return region is not None and Region.objects.filter(region_ids_q(user), pk=region.pk).exists()

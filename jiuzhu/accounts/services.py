@@ -9,9 +9,10 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiuzhu.core import audit
-from jiuzhu.core.errors import PermissionDenied, ValidationFailed
+from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.regions.models import Region
 
+from .guards import require
 from .jurisdiction import covers
 from .models import User
 from .roles import ROLE_LEVEL, STAFF_ROLES, Perm, Role
@@ -19,8 +20,7 @@ from .system import PREFIX as SYSTEM_PREFIX
 
 
 def _require_admin(actor) -> None:
-    if actor is None or not actor.can(Perm.MANAGE_USERS):
-        raise PermissionDenied("只有县级管理员可以管理账号")
+    require(actor, Perm.MANAGE_USERS, message="只有县级管理员可以管理账号")
 
 
 def _managed(actor, username: str, *, lock: bool = False) -> User:
@@ -62,7 +62,7 @@ def user_create(
         )
     if username.startswith(SYSTEM_PREFIX):
         raise ValidationFailed(f"用户名不能以“{SYSTEM_PREFIX}”开头（系统保留）")
-    region = Region.objects.select_related("parent").filter(code=region_code).first()
+    region = Region.objects.filter(code=region_code).first()
     if region is None or not covers(actor, region):
         raise ValidationFailed(f"区划代码不存在或不在您的管辖范围内：{region_code}")
     if region.level != ROLE_LEVEL[role_enum]:

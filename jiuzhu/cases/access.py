@@ -2,17 +2,13 @@
 case service starts from (404 outside the actor's jurisdiction). Shared by the case services
 (services, extreme_poverty, spot_checks, kin_services) so none imports another for them."""
 
+from jiuzhu.accounts.guards import require
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core.errors import PermissionDenied
 
 from . import selectors
 from .models import Application
 
-
-def require(actor, *perms: Perm) -> None:
-    """The actor holds one of `perms`."""
-    if actor is None or not any(actor.can(perm) for perm in perms):
-        raise PermissionDenied("您没有办理此项业务的权限")
+__all__ = ["actor_level", "locked_application", "require"]
 
 
 def actor_level(actor) -> str:

@@ -18,6 +18,7 @@ from collections import Counter, defaultdict
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jiuzhu.accounts.guards import require
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.cases.services import applications_kin_register
 from jiuzhu.core import audit, bulk
@@ -35,8 +36,7 @@ logger = logging.getLogger(__name__)
 
 def require_runs_county(actor, county_id: int) -> None:
     """Only a county user allowed to run the checks writes that county's findings."""
-    if actor is None or not actor.can(Perm.RUN_CHECKS):
-        raise PermissionDenied("没有执行比对的权限")
+    require(actor, Perm.RUN_CHECKS, message="没有执行比对的权限")
     if actor.region_id != county_id or actor.region.level != "county":
         raise PermissionDenied("比对由县级民政部门统一执行")
 

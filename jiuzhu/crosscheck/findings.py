@@ -17,11 +17,12 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
+from jiuzhu.accounts.guards import require
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.cases.models import Application
 from jiuzhu.core import audit, crypto, uploads
-from jiuzhu.core.errors import PermissionDenied, ValidationFailed
+from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.month import Month
 from jiuzhu.payments.services import enrolment_reduce, enrolment_stop
 
@@ -31,8 +32,7 @@ from .models import Finding
 
 
 def _begin(actor, finding_id: int, step: Step) -> tuple[Finding, str, str]:
-    if actor is None or not actor.can(Perm.HANDLE_FINDINGS):
-        raise PermissionDenied("您没有办理核查发现的权限")
+    require(actor, Perm.HANDLE_FINDINGS, message="您没有办理核查发现的权限")
     finding = finding_for_update(user=actor, pk=finding_id)
     try:
         new = next_status(finding.status, step)
@@ -220,8 +220,7 @@ def finding_close(*, actor, finding_id: int, note: str = "") -> Finding:
 def finding_attachment(*, actor, finding: Finding) -> bytes:
     """The verification attachment, decrypted, for one who may see the finding; every download
     is audited."""
-    if actor is None or not actor.can(Perm.VIEW_FINDINGS):
-        raise PermissionDenied("您没有查看核查发现的权限")
+    require(actor, Perm.VIEW_FINDINGS, message="您没有查看核查发现的权限")
     if not findings_for(actor).filter(pk=finding.pk).exists():
         raise Http404("没有找到该核查发现")
     if not finding.attachment_path:

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from jiuzhu.accounts.guards import require
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.accounts.system import system_actor
@@ -36,8 +37,7 @@ Status = RegistrySnapshot.Status
 
 def _county_of(actor):
     """The county an importer works for: only county-level users import registries."""
-    if actor is None or not actor.can(Perm.IMPORT_REGISTRIES):
-        raise PermissionDenied("您没有导入比对数据的权限")
+    require(actor, Perm.IMPORT_REGISTRIES, message="您没有导入比对数据的权限")
     region = getattr(actor, "region", None)
     if region is None or region.level != "county":
         raise PermissionDenied("比对数据由县级民政部门导入")

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.http import Http404
 
+from jiuzhu.accounts.guards import require
 from jiuzhu.accounts.jurisdiction import region_q
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit
@@ -18,18 +19,13 @@ from jiuzhu.core.month import Month
 from .models import Enrolment, EnrolmentChange
 
 
-def _require(actor, perm: Perm, message: str) -> None:
-    if actor is None or not actor.can(perm):
-        raise PermissionDenied(message)
-
-
 @transaction.atomic
 def enrolment_create_from(
     *, application, actor, monthly_amount: Decimal, decided_on: date
 ) -> Enrolment:
     """Enrol a decided application: by one who may decide cases, within their jurisdiction,
     once per application."""
-    _require(actor, Perm.DECIDE_CASES, "只有审核确认人员可以纳入保障")
+    require(actor, Perm.DECIDE_CASES, message="只有审核确认人员可以纳入保障")
     if not type(application).objects.filter(region_q(actor), pk=application.pk).exists():
         raise PermissionDenied("该申请不在您的管辖范围内")
     if application.decided_on is None:
@@ -68,7 +64,7 @@ def enrolment_create_from(
 
 def _locked_enrolment(actor, enrolment_id: int) -> Enrolment:
     """The enrolment, row-locked, after checking the permission; 404 outside the jurisdiction."""
-    _require(actor, Perm.CHANGE_ENROLMENTS, "您没有办理停发、减发的权限")
+    require(actor, Perm.CHANGE_ENROLMENTS, message="您没有办理停发、减发的权限")
     enrolment = (
         Enrolment.objects.select_for_update(of=("self",))
         .filter(region_q(actor), pk=enrolment_id)

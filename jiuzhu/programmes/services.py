@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 
+from jiuzhu.accounts.guards import require
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit
 from jiuzhu.core.errors import PermissionDenied, ValidationFailed
@@ -28,8 +29,7 @@ from .models import (
 def _require(actor, county) -> None:
     """County administrators of that county; the operator's system actor (accounts.system) for
     the defaults loaded at installation."""
-    if actor is None or not actor.can(Perm.MANAGE_SETTINGS):
-        raise PermissionDenied("只有县级管理员可以修改保障标准和参数")
+    require(actor, Perm.MANAGE_SETTINGS, message="只有县级管理员可以修改保障标准和参数")
     if not actor.is_system and actor.region_id != county.pk:
         raise PermissionDenied("只能修改本县的保障标准和参数")
 

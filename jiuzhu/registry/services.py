@@ -7,9 +7,10 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from jiuzhu.accounts import guards
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit, crypto
-from jiuzhu.core.errors import PermissionDenied, ValidationFailed
+from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.money import MoneyError, parse_money
 
 from . import selectors
@@ -27,8 +28,7 @@ from .sensitive import protect_bank_account, protect_phone
 
 
 def require(actor, perm: Perm) -> None:
-    if actor is None or not actor.can(perm):
-        raise PermissionDenied("您没有进行此项操作的权限")
+    guards.require(actor, perm, message="您没有进行此项操作的权限")
 
 
 @transaction.atomic

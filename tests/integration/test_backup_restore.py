@@ -58,12 +58,6 @@ sys.exit(main(["audit", "verify"]))
 """
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the drill restores with pg_restore into a new PostgreSQL database")
-
-
 @pytest.fixture
 def county(users, make_household, settings, tmp_path):
     """Three households, two enrolled (an application each), a death register, a run and its

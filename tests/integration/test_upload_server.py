@@ -43,8 +43,6 @@ def _rss_mb(pid: int) -> float:
 
 @pytest.fixture
 def server(users, tmp_path):
-    if connection.vendor != "postgresql":
-        pytest.skip("the server process reaches the test database only on PostgreSQL")
     port = _free_port()
     env = {
         **os.environ,
