@@ -53,6 +53,13 @@ class SettingKey:
     GRADUAL_EXIT_MONTHS = "gradual_exit_months"  # S6: in principle up to 6
     DIBAO_MODE = "dibao_mode"  # S1 art. 12, S2 art. 23: 0 = gap (差额), 1 = tiered (分档)
     LATE_ENTRY_DAYS = "late_entry_days"  # a step dated more than N days back is 补录 (R2)
+    # The payment cycle (R13, R14, R17, S2 art. 31, S2 art. 33)
+    CHANGE_WINDOW_START = "change_window_start"  # R17: changes submitted from the 10th …
+    CHANGE_WINDOW_END = "change_window_end"  # … to the 20th; later ones roll to next month
+    GRADUAL_EXIT_MONTHS_POVERTY = "gradual_exit_months_poverty"  # R13: up to 24 (seed 002)
+    REVIEW_MONTHS_STABLE = "review_months_stable"  # S2 art. 31: yearly
+    REVIEW_MONTHS_UNSTABLE = "review_months_unstable"  # S2 art. 31: every 6 months
+    HEATING_PAY_MONTH = "heating_pay_month"  # R14: the month the yearly heating grant is paid
 
     LABELS = {
         TEMPORARY_CAP: ("乡镇审核确认临时救助的金额上限（元，含）", "2000"),
@@ -70,6 +77,12 @@ class SettingKey:
         GRADUAL_EXIT_MONTHS: ("渐退期（月）", "6"),
         DIBAO_MODE: ("低保计发方式（差额计发或分档计发）", "0"),  # stored as 0 or 1
         LATE_ENTRY_DAYS: ("补录认定天数（办理步骤日期早于录入日超过N天须说明补录理由）", "3"),
+        CHANGE_WINDOW_START: ("每月异动申报开始日", "10"),
+        CHANGE_WINDOW_END: ("每月异动申报截止日（之后提交的计入下月）", "20"),
+        GRADUAL_EXIT_MONTHS_POVERTY: ("脱贫（防返贫监测）家庭渐退期（月，最长24）", "24"),
+        REVIEW_MONTHS_STABLE: ("收入稳定家庭及特困人员复核周期（月）", "12"),
+        REVIEW_MONTHS_UNSTABLE: ("收入不稳定或有劳动能力家庭复核周期（月）", "6"),
+        HEATING_PAY_MONTH: ("取暖救助发放月份（1-12）", "11"),
     }
 
 

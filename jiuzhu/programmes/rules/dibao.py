@@ -138,13 +138,20 @@ def _choose_tier(tiers: Sequence[Tier], per_capita: Decimal) -> tuple[int, Tier]
 
 
 def _base_amount(
-    mode: str, standard: Decimal, per_capita: Decimal, members: int, tiers: Sequence[Tier]
+    mode: str,
+    standard: Decimal,
+    income: Decimal,
+    per_capita: Decimal,
+    members: int,
+    tiers: Sequence[Tier],
 ) -> tuple[Decimal, str]:
     if mode == "gap":
-        base = to_cents((standard - per_capita) * members)
+        # standard × members − household income, rounded once at the end (to_cents): rounding
+        # the per-capita income first would turn (450 − 1,000/3) × 3 into 350.01, not 350.00.
+        base = to_cents(standard * members - income)
         return base, (
-            f"按差额计发（S1第12条、S2第23条）：（{yuan(standard)} − {yuan(per_capita)}）"
-            f" × {members}人 = {yuan(base)}"
+            f"按差额计发（S1第12条、S2第23条）：{yuan(standard)} × {members}人"
+            f" − 家庭月计入收入{yuan(income)} = {yuan(base)}"
         )
     index, tier = _choose_tier(tiers, per_capita)
     base = to_cents(tier.amount_per_person * members)
@@ -190,13 +197,13 @@ def dibao_amount(
         lines.append("家庭财产状况不符合规定（S2第14条），不符合低保条件")
         lines.extend(f"  {reason}" for reason in property_reasons)
         return _refused(per_capita, lines)
-    if per_capita >= standard:
+    if income >= standard * members:  # per-capita income at or above the standard, unrounded
         lines.append(
             f"人均月收入{yuan(per_capita)}不低于保障标准{yuan(standard)}，不符合低保条件（S2第23条）"
         )
         return _refused(per_capita, lines)
 
-    base, base_line = _base_amount(mode, standard, per_capita, members, tiers or ())
+    base, base_line = _base_amount(mode, standard, income, per_capita, members, tiers or ())
     lines.append(base_line)
     extra = ZERO
     if add_ons:

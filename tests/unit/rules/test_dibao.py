@@ -29,7 +29,7 @@ def test_r12_worked_example_gap_mode():
     assert result.eligible
     assert result.per_capita_income == D("200.00")
     assert result.monthly_amount == result.base_amount == D("592.50")
-    assert "（¥397.50 − ¥200.00） × 3人 = ¥592.50" in result.lines[2]
+    assert "¥397.50 × 3人 − 家庭月计入收入¥600.00 = ¥592.50" in result.lines[2]
     assert_chinese_lines(result)
 
 
@@ -184,3 +184,20 @@ def test_is_severely_disabled_validates():
         is_severely_disabled("physical", 5)
     with pytest.raises(ValueError, match="须填写残疾等级"):
         is_severely_disabled("physical", None)
+
+
+def test_gap_is_rounded_once_at_the_end_not_per_capita_first():
+    # R12, S2 art. 23: (450 − 1,000/3) × 3 is 350.00; rounding per-capita income first gives 350.01
+    result = dibao_amount(
+        standard_monthly=Decimal("450"), counted_income_monthly=Decimal("1000"), members=3
+    )
+    assert result.eligible
+    assert result.monthly_amount == Decimal("350.00")
+    assert result.per_capita_income == Decimal("333.33")  # shown rounded, never computed with
+
+
+def test_income_just_below_the_standard_times_members_is_eligible_by_a_cent():
+    result = dibao_amount(
+        standard_monthly=Decimal("450"), counted_income_monthly=Decimal("1349.99"), members=3
+    )
+    assert result.eligible and result.monthly_amount == Decimal("0.01")
