@@ -11,4 +11,5 @@ urlpatterns = [
     path("spot-checks/", include("jiuzhu.cases.urls_spotcheck")),
     path("crosscheck/snapshots/", include("jiuzhu.crosscheck.urls_snapshots")),
     path("crosscheck/", include("jiuzhu.crosscheck.urls")),
+    path("payments/", include("jiuzhu.payments.urls")),
 ]

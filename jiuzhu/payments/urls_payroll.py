@@ -1,0 +1,3 @@
+"""URLs of the payment cycle: payroll."""
+
+urlpatterns: list = []
