@@ -87,6 +87,8 @@ class Person(models.Model):
         "健康状况", max_length=10, choices=HealthStatus.choices, default=HealthStatus.HEALTHY
     )
     health_note_cipher = models.TextField(blank=True)  # sensitive: diagnosis text, encrypted
+    # Recorded by payments.deaths.death_record (stops payment, opens the recovery, S6 review)
+    died_on = models.DateField("死亡日期", null=True, blank=True)
     row_xid = rowxid.field()
 
     class Meta:
