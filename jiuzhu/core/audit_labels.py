@@ -16,6 +16,7 @@ ACTION_LABELS = {
     "household.import": "导入建档",
     "household.update": "修改家庭信息",
     "household.export": "导出家庭名册",
+    "roster.export": "导出在保名册",
     "person.update": "修改成员信息",
     "person.reveal_id": "查看完整身份证号码",
     "income.add": "登记收入",
