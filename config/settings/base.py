@@ -153,6 +153,7 @@ JIUZHU_JOB_MODULES = [
     "jiuzhu.registry.import_services",
     "jiuzhu.crosscheck.snapshot_services",
     "jiuzhu.crosscheck.run",
+    "jiuzhu.payments.payroll",
 ]
 # A running job's worker stamps its row every HEARTBEAT seconds; a job not stamped for
 # TIMEOUT seconds is failed (its worker died) and what it worked on is released.
