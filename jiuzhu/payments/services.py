@@ -16,15 +16,23 @@ from jiuzhu.core import audit
 from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiuzhu.core.month import Month
 
+from . import changes
 from .models import Enrolment, EnrolmentChange
 
 
 @transaction.atomic
 def enrolment_create_from(
-    *, application, actor, monthly_amount: Decimal, decided_on: date
+    *,
+    application,
+    actor,
+    monthly_amount: Decimal,
+    decided_on: date,
+    care_amount: Decimal = Decimal("0.00"),
 ) -> Enrolment:
     """Enrol a decided application: by one who may decide cases, within their jurisdiction,
-    once per application."""
+    once per application. It enters payroll when the county approves its "new" change (R17),
+    submitted here for the payroll month of the decision's date; a one-off grant (temporary
+    assistance) is paid in its start month only."""
     require(actor, Perm.DECIDE_CASES, message="只有审核确认人员可以纳入保障")
     if not type(application).objects.filter(region_q(actor), pk=application.pk).exists():
         raise PermissionDenied("该申请不在您的管辖范围内")
@@ -33,6 +41,8 @@ def enrolment_create_from(
     if Enrolment.objects.filter(application_id=application.pk).exists():
         raise Conflict("该申请已经纳入保障")
     members = 1 if application.applicant_id else application.household.members.count()
+    start_month = str(Month.of(decided_on).next())
+    once = application.programme.payment == "once"
     enrolment = Enrolment.objects.create(
         household=application.household,
         person=application.applicant,
@@ -43,7 +53,22 @@ def enrolment_create_from(
         village_id=application.village_id,
         members=members,
         monthly_amount=monthly_amount,
-        start_month=str(Month.of(decided_on).next()),
+        care_amount=care_amount,
+        start_month=start_month,
+        end_month=start_month if once else "",
+        created_by=actor,
+    )
+    windowed = changes.payroll_month(enrolment, decided_on)
+    new_change = EnrolmentChange.objects.create(
+        enrolment=enrolment,
+        kind=EnrolmentChange.Kind.NEW,
+        status=EnrolmentChange.Status.SUBMITTED,
+        effective_month=start_month,
+        payroll_month=str(windowed.month),
+        submitted_late=windowed.late,
+        old_amount=Decimal("0.00"),
+        new_amount=monthly_amount,
+        reason=f"审核确认纳入保障（申请{application.number}）",
         created_by=actor,
     )
     audit.record(
@@ -55,8 +80,12 @@ def enrolment_create_from(
             "programme": application.programme.code,
             "monthly_amount": monthly_amount,
             "start_month": enrolment.start_month,
+            "end_month": enrolment.end_month,
+            "care_amount": care_amount,
             "members": members,
             "application": application.number,
+            "new_change": new_change.pk,
+            "payroll_month": new_change.payroll_month,
         },
     )
     return enrolment
