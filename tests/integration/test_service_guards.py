@@ -124,6 +124,33 @@ def _household_file(w: World, place) -> bytes:
     )
 
 
+def _recovery(w: World, place):
+    from jiuzhu.payments.models import Recovery
+
+    h = w.household(place)
+    return Recovery.objects.create(
+        county=place.county,
+        township=place.township,
+        village=place.village,
+        household=h,
+        cause="other",
+        amount=Decimal("100.00"),
+        created_by=place.county_admin,
+    )
+
+
+def _referral(w: World, place):
+    from jiuzhu.payments.models import Referral
+
+    return Referral.objects.create(
+        household=w.household(place),
+        township=place.township,
+        target="medical",
+        hardship="大病",
+        created_by=place.officer,
+    )
+
+
 def _previewed_snapshot(w, place, actor):
     from jiuzhu.crosscheck.snapshot_services import snapshot_preview
 
@@ -522,6 +549,63 @@ SERVICES: dict[str, Spec] = {
             "reason": "收入增加",
         },
         "OOOODDDDD",
+    ),
+    # payments: recoveries, deaths, reviews, referrals
+    "jiuzhu.payments.recoveries.recovery_open": Spec(
+        lambda w, p, a: {
+            "household_id": w.household(p).pk,
+            "cause": "other",
+            "amount": Decimal("100.00"),
+            "note": "多发一个月",
+        },
+        "OOODDDDDD",
+    ),
+    "jiuzhu.payments.recoveries.recovery_record_payment": Spec(
+        lambda w, p, a: {
+            "recovery_id": _recovery(w, p).pk,
+            "amount": Decimal("50.00"),
+            "paid_on": TODAY,
+        },
+        "OOODDDDDD",
+    ),
+    "jiuzhu.payments.recoveries.recovery_write_off": Spec(
+        lambda w, p, a: {"recovery_id": _recovery(w, p).pk, "reason": "无力偿还"},
+        "DODDDDDDD",
+    ),
+    "jiuzhu.payments.deaths.death_record": Spec(
+        lambda w, p, a: {
+            "person_id": w.household(p).members.first().pk,
+            "died_on": TODAY - timedelta(days=40),
+            "source": "公安户籍注销",
+        },
+        "OOODDDDDD",
+    ),
+    "jiuzhu.payments.reviews.reviews_schedule": Spec(
+        lambda w, p, a: {"today": TODAY}, "OOODDDDDO", scoped=False
+    ),
+    "jiuzhu.payments.reviews.review_complete": Spec(
+        lambda w, p, a: {
+            "enrolment_id": w.enrolment(p).pk,
+            "outcome": "no_change",
+            "note": "情况未变",
+        },
+        "OOODDDDDO",
+    ),
+    "jiuzhu.payments.exits.referral_create": Spec(
+        lambda w, p, a: {
+            "household_id": w.household(p).pk,
+            "target": "medical",
+            "hardship": "大病住院",
+        },
+        "OOODDDDDO",
+    ),
+    "jiuzhu.payments.exits.referral_close": Spec(
+        lambda w, p, a: {
+            "referral_id": _referral(w, p).pk,
+            "status": "assisted",
+            "outcome": "已给予医疗救助",
+        },
+        "OOODDDDDO",
     ),
     # cross-checks
     "jiuzhu.crosscheck.run.crosscheck_run": Spec(
