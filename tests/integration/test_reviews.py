@@ -126,4 +126,4 @@ def test_reviews_page(users, make_household, client):
     _due(users, make_household, on=date(2020, 1, 1))
     client.force_login(users["officer_a"])
     page = client.get("/payments/reviews/")
-    assert page.status_code == 200 and "text-danger" in page.content.decode()
+    assert page.status_code == 200 and "（已逾期）" in page.content.decode()
