@@ -60,6 +60,10 @@ class Command(BaseCommand):
             users=demo_accounts(), today=timezone.localdate(), seed=seed
         ):
             self.stdout.write(cc.line())
+        from jiuzhu.demo.payments_demo import create_demo_payments
+
+        if paid := create_demo_payments(today=timezone.localdate(), seed=seed):
+            self.stdout.write(paid.line())
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, region in users:
             self.stdout.write(f"  {username:<20} {role:<14} {region}")

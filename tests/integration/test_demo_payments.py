@@ -1,0 +1,69 @@
+"""The demo county's enrolments in payroll: an approved "new" change each, a next review date,
+a few in gradual exit and suspended, and the roster reading them."""
+
+import pytest
+from django.utils import timezone
+
+from jiuzhu.core.models import AuditEntry
+from jiuzhu.core.month import Month
+from jiuzhu.demo.cases_demo import create_demo_cases
+from jiuzhu.demo.crosscheck_demo import create_demo_crosscheck, demo_accounts
+from jiuzhu.demo.generator import generate_demo
+from jiuzhu.demo.payments_demo import create_demo_payments
+from jiuzhu.demo.users import create_demo_users
+from jiuzhu.payments.models import Enrolment, EnrolmentChange
+from jiuzhu.payments.roster import RosterFilter, roster_for
+from jiuzhu.programmes.seed import seed_county_defaults
+from jiuzhu.regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_enrolments_enter_payroll_with_examples(tmp_path, settings):
+    settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snapshots"
+    today = timezone.localdate()
+    generate_demo(households=1500, seed=7)
+    seed_county_defaults(county=Region.objects.get(code="433123000000"))
+    create_demo_users()
+    create_demo_cases()
+    create_demo_crosscheck(users=demo_accounts(), today=today, seed=7)
+    waiting = set(EnrolmentChange.objects.filter(kind="new").values_list("enrolment_id", flat=True))
+    result = create_demo_payments(today=today, seed=7)
+    assert result is not None and result.in_payroll > 80
+    entered = Enrolment.objects.exclude(pk__in=waiting)
+    assert entered.count() == result.in_payroll
+    assert not entered.filter(payroll_from="").exists()
+    new = EnrolmentChange.objects.filter(kind="new", status="approved").exclude(
+        enrolment_id__in=waiting
+    )
+    assert new.count() == result.in_payroll
+    assert all(c.created_by_id != c.reviewed_by_id for c in new)
+    assert all(
+        c.effective_month == c.enrolment.start_month for c in new.select_related("enrolment")
+    )
+    live = entered.filter(status="active", programme__payment="monthly")
+    assert not live.filter(next_review_on__isnull=True).exists()
+    assert live.filter(next_review_on__gte=today).count() > live.count() * 0.9
+    assert result.gradual >= 1 and result.suspended >= 1
+    gradual = Enrolment.objects.exclude(gradual_exit_from="")
+    assert gradual.count() == result.gradual
+    assert (
+        EnrolmentChange.objects.filter(kind="gradual_exit", status="approved").count()
+        == result.gradual
+    )
+    suspended = Enrolment.objects.filter(status="suspended")
+    assert suspended.count() == result.suspended
+    assert AuditEntry.objects.filter(action="demo.generate", new__part="payments").count() == 1
+
+    admin = demo_accounts()["county-admin"]
+    month = str(Month.of(today))
+    everyone = roster_for(user=admin, filters=RosterFilter(month=month))
+    assert not set(everyone.ids) & set(suspended.values_list("pk", flat=True))
+    assert set(gradual.values_list("pk", flat=True)) <= set(everyone.ids)
+    paused = roster_for(user=admin, filters=RosterFilter(month=month, status="suspended"))
+    assert set(paused.ids) == set(suspended.values_list("pk", flat=True))
+    row = roster_for(user=admin, filters=RosterFilter(month=month, status="gradual"))
+    label = row.rows(row.ids[:1])[0].status_label
+    assert label.startswith("渐退中，至") and label.endswith("止")
+    # only once
+    assert create_demo_payments(today=today, seed=7) is None
