@@ -25,6 +25,7 @@ from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.idguard import mask_ids
 from jiuzhu.core.jobs import Progress
 from jiuzhu.core.month import Month
+from jiuzhu.payments.recovery_selectors import paid_months_for
 from jiuzhu.programmes import selectors as params
 from jiuzhu.programmes.catalogue import SettingKey
 from jiuzhu.registry.selectors import person_ids_reveal
@@ -242,6 +243,7 @@ def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> d
             means=lambda ids: household_means(
                 county=run.county, household_ids=ids, on=month_end, sizes=household_sizes(con, ids)
             ),
+            paid_months=paid_months_for,
         )
         # each check's findings are inserted while the next checks run, where a second
         # connection can see the run (finding_writes)

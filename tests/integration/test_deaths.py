@@ -119,3 +119,24 @@ def test_paid_months_for_the_death_check(users, make_household):
     }
     assert found[own_e.pk].paid["2026-08"] == Decimal("700.00")
     assert found[own_e.pk].payroll_months == {"2026-06", "2026-07", "2026-08"}
+
+
+def test_death_check_amount_from_lines_and_estimate(users, make_household):
+    from jiuzhu.crosscheck.checks.death import amount_after_death
+
+    officer, h, dead, household_e, own_e = _world(users, make_household)
+    paid = paid_months_for([household_e.pk])[household_e.pk]
+    row = {
+        "monthly_amount": Decimal("900.00"),
+        "members": 3,
+        "single_person": False,
+        "death_date": date(2026, 6, 15),
+        "start_month": "2026-01",
+    }
+    # July, August: lines paid 1000 → 333.33 each; September: payroll, returned → 0;
+    # October, November: no payroll → 900 ÷ 3 = 300 each (estimate)
+    amount, basis = amount_after_death(row, 5, paid)
+    assert amount == Decimal("1266.66")
+    assert "按发放明细实发金额计3个月¥666.66" in basis
+    assert "无发放名册的2个月按月保障金额估算¥600.00" in basis
+    assert amount_after_death(row, 5, None)[0] == Decimal("1500.00")

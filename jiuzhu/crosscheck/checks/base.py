@@ -75,6 +75,9 @@ class CheckContext:
     estimate: Callable[[list[int]], dict[int, tuple[str, str]]] = lambda ids: {}
     # household ids -> recorded means (members, counted_monthly, standard_monthly) (R6 income)
     means: Callable[[list[int]], dict[int, object]] = lambda ids: {}
+    # enrolment ids -> what payroll paid them by month (payments.recovery_selectors.PaidMonths);
+    # empty when no payroll is at hand (the death check then estimates from the enrolment)
+    paid_months: Callable[[list[int]], dict[int, object]] = lambda ids: {}
     # what a check reports beside hits: counts, and lists of things to check by hand
     notes: dict[str, object] = field(default_factory=dict)
     # snapshot rows a check could not use, or used on an assumption, and why (see ``account``)

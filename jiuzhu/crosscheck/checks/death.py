@@ -4,8 +4,10 @@ payment on death and recover what was paid after it.
 A recipient is any person covered by an enrolment in force in the run month or later (for a
 household enrolment every member, the head included). Months paid after death are the months
 after the month of death, from the enrolment's start, up to the run month (or the enrolment's
-end). Until payroll exists the amount is taken from the enrolment's monthly amount: the whole
-amount when the deceased was the only person covered, else an equal per-person share.
+end). For a month whose payroll was generated the amount is what the enrolment's lines actually
+paid (payments, read once for all hits after the DuckDB query); for a month without one it is
+estimated from the enrolment's monthly amount. Either way it is the whole amount when the
+deceased was the only person covered, else an equal per-person share.
 
 A recipient's row without a death date cannot be used (counted in the run summary), nor can a
 row whose ID could not be read and that matched nobody.
@@ -59,24 +61,53 @@ SQL = f"""
 """
 
 
+def amount_after_death(row: dict, months: int, paid) -> tuple[Decimal, str]:
+    """The amount to recover and how it was found: for months a payroll of the programme was
+    generated, the person's share of what the enrolment's lines actually paid (`paid`, a
+    payments PaidMonths, or None); for the other months, the estimate from the enrolment."""
+    share = share_of(row["monthly_amount"], row["members"], row["single_person"])
+    if months <= 0:
+        return Decimal("0.00"), ""
+    first = max(Month.of(row["death_date"]).next(), Month.parse(row["start_month"]))
+    in_payroll, from_lines, estimated = 0, Decimal("0.00"), 0
+    for i in range(months):
+        month = str(first.add(i))
+        if paid is not None and month in paid.payroll_months:
+            in_payroll += 1
+            amount = paid.paid.get(month, Decimal("0.00"))
+            from_lines += share_of(amount, row["members"], row["single_person"]) if amount else 0
+        else:
+            estimated += 1
+    total = (from_lines + share * estimated).quantize(Decimal("0.01"))
+    parts = []
+    if in_payroll:
+        parts.append(f"按发放明细实发金额计{in_payroll}个月{format_yuan(from_lines)}")
+    if estimated:
+        parts.append(f"无发放名册的{estimated}个月按月保障金额估算{format_yuan(share * estimated)}")
+    return total, "；".join(parts)
+
+
 def run(ctx: CheckContext) -> list[Hit]:
     if not ctx.has("death"):
         return []
     last_day = Month.parse(ctx.month).last_day
     hits = []
     undated: set[int] = set()
+    found = []
     for row in rows(ctx.con, SQL.format(link=ctx.link("death")), {"last_day": last_day}):
         if row["death_date"] is None:  # a recipient's row that says nothing usable
             undated.add(row["row_no"])
-            continue
+        else:
+            found.append(row)
+    paid_by_enrolment = ctx.paid_months(sorted({row["enrolment_id"] for row in found}))
+    for row in found:
         months = months_paid_after_death(
             death_date=row["death_date"],
             start_month=row["start_month"],
             end_month=row["end_month"] or None,
             run_month=ctx.month,
         )
-        share = share_of(row["monthly_amount"], row["members"], row["single_person"])
-        amount = (share * months).quantize(Decimal("0.01"))
+        amount, basis = amount_after_death(row, months, paid_by_enrolment.get(row["enrolment_id"]))
         head = "（户主）" if row["relation"] == "self" else ""
         summary = (
             f"{row['p_name']}{head}于{row['death_date']:%Y年%m月%d日}死亡，仍在保；"
@@ -111,7 +142,8 @@ def run(ctx: CheckContext) -> list[Hit]:
                         ("月保障金额", format_yuan(row["monthly_amount"]), ""),
                         ("死亡后发放月数", months, ""),
                         ("应追回金额", format_yuan(amount), ""),
-                    ],
+                    ]
+                    + ([("计算依据", basis, "")] if basis else []),
                 ),
                 months_paid=months,
                 amount=amount,
