@@ -525,9 +525,6 @@ def township_opinion_record(*, actor, application_id: int, opinion: str) -> Appl
     return transition(app, actor=actor, action=Action.TOWNSHIP_OPINION, reason=opinion, **changes)
 
 
-MONTHLY_PAYMENT = "monthly"
-
-
 @transaction.atomic
 def application_calculate(*, actor, application_id: int, on: date | None = None) -> Application:
     """Compute and store the benefit with its explanation (no status change)."""
@@ -552,8 +549,8 @@ def application_calculate(*, actor, application_id: int, on: date | None = None)
 
 @transaction.atomic
 def application_confirm(*, actor, application_id: int, reason: str) -> Application:
-    """审核确认 (R1, R4): by the level holding the power; monthly programmes are enrolled, paid
-    from the next month (S2 art. 21)."""
+    """审核确认 (R1, R4): by the level holding the power; the case is enrolled, paid from the
+    next month (S2 art. 21) once the county approves its "new" change (R17)."""
     app = locked_application(actor, application_id, Perm.DECIDE_CASES)
     today = timezone.localdate()
     result = calculate(app, today)
@@ -575,12 +572,16 @@ def application_confirm(*, actor, application_id: int, reason: str) -> Applicati
         decided_on=today,
         decision_reason=reason,
     )
-    if app.programme.payment == MONTHLY_PAYMENT:
-        enrolment_create_from(
-            application=app, actor=actor, monthly_amount=result.amount, decided_on=today
-        )
-        app = transition(app, actor=actor, action=Action.ENROL)
-    return app
+    # Every confirmed case is enrolled (R17): monthly programmes, one-off temporary grants and
+    # yearly heating alike reach a payroll through the enrolment's "new" change.
+    enrolment_create_from(
+        application=app,
+        actor=actor,
+        monthly_amount=result.amount,
+        decided_on=today,
+        care_amount=result.care_amount,
+    )
+    return transition(app, actor=actor, action=Action.ENROL)
 
 
 @transaction.atomic

@@ -47,6 +47,7 @@ class Benefit:
     eligible: bool
     amount: Decimal  # monthly, or the one-off sum for temporary assistance, yearly for heating
     lines: tuple[str, ...]
+    care_amount: Decimal = Decimal("0.00")  # the care subsidy within `amount` (R16)
 
 
 def monthly_standard(standard: Standard) -> Decimal:
@@ -275,6 +276,7 @@ def _extreme_poverty(case: BenefitCase, on: date) -> Benefit:
             *care_lines,
             total,
         ),
+        care if eligibility.eligible else Decimal("0.00"),
     )
 
 

@@ -264,5 +264,72 @@ def asset_add(
     return fact
 
 
+@transaction.atomic
+def person_name_correct(*, actor, person_id: int, new_name: str, reason: str) -> Person:
+    """姓名更正 (R17): applied when the township submits it; the pinyin keys and, for the head,
+    the household's head name follow."""
+    guards.require(
+        actor, Perm.CHANGE_ENROLMENTS, Perm.EDIT_HOUSEHOLDS, message="您没有更正姓名的权限"
+    )
+    from .namekeys import name_initials, name_pinyin
+
+    new_name = new_name.strip()
+    person = selectors.person_get(user=actor, pk=person_id)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if not new_name or len(new_name) > 40:
+        raise ValidationFailed("请填写更正后的姓名（不超过40个字）")
+    if new_name == person.name:
+        raise ValidationFailed("更正后的姓名与原姓名相同")
+    old = person.name
+    person.name = new_name
+    person.name_initials, person.name_pinyin = name_initials(new_name), name_pinyin(new_name)
+    person.save(update_fields=["name", "name_initials", "name_pinyin"])
+    if person.relation == Relation.SELF:
+        Household.objects.filter(pk=person.household_id).update(head_name=new_name)
+    audit.record(
+        action="person.name_correct",
+        actor=actor,
+        obj=person,
+        household_id=person.household_id,
+        old={"name": old},
+        new={"name": new_name},
+        reason=reason,
+    )
+    return person
+
+
+@transaction.atomic
+def household_bank_account_set(
+    *, actor, household_id: int, bank_name: str, bank_account: str, reason: str
+) -> Household:
+    """The household's bank account after an approved bank-account change (R17): by the county
+    officer who approves the change."""
+    guards.require(actor, Perm.APPROVE_CHANGES, message="您没有审批银行账户变更的权限")
+    h = selectors.household_for_update(user=actor, pk=household_id)
+    b = protect_bank_account(bank_account.strip())
+    old = {"bank_name": h.bank_name, "bank_account": h.bank_account_masked}
+    h.bank_name = bank_name.strip()
+    h.bank_account_cipher, h.bank_account_hash, h.bank_account_masked = b.cipher, b.hash, b.masked
+    h.save(
+        update_fields=[
+            "bank_name",
+            "bank_account_cipher",
+            "bank_account_hash",
+            "bank_account_masked",
+            "updated_at",
+        ]
+    )
+    audit.record(
+        action="household.bank_change",
+        actor=actor,
+        obj=h,
+        household_id=h.pk,
+        old=old,
+        new={"bank_name": h.bank_name, "bank_account": h.bank_account_masked},
+        reason=reason,
+    )
+    return h
+
+
 def _changed(a: dict, b: dict) -> dict:
     return {k: v for k, v in a.items() if b.get(k) != v}

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from jiuzhu.cases.models import Application
-from jiuzhu.payments.models import Enrolment, Payroll, PayrollLine
+from jiuzhu.payments.models import Enrolment, EnrolmentChange, Payroll, PayrollLine
 from jiuzhu.programmes.models import Programme
 
 _serial = itertools.count(1)
@@ -84,3 +84,18 @@ def payroll_with_line(e: Enrolment, *, month: str, amount: str, generated_by) ->
             line_hash="0" * 64,
         )
     return payroll
+
+
+def submitted_change(e: Enrolment, *, created_by, kind="suspend") -> EnrolmentChange:
+    """A change awaiting the county's approval, as a township would have submitted it."""
+    return EnrolmentChange.objects.create(
+        enrolment=e,
+        kind=kind,
+        status=EnrolmentChange.Status.SUBMITTED,
+        effective_month="2027-01",
+        payroll_month="2027-01",
+        old_amount=e.monthly_amount,
+        new_amount=e.monthly_amount,
+        reason="外出务工",
+        created_by=created_by,
+    )
