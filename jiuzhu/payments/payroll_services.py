@@ -6,7 +6,6 @@ one transition, and the separation of duties is held here, not by the page."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -18,19 +17,10 @@ from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from . import payroll_checks
 from .models import Payroll
 from .payroll import payroll_verify
+from .payroll_selectors import payroll_scope
 
 Status = Payroll.Status
 TAKEN = "该发放名册已被他人处理，请刷新后查看"
-
-
-def payroll_scope(actor) -> Q:
-    """The payrolls an actor may see: their county's (a system actor: every county's)."""
-    if getattr(actor, "is_system", False):
-        return Q()
-    region = getattr(actor, "region", None)
-    if region is None or region.level != "county":
-        return Q(pk__in=[])
-    return Q(county_id=region.pk)
 
 
 def _payroll(actor, payroll_id: int) -> Payroll:

@@ -309,3 +309,59 @@ def test_another_countys_payroll_is_not_found(staff, month_world, make_user, reg
     outsider.save()
     with pytest.raises(Http404):
         payroll_approve(actor=outsider, payroll_id=payroll.pk)
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+def test_pages_generate_approve_release_and_export(client, staff, month_world, settings):
+    from django.urls import reverse
+
+    settings.JIUZHU_JOBS_INLINE = True
+    client.force_login(staff["county"])
+    page = client.get(reverse("payments:payroll_list"))
+    assert page.status_code == 200 and "生成发放名册" in page.content.decode()
+    posted = client.post(
+        reverse("payments:payroll_list"), {"month": MONTH, "programme": "dibao_rural"}
+    )
+    assert posted.status_code == 302
+    listed = client.get(posted["Location"]).content.decode()
+    payroll = Payroll.objects.get()
+    assert payroll.number in listed and "查看名册" in listed
+    job = JobRun.objects.get(kind="payments.payroll")
+    status = client.get(reverse("payments:payroll_job", args=[job.pk])).content.decode()
+    assert "已生成发放名册" in status
+
+    detail = client.get(reverse("payments:payroll_detail", args=[payroll.pk])).content.decode()
+    assert "¥2,600.00" in detail and "沱江镇" in detail and "照料护理补贴" in detail
+    assert 'id="approve"' not in detail  # the generator does not approve
+
+    client.force_login(staff["reviewer"])
+    detail = client.get(reverse("payments:payroll_detail", args=[payroll.pk])).content.decode()
+    assert 'id="approve"' in detail
+    client.post(reverse("payments:payroll_approve", args=[payroll.pk]))
+    assert Payroll.objects.get().status == Payroll.Status.APPROVED
+
+    client.force_login(staff["finance"])
+    client.post(reverse("payments:payroll_release", args=[payroll.pk]))
+    assert Payroll.objects.get().status == Payroll.Status.RELEASED
+    export = client.get(reverse("payments:payroll_lines_export", args=[payroll.pk]))
+    assert export.status_code == 200 and export["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    assert AuditEntry.objects.filter(action="payroll.export_lines", actor=staff["finance"]).exists()
+
+    client.force_login(staff["officer_a"])
+    assert client.get(reverse("payments:payroll_list")).status_code == 404
+    assert client.get(reverse("payments:payroll_detail", args=[payroll.pk])).status_code == 404
+
+
+def test_a_difference_shows_on_the_page_and_disables_approval(client, staff, month_world):
+    from django.urls import reverse
+
+    payroll = generate(staff)
+    change(month_world["plain"], staff["county"], "amount", MONTH, "500.00", "520.00")
+    client.force_login(staff["reviewer"])
+    client.post(reverse("payments:payroll_approve", args=[payroll.pk]))
+    page = client.get(reverse("payments:payroll_detail", args=[payroll.pk])).content.decode()
+    assert "处差异" in page and "龙一户" in page and "disabled" in page
