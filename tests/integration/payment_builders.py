@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from jiuzhu.cases.models import Application
-from jiuzhu.payments.models import Enrolment, EnrolmentChange, Payroll, PayrollLine
+from jiuzhu.payments.models import Adjustment, Enrolment, EnrolmentChange, Payroll, PayrollLine
 from jiuzhu.programmes.models import Programme
 
 _serial = itertools.count(1)
@@ -97,5 +97,17 @@ def submitted_change(e: Enrolment, *, created_by, kind="suspend") -> EnrolmentCh
         old_amount=e.monthly_amount,
         new_amount=e.monthly_amount,
         reason="外出务工",
+        created_by=created_by,
+    )
+
+
+def computed_adjustment(county, *, created_by) -> Adjustment:
+    """A computed re-pricing of the county's rural dibao with no differences, awaiting
+    application."""
+    return Adjustment.objects.create(
+        county=county,
+        programme=Programme.objects.get(code="dibao_rural"),
+        from_month="2026-10",
+        reason="提高农村低保标准",
         created_by=created_by,
     )
