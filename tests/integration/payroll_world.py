@@ -32,3 +32,31 @@ def payroll_at(county, *, status: str = "generated", by, approver=None, month: s
         approved_by=(approver or by) if approved else None,
         approved_at=timezone.now() if approved else None,
     )
+
+
+def payroll_with_texts(user, texts: list[str]):
+    """A payroll of `user`'s county with one line per text, the text as the payee's name and
+    bank (the export tests' hostile values), on any enrolment of the county."""
+    from decimal import Decimal
+
+    from jiuzhu.payments.models import Enrolment, PayrollLine
+
+    payroll = payroll_at(user.region, by=user)
+    enrolment = Enrolment.objects.filter(county=user.region).first()
+    for seq, text in enumerate(texts, start=1):
+        PayrollLine.objects.create(
+            payroll=payroll,
+            seq=seq,
+            kind=PayrollLine.Kind.REGULAR,
+            for_month=payroll.month,
+            enrolment=enrolment,
+            household_id=enrolment.household_id,
+            township_id=enrolment.township_id,
+            village_id=enrolment.village_id,
+            members=1,
+            payee_name=text[:40],
+            bank_name=text[:60],
+            amount=Decimal("100.00"),
+            line_hash="0" * 64,
+        )
+    return payroll
