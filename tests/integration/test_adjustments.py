@@ -111,3 +111,25 @@ def test_a_township_cannot_compute_an_adjustment(county, officers):
             from_month="2026-10",
             reason="新标准",
         )
+
+
+def test_the_review_table_and_its_export(client, county, officers, make_household):
+    from django.urls import reverse
+
+    household = make_household(TOWNSHIP_A)
+    old = priced(county, household, OCTOBER).amount
+    enrolment(household, created_by=officers["admin"], amount=str(old))
+    raise_standard(county)
+    client.force_login(officers["admin"])
+    response = client.post(
+        reverse("payments:adjustment_list"),
+        {"programme_code": "dibao_rural", "from_month": "2026-10", "reason": "新标准"},
+    )
+    assert response.status_code == 302
+    page = client.get(response["Location"]).content.decode()
+    assert household.head_name in page and "差额" in page
+    assert "审批并执行调整" not in page  # the one who computed it cannot apply it
+    export = client.get(response["Location"] + "export/")
+    assert export.status_code == 200 and export["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )

@@ -231,3 +231,29 @@ def test_a_bank_change_is_stored_encrypted_and_applied_on_approval(actors, enrol
     assert h.bank_name == "农业银行"
     assert crypto.decrypt(h.bank_account_cipher) == "6228480012345678901"
     assert EnrolmentChange.objects.get(pk=change.pk).status == "approved"
+
+
+def test_the_pages_submit_approve_and_print_a_change(client, actors, enrolled):
+    from django.urls import reverse
+
+    client.force_login(actors["officer_a"])
+    response = client.post(
+        reverse("payments:change_new", args=[enrolled.pk]),
+        {"kind": "amount", "new_amount": "360.00", "reason": "家庭人口增加"},
+    )
+    change = EnrolmentChange.objects.get(enrolment=enrolled, kind="amount")
+    assert response.status_code == 302 and change.status == "submitted"
+    listing = client.get(reverse("payments:change_list")).content.decode()
+    assert "金额调整" in listing and "¥360.00" in listing
+    client.force_login(actors["officer_b"])
+    assert client.get(reverse("payments:change_detail", args=[change.pk])).status_code == 404
+
+    client.force_login(actors["reviewer"])
+    page = client.get(reverse("payments:change_detail", args=[change.pk])).content.decode()
+    assert "审批通过" in page
+    client.post(reverse("payments:change_approve", args=[change.pk]), {"note": "同意"})
+    change.refresh_from_db()
+    assert change.status == "approved"
+    printed = client.get(reverse("payments:change_print", args=[change.pk])).content.decode()
+    assert "社会救助对象异动审批表" in printed and "家庭人口增加" in printed
+    assert "¥300.00" in printed and "¥360.00" in printed
