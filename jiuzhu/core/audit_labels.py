@@ -52,6 +52,7 @@ ACTION_LABELS = {
     "payroll.export_lines": "导出发放明细",
     "adjustment.compute": "计算提标调整",
     "adjustment.apply": "执行提标调整",
+    "adjustment.export": "导出提标调整明细",
     "person.name_correct": "更正姓名",
     "household.bank_change": "变更银行账户（异动审批）",
     "bank.layout_save": "设置代发文件格式",
