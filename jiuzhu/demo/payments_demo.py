@@ -52,16 +52,16 @@ def _at(day: date) -> datetime:
 
 def _months_after(day: date, months: int) -> date:
     m = Month.of(day).add(months)
-    return min(m.last_day, date(m.year, m.month, day.day))
+    return date(m.year, m.month, min(day.day, m.last_day.day))
 
 
 def _next_review(decided: date, interval: int, today: date) -> date:
     """The first review date at `interval` months from the decision that is not long past: a
     county reviews on schedule, so only the few just due are open in the demo."""
-    due = _months_after(decided, interval)
-    while due < today - timedelta(days=10):
-        due = _months_after(due, interval)
-    return due
+    k = 1
+    while _months_after(decided, k * interval) < today - timedelta(days=10):
+        k += 1
+    return _months_after(decided, k * interval)
 
 
 def _able_to_work(household_ids: list[int], today: date) -> dict[int, int]:

@@ -67,3 +67,16 @@ def test_demo_enrolments_enter_payroll_with_examples(tmp_path, settings):
     assert label.startswith("渐退中，至") and label.endswith("止")
     # only once
     assert create_demo_payments(today=today, seed=7) is None
+
+
+def test_review_dates_keep_the_day_of_the_decision_within_each_month():
+    from datetime import date
+
+    from jiuzhu.demo.payments_demo import _months_after, _next_review
+
+    assert _months_after(date(2025, 8, 31), 6) == date(2026, 2, 28)
+    assert _months_after(date(2024, 1, 31), 1) == date(2024, 2, 29)
+    # counted from the decision, not from the previous (shortened) date
+    assert _next_review(date(2023, 10, 31), 6, date(2026, 12, 6)) == date(2027, 4, 30)
+    assert _next_review(date(2025, 8, 31), 12, date(2026, 12, 6)) == date(2027, 8, 31)
+    assert _next_review(date(2025, 12, 20), 12, date(2026, 12, 6)) == date(2026, 12, 20)
