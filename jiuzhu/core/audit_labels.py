@@ -59,6 +59,7 @@ ACTION_LABELS = {
     "bank.file_export": "导出代发文件",
     "bank.result_import": "导入银行反馈",
     "bank.reissue": "退回重发",
+    "bank.reconciliation_export": "导出对账报告",
     "recovery.open": "登记追回",
     "recovery.payment": "登记追回款",
     "recovery.write_off": "核销追回款",

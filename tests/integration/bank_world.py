@@ -66,3 +66,17 @@ def returned_line(w, place) -> PayrollLine:
     household.bank_account_masked = "6217***2333"
     household.save()
     return line
+
+
+def released_with_texts(user, texts: list[str]) -> Payroll:
+    """The export tests' payroll of hostile texts (payroll_world.payroll_with_texts), released,
+    every line returned by the bank with the text as its reason."""
+    from .payroll_world import payroll_with_texts
+
+    payroll = payroll_with_texts(user, texts)
+    Payroll.objects.filter(pk=payroll.pk).update(status=Payroll.Status.RELEASED)
+    for line in payroll.lines.all():
+        PayrollLine.objects.filter(pk=line.pk).update(
+            outcome="returned", returned_amount=line.amount, return_reason=line.payee_name
+        )
+    return payroll

@@ -13,14 +13,16 @@ import threading
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from jiuzhu.core import crypto
 from jiuzhu.core.errors import Conflict, ValidationFailed
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.payments import bank_services, bankfile
-from jiuzhu.payments.models import BankResultImport, Payroll, PayrollLine
+from jiuzhu.payments.models import BankLayout, BankResultImport, Payroll, PayrollLine
 from tests.conftest import TOWNSHIP_A, TOWNSHIP_B
 from tests.integration.payment_builders import enrolment
 
@@ -330,3 +332,57 @@ def test_two_concurrent_imports_of_one_file_give_one_set_of_outcomes(users, make
     assert BankResultImport.objects.filter(payroll=payroll).count() == 1
     assert [o[0] for o in outcomes(payroll)] == ["paid", "returned", "paid"]
     assert AuditEntry.objects.filter(action="bank.result_import").count() == 1
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def test_bank_page_upload_export_and_report(client, users, make_household):
+    payroll = released_payroll(users, make_household)
+    client.force_login(users["finance"])
+    page = client.get(reverse("payments:bank_payroll", args=[payroll.pk]))
+    assert page.status_code == 200 and "导入银行反馈" in page.content.decode()
+    bad = result_csv([[ref(payroll, 1), "成功", "1.00", ""]])
+    response = client.post(
+        reverse("payments:bank_result_upload", args=[payroll.pk]),
+        {"file": SimpleUploadedFile("bad.csv", bad)},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "未导入任何结果" in body and "与应发金额350.00元不符" in body
+    good = result_csv(
+        [
+            [ref(payroll, 1), "成功", "350.00", ""],
+            [ref(payroll, 2), "退回", "", "账户冻结"],
+        ]
+    )
+    response = client.post(
+        reverse("payments:bank_result_upload", args=[payroll.pk]),
+        {"file": SimpleUploadedFile("good.csv", good)},
+        follow=True,
+    )
+    body = response.content.decode()
+    assert "已导入2笔结果" in body and "账户冻结" in body
+    assert "¥350.00" in body and "¥120.50" in body  # paid, and outstanding
+    export = client.get(reverse("payments:bank_file", args=[payroll.pk]), {"format": "csv"})
+    assert export.status_code == 200 and ACCOUNTS[0] in export.content.decode("gb18030")
+    report = client.get(reverse("payments:bank_reconciliation_export", args=[payroll.pk]))
+    book = load_workbook(io.BytesIO(report.content))
+    assert book.sheetnames == ["按乡镇", "按类别", "退回明细", "导入错误"]
+    assert book["退回明细"]["G2"].value == "账户冻结"
+    client.force_login(users["county"])  # no RELEASE_PAYROLL: sees the page, not the forms
+    page = client.get(reverse("payments:bank_payroll", args=[payroll.pk]))
+    assert page.status_code == 200 and "导入银行反馈" not in page.content.decode()
+
+
+def test_layout_page_saves_a_layout(client, users):
+    client.force_login(users["county"])
+    url = reverse("payments:bank_layout")
+    assert client.get(url).status_code == 200
+    client.post(
+        url, {"name": "农商行", "columns": "ref,payee_name,account,amount", "is_default": "1"}
+    )
+    layout = BankLayout.objects.get(county=users["county"].region)
+    assert layout.columns == ["ref", "payee_name", "account", "amount"]
+    client.force_login(users["finance"])
+    assert client.get(url).status_code == 404

@@ -28,6 +28,7 @@ from jiuzhu.crosscheck.snapshot_services import snapshot_preview
 from jiuzhu.registry import import_services
 from jiuzhu.registry.import_format import COLUMNS
 from jiuzhu.registry.models import Household
+from tests.integration.bank_world import released_with_texts
 from tests.integration.payroll_world import payroll_with_texts
 from tests.integration.test_crosscheck_run import death_snapshot, enrol
 
@@ -53,6 +54,8 @@ KNOWN_EXPORTS = {
 # Exports whose rows carry the hostile text: each payload must come out neutralised there.
 CARRY_PAYLOADS = {
     "payments:payroll_lines_export",
+    "payments:bank_file",
+    "payments:bank_reconciliation_export",
     "registry:household_export",
     "crosscheck:finding_list",
     "registry:import_errors",
@@ -65,6 +68,12 @@ ARGUMENTS = {
     "snapshots:template": lambda ctx: [{"kind": kind.value} for kind in REGISTRIES],
     "payments:payroll_lines_export": lambda ctx: [
         {"pk": payroll_with_texts(ctx.users["county"], PAYLOADS).pk}
+    ],
+    "payments:bank_file": lambda ctx: [
+        {"pk": released_with_texts(ctx.users["county"], PAYLOADS).pk}
+    ],
+    "payments:bank_reconciliation_export": lambda ctx: [
+        {"pk": released_with_texts(ctx.users["county"], PAYLOADS).pk}
     ],
 }
 USERS_IN_ORDER = ("county", "officer_a", "inspector", "finance", "village_a", "officer_b")
