@@ -10,6 +10,10 @@ trap 'bash scripts/pg-throwaway.sh stop "$pgdir"' EXIT
 export JIUZHU_DB_HOST="$pgdir" JIUZHU_DB_NAME=postgres JIUZHU_DB_USER=jiuzhu DJANGO_SETTINGS_MODULE=config.settings.test
 # `bash benchmarks/run.sh crosscheck [--persons N --refs M]`: the province cross-check benchmark
 if [ "${1:-}" = crosscheck ]; then shift; .venv/bin/python benchmarks/bench_crosscheck.py "$@"; exit; fi
+# `bash benchmarks/run.sh payroll [--enrolments N]`: payroll generate + check + export (default 50,000)
+if [ "${1:-}" = payroll ]; then shift; .venv/bin/python benchmarks/payroll_generate.py "$@"; exit; fi
+# `bash benchmarks/run.sh bank [--lines N]`: bank result import + reconcile vs a bare COPY (default 100,000)
+if [ "${1:-}" = bank ]; then shift; .venv/bin/python benchmarks/bank_result.py "$@"; exit; fi
 out="benchmarks/out/registry-$(date +%Y%m%d-%H%M).json"
 .venv/bin/python benchmarks/bench_registry.py "${1:-1000000}" | tee "$out"
 echo "written: $out"
