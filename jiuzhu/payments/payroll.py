@@ -291,6 +291,15 @@ def _money(value) -> Decimal:
 
 def _fetch(payroll: Payroll, programme: Programme) -> Iterator[list[tuple]]:
     sql, params = lines_query(county_id=payroll.county_id, programme=programme, month=payroll.month)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # A server-side cursor is planned for its first rows (cursor_tuple_fraction 0.1):
+            # nested loops that took 46 s for a 50,000-enrolment county against 1.7 s for the
+            # plan of the whole result, which is what we read. The sort gets memory too.
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            # JIT compiling the plan took 1.2 s of a 50,000-enrolment county's 1.7 s query
+            cursor.execute("SET LOCAL jit = off")
     with connection.chunked_cursor() as cursor:
         cursor.execute(sql, params)
         while batch := cursor.fetchmany(BATCH):
