@@ -4,7 +4,7 @@ edited line: the key is derived from the audit key (``settings.JIUZHU_AUDIT_KEY`
 in the database. ``payroll_verify`` recomputes both, an inspector's check.
 
 HMAC-SHA256 with the key's padding hashed once and copied per line (as the audit chain does):
-about 1.5 µs a line, 3 s for a province's 2,000,000 lines."""
+about 3.5 µs a line, 7 s for a province's 2,000,000 lines."""
 
 from __future__ import annotations
 
@@ -43,12 +43,18 @@ _SEP = "\x1f"  # the unit separator: no frozen text field can hold it
 
 class Signer:
     """Signs the lines of one payroll (its number is part of every line's text, so a line cannot
-    be moved to another payroll) and accumulates the payroll's digest in line order."""
+    be moved to another payroll) and accumulates the payroll's digest in line order.
+
+    The HMAC is built from hashlib's C objects (RFC 2104: the padded key's inner and outer
+    hashes taken once, copied per line): 3.5 µs a line against 5 µs through ``hmac``'s Python
+    wrapper; a unit test holds it equal to ``hmac.new``."""
 
     def __init__(self, number: str):
         self.number = number
-        self._base = _base_mac()
-        self._digest = self._base.copy()
+        key = _derived_key(settings.JIUZHU_AUDIT_KEY).ljust(64, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+        self._digest = _base_mac()
         self._digest.update(f"payroll{_SEP}{number}".encode())
 
     def line(self, values: Sequence) -> str:
@@ -58,9 +64,11 @@ class Signer:
         return h
 
     def line_hash(self, values: Sequence) -> str:
-        mac = self._base.copy()
-        mac.update(canonical(self.number, values).encode())
-        return mac.hexdigest()
+        inner = self._inner.copy()
+        inner.update(canonical(self.number, values).encode())
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
 
     def digest(self) -> str:
         return self._digest.copy().hexdigest()
@@ -68,16 +76,14 @@ class Signer:
 
 def canonical(number: str, values: Sequence) -> str:
     """The line's canonical text: the payroll number, then each signed field as text (money
-    with two decimals, an empty value as nothing)."""
-    return _SEP.join([number, *(_text(v) for v in values)])
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return f"{value:.2f}"
-    return str(value)
+    with two decimals, an empty value as nothing). A comprehension, not a helper per value:
+    this runs once per line, two million times for a province."""
+    return _SEP.join(
+        [
+            number,
+            *["" if v is None else f"{v:.2f}" if type(v) is Decimal else str(v) for v in values],
+        ]
+    )
 
 
 @lru_cache(maxsize=4)
