@@ -60,3 +60,28 @@ def payroll_with_texts(user, texts: list[str]):
             line_hash="0" * 64,
         )
     return payroll
+
+
+def adjustment_with_texts(user, texts: list[str]):
+    """A computed re-pricing of `user`'s county whose review table names households headed by
+    the given texts (the export tests' hostile values): one line per enrolment of such a
+    household in the county."""
+    from jiuzhu.payments.models import Adjustment
+    from jiuzhu.registry.models import Household
+    from tests.integration.payment_builders import enrolment
+
+    households = Household.objects.filter(county=user.region, head_name__in=texts)
+    enrolments = [enrolment(h, created_by=user) for h in households]
+    lines = [
+        {"enrolment": e.pk, "old": str(e.monthly_amount), "new": str(e.monthly_amount + 10)}
+        for e in enrolments
+    ]
+    assert lines, "the hostile households need enrolments"
+    return Adjustment.objects.create(
+        county=user.region,
+        programme=Programme.objects.get(code="dibao_rural"),
+        from_month="2026-10",
+        reason="提高农村低保标准",
+        lines=lines,
+        created_by=user,
+    )

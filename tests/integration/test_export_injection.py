@@ -29,7 +29,7 @@ from jiuzhu.registry import import_services
 from jiuzhu.registry.import_format import COLUMNS
 from jiuzhu.registry.models import Household
 from tests.integration.bank_world import released_with_texts
-from tests.integration.payroll_world import payroll_with_texts
+from tests.integration.payroll_world import adjustment_with_texts, payroll_with_texts
 from tests.integration.test_crosscheck_run import death_snapshot, enrol
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +56,7 @@ CARRY_PAYLOADS = {
     "payments:payroll_lines_export",
     "payments:bank_file",
     "payments:bank_reconciliation_export",
+    "payments:adjustment_export",
     "registry:household_export",
     "crosscheck:finding_list",
     "registry:import_errors",
@@ -74,6 +75,9 @@ ARGUMENTS = {
     ],
     "payments:bank_reconciliation_export": lambda ctx: [
         {"pk": released_with_texts(ctx.users["county"], PAYLOADS).pk}
+    ],
+    "payments:adjustment_export": lambda ctx: [
+        {"adjustment_id": adjustment_with_texts(ctx.users["county"], PAYLOADS).pk}
     ],
 }
 USERS_IN_ORDER = ("county", "officer_a", "inspector", "finance", "village_a", "officer_b")
