@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date
 
@@ -10,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from jiuzhu.accounts.jurisdiction import region_q
+from jiuzhu.core.month import Month
 from jiuzhu.regions.models import Region
 from jiuzhu.regions.selectors import county_of
 
@@ -125,3 +127,20 @@ def overview(*, user, today: date) -> dict:
         "by_check": {k: dict(v) for k, v in by_check.items()},
         "by_township": {k: dict(v) for k, v in sorted(by_township.items())},
     }
+
+
+_DEATH_DATE = re.compile(r"([0-9]{4})年([0-9]{1,2})月")
+
+
+def overpaid_from(finding: Finding) -> str:
+    """The month a recovery starts from, offered on the act form: for a death finding, the
+    month after the death (R9: what was paid from then is not due); empty for other checks,
+    where the officer states from when the household was not entitled."""
+    if finding.check_code != "death":
+        return ""
+    for row in finding.evidence or []:
+        if row.get("field") == "死亡日期":
+            found = _DEATH_DATE.match(str(row.get("theirs", "")))
+            if found:
+                return str(Month(int(found[1]), int(found[2])).next())
+    return ""

@@ -24,6 +24,8 @@ from jiuzhu.cases.models import Application
 from jiuzhu.core import audit, crypto, uploads
 from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.month import Month
+from jiuzhu.payments.models import Recovery
+from jiuzhu.payments.recoveries import recovery_for_finding
 from jiuzhu.payments.services import enrolment_reduce, enrolment_stop
 
 from .finding_flow import Step, StepNotAllowed, next_status
@@ -139,9 +141,12 @@ def finding_act(
     new_amount: Decimal | None = None,
     application_id: int | None = None,
     rectification_ref: str = "",
+    recover_from_month: str = "",
 ) -> Finding:
     """Act on a confirmed finding: stop or reduce the enrolment from a month, refer, include
-    through a new application, or keep with a reason."""
+    through a new application, or keep with a reason. With `recover_from_month`, a stop or
+    reduction also opens the recovery of what was paid from that month (R9: for a death, the
+    dead person's share; otherwise the enrolment's whole payment)."""
     finding, old, finding.status = _begin(actor, finding_id, Step.ACT)
     if action not in Finding.Action.values or not action:
         raise ValidationFailed("请选择处置方式")
@@ -175,6 +180,22 @@ def finding_act(
                 source=source,
             )
         finding.action_month = effective_month
+    recovery = None
+    if recover_from_month.strip():
+        if action not in (Finding.Action.STOP, Finding.Action.REDUCE):
+            raise ValidationFailed("只有停发或减发时才能同时登记追回")
+        recovery = recovery_for_finding(
+            actor=actor,
+            household_id=finding.household_id,
+            enrolment_id=finding.enrolment_id,
+            person_id=finding.person_id,
+            cause=Recovery.Cause.DEATH
+            if finding.check_code == "death"
+            else Recovery.Cause.WRONGFUL,
+            from_month=recover_from_month.strip(),
+            source=source,
+            note=note.strip(),
+        )
     if action == Finding.Action.INCLUDE:
         app = (
             Application.objects.filter(pk=application_id, household_id=finding.household_id).first()
@@ -205,6 +226,7 @@ def finding_act(
             "new_amount": new_amount,
             "application": application_id,
             "rectification_ref": finding.rectification_ref,
+            "recovery": recovery.pk if recovery else None,
         },
         note,
     )

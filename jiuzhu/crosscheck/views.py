@@ -206,6 +206,8 @@ def finding_detail(request, pk: int):
             "assignees": _assignees(finding),
             "actions": [c for c in Finding.Action.choices if c[0]],
             "next_month": next_month,
+            "overpaid_from": selectors.overpaid_from(finding),
+            "can_recover": user.can(Perm.MANAGE_RECOVERIES),
             "applications": applications,
             "history": entries_for_object(finding),
             "overdue": finding.due_date
@@ -261,6 +263,7 @@ def finding_step(request, pk: int, step: str):
                 new_amount=_decimal(post.get("new_amount", "")),
                 application_id=params.int_param(post, "application"),
                 rectification_ref=post.get("rectification_ref", ""),
+                recover_from_month=post.get("recover_from_month", ""),
             )
         elif step == "close":
             services.finding_close(actor=user, finding_id=pk, note=post.get("note", ""))

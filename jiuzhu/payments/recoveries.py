@@ -279,3 +279,57 @@ def paid_lines_for_person(*, person, after_month: str):
         )
         .order_by("for_month", "id")
     )
+
+
+def recovery_for_finding(
+    *,
+    actor,
+    household_id: int,
+    enrolment_id: int,
+    person_id: int | None,
+    cause: str,
+    from_month: str,
+    source: str,
+    note: str,
+) -> Recovery | None:
+    """Open the recovery a confirmed finding calls for (R9, and a wrongful inclusion acted on):
+    what the enrolment's lines paid from `from_month` on and that no recovery holds yet — for a
+    death, the dead person's share of every line that paid for them. None when nothing was
+    paid from that month. Runs inside the caller's transaction (the finding's act)."""
+    require(actor, Perm.MANAGE_RECOVERIES, message="您没有登记追回的权限")
+    try:
+        first = Month.parse(from_month)
+    except ValueError:
+        raise ValidationFailed("请填写追回起始月份（YYYY-MM）") from None
+    household = Household.objects.filter(region_q(actor), pk=household_id).first()
+    if household is None:
+        raise Http404("没有找到该家庭")
+    enrolment = Enrolment.objects.filter(pk=enrolment_id, household=household).first()
+    if enrolment is None:
+        raise ValidationFailed("该保障对象不属于该家庭")
+    if cause == Recovery.Cause.DEATH and person_id is not None:
+        person = household.members.filter(pk=person_id).first()
+        if person is None:
+            raise ValidationFailed("该人员不是该家庭的成员")
+        paid = paid_lines_for_person(person=person, after_month=str(first.prev()))
+    else:
+        person_id = None  # the household's whole payment was not due
+        paid = PayrollLine.objects.select_related("enrolment").filter(
+            enrolment=enrolment,
+            outcome=PayrollLine.Outcome.PAID,
+            for_month__gte=str(first),
+            kind__in=MONTHLY_LINE_KINDS,
+        )
+    lines = list(lines_not_recovered(paid, person_id=person_id))
+    if not lines:
+        return None
+    return open_from_lines(
+        opened_by=actor,
+        household=household,
+        cause=cause,
+        lines=lines,
+        enrolment=enrolment,
+        person_id=person_id,
+        source=source,
+        note=note,
+    )

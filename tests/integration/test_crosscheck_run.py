@@ -236,3 +236,57 @@ def test_review_queue_decisions(users, recipient, tmp_path, settings):
     again = crosscheck_run(actor=users["county"], month="2026-11", inline=True)
     again.refresh_from_db()
     assert again.summary["new"] == 0 and Finding.objects.count() == 1
+
+
+def test_acting_on_a_death_finding_opens_the_recovery_of_the_lines_paid(
+    users, recipient, tmp_path, settings
+):
+    """R9: stopping on a confirmed death finding with a recovery month puts what the lines paid
+    from the month after the death on the recovery ledger — not the enrolment's estimate."""
+    from jiuzhu.crosscheck.finding_selectors import overpaid_from
+    from jiuzhu.payments.models import Recovery
+
+    from .recovery_world import paid_line
+
+    settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snap"
+    household, person, enrolment = recipient
+    officer = users["officer_a"]
+    for month, amount, outcome in (
+        ("2026-08", "620.00", "paid"),  # the month of the death: due
+        ("2026-09", "620.00", "paid"),
+        ("2026-10", "600.00", "paid"),  # the bank paid what the line said, not the enrolment
+        ("2026-11", "620.00", "returned"),  # returned: nothing to recover
+    ):
+        paid_line(enrolment, month, officer, amount=amount, outcome=outcome)
+    death_snapshot(users["county"], f"龙老汉,{decrypt(person.id_cipher)},,,,2026-08-15,火化\n")
+    crosscheck_run(actor=users["county"], month="2026-11", inline=True)
+    finding = Finding.objects.get(check_code="death")
+    assert overpaid_from(finding) == "2026-09"
+    services.finding_assign(actor=officer, finding_id=finding.pk, assignee_id=officer.pk)
+    services.finding_verify(actor=officer, finding_id=finding.pk, is_true=True, note="已火化")
+
+    with pytest.raises(ValidationFailed):  # a recovery goes with a stop or a reduction only
+        services.finding_act(
+            actor=officer,
+            finding_id=finding.pk,
+            action="keep",
+            note="保留",
+            recover_from_month="2026-09",
+        )
+    assert not Recovery.objects.exists()
+
+    services.finding_act(
+        actor=officer,
+        finding_id=finding.pk,
+        action="stop",
+        note="死亡停发，追回多发资金",
+        effective_month="2026-12",
+        recover_from_month=overpaid_from(finding),
+    )
+    recovery = Recovery.objects.get()
+    assert recovery.cause == "death" and recovery.person_id == person.pk
+    assert recovery.amount == Decimal("1220.00") and recovery.lines.count() == 2
+    assert recovery.source == f"核查发现#{finding.pk}" and recovery.created_by == officer
+    assert AuditEntry.objects.filter(
+        action="crosscheck.finding_act", object_id=str(finding.pk), new__recovery=recovery.pk
+    ).exists()

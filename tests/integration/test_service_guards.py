@@ -143,6 +143,23 @@ def _recovery(w: World, place):
     )
 
 
+def _paid_for_finding(w: World, place) -> dict:
+    """A death finding's recovery: a paid November line of the place's enrolment."""
+    from .recovery_world import paid_line
+
+    e = w.enrolment(place)
+    paid_line(e, "2026-11", place.county_admin)
+    return {
+        "household_id": e.household_id,
+        "enrolment_id": e.pk,
+        "person_id": e.household.members.first().pk,
+        "cause": "death",
+        "from_month": "2026-11",
+        "source": "核查发现#1",
+        "note": "死亡后仍发放",
+    }
+
+
 def _referral(w: World, place):
     from jiuzhu.payments.models import Referral
 
@@ -563,6 +580,9 @@ SERVICES: dict[str, Spec] = {
             "note": "多发一个月",
         },
         "OOODDDDDD",
+    ),
+    "jiuzhu.payments.recoveries.recovery_for_finding": Spec(
+        lambda w, p, a: _paid_for_finding(w, p), "OOODDDDDD"
     ),
     "jiuzhu.payments.recoveries.recovery_record_payment": Spec(
         lambda w, p, a: {
