@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404
+from django.utils import timezone
 
 from jiuzhu.accounts.guards import require
 from jiuzhu.accounts.jurisdiction import region_q
@@ -104,6 +105,12 @@ def _locked_enrolment(actor, enrolment_id: int) -> Enrolment:
     return enrolment
 
 
+def _counted_in(enrolment: Enrolment) -> str:
+    """The payroll month an immediate stop or reduction (a finding acted on, a death) is counted
+    in: the first month whose payroll is not generated yet (R17)."""
+    return str(changes.payroll_month(enrolment, timezone.localdate()).month)
+
+
 @transaction.atomic
 def enrolment_stop(
     *, actor, enrolment_id: int, effective_month: str, reason: str, source: str = ""
@@ -125,6 +132,7 @@ def enrolment_stop(
         enrolment=enrolment,
         kind=EnrolmentChange.Kind.STOP,
         effective_month=str(first_unpaid),
+        payroll_month=_counted_in(enrolment),
         old_amount=enrolment.monthly_amount,
         new_amount=Decimal("0"),
         reason=reason,
@@ -172,6 +180,7 @@ def enrolment_reduce(
         enrolment=enrolment,
         kind=EnrolmentChange.Kind.REDUCE,
         effective_month=effective_month,
+        payroll_month=_counted_in(enrolment),
         old_amount=old_amount,
         new_amount=new_amount,
         reason=reason,

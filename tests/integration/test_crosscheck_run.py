@@ -6,11 +6,13 @@ from decimal import Decimal
 import duckdb
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from jiuzhu.cases.models import Application
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.errors import PermissionDenied, ValidationFailed
 from jiuzhu.core.models import AuditEntry
+from jiuzhu.core.month import Month
 from jiuzhu.crosscheck import findings as services
 from jiuzhu.crosscheck.models import CheckRun, Finding
 from jiuzhu.crosscheck.run import crosscheck_run
@@ -122,6 +124,7 @@ def test_death_run_raises_once_and_the_officer_stops_payment(users, recipient, t
     assert enrolment.status == Enrolment.Status.STOPPED and enrolment.end_month == "2026-11"
     change = EnrolmentChange.objects.get(enrolment=enrolment)
     assert change.effective_month == "2026-12" and change.source == f"核查发现#{finding.pk}"
+    assert change.payroll_month >= str(Month.of(timezone.localdate()))  # counted in a payroll
     services.finding_close(actor=officer, finding_id=finding.pk)
     finding.refresh_from_db()
     assert finding.status == Finding.Status.CLOSED and finding.verdict is True
