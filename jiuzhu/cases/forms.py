@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 
+from jiuzhu.core.forms import StyledForm
 from jiuzhu.core.money import MoneyError, parse_money
 from jiuzhu.programmes.models import Programme
 from jiuzhu.programmes.rules.self_care import SELF_CARE_ITEMS
@@ -52,22 +53,6 @@ def _late_reason() -> forms.CharField:
         widget=forms.Textarea(attrs={"rows": 1}),
         help_text="日期早于今天超过本县允许的天数（默认3天）时必填，将显示为“补录”",
     )
-
-
-class StyledForm(forms.Form):
-    """Adds the Bootstrap classes, so templates can render ``{{ field }}`` as is."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.RadioSelect):
-                css = "form-select" if isinstance(widget, forms.Select) else ""
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
 def _money(value: str):

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from jiuzhu.core.forms import StyledForm
 from jiuzhu.programmes.catalogue import PROGRAMMES
 
 from .changes import SUBMITTABLE
@@ -10,7 +11,7 @@ from .models import EnrolmentChange
 MONTH_HELP = "格式：2026-11；不填则为计入发放的月份"
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(StyledForm):
     kind = forms.ChoiceField(
         label="变更类型",
         choices=[(k.value, k.label) for k in SUBMITTABLE],
@@ -41,11 +42,11 @@ class ChangeForm(forms.Form):
         self.fields["person_id"].choices = [("", "—")] + [(m.pk, m.name) for m in members]
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(StyledForm):
     note = forms.CharField(label="审批意见", max_length=200, required=False)
 
 
-class ChangeFilterForm(forms.Form):
+class ChangeFilterForm(StyledForm):
     status = forms.ChoiceField(
         label="状态", choices=[("", "全部")] + list(EnrolmentChange.Status.choices), required=False
     )
@@ -60,7 +61,7 @@ class ChangeFilterForm(forms.Form):
         self.fields["township"].choices = [("", "全部")] + [(t.pk, t.name) for t in townships]
 
 
-class AdjustmentForm(forms.Form):
+class AdjustmentForm(StyledForm):
     programme_code = forms.ChoiceField(
         label="救助项目",
         choices=[
