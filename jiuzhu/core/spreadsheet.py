@@ -326,6 +326,8 @@ def _decimal_text(value: Decimal) -> str:
 
 def csv_text(value) -> str:
     """The text of one CSV field, typed as the xlsx writer types its cells."""
+    if type(value) is str:  # most fields of a large export: skip the type tests below
+        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
     if value is None:
         return ""
     if isinstance(value, bool):

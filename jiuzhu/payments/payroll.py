@@ -358,15 +358,15 @@ def write_lines(batches: Iterator[list[tuple]]) -> Iterator[int]:
 
 def _link_arrears(payroll: Payroll) -> None:
     """Each arrears row taken points at the line that pays it."""
+    # One join over the payroll's lines (a correlated look-up per arrears row would scan them
+    # once per row: the lines have no index on arrears_id, see PayrollLine).
     with connection.cursor() as cursor:
         cursor.execute(
-            "UPDATE payments_arrears SET paid_line_id = ("
-            " SELECT l.id FROM payments_payrollline l"
-            " WHERE l.payroll_id = %s AND l.arrears_id = payments_arrears.id)"
-            " WHERE paid_line_id IS NULL AND id IN ("
-            " SELECT arrears_id FROM payments_payrollline"
-            " WHERE payroll_id = %s AND arrears_id IS NOT NULL)",
-            [payroll.pk, payroll.pk],
+            "UPDATE payments_arrears SET paid_line_id = l.id"
+            " FROM payments_payrollline l"
+            " WHERE l.payroll_id = %s AND l.arrears_id = payments_arrears.id"
+            " AND payments_arrears.paid_line_id IS NULL",
+            [payroll.pk],
         )
 
 
