@@ -337,14 +337,13 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     world = seed(args.enrolments)
 
+    # A server process has these loaded; importing them (openpyxl: 0.5 s) is not the export's time
+    import jiuzhu.core.spreadsheet  # noqa: F401
+    import jiuzhu.payments.bankfile  # noqa: F401
     from jiuzhu.payments.models import Payroll
     from jiuzhu.payments.payroll import payroll_generate, payroll_verify
     from jiuzhu.payments.payroll_checks import check_payroll
     from jiuzhu.payments.payroll_services import payroll_approve, payroll_release
-
-    # A server process has these loaded; importing them (openpyxl: 0.5 s) is not the export's time
-    import jiuzhu.core.spreadsheet  # noqa: F401
-    import jiuzhu.payments.bankfile  # noqa: F401
 
     users = world["users"]
     if args.explain:
