@@ -9,6 +9,8 @@ jiuzhu snapshot import KIND FILE --as-of YYYY-MM-DD --user NAME [--source TEXT] 
        [--confirm-smaller]                             check (and import) a registry snapshot
 jiuzhu crosscheck run --month YYYY-MM|current --user NAME [--exact-only]
                                                        run every cross-check for the month
+jiuzhu payments reviews [--within-days 30]             daily: reviews coming due into the
+                                                       townships' queues (cron)
 jiuzhu audit verify                                    check the audit trail's keyed chain,
                                                        its head and every anchor file
 jiuzhu audit anchor                                    write the chain's head as a signed file
@@ -56,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         "holidays": "jiuzhu_holidays",
         "snapshot": "jiuzhu_snapshot",
         "crosscheck": "jiuzhu_crosscheck",
+        "payments": "jiuzhu_payments",
         "backup": "jiuzhu_backup",
     }
     if command not in mapping:

@@ -1,7 +1,8 @@
 """Reviews (S2 art. 31) due in the township's queue and their completion; referrals (R10) to an
 outcome; the written stop notice (S1 art. 13)."""
 
-from datetime import date
+import io
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -10,7 +11,7 @@ from django.http import Http404
 from jiuzhu.accounts.system import system_actor
 from jiuzhu.core.errors import Conflict, ValidationFailed
 from jiuzhu.payments.exits import referral_close, referral_create, stop_notice
-from jiuzhu.payments.models import EnrolmentChange, Review
+from jiuzhu.payments.models import Enrolment, EnrolmentChange, Review
 from jiuzhu.payments.recovery_selectors import referrals_open, reviews_due
 from jiuzhu.payments.reviews import add_months, review_complete, reviews_schedule
 from jiuzhu.payments.services import enrolment_stop
@@ -127,3 +128,22 @@ def test_reviews_page(users, make_household, client):
     client.force_login(users["officer_a"])
     page = client.get("/payments/reviews/")
     assert page.status_code == 200 and "（已逾期）" in page.content.decode()
+
+
+def test_the_daily_command_queues_reviews_as_the_scheduler(users, make_household):
+    """`jiuzhu payments reviews` puts reviews coming due into the queue, as the scheduler."""
+    from django.core.management import call_command
+
+    from jiuzhu.core.models import AuditEntry
+
+    h = make_household()
+    e = enrolment(h, users["officer_a"])
+    Enrolment.objects.filter(pk=e.pk).update(next_review_on=date.today() + timedelta(days=10))
+    call_command("jiuzhu_payments", "reviews", stdout=io.StringIO())
+    review = Review.objects.get(enrolment=e)
+    assert review.reason == Review.Reason.PERIODIC
+    entry = AuditEntry.objects.filter(action="review.schedule").latest("seq")
+    assert entry.actor_name == "system-scheduler"
+    assert entry.new["reviews"] == 1
+    call_command("jiuzhu_payments", "reviews", stdout=io.StringIO())  # again: nothing doubled
+    assert Review.objects.filter(enrolment=e).count() == 1
