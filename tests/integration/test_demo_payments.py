@@ -68,6 +68,22 @@ def test_demo_enrolments_enter_payroll_with_examples(tmp_path, settings):
     # only once
     assert create_demo_payments(today=today, seed=7) is None
 
+    # last month paid through the services: generated, approved, released, the bank's result in
+    from jiuzhu.demo.payroll_demo import run_demo_month
+    from jiuzhu.payments.models import Payroll, PayrollLine
+
+    ran = run_demo_month(today=today, seed=7)
+    assert ran is not None and not ran.problems, ran.problems
+    last = str(Month.of(today).prev())
+    payrolls = Payroll.objects.filter(month=last)
+    assert payrolls.count() == len(ran.payrolls) >= 2  # rural and urban dibao at least
+    assert set(payrolls.values_list("status", flat=True)) == {"closed"}
+    assert all(p.generated_by_id != p.approved_by_id != p.released_by_id for p in payrolls)
+    lines = PayrollLine.objects.filter(payroll__month=last)
+    assert lines.count() == ran.lines and not lines.filter(outcome="pending").exists()
+    assert lines.filter(outcome="returned").count() == ran.returned
+    assert run_demo_month(today=today, seed=7) is None
+
 
 def test_review_dates_keep_the_day_of_the_decision_within_each_month():
     from datetime import date

@@ -64,6 +64,10 @@ class Command(BaseCommand):
 
         if paid := create_demo_payments(today=timezone.localdate(), seed=seed):
             self.stdout.write(paid.line())
+        from jiuzhu.demo.payroll_demo import run_demo_month
+
+        if month := run_demo_month(today=timezone.localdate(), seed=seed):
+            self.stdout.write(month.line())
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, region in users:
             self.stdout.write(f"  {username:<20} {role:<14} {region}")
