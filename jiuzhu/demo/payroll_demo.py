@@ -7,8 +7,6 @@ month's payroll is left for the user to generate."""
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from dataclasses import dataclass
 from datetime import date
@@ -16,6 +14,7 @@ from datetime import date
 from jiuzhu.accounts.models import User
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.month import Month
+from jiuzhu.core.spreadsheet import CsvWriter
 from jiuzhu.payments.bank_services import bank_result_import
 from jiuzhu.payments.models import Enrolment, Payroll, PayrollLine
 from jiuzhu.payments.payroll import payroll_generate
@@ -51,18 +50,17 @@ def _staff() -> dict[str, User]:
 
 
 def _result_file(payroll: Payroll, rng: random.Random) -> tuple[bytes, int]:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["业务流水号", "结果", "实发金额", "失败原因"])
+    """The bank's answer, as a bank would send it (UTF-8 CSV)."""
+    writer = CsvWriter(["业务流水号", "结果", "实发金额", "失败原因"], encoding="utf-8")
     returned = 0
     lines = payroll.lines.order_by("seq").values_list("seq", "amount")
     for seq, amount in lines.iterator(chunk_size=5000):
         if rng.random() < RETURN_SHARE:
             returned += 1
-            writer.writerow([line_ref(payroll.number, seq), "失败", "", rng.choice(RETURN_REASONS)])
+            writer.append([line_ref(payroll.number, seq), "失败", None, rng.choice(RETURN_REASONS)])
         else:
-            writer.writerow([line_ref(payroll.number, seq), "成功", f"{amount:.2f}", ""])
-    return out.getvalue().encode("utf-8"), returned
+            writer.append([line_ref(payroll.number, seq), "成功", amount, None])
+    return writer.finish().data, returned
 
 
 def run_demo_month(*, today: date, seed: int = 20261122) -> DemoMonth | None:
