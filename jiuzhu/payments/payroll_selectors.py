@@ -74,3 +74,49 @@ def generation_jobs(*, county_id: int) -> QuerySet:
     from .payroll import PAYROLL_JOB
 
     return JobRun.objects.filter(kind=PAYROLL_JOB, kwargs__county_id=county_id).order_by("-id")
+
+
+def line_trace(*, user, pk: int) -> dict:
+    """Everything behind one payroll line, for the inspector: the line as frozen and whether its
+    signature still holds, the payroll's three signatories, the enrolment and the decision that
+    created it (who registered and who decided), every change of the enrolment with who
+    submitted and who approved it, the bank's outcome and who imported it, the re-issue either
+    way, and any recovery that holds the line."""
+    from .signing import SIGNED_FIELDS, Signer
+
+    line = (
+        PayrollLine.objects.filter(payroll__in=payrolls_for(user), pk=pk)
+        .select_related(
+            "payroll__programme",
+            "payroll__generated_by",
+            "payroll__approved_by",
+            "payroll__released_by",
+            "township",
+            "village",
+            "household",
+            "enrolment__programme",
+            "enrolment__person",
+            "enrolment__created_by",
+            "enrolment__application__created_by",
+            "enrolment__application__decided_by",
+            "change",
+            "result_import__imported_by",
+            "reissue_of__payroll",
+        )
+        .first()
+    )
+    if line is None:
+        raise Http404("没有找到该发放明细")
+    values = [getattr(line, name) for name in SIGNED_FIELDS]
+    reissued = PayrollLine.objects.filter(reissue_of=line).select_related("payroll").first()
+    return {
+        "line": line,
+        "signature_ok": Signer(line.payroll.number).line_hash(values) == line.line_hash,
+        "enrolment": line.enrolment,
+        "application": line.enrolment.application,
+        "changes": line.enrolment.changes.select_related("created_by", "reviewed_by").order_by(
+            "id"
+        ),
+        "reissued_as": reissued,
+        "recoveries": line.recoveries.select_related("created_by").order_by("id"),
+    }

@@ -155,3 +155,9 @@ def payroll_lines_export(request, pk: int):
         new={"rows": export.rows, "digest": payroll.digest},
     )
     return xlsx_response(export, f"发放名册_{payroll.number}.xlsx")
+
+
+@login_required
+def payroll_line_trace(request, pk: int):
+    user = _viewer(request)
+    return render(request, "payments/line_trace.html", selectors.line_trace(user=user, pk=pk))
