@@ -25,6 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from jiuzhu.core.money import MoneyError, parse_money
 
@@ -67,8 +68,10 @@ class LayoutError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class LineState:
+# LineState, ResultRow and Settlement are named tuples, not frozen dataclasses: one of each per
+# line of a province's 2,000,000-line file, they cost a third of the memory and are built
+# several times faster (a frozen dataclass sets each field through object.__setattr__).
+class LineState(NamedTuple):
     """A payroll line as reconciliation needs it: its amount and current outcome."""
 
     seq: int
@@ -78,8 +81,7 @@ class LineState:
     returned_amount: Decimal = ZERO
 
 
-@dataclass(frozen=True)
-class ResultRow:
+class ResultRow(NamedTuple):
     """One data row of the bank's file: its spreadsheet row number and texts as typed."""
 
     row: int
@@ -96,8 +98,7 @@ class RowError:
     message: str
 
 
-@dataclass(frozen=True)
-class Settlement:
+class Settlement(NamedTuple):
     """The outcome to write on a line."""
 
     seq: int
