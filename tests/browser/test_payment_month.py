@@ -246,3 +246,13 @@ def test_a_month_of_payment_end_to_end(login, page, live_server, month_world, jo
     page.goto(f"{live_server.url}/payments/household/{e1.household_id}/")
     history = page.inner_text("#payment-lines")
     assert "退回" in history and f"重发自{payroll.number}" in history
+
+    # The inspector follows the re-issued line back to the original, the decision and changes.
+    as_user(page, login, w["inspector"])
+    page.goto(f"{live_server.url}/payments/payroll/line/{again.pk}/")
+    assert "签名一致" in page.inner_text("#signature")
+    page.click(f"text={payroll.number}-{original.seq}")
+    assert "账户已销户" in page.inner_text("#trace-line")
+    changes = page.inner_text("#trace-changes")
+    assert "金额调整" in changes and "银行账户变更" in changes
+    shot(page, "line_trace")
