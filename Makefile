@@ -5,6 +5,7 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 HOUSEHOLDS ?= 20000
+PORT ?= 8000
 
 .PHONY: setup demo serve test test-unit bench lint clean-demo
 
@@ -14,10 +15,10 @@ setup:
 	npm ci --no-audit --no-fund --loglevel=error
 
 demo: setup
-	$(VENV)/bin/jiuzhu demo --households $(HOUSEHOLDS)
+	$(VENV)/bin/jiuzhu demo --households $(HOUSEHOLDS) --port $(PORT)
 
 serve:
-	$(VENV)/bin/jiuzhu serve
+	$(VENV)/bin/jiuzhu serve --port $(PORT)
 
 test: setup
 	bash scripts/test-deps.sh
