@@ -132,8 +132,10 @@ def payroll_job(*, progress: Progress, actor_id: int, county_id: int, programme_
 
 
 def payroll_number(county: Region, programme: Programme, month: str, kind: str, batch: int) -> str:
+    """发放名册编号: FF, the county, the month, the programme's number (no code word: the number
+    is printed on bank files and pages), and -BC<batch> for a supplementary payroll."""
     suffix = "" if kind == Payroll.Kind.REGULAR else f"-BC{batch}"
-    return f"FF{county.code[:6]}-{month.replace('-', '')}-{programme.code}{suffix}"
+    return f"FF{county.code[:6]}-{month.replace('-', '')}-{programme.pk:02d}{suffix}"
 
 
 def _existing(county, programme, month) -> Payroll | None:
