@@ -145,14 +145,14 @@ class DemoCrosscheck:
 
 
 def demo_accounts() -> dict:
-    """The demo accounts by username (jiuzhu.demo.users), as create_demo_crosscheck takes them."""
+    """The demo accounts by username (jiuzhu.demo.users), as create_demo_crosscheck and
+    run_demo_month take them."""
     from jiuzhu.accounts.models import User
 
+    from .users import DEMO_USERS
+
     return {
-        u.username: u
-        for u in User.objects.filter(
-            username__in=["county-admin", "township-head", "township-officer"]
-        )
+        u.username: u for u in User.objects.filter(username__in=[d.username for d in DEMO_USERS])
     }
 
 

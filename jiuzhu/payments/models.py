@@ -266,6 +266,20 @@ class Payroll(models.Model):
         return f"{self.number}"
 
 
+def _line_reference(to, *, related_name: str = "+", **options) -> models.ForeignKey:
+    """A payroll line's reference to a parent the generator (or the result import) reads in the
+    same transaction and that is never deleted: no database constraint, no index of its own
+    (see PayrollLine)."""
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        related_name=related_name,
+        db_index=False,
+        db_constraint=False,
+        **options,
+    )
+
+
 class PayrollLine(models.Model):
     """One payment of a payroll, frozen at generation with its signature (line_hash). Its only
     later writes are the bank outcome (exactly one: paid or returned, on amounts)."""
@@ -297,34 +311,10 @@ class PayrollLine(models.Model):
     seq = models.PositiveIntegerField("序号")
     kind = models.CharField("类别", max_length=10, choices=Kind.choices)
     for_month = models.CharField("所属月份", max_length=7)
-    enrolment = models.ForeignKey(
-        Enrolment,
-        on_delete=models.PROTECT,
-        related_name="lines",
-        db_index=False,
-        db_constraint=False,
-    )
-    household = models.ForeignKey(
-        "registry.Household",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    township = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    village = models.ForeignKey(
-        "regions.Region",
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    enrolment = _line_reference(Enrolment, related_name="lines")
+    household = _line_reference("registry.Household")
+    township = _line_reference("regions.Region")
+    village = _line_reference("regions.Region")
     members = models.PositiveSmallIntegerField("保障人数")
     payee_name = models.CharField("收款人", max_length=40)
     payee_id_cipher = models.TextField(blank=True)
@@ -334,24 +324,8 @@ class PayrollLine(models.Model):
     bank_account_masked = models.CharField("银行账号", max_length=40, blank=True)
     amount = models.DecimalField("发放金额", max_digits=12, decimal_places=2)
     # The approved change whose amount this line pays (null: the enrolment's own amount)
-    change = models.ForeignKey(
-        EnrolmentChange,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
-    arrears = models.ForeignKey(
-        "Arrears",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    change = _line_reference(EnrolmentChange, null=True, blank=True)
+    arrears = _line_reference("Arrears", null=True, blank=True)
     reissue_of = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reissued_as"
     )
@@ -363,15 +337,7 @@ class PayrollLine(models.Model):
     returned_amount = models.DecimalField("退回金额", max_digits=12, decimal_places=2, default=0)
     return_reason = models.CharField("退回原因", max_length=100, blank=True)
     # Written by the result import in the transaction that creates the import row.
-    result_import = models.ForeignKey(
-        "BankResultImport",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-        db_index=False,
-        db_constraint=False,
-    )
+    result_import = _line_reference("BankResultImport", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "发放明细"
