@@ -7,6 +7,9 @@ ACTION_LABELS = {
     "user.set_password": "重设密码",
     "user.unlock": "解除账号锁定",
     "user.reset_otp": "重置手机令牌",
+    "user.update": "修改账号信息",
+    "user.deactivate": "停用账号",
+    "user.reactivate": "恢复启用账号",
     "user.login_ip_throttled": "暂停某网络地址登录（失败次数过多）",
     "regions.import": "导入行政区划",
     "import.preview": "上传导入文件（检查）",
@@ -111,6 +114,7 @@ ACTION_LABELS = {
     "settings.carerate": "设置照料护理补贴标准",
     "holidays.set": "录入节假日/调休",
     "holidays.confirm_year": "确认全年节假日已录入",
+    "holidays.remove": "删除节假日/调休",
     "audit.verify": "校验审计链",
     "audit.anchor": "审计链存证",
 }
