@@ -84,8 +84,6 @@ def queue(request):
         and (not status or r.application.status == status)
         and (not mine or r.handler.pk == user.pk)
     ]
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/queue.html",
@@ -98,7 +96,7 @@ def queue(request):
             "summary": township_summary(rows) if is_county else None,
             "handlers": handler_summary(rows),
             "mine": mine,
-            "query": query.urlencode(),
+            "query": params.query_without_page(request.GET),
             "lookup_form": forms.HouseholdNumberForm(),
             "can_register": user.can(Perm.REGISTER_CASES),
         },

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from jiuzhu.accounts.jurisdiction import region_ids_q
 from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import params
 from jiuzhu.core.month import Month
 from jiuzhu.regions.models import Region
 
@@ -39,15 +40,13 @@ def appraisal_list(request):
         if form.cleaned_data["month"]:
             month = Month.parse(form.cleaned_data["month"])
             rows = rows.filter(held_on__range=(month.first_day, month.last_day))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "cases/appraisal_list.html",
         {
             "form": form,
             "page": Paginator(rows, APPRAISAL_PAGE_SIZE).get_page(request.GET.get("page")),
-            "query": query.urlencode(),
+            "query": params.query_without_page(request.GET),
             "today": timezone.localdate(),
         },
     )

@@ -95,3 +95,10 @@ def choice_param(query: Mapping[str, str], name: str, choices: Iterable[str]) ->
 def flag_param(query: Mapping[str, str], name: str) -> bool:
     """A checkbox-style flag: true only for "1"."""
     return _raw(query, name) == "1"
+
+
+def query_without_page(query) -> str:
+    """A list's query string for its pager links: its filters, without the page number."""
+    kept = query.copy()
+    kept.pop("page", None)
+    return kept.urlencode()

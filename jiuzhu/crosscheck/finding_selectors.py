@@ -18,6 +18,8 @@ from jiuzhu.regions.selectors import county_of
 from .finding_flow import OPEN_STATUSES
 from .models import CheckRun, Finding
 
+ACTED_Q = Q(status__in=["acted", "closed"], acted_at__isnull=False)
+
 
 def findings_for(user) -> QuerySet[Finding]:
     return Finding.objects.filter(region_q(user))
@@ -83,8 +85,12 @@ def finding_search(
     status: str = "",
     township_id: int | None = None,
     overdue: bool = False,
+    verdict: str = "",
+    acted: bool = False,
     today: date | None = None,
 ) -> QuerySet[Finding]:
+    """The findings list's filters; the overview's counts link here with the same conditions
+    (verdict "true"/"false": verified true or false; acted: acted on or closed after acting)."""
     qs = findings_for(user).select_related("township", "village")
     if check:
         qs = qs.filter(check_code=check)
@@ -94,6 +100,10 @@ def finding_search(
         qs = qs.filter(township_id=township_id)
     if overdue:
         qs = qs.filter(status__in=OPEN_STATUSES, due_date__lt=today or date.today())
+    if verdict:
+        qs = qs.filter(verdict=verdict == "true").exclude(status="dismissed")
+    if acted:
+        qs = qs.filter(ACTED_Q)
     return qs
 
 
@@ -111,18 +121,18 @@ def overview(*, user, today: date) -> dict:
         raised=Count("id"),
         confirmed=Count("id", filter=Q(verdict=True)),
         rejected=Count("id", filter=Q(verdict=False)),
-        acted=Count("id", filter=Q(status__in=["acted", "closed"], acted_at__isnull=False)),
+        acted=Count("id", filter=ACTED_Q),
         overdue=Count("id", filter=overdue_q),
         review=Count("id", filter=Q(status="review")),
     )
     towns = {r.pk: r.name for r in Region.objects.filter(pk__in={r["township_id"] for r in rows})}
     by_check: dict[str, dict] = defaultdict(lambda: defaultdict(int))
-    by_township: dict[str, dict] = defaultdict(lambda: defaultdict(int))
+    by_township: dict[tuple[str, int], dict] = defaultdict(lambda: defaultdict(int))
     keys = ("raised", "confirmed", "rejected", "acted", "overdue", "review")
     for r in rows:
         for k in keys:
             by_check[r["check_code"]][k] += r[k]
-            by_township[towns.get(r["township_id"], "")][k] += r[k]
+            by_township[(towns.get(r["township_id"], ""), r["township_id"])][k] += r[k]
     return {
         "by_check": {k: dict(v) for k, v in by_check.items()},
         "by_township": {k: dict(v) for k, v in sorted(by_township.items())},

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -33,6 +34,8 @@ from .models import Finding
 from .registries import REGISTRIES
 from .run import crosscheck_run
 from .snapshot_selectors import latest_snapshots
+
+FINDINGS_PAGE_SIZE = 50
 
 
 def _viewer(request) -> User:
@@ -137,6 +140,8 @@ def _filters(request) -> dict:
         "status": params.choice_param(query, "status", Finding.Status.values),
         "township_id": params.int_param(query, "township"),
         "overdue": params.flag_param(query, "overdue"),
+        "verdict": params.choice_param(query, "verdict", ("true", "false")),
+        "acted": params.flag_param(query, "acted"),
     }
 
 
@@ -150,13 +155,13 @@ def finding_list(request):
         return xlsx_response(
             findings_xlsx(qs, LABELS), f"核查发现_{timezone.localdate():%Y%m%d}.xlsx"
         )
-    page = qs[:200]
+    page = Paginator(qs, FINDINGS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "crosscheck/finding_list.html",
         {
-            "findings": page,
-            "total": qs.count(),
+            "page": page,
+            "total": page.paginator.count,
             "filters": filters,
             "labels": LABELS,
             "label_choices": sorted(LABELS.items(), key=lambda kv: list(LABELS).index(kv[0])),
@@ -165,7 +170,7 @@ def finding_list(request):
             if user.region.level == "county"
             else [],
             "today": timezone.localdate(),
-            "query": request.GET.urlencode(),
+            "query": params.query_without_page(request.GET),
             "tab": "review" if filters["status"] == "review" else "findings",
         },
     )

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit
+from jiuzhu.core import audit, params
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.spreadsheet import Column, xlsx
@@ -52,7 +52,12 @@ def change_list(request):
     return render(
         request,
         "payments/change_list.html",
-        {"form": form, "page": page, "can_approve": request.user.can(Perm.APPROVE_CHANGES)},
+        {
+            "form": form,
+            "page": page,
+            "query": params.query_without_page(request.GET),
+            "can_approve": request.user.can(Perm.APPROVE_CHANGES),
+        },
     )
 
 

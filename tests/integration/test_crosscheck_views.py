@@ -1,6 +1,7 @@
 """Findings pages: overview counts, list filters and Excel, evidence side by side, the steps."""
 
 import io
+import re
 from datetime import date
 
 import pytest
@@ -90,3 +91,41 @@ def test_run_page_starts_a_run_and_shows_the_summary(client, users, finding):
     page = response.content.decode()
     assert "新发现 <strong>0</strong>" in page and "以前已发现（未重复提出） 1" in page
     assert date.today().year  # the page rendered a finished run
+
+
+def _copies(finding, n: int) -> None:
+    """`n` more findings like `finding` (fresh keys), for paging."""
+    copies = []
+    for i in range(n):
+        f = Finding.objects.get(pk=finding.pk)
+        f.pk = None
+        f.fingerprint = f"{finding.fingerprint[:56]}-{i}"
+        copies.append(f)
+    Finding.objects.bulk_create(copies)
+
+
+def test_list_pages_with_numbers_and_keeps_filters(client, users, finding):
+    _copies(finding, 60)
+    client.force_login(users["county"])
+    first = client.get("/crosscheck/findings/?check=death").content.decode()
+    assert "共 61 条" in first and "显示前200条" not in first
+    rows = re.compile(r'href="/crosscheck/findings/\d+/"')
+    assert len(rows.findall(first)) == 50  # one link per row on a page
+    assert "check=death&page=2" in first and "第1页，共2页" in first
+    second = client.get("/crosscheck/findings/?check=death&page=2").content.decode()
+    assert len(rows.findall(second)) == 11
+
+
+def test_overview_numbers_link_to_their_lists(client, users, finding):
+    Finding.objects.filter(pk=finding.pk).update(verdict=True, status="confirmed")
+    client.force_login(users["inspector"])
+    page = client.get("/crosscheck/").content.decode()
+    assert "/crosscheck/findings/?check=death&verdict=true" in page
+    town = finding.township_id
+    assert f"/crosscheck/findings/?township={town}&overdue=1" in page
+    listed = client.get("/crosscheck/findings/?check=death&verdict=true").content.decode()
+    assert f"#{finding.pk}" in listed and "（核实属实）" in listed
+    assert (
+        f"#{finding.pk}"
+        not in client.get("/crosscheck/findings/?check=death&verdict=false").content.decode()
+    )

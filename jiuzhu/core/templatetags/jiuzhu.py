@@ -33,6 +33,20 @@ def cn_datetime(value) -> str:
 
 
 @register.filter
+def page_numbers(page, around: int = 2) -> list[int | None]:
+    """The page numbers a pager shows: the first, the last and `around` either side of the
+    current page, with None where numbers are left out."""
+    last, current = page.paginator.num_pages, page.number
+    shown = {1, last, *range(max(1, current - around), min(last, current + around) + 1)}
+    numbers: list[int | None] = []
+    for n in sorted(shown):
+        if numbers and numbers[-1] is not None and n - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(n)
+    return numbers
+
+
+@register.filter
 def percent(done, total) -> int:
     return int(100 * done / total) if total else 0
 
