@@ -10,14 +10,49 @@ def test_codes_become_chinese_labels():
 
 
 def test_new_only_fields_have_no_old_value():
-    assert describe_changes({}, {"category": "wages", "amount": "12000.00"}) == [
-        ("类别", "", "工资性收入"),
-        ("金额", "", "12000.00"),
+    assert describe_changes({}, {"category": "wages", "amount": "12000.00"}, "income.add") == [
+        ("收入类别", "", "工资性收入"),
+        ("金额（元）", "", "¥12,000.00"),
     ]
 
 
 def test_lists_and_dicts_are_shown_not_crashed_on():
     assert describe_changes({}, {"years": [2024, 2025], "query": {"q": "lds"}}) == [
         ("年份", "", "2024、2025"),
-        ("查询条件", "", "q=lds"),
+        ("查询条件", "", "q：lds"),
     ]
+
+
+def test_the_same_field_reads_by_the_action_that_wrote_it():
+    case = describe_changes({"status": "draft"}, {"status": "incomplete"}, "case.mark_incomplete")
+    payroll = describe_changes({"status": "generated"}, {"status": "approved"}, "payroll.approve")
+    assert case == [("状态", "登记", "材料不全，已一次性告知")]
+    assert payroll == [("状态", "已生成待审核", "已审核待发放")]
+
+
+def test_programmes_months_dates_and_money_in_chinese():
+    rows = describe_changes(
+        {},
+        {
+            "programme": "dibao_urban",
+            "effective_month": "2026-03",
+            "died_on": "2026-01-05",
+            "monthly_amount": "680.00",
+            "kin_registered": True,
+        },
+        "enrolment.stop",
+    )
+    assert [new for _, _, new in rows] == [
+        "城市最低生活保障",
+        "2026年3月",
+        "2026年1月5日",
+        "¥680.00",
+        "是",
+    ]
+
+
+def test_finding_handling_in_chinese():
+    rows = describe_changes(
+        {"status": "confirmed"}, {"status": "acted", "action": "stop"}, "crosscheck.finding_act"
+    )
+    assert rows == [("状态", "核实属实", "已处置"), ("处置方式", "", "停发")]

@@ -4,6 +4,7 @@ from django import template
 from django.utils import timezone
 
 from jiuzhu.core.audit_labels import action_label
+from jiuzhu.core.audit_values import actor_label
 from jiuzhu.core.money import format_yuan
 from jiuzhu.core.month import format_date_cn
 
@@ -54,6 +55,14 @@ def percent(done, total) -> int:
 @register.filter
 def action_name(action: str) -> str:
     return action_label(action)
+
+
+@register.filter
+def operator(entry) -> str:
+    """An audit entry's operator (or any user) as 姓名（角色）, never the account name."""
+    if hasattr(entry, "actor_name"):
+        return actor_label(entry.actor if entry.actor_id else None, entry.actor_name)
+    return actor_label(entry)
 
 
 @register.filter

@@ -1,10 +1,11 @@
 from django import template
 
-from jiuzhu.registry.audit_display import describe_changes
+from jiuzhu.core.audit_values import describe_changes
 
 register = template.Library()
 
 
 @register.filter
 def changes(entry) -> list[tuple[str, str, str]]:
-    return describe_changes(entry.old or {}, entry.new or {})
+    """An audit entry's old and new values: Chinese field names and value labels."""
+    return describe_changes(entry.old or {}, entry.new or {}, entry.action)
