@@ -1,12 +1,19 @@
 """Demo applications at every stage, made through the real services (so their history, audit
 rows and enrolments are what an officer would produce), in 沱江镇 where the demo users work.
 
-Their steps are dated in the past, in order (ARCHITECTURE rule 11): an application made some days
-ago, accepted the next day, investigated and verified within the S2 time limits, on notice for 7
-days. Dates further back than the county's late-entry allowance are entered as 补录 with a reason,
-as an office moving its paper files into the system would."""
+The story holds together: each case's household is chosen by the system's own calculation
+(most eligible, a few honestly not), its notes are written from the household's recorded
+members, incomes and assets (jiuzhu.demo.case_notes), and its steps fall on working days in
+order (jiuzhu.demo.case_schedule). Dates further back than the county's late-entry allowance
+are entered as 补录 with a reason, as an office moving its paper files into the system would;
+the history rows are then dated at the office hour each step took place."""
 
-from datetime import timedelta
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import OuterRef, Subquery, Sum
@@ -15,46 +22,88 @@ from django.utils import timezone
 from jiuzhu.accounts.models import User
 from jiuzhu.cases import services
 from jiuzhu.cases.kin_services import kin_declare
-from jiuzhu.cases.models import Application
+from jiuzhu.cases.models import Application, CaseEvent, Verification
+from jiuzhu.cases.workflow import Action, Status
 from jiuzhu.core.crypto import decrypt
-from jiuzhu.core.errors import JiuzhuError
+from jiuzhu.core.workdays_db import calendar
+from jiuzhu.demo.case_notes import (
+    AssetFacts,
+    CaseNotes,
+    HouseholdFacts,
+    IncomeFacts,
+    MemberFacts,
+    case_notes,
+    refusal_reasons,
+)
+from jiuzhu.demo.case_schedule import CaseDates, latest_schedule, office_times
+from jiuzhu.demo.generator import COUNTY_CODE
+from jiuzhu.programmes.benefit import BenefitCase, calculate
 from jiuzhu.programmes.catalogue import dibao_code
+from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household, IncomeFact
 
+HOME_TOWNSHIP = "433123109000"  # 沱江镇
 LATE_REASON = "演示数据：按纸质档案补录"
-# how many days ago each stage's application was made; the other steps follow it
-APPLIED_DAYS_AGO = {
-    "draft": 1,
-    "incomplete": 3,
-    "accepted": 6,
-    "verifying": 12,
-    "noticed": 14,
-    "reviewed": 24,
-    "enrolled": 30,
-    "refused": 26,
-}
-NOTICE_DAYS_AGO = 3  # the "noticed" stage: a notice still running
+MISSING_PAPERS = ["户口簿复印件", "近6个月收入证明", "残疾人证复印件"]
 CONTINUE_TO_REFUSAL = "申请人对核对结果有异议、坚持申请，依程序公示后报乡镇作出书面决定"
+SCAN_LIMIT = 400  # the poorest households whose benefit is calculated to choose the cases
 
 
-def _dated(field: str, days: int) -> dict:
-    """`{field: that many days ago}` with the 补录 reason, which the services keep only when
-    the date lies beyond the county's allowance."""
-    return {field: timezone.localdate() - timedelta(days=days), "late_reason": LATE_REASON}
+@dataclass(frozen=True)
+class Stage:
+    """Where a demo case stops, the step whose date is its last, and how many days before
+    today that step lies at the latest."""
+
+    status: Status
+    last_step: str  # a CaseDates field
+    days_ago: int
+    eligible: bool = True
 
 
-STAGES = [
-    "draft",
-    "incomplete",
-    "accepted",
-    "verifying",
-    "noticed",
-    "reviewed",
-    "enrolled",
-    "enrolled",
-    "enrolled",
-    "refused",
-]
+# One round of stages; the demo makes three rounds, each a few working days earlier.
+STAGES = (
+    Stage(Status.DRAFT, "applied", 1),
+    Stage(Status.INCOMPLETE, "incomplete_told", 1),
+    Stage(Status.ACCEPTED, "accepted", 2),
+    Stage(Status.VERIFYING, "visited", 2),
+    Stage(Status.NOTICED, "notice_start", 2),
+    Stage(Status.TOWNSHIP_REVIEWED, "opinion", 3),
+    Stage(Status.ENROLLED, "opinion", 1),
+    Stage(Status.ENROLLED, "opinion", 2),
+    Stage(Status.ENROLLED, "opinion", 3),
+    Stage(Status.REFUSED, "opinion", 2, eligible=False),
+)
+ROUNDS = 3
+# The second round's case at the township head's desk is honestly ineligible: its notes say why.
+INELIGIBLE_AT_DECISION_ROUND = 1
+# The history row of each action is dated on the day of this step (decisions happen today).
+EVENT_DAY = {
+    Action.REGISTER: "applied",
+    Action.MARK_INCOMPLETE: "incomplete_told",
+    Action.ACCEPT: "accepted",
+    Action.START_INVESTIGATION: "visited",
+    Action.RECORD_INVESTIGATION: "visited",
+    Action.RECORD_VERIFICATION: "verified",
+    Action.PUBLISH_NOTICE: "notice_start",
+    Action.CLOSE_NOTICE: "notice_closed",
+    Action.TOWNSHIP_OPINION: "opinion",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    household: Household
+    refusal_reasons: tuple[str, ...]  # empty: eligible by the calculation
+
+    @property
+    def eligible(self) -> bool:
+        return not self.refusal_reasons
+
+
+def _wants_eligible(stage: Stage, round_no: int) -> bool:
+    if stage.status == Status.TOWNSHIP_REVIEWED:
+        return round_no != INELIGIBLE_AT_DECISION_ROUND
+    return stage.eligible
 
 
 def _poorest(township_code: str, count: int) -> list[Household]:
@@ -74,116 +123,242 @@ def _poorest(township_code: str, count: int) -> list[Household]:
     )
 
 
-def _advance(app, stage: str, u: dict) -> None:
-    officer = u["township-officer"]
-    applied = APPLIED_DAYS_AGO[stage]
-    if stage == "incomplete":
-        services.application_mark_incomplete(
-            actor=officer,
+def _candidates(county, today: date, eligible: int, ineligible: int) -> list[Candidate]:
+    """The poorest households of 沱江镇 priced by the system's own calculation: `eligible` that
+    pass and `ineligible` that fail, those failing on a car first (the commonest real case)."""
+    passed: list[Candidate] = []
+    failed: list[Candidate] = []
+    for household in _poorest(HOME_TOWNSHIP, SCAN_LIMIT):
+        benefit = calculate(
+            BenefitCase(
+                county=county, programme_code=dibao_code(household.area_type), household=household
+            ),
+            today,
+        )
+        if benefit.eligible and benefit.amount > 0:
+            passed.append(Candidate(household, ()))
+        elif reasons := refusal_reasons(benefit.lines):
+            failed.append(Candidate(household, reasons))
+        if len(passed) >= eligible and len(failed) >= 3 * ineligible:
+            break
+    failed.sort(key=lambda c: "机动车辆" not in c.refusal_reasons[0])
+    if len(passed) < eligible or len(failed) < ineligible:
+        raise RuntimeError("演示：沱江镇符合或不符合条件的家庭不够，请生成更多家庭")
+    return passed[:eligible] + failed[:ineligible]
+
+
+def household_facts(household: Household) -> HouseholdFacts:
+    """The household as the investigator finds it: the registry's members, incomes, assets."""
+    members = tuple(
+        MemberFacts(
+            name=p.name,
+            labour_capacity=p.labour_capacity,
+            # the status, not the diagnosis: that is encrypted and stays out of the notes
+            illness=p.get_health_status_display() if p.health_status != "healthy" else "",
+            disability=p.disability_label if p.disability_type else "",
+        )
+        for p in household.members.all()
+    )
+    incomes = tuple(
+        IncomeFacts(
+            category=f.category,
+            source=f.source or f.get_category_display(),
+            yearly_amount=f.amount,
+            member_name=f.person.name if f.person else "",
+        )
+        for f in household.incomes.select_related("person").order_by("id")
+    )
+    assets = tuple(
+        AssetFacts(
+            kind=a.kind,
+            description=a.description or a.get_kind_display(),
+            value=a.value,
+            identifier=a.identifier,
+            is_disability_vehicle=a.is_disability_vehicle,
+        )
+        for a in household.assets.order_by("id")
+    )
+    return HouseholdFacts(members, incomes, assets)
+
+
+def _dated(field: str, day: date) -> dict:
+    """`{field: day}` with the 补录 reason, which the services keep only when the date lies
+    beyond the county's allowance."""
+    return {field: day, "late_reason": LATE_REASON}
+
+
+class _CaseMaker:
+    """Takes one application through the services to its stage, with its dates and notes."""
+
+    def __init__(self, users: dict[str, User]) -> None:
+        self.officer = users["township-officer"]
+        self.head = users["township-head"]
+        self.assistant = users["village-assistant"]
+
+    def advance(self, app: Application, stage: Stage, dates: CaseDates, notes: CaseNotes) -> None:
+        if stage.status == Status.INCOMPLETE:
+            services.application_mark_incomplete(
+                actor=self.officer, application_id=app.pk, missing=MISSING_PAPERS
+            )
+            return
+        steps: list[Callable[[Application, CaseDates, CaseNotes], None]] = [
+            self._accept,
+            self._investigate,
+            self._verify,
+            self._publish,
+            self._close_notice,
+            self._opinion,
+            self._decide,
+        ]
+        for step in steps:
+            if app.status == stage.status:
+                return
+            step(app, dates, notes)
+            app.refresh_from_db()
+
+    def _accept(self, app, dates, notes) -> None:
+        services.application_accept(
+            actor=self.officer, application_id=app.pk, **_dated("accepted_on", dates.accepted)
+        )
+
+    def _investigate(self, app, dates, notes) -> None:
+        services.investigation_record(
+            actor=self.officer,
             application_id=app.pk,
-            missing=["户口簿复印件", "近6个月收入证明", "残疾人证复印件"],
+            **_dated("visited_on", dates.visited),
+            investigator_1=self.officer,
+            investigator_2=self.assistant,
+            living_conditions=notes.living_conditions,
+            income_findings=notes.income_findings,
+            asset_findings=notes.asset_findings,
+            family_signed=True,
         )
-        return
-    if stage == "draft":
-        return
-    services.application_accept(
-        actor=officer, application_id=app.pk, **_dated("accepted_on", applied - 1)
-    )
-    if stage == "accepted":
-        return
-    services.investigation_record(
-        actor=officer,
-        application_id=app.pk,
-        **_dated("visited_on", applied - 3),
-        investigator_1=officer,
-        investigator_2=u["village-assistant"],
-        living_conditions="砖木结构住房，家电陈旧",
-        income_findings="主要劳动力患病，收入不稳定",
-        asset_findings="无机动车，无大额存款",
-        family_signed=True,
-    )
-    if stage == "verifying":
-        return
-    services.verification_record(
-        actor=officer,
-        application_id=app.pk,
-        **_dated("checked_on", applied - 5),
-        result="consistent",
-        details="经核对，与申报一致",
-    )
-    started = NOTICE_DAYS_AGO if stage == "noticed" else applied - 6
-    # A household the calculation finds ineligible stops before the notice (left at 待公示),
-    # unless, as for the cases to be refused, the office records why it goes on to a decision.
-    services.notice_publish(
-        actor=officer,
-        application_id=app.pk,
-        **_dated("start_on", started),
-        continue_reason=CONTINUE_TO_REFUSAL if stage == "refused" else "",
-    )
-    if stage == "noticed":
-        return
-    services.notice_close(actor=officer, application_id=app.pk)
-    services.township_opinion_record(
-        actor=officer, application_id=app.pk, opinion="经入户调查、核对和公示，情况属实，建议纳入"
-    )
-    if stage == "enrolled":
-        services.application_confirm(
-            actor=u["township-head"], application_id=app.pk, reason="同意纳入"
-        )
-    elif stage == "refused":
-        services.application_refuse(
-            actor=u["township-head"],
+
+    def _verify(self, app, dates, notes) -> None:
+        services.verification_record(
+            actor=self.officer,
             application_id=app.pk,
-            reason="经核对，家庭成员有稳定工资收入，人均收入高于当地低保标准",
+            **_dated("checked_on", dates.verified),
+            result=Verification.Result.CONSISTENT,
+            details=notes.verification_details,
         )
+
+    def _publish(self, app, dates, notes) -> None:
+        # A household the calculation finds ineligible goes on to a written decision only
+        # with the reason recorded (the service refuses it otherwise).
+        services.notice_publish(
+            actor=self.officer,
+            application_id=app.pk,
+            **_dated("start_on", dates.notice_start),
+            continue_reason="" if notes.proposes_inclusion else CONTINUE_TO_REFUSAL,
+        )
+
+    def _close_notice(self, app, dates, notes) -> None:
+        services.notice_close(actor=self.officer, application_id=app.pk)
+
+    def _opinion(self, app, dates, notes) -> None:
+        services.township_opinion_record(
+            actor=self.officer, application_id=app.pk, opinion=notes.township_opinion
+        )
+
+    def _decide(self, app, dates, notes) -> None:
+        if notes.proposes_inclusion:
+            services.application_confirm(actor=self.head, application_id=app.pk, reason="同意纳入")
+        else:
+            services.application_refuse(
+                actor=self.head,
+                application_id=app.pk,
+                reason=f"经入户调查和核对，{'；'.join(notes.refusal_reasons)}，不符合低保条件",
+            )
+
+
+def _date_history(app: Application, dates: CaseDates, rng: random.Random) -> None:
+    """The services stamp each history row with the moment it was entered; put each row of
+    a step that took place before today at an office hour of that step's day."""
+    events = [e for e in app.events.order_by("at", "id") if e.action in EVENT_DAY]
+    days = [getattr(dates, EVENT_DAY[Action(e.action)]) for e in events]
+    for event, at in zip(events, office_times(days, rng), strict=True):
+        event.at = timezone.make_aware(at)
+    CaseEvent.objects.bulk_update(events, ["at"])
+
+
+def _declare_kin(admin: User, household: Household) -> None:
+    """A village cadre's sibling in one applying household: the case is kin-registered."""
+    relative = household.members.order_by("id").last()
+    kin_declare(
+        actor=admin,
+        declarant_name="石主任",
+        declarant_role="village_cadre",
+        declarant_unit="虹桥社区党支部书记",
+        relative_name=relative.name,
+        relative_id_number=decrypt(relative.id_cipher),
+        kin="sibling",
+        declared_on=timezone.localdate() - timedelta(days=200),
+    )
+
+
+def _assign(candidates: list[Candidate]) -> list[tuple[Stage, int, Candidate]]:
+    """Each (stage, round) slot with a household of the eligibility it needs."""
+    eligible = iter(c for c in candidates if c.eligible)
+    ineligible = iter(c for c in candidates if not c.eligible)
+    return [
+        (stage, round_no, next(eligible) if _wants_eligible(stage, round_no) else next(ineligible))
+        for round_no in range(ROUNDS)
+        for stage in STAGES
+    ]
 
 
 def create_demo_cases() -> int:
     """Returns how many applications were created (none if any exist already)."""
     if Application.objects.exists():
         return 0
-    u = {
+    users = {
         user.username: user
         for user in User.objects.filter(
             username__in=["township-officer", "township-head", "village-assistant", "county-admin"]
         )
     }
-    households = _poorest("433123109000", 40)
-    kin_target = households[5].members.order_by("id").last()
-    kin_declare(
-        actor=u["county-admin"],
-        declarant_name="石主任",
-        declarant_role="village_cadre",
-        declarant_unit="虹桥社区党支部书记",
-        relative_name=kin_target.name,
-        relative_id_number=decrypt(kin_target.id_cipher),
-        kin="sibling",
-        declared_on=timezone.localdate() - timedelta(days=200),
+    today = timezone.localdate()
+    slots = ROUNDS * len(STAGES)
+    refusals = sum(1 for r in range(ROUNDS) for s in STAGES if not _wants_eligible(s, r))
+    candidates = _candidates(
+        Region.objects.get(code=COUNTY_CODE),
+        today,
+        eligible=slots - refusals + 2,
+        ineligible=refusals,
     )
-    created = 0
-    for i, household in enumerate(households[:30]):
-        code = dibao_code(household.area_type)
-        stage = STAGES[i % len(STAGES)]
-        app = services.application_register(
-            actor=u["township-officer"],
-            household_id=household.pk,
-            programme_code=code,
-            reason="家庭收入低，生活困难",
-            **_dated("applied_on", APPLIED_DAYS_AGO[stage]),
+    plan = _assign(candidates)
+    _declare_kin(users["county-admin"], plan[5][2].household)
+    is_workday = calendar().is_workday
+    maker = _CaseMaker(users)
+    rng = random.Random(20261122)
+    for stage, round_no, candidate in plan:
+        dates = latest_schedule(
+            last_step=stage.last_step,
+            on_or_before=today - timedelta(days=stage.days_ago),
+            is_workday=is_workday,
+            earlier=round_no,
         )
-        created += 1
-        try:
-            _advance(app, stage, u)
-        except JiuzhuError:
-            continue  # e.g. not eligible on its facts: left where it stopped, as in real life
-    for household, amount in ((households[31], Decimal("1500")), (households[32], Decimal("8000"))):
+        household = candidate.household
         app = services.application_register(
-            actor=u["township-officer"],
+            actor=maker.officer,
+            household_id=household.pk,
+            programme_code=dibao_code(household.area_type),
+            reason="家庭收入低，生活困难",
+            **_dated("applied_on", dates.applied),
+        )
+        notes = case_notes(household_facts(household), candidate.refusal_reasons)
+        maker.advance(app, stage, dates, notes)
+        _date_history(app, dates, rng)
+    used = {c.household.pk for _, _, c in plan}
+    spare = [c.household for c in candidates if c.eligible and c.household.pk not in used]
+    for household, amount in zip(spare, (Decimal("1500"), Decimal("8000")), strict=False):
+        app = services.application_register(
+            actor=maker.officer,
             household_id=household.pk,
             programme_code="temporary",
             reason="房屋失火，急需救助",
             requested_amount=amount,
         )
-        services.application_accept(actor=u["township-officer"], application_id=app.pk)
-        created += 1
-    return created
+        services.application_accept(actor=maker.officer, application_id=app.pk)
+    return len(plan) + min(len(spare), 2)
