@@ -188,3 +188,13 @@ def role_can(role: str, perm: Perm) -> bool:
         return perm in PERMISSIONS[Role(role)]
     except ValueError:
         return False
+
+
+# Who may go on a home visit as one of its two investigators (S2 art. 16): civil-affairs staff
+# who handle, decide or spot-check cases — never finance, audit or discipline inspection, who
+# supervise the work, and not the village assistant, who helps but does not investigate (R4).
+INVESTIGATOR_ROLES = frozenset(
+    r
+    for r in STAFF_ROLES
+    if PERMISSIONS[r] & {Perm.HANDLE_CASES, Perm.DECIDE_CASES, Perm.SPOT_CHECK}
+)

@@ -140,7 +140,7 @@ class RegisterForm(StyledForm):
             (m.pk, f"{m.name}（{m.get_relation_display()}）") for m in members
         ]
         self.fields["temporary_tier"].choices = [("", "不选档次（按申请金额）")] + [
-            (t.code, f"{t.get_category_display()}·{t.label}") for t in tiers
+            (t.code, t.display_label) for t in tiers
         ]
 
     def clean_requested_amount(self):

@@ -103,6 +103,16 @@ class Application(models.Model):
     def __str__(self) -> str:
         return f"{self.number}（{self.programme}）"
 
+    @property
+    def stage_label(self) -> str:
+        """The status as the officer reads it: the township-review status tells whether the
+        township has written its opinion yet (after the notice it has not)."""
+        if self.status == Status.TOWNSHIP_REVIEWED:
+            if self.township_opinion.strip():
+                return "乡镇已提出意见，待审核确认"
+            return "待乡镇提出审核意见"
+        return self.get_status_display()
+
 
 class CaseEvent(models.Model):
     """One row per transition or recorded step: who, when, why, from, to."""

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from jiuzhu.accounts.roles import Perm
+from jiuzhu.accounts.roles import INVESTIGATOR_ROLES, Perm
 from jiuzhu.core import audit
 from jiuzhu.core.errors import Conflict, PermissionDenied, ValidationFailed
 from jiuzhu.core.money import MoneyError, format_yuan, parse_money
@@ -300,6 +300,13 @@ def investigation_record(
         raise ValidationFailed("入户调查须由两名工作人员进行")
     if not family_signed:
         raise ValidationFailed("调查表须经申请人（家庭成员）签字确认")
+    for person in (investigator_1, investigator_2):
+        local = person.region_id in (app.township_id, app.county_id)
+        if person.role not in INVESTIGATOR_ROLES or not person.is_active or not local:
+            raise ValidationFailed(
+                f"{person.display_name}（{person.role_label}）不能担任入户调查人，"
+                "应由本乡镇（街道）或县级民政经办、审核人员入户调查"
+            )
     recused = recused_user_ids(household_kin_matches(app.household))
     for person in (investigator_1, investigator_2):
         if person.pk in recused:
@@ -324,7 +331,7 @@ def investigation_record(
         actor=actor,
         action=Action.RECORD_INVESTIGATION,
         data={
-            "investigators": [investigator_1.username, investigator_2.username],
+            "investigators": [investigator_1.display_name, investigator_2.display_name],
             "visited_on": visited_on,
             **entered.event_data(),
         },

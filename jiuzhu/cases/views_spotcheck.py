@@ -50,17 +50,30 @@ def draw_list(request):
             return redirect("spotchecks:detail", pk=draw.pk)
     today = timezone.localdate()
     draws = SpotCheckDraw.objects.filter(county=user.region).select_related("created_by")
+    # after an error the form shows what was typed, not the defaults again
+    values = {
+        "period_start": today.replace(day=1).isoformat(),
+        "period_end": today.isoformat(),
+        "fraction": "0.30",
+        "seed": "",
+    }
+    if request.method == "POST":
+        values.update({k: request.POST.get(k, "")[:40] for k in values})
     return render(
         request,
         "cases/spotcheck_list.html",
-        {"draws": draws, "default_start": today.replace(day=1), "today": today},
+        {"draws": draws, "values": values, "today": today},
     )
 
 
 @login_required
 def draw_detail(request, pk: int):
     user = _county_user(request)
-    draw = get_object_or_404(SpotCheckDraw, pk=pk, county=user.region)
+    return _render_detail(request, get_object_or_404(SpotCheckDraw, pk=pk, county=user.region))
+
+
+def _render_detail(request, draw: SpotCheckDraw, *, failed_visit: int | None = None):
+    """The draw and its visits; after a refused visit record, that row keeps what was typed."""
     visits = draw.visits.select_related(
         "application__household", "application__township", "application__programme", "visited_by"
     )
@@ -69,7 +82,15 @@ def draw_detail(request, pk: int):
     return render(
         request,
         "cases/spotcheck_detail.html",
-        {"draw": draw, "rows": rows, "reproduced": reproduced, "today": timezone.localdate()},
+        {
+            "draw": draw,
+            "rows": rows,
+            "reproduced": reproduced,
+            "today": timezone.localdate(),
+            "today_iso": timezone.localdate().isoformat(),
+            "failed_visit": failed_visit,
+            "typed": request.POST if failed_visit else {},
+        },
     )
 
 
@@ -94,4 +115,5 @@ def visit_record(request, pk: int):
         messages.error(request, exc.message)
     else:
         messages.success(request, "核查结果已记录")
-    return redirect("spotchecks:detail", pk=visit.draw_id)
+        return redirect("spotchecks:detail", pk=visit.draw_id)
+    return _render_detail(request, visit.draw, failed_visit=visit.pk)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 
-from jiuzhu.accounts.roles import Perm
+from jiuzhu.accounts.roles import INVESTIGATOR_ROLES, Perm
 
 from . import extreme_poverty, forms, services
 from .queues import OPEN
@@ -151,7 +151,11 @@ def available_steps(user, app, facts) -> list[str]:
 def _investigators(app):
     return (
         get_user_model()
-        .objects.filter(is_active=True, region_id__in=[app.township_id, app.county_id])
+        .objects.filter(
+            is_active=True,
+            region_id__in=[app.township_id, app.county_id],
+            role__in=INVESTIGATOR_ROLES,
+        )
         .select_related("region")
         .order_by("region__level", "username")
     )

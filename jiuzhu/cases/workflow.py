@@ -75,7 +75,7 @@ STATUS_LABELS: dict[Status, str] = {
     Status.AWAITING_NOTICE: "待公示",
     Status.NOTICED: "公示中",
     Status.APPRAISAL: "民主评议",
-    Status.TOWNSHIP_REVIEWED: "乡镇已提出意见",
+    Status.TOWNSHIP_REVIEWED: "乡镇审核",
     Status.CONFIRMED: "已确认",
     Status.REFUSED: "不予确认",
     Status.ENROLLED: "已纳入保障",

@@ -178,7 +178,13 @@ class TemporaryTier(Dated):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()}·{self.label}"
+        return self.display_label
+
+    @property
+    def display_label(self) -> str:
+        """ "急难型一档", not "急难型·急难型一档": the category only where the label lacks it."""
+        category = self.get_category_display()
+        return self.label if self.label.startswith(category) else f"{category}·{self.label}"
 
 
 class DibaoTier(Dated):

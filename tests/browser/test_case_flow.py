@@ -179,11 +179,13 @@ def test_dibao_case_from_registration_to_confirmation(
     submit(page, "notice_publish")
     assert page.inner_text("#case-status") == "公示中"
     submit(page, "notice_close")
+    # the notice is over; no opinion yet, and the status says so
+    assert page.inner_text("#case-status") == "待乡镇提出审核意见"
     page.fill(
         "#id_township_opinion-opinion", "经入户调查和核对，家庭人均收入低于保障标准，建议纳入"
     )
     submit(page, "township_opinion")
-    assert page.inner_text("#case-status") == "乡镇已提出意见"
+    assert page.inner_text("#case-status") == "乡镇已提出意见，待审核确认"
     assert page.locator("[data-step=confirm]").count() == 0  # the officer does not decide
 
     # a different user, the township head, confirms it

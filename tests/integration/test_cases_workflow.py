@@ -248,3 +248,41 @@ def test_one_case_decision_for_a_major_hardship(staff, make_household):
 
     assert calculate(app, timezone.localdate()).amount == Decimal("30000.00")
     assert AuditEntry.objects.filter(action="case.one_case_decision").count() == 1
+
+
+@pytest.mark.parametrize("role", ["finance", "auditor", "inspector", "village_assistant"])
+def test_supervisors_and_village_assistants_are_not_investigators(
+    staff, make_user, make_household, client, role
+):
+    """Finance, audit and discipline inspection supervise the work and the village assistant
+    helps: none of them is offered, or accepted, as one of the two home-visit investigators."""
+    region = staff["village_a"].region.code if role == "village_assistant" else "433123000000"
+    outsider = make_user(f"x-{role}", role, region)
+    household = make_household(TOWNSHIP_A, size=2)
+    app = services.application_register(
+        actor=staff["officer_a"],
+        household_id=household.pk,
+        programme_code="dibao_rural",
+        reason="因病致贫",
+        **applied(),
+    )
+    services.application_accept(
+        actor=staff["officer_a"], application_id=app.pk, **dated("accepted_on", 19)
+    )
+    client.force_login(staff["officer_a"])
+    page = client.get(f"/cases/{app.pk}/").content.decode()
+    form = page.split('name="investigation-investigator_1"')[1].split("</select>")[0]
+    assert staff["officer_a2"].display_name in form
+    assert outsider.display_name not in form
+    with pytest.raises(ValidationFailed, match="不能担任入户调查人"):
+        services.investigation_record(
+            actor=staff["officer_a"],
+            application_id=app.pk,
+            **dated("visited_on", 17),
+            investigator_1=staff["officer_a"],
+            investigator_2=outsider,
+            living_conditions="住房简陋",
+            income_findings="务农",
+            asset_findings="无",
+            family_signed=True,
+        )

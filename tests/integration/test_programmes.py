@@ -172,3 +172,10 @@ def test_settings_page_shows_and_saves_standards(client, county, users):
         county=county, programme_code="dibao_urban", area="urban", on=date(2027, 1, 1)
     ).amount == Decimal("720.00")
     assert "凤政发〔2026〕1号" in client.get("/standards/").content.decode()
+
+
+def test_a_tier_label_names_its_category_once():
+    from jiuzhu.programmes.models import TemporaryTier
+
+    assert str(TemporaryTier(label="急难型一档", category="emergency")) == "急难型一档"
+    assert str(TemporaryTier(label="一档", category="expenditure")) == "支出型·一档"

@@ -150,3 +150,32 @@ def test_a_visit_is_dated_after_the_draw_and_a_late_one_gives_its_reason(
         actor=reviewer, visit_id=visit.pk, passed=True, findings="情况属实", visited_on=today
     )
     assert recorded.visited_on == today and recorded.late_reason == ""
+
+
+def test_spot_check_forms_keep_what_was_typed_and_rows_link_to_their_case(
+    client, make_user, confirmed_cases
+):
+    reviewer = make_user("reviewer", "county_reviewer", "433123000000")
+    client.force_login(reviewer)
+    today = timezone.localdate()
+    start = today - timedelta(days=30)
+    refused = client.post(
+        "/spot-checks/",
+        {"period_start": str(start), "period_end": str(today), "fraction": "abc", "seed": "12"},
+    ).content.decode()
+    assert "请正确填写抽查期间" in refused
+    assert f'value="{start.isoformat()}"' in refused and 'value="abc"' in refused
+    assert 'value="12"' in refused
+    draw = spot_checks.spot_check_draw(actor=reviewer, period_start=start, period_end=today, seed=7)
+    visit = draw.visits.select_related("application").first()
+    detail = client.get(f"/spot-checks/{draw.pk}/").content.decode()
+    assert f'href="/cases/{visit.application_id}/"' in detail
+    # a visit dated before the draw is refused; the row keeps the findings, date and result
+    early = (today - timedelta(days=1)).isoformat()
+    page = client.post(
+        f"/spot-checks/visits/{visit.pk}/",
+        {"result": "failed", "findings": "收入不实待查", "visited_on": early, "late_reason": "补"},
+    ).content.decode()
+    assert "抽查入户核查日期不能早于" in page
+    assert 'value="收入不实待查"' in page and f'value="{early}"' in page
+    assert '<option value="failed" selected>' in page

@@ -114,7 +114,7 @@ def test_publish_notice_refused_without_notice_step():
 
 
 def test_record_verification_cannot_skip_notice_when_needed():
-    with pytest.raises(IllegalTransition, match="乡镇已提出意见"):
+    with pytest.raises(IllegalTransition, match="乡镇审核"):
         next_status(S.VERIFYING, A.RECORD_VERIFICATION, choice=S.TOWNSHIP_REVIEWED)
     with pytest.raises(IllegalTransition):
         next_status(S.VERIFYING, A.RECORD_VERIFICATION, NO_NOTICE, choice=S.AWAITING_NOTICE)
