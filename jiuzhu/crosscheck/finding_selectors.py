@@ -139,7 +139,17 @@ def overview(*, user, today: date) -> dict:
     }
 
 
-_DEATH_DATE = re.compile(r"([0-9]{4})年([0-9]{1,2})月")
+_DEATH_DATE = re.compile(r"([0-9]{4})年([0-9]{1,2})月(?:([0-9]{1,2})日)?")
+
+
+def death_date_of(finding: Finding) -> date | None:
+    """The date of death a death finding's evidence gives (the registry's side), if whole."""
+    for row in finding.evidence or []:
+        if row.get("field") == "死亡日期":
+            found = _DEATH_DATE.match(str(row.get("theirs", "")))
+            if found and found[3]:
+                return date(int(found[1]), int(found[2]), int(found[3]))
+    return None
 
 
 def overpaid_from(finding: Finding) -> str:

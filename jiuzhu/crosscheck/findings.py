@@ -24,12 +24,14 @@ from jiuzhu.cases.models import Application
 from jiuzhu.core import audit, crypto, uploads
 from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.month import Month
+from jiuzhu.payments.deaths import person_mark_dead
 from jiuzhu.payments.models import Recovery
 from jiuzhu.payments.recoveries import recovery_for_finding
 from jiuzhu.payments.services import enrolment_reduce, enrolment_stop
+from jiuzhu.registry.models import Person
 
 from .finding_flow import Step, StepNotAllowed, next_status
-from .finding_selectors import finding_for_update, findings_for
+from .finding_selectors import death_date_of, finding_for_update, findings_for
 from .models import Finding
 
 
@@ -180,6 +182,8 @@ def finding_act(
                 source=source,
             )
         finding.action_month = effective_month
+    if action == Finding.Action.STOP and finding.check_code == "death":
+        _mark_dead(actor, finding, source)
     recovery = None
     if recover_from_month.strip():
         if action not in (Finding.Action.STOP, Finding.Action.REDUCE):
@@ -229,6 +233,23 @@ def finding_act(
             "recovery": recovery.pk if recovery else None,
         },
         note,
+    )
+
+
+def _mark_dead(actor, finding: Finding, source: str) -> None:
+    """A death finding verified true and acted on: the person is marked dead on the registry's
+    date, so the household page no longer shows them alive (R9)."""
+    died_on = death_date_of(finding)
+    if finding.person_id is None or died_on is None:
+        return
+    person = Person.objects.select_for_update(of=("self",)).get(pk=finding.person_id)
+    registry = finding.snapshot.source if finding.snapshot_id and finding.snapshot.source else ""
+    person_mark_dead(
+        actor=actor,
+        person=person,
+        died_on=died_on,
+        source=f"{source}（{registry or '死亡人员数据比对'}）",
+        today=timezone.localdate(),
     )
 
 

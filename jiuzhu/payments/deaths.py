@@ -44,6 +44,34 @@ def _in_force_from(enrolment: Enrolment, month: str) -> bool:
     )
 
 
+def person_mark_dead(*, actor, person: Person, died_on: date, source: str, today: date) -> bool:
+    """Mark a locked `person` dead on `died_on` (from `source`) and audit it; True when this
+    marked it, False when the same death was already recorded. The caller has checked the
+    actor's permission and jurisdiction and holds the person's row lock."""
+    if not source.strip():
+        raise ValidationFailed("请填写死亡信息的来源")
+    if died_on > today:
+        raise ValidationFailed("死亡日期不能晚于今天")
+    if died_on < person.birth_date:
+        raise ValidationFailed("死亡日期不能早于出生日期")
+    if person.died_on is not None and person.died_on != died_on:
+        raise ValidationFailed(f"该人员已登记死亡日期{format_date_cn(person.died_on)}")
+    if person.died_on is not None:
+        return False
+    person.died_on = died_on
+    person.save(update_fields=["died_on"])
+    audit.record(
+        action="person.death",
+        actor=actor,
+        obj=person,
+        household_id=person.household_id,
+        old={"died_on": None},
+        new={"died_on": died_on},
+        reason=source,
+    )
+    return True
+
+
 @transaction.atomic
 def death_record(
     *, actor, person_id: int, died_on: date, source: str, today: date | None = None
@@ -61,26 +89,7 @@ def death_record(
     )
     if person is None:
         raise Http404("没有找到该人员")
-    if not source.strip():
-        raise ValidationFailed("请填写死亡信息的来源")
-    if died_on > today:
-        raise ValidationFailed("死亡日期不能晚于今天")
-    if died_on < person.birth_date:
-        raise ValidationFailed("死亡日期不能早于出生日期")
-    if person.died_on is not None and person.died_on != died_on:
-        raise ValidationFailed(f"该人员已登记死亡日期{format_date_cn(person.died_on)}")
-    if person.died_on is None:
-        person.died_on = died_on
-        person.save(update_fields=["died_on"])
-        audit.record(
-            action="person.death",
-            actor=actor,
-            obj=person,
-            household_id=person.household_id,
-            old={"died_on": None},
-            new={"died_on": died_on},
-            reason=source,
-        )
+    person_mark_dead(actor=actor, person=person, died_on=died_on, source=source, today=today)
     death_month = Month.of(died_on)
     first_unpaid = str(death_month.next())
     label = f"死亡登记：{person.name}于{format_date_cn(died_on)}死亡（{source.strip()}）"

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from jiuzhu.core.crypto import decrypt
+from jiuzhu.core.models import AuditEntry
 from jiuzhu.crosscheck.models import Finding
 from jiuzhu.crosscheck.run import crosscheck_run
 from jiuzhu.payments.models import Enrolment
@@ -72,6 +73,12 @@ def test_detail_shows_evidence_and_the_officer_works_it(client, users, finding):
     assert Enrolment.objects.get(pk=finding.enrolment_id).end_month == "2026-11"
     page = client.get(f"{url}/").content.decode()
     assert "停发" in page and "核实属实" in page  # action and history shown
+    # the person is now marked dead on the registry's date, with the finding as the source
+    person = finding.person
+    person.refresh_from_db()
+    assert person.died_on == date(2026, 9, 20)
+    death = AuditEntry.objects.get(action="person.death", object_id=str(person.pk))
+    assert f"核查发现#{finding.pk}" in death.reason
 
 
 def test_act_before_verifying_is_refused_with_a_message(client, users, finding):
