@@ -14,6 +14,7 @@ register(
         "window_minutes": "统计时段（分钟）",
         "cooloff_minutes": "暂停时长（分钟）",
         "users": "账号",
+        "is_active": "账号在用",
     },
     values={"role": {role.value: label for role, label in ROLE_LABELS.items()}},
     actions=("user.", "demo."),

@@ -17,6 +17,7 @@ ACTION_LABELS = {
     "import.discard": "放弃导入",
     "import.fail": "导入未完成，批次标记为失败",
     "household.import": "导入建档",
+    "household.register": "登记新家庭（窗口受理）",
     "household.update": "修改家庭信息",
     "household.export": "导出家庭名册",
     "roster.export": "导出在保名册",
@@ -25,6 +26,7 @@ ACTION_LABELS = {
     "income.add": "登记收入",
     "asset.add": "登记财产",
     "demo.generate": "生成演示数据",
+    "demo.users": "生成演示账号",
     "holidays.seed": "载入节假日",
     "crosscheck.snapshot_preview": "上传比对数据（检查）",
     "crosscheck.snapshot_import": "导入比对数据",
@@ -117,6 +119,7 @@ ACTION_LABELS = {
     "holidays.remove": "删除节假日/调休",
     "audit.verify": "校验审计链",
     "audit.anchor": "审计链存证",
+    "audit.export": "导出审计记录",
 }
 
 

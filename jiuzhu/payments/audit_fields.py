@@ -25,6 +25,7 @@ register(
         "arrears": "补发金额",
         "application": "申请编号",
         "new_change": "新增变更编号",
+        "payroll_month": "计入发放月份",
     },
     values={"enrolment_status": Enrolment.Status.choices},
     money=("arrears",),
@@ -80,7 +81,7 @@ register(
     actions=("recovery.",),
 )
 register_model(Review, actions=("review.",))
-register(fields={"reviews": "复核编号"}, actions=("review.",))
+register(fields={"reviews": "复核编号", "next_review_on": "下次复核日期"}, actions=("review.",))
 register_model(Referral, actions=("referral.",))
 register(fields={"enrolment": "保障对象编号"}, actions=("referral.",))
 register(fields={"month": "名册月份", "region": "区划"}, actions=("roster.",))

@@ -24,6 +24,8 @@ register(
         "batch": "导入批次",
         "number": "家庭编号",
         "died_on": "死亡日期",
+        "names": "成员姓名",
+        "facts": "收入财产记录数",
     },
     formats={"disability_grade": lambda grade: f"{grade}级"},
 )
