@@ -7,6 +7,7 @@ from django.db import transaction
 
 from . import audit
 from .errors import PermissionDenied, ValidationFailed
+from .holiday_lines import LineError, parse_holiday_lines
 from .models import HolidayDay, HolidayYear
 from .workdays import DayOverride, WorkdayCalendar, overrides_from_chinese_calendar
 
@@ -73,3 +74,40 @@ def holiday_year_confirm(*, actor, year: int, source: str) -> None:
         raise ValidationFailed(f"{year}年还没有录入任何节假日或调休日期")
     HolidayYear.objects.update_or_create(year=year, defaults={"source": source})
     audit.record(action="holidays.confirm_year", actor=actor, new={"year": year, "source": source})
+
+
+@transaction.atomic
+def holiday_remove(*, actor, day: date) -> None:
+    """Take a day entered by mistake out of the table: it counts Monday–Friday again."""
+    _require(actor)
+    entry = HolidayDay.objects.select_for_update().filter(day=day).first()
+    if entry is None:
+        raise ValidationFailed(f"{day}没有录入节假日或调休")
+    old = {"day": day, "is_workday": entry.is_workday, "name": entry.name}
+    entry.delete()
+    audit.record(action="holidays.remove", actor=actor, old=old)
+
+
+class HolidayLinesInvalid(ValidationFailed):
+    """A pasted notice with lines that cannot be entered; `errors` names each line."""
+
+    def __init__(self, errors: list[LineError]):
+        super().__init__(f"有{len(errors)}行无法录入，全部未保存：" + "；".join(map(str, errors)))
+        self.errors = errors
+
+
+@transaction.atomic
+def holidays_enter(*, actor, text: str) -> tuple[list[HolidayDay], int]:
+    """Enter a pasted notice (holiday_lines: one date a line), all lines or none. Returns the
+    days stored and how many weekend days off needed no entry."""
+    _require(actor)
+    parsed = parse_holiday_lines(text)
+    if parsed.errors:
+        raise HolidayLinesInvalid(parsed.errors)
+    if not parsed.days and not parsed.weekend_days_off:
+        raise ValidationFailed("没有填写任何日期")
+    stored = [
+        holiday_set(actor=actor, day=o.day, is_workday=o.is_workday, name=o.name)
+        for o in parsed.days
+    ]
+    return stored, len(parsed.weekend_days_off)

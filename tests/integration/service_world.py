@@ -191,6 +191,10 @@ class World:
         head = self.kin_household.members.get(relation="self")
         return {"relative_name": head.name, "relative_id_number": self.id_numbers[head.pk]}
 
+    def deactivated(self, user: User) -> User:
+        User.objects.filter(pk=user.pk).update(is_active=False)
+        return user
+
     def holiday_entered(self, year: int) -> dict:
         HolidayDay.objects.create(day=date(year, 1, 1), is_workday=False, name="元旦")
         return {"year": year, "source": "国务院办公厅通知"}

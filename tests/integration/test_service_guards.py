@@ -225,6 +225,21 @@ SERVICES: dict[str, Spec] = {
     "jiuzhu.accounts.services.user_reset_otp": Spec(
         lambda w, p, a: {"username": p.officer_2.username}, "ODDDDDDDO"
     ),
+    "jiuzhu.accounts.services.user_update": Spec(
+        lambda w, p, a: {
+            "username": p.officer_2.username,
+            "role": "township_head",
+            "region_code": p.township.code,
+            "full_name": "改名",
+        },
+        "ODDDDDDDO",
+    ),
+    "jiuzhu.accounts.services.user_deactivate": Spec(
+        lambda w, p, a: {"username": p.officer_2.username}, "ODDDDDDDO"
+    ),
+    "jiuzhu.accounts.services.user_reactivate": Spec(
+        lambda w, p, a: {"username": w.deactivated(p.officer_2).username}, "ODDDDDDDO"
+    ),
     # the registry
     "jiuzhu.registry.services.household_update": Spec(
         lambda w, p, a: {
@@ -373,6 +388,16 @@ SERVICES: dict[str, Spec] = {
     ),
     "jiuzhu.core.workdays_db.holiday_year_confirm": Spec(
         lambda w, p, a: w.holiday_entered(2031), "ODDDDDDDO", scoped=False
+    ),
+    "jiuzhu.core.workdays_db.holiday_remove": Spec(
+        lambda w, p, a: {"day": date(w.holiday_entered(2031)["year"], 1, 1)},
+        "ODDDDDDDO",
+        scoped=False,
+    ),
+    "jiuzhu.core.workdays_db.holidays_enter": Spec(
+        lambda w, p, a: {"text": "2031-01-01 元旦 休\n2031-01-04 调休 班"},
+        "ODDDDDDDO",
+        scoped=False,
     ),
     # the application workflow
     "jiuzhu.cases.services.application_register": Spec(
