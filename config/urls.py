@@ -3,6 +3,7 @@ from django.views.generic import RedirectView
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="registry:household_list", permanent=False)),
+    path("accounts/admin/", include("jiuzhu.accounts.urls_admin")),
     path("accounts/", include("jiuzhu.accounts.urls")),
     path("registry/", include("jiuzhu.registry.urls")),
     path("cases/", include("jiuzhu.cases.urls")),
