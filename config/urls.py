@@ -1,11 +1,14 @@
 from django.urls import include, path
-from django.views.generic import RedirectView
+
+from jiuzhu.desk.urls import household_patterns
+from jiuzhu.registry.urls import urlpatterns as registry_patterns
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="registry:household_list", permanent=False)),
+    path("", include("jiuzhu.desk.urls")),
     path("accounts/admin/", include("jiuzhu.accounts.urls_admin")),
     path("accounts/", include("jiuzhu.accounts.urls")),
-    path("registry/", include("jiuzhu.registry.urls")),
+    # the household page (工作台) first: it reads every app, so it lives above the registry
+    path("registry/", include((household_patterns + registry_patterns, "registry"))),
     path("cases/", include("jiuzhu.cases.urls")),
     path("audit/", include("jiuzhu.supervision.urls")),
     path("standards/", include("jiuzhu.programmes.urls")),

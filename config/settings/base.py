@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "jiuzhu.payments",
     "jiuzhu.crosscheck",
     "jiuzhu.supervision",
+    "jiuzhu.desk",
     "jiuzhu.demo",
 ]
 
@@ -85,7 +86,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "registry:household_list"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions live in the cache so a long import holding SQLite's write lock never blocks a page.

@@ -140,3 +140,57 @@ def _summary(rows: list[QueueRow], key) -> list[tuple[str, int, int, int]]:
         if row.overdue:
             counts[2] += 1
     return [(name, *counts) for name, counts in sorted(summary.items())]
+
+
+# ---- the queue's filters, shared by the queue page and the home page's counts -------------
+
+DUE_FILTERS = {"overdue": "已逾期", "today": "今日到期", "soon": "3个工作日内到期"}
+WAITING_FILTERS = {
+    "acceptance": "待受理",
+    "opinion": "待乡镇提出审核意见",
+    "decision": "待审核确认",
+}
+
+
+def due_state(row: QueueRow) -> str:
+    """ "overdue", "today", "soon" (within 3 working days) or "" for a queue row."""
+    if row.overdue:
+        return "overdue"
+    if row.next_due is None:
+        return ""
+    if row.next_due.days_left == 0:
+        return "today"
+    return "soon" if 0 < row.next_due.days_left <= 3 else ""
+
+
+def waiting_for(app: Application) -> str:
+    """What the case waits for: acceptance, the township's opinion or the decision."""
+    if app.status in (Status.DRAFT, Status.INCOMPLETE):
+        return "acceptance"
+    if app.status == Status.TOWNSHIP_REVIEWED:
+        return "decision" if app.township_opinion.strip() else "opinion"
+    return ""
+
+
+def filter_rows(
+    rows: list[QueueRow],
+    *,
+    township_id: int | None = None,
+    status: str = "",
+    handler_id: int | None = None,
+    due: str = "",
+    waiting: str = "",
+    level: str = "",
+) -> list[QueueRow]:
+    """The rows the queue shows for its filters; the home page counts with the same function,
+    so a count and the list it links to agree. `level`: who decides (county or township)."""
+    return [
+        r
+        for r in rows
+        if (not township_id or r.application.township_id == township_id)
+        and (not status or r.application.status == status)
+        and (not handler_id or r.handler.pk == handler_id)
+        and (not due or due_state(r) == due)
+        and (not waiting or waiting_for(r.application) == waiting)
+        and (not level or r.application.confirming_level == level)
+    ]

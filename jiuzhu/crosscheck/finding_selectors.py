@@ -87,6 +87,7 @@ def finding_search(
     overdue: bool = False,
     verdict: str = "",
     acted: bool = False,
+    open_only: bool = False,
     today: date | None = None,
 ) -> QuerySet[Finding]:
     """The findings list's filters; the overview's counts link here with the same conditions
@@ -104,6 +105,8 @@ def finding_search(
         qs = qs.filter(verdict=verdict == "true").exclude(status="dismissed")
     if acted:
         qs = qs.filter(ACTED_Q)
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
     return qs
 
 

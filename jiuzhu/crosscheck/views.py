@@ -142,6 +142,7 @@ def _filters(request) -> dict:
         "overdue": params.flag_param(query, "overdue"),
         "verdict": params.choice_param(query, "verdict", ("true", "false")),
         "acted": params.flag_param(query, "acted"),
+        "open_only": params.flag_param(query, "open"),
     }
 
 

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
+from jiuzhu.accounts.jurisdiction import region_q
 from jiuzhu.accounts.roles import Perm
 
-from . import reconcile
+from . import change_selectors, reconcile
 from .models import BankLayout, BankResultImport, Payroll, PayrollLine
 from .payroll_services import payroll_scope
 
@@ -126,3 +127,19 @@ def reconciliation(payroll: Payroll) -> Report:
 
 def layouts_of(*, county_id: int) -> QuerySet:
     return BankLayout.objects.filter(county_id=county_id).order_by("-is_default", "name")
+
+
+def returned_open(user) -> QuerySet:
+    """Lines the bank returned and nobody has re-issued yet, in the user's jurisdiction: the
+    township corrects the account (a bank-account change), the county re-issues (R17)."""
+    if not change_selectors.can_read(user):
+        return PayrollLine.objects.none()
+    return (
+        PayrollLine.objects.filter(
+            region_q(user, prefix="enrolment__"),
+            outcome=PayrollLine.Outcome.RETURNED,
+            reissued_as__isnull=True,
+        )
+        .select_related("payroll", "enrolment__programme", "household", "township", "village")
+        .order_by("township_id", "household_id", "for_month")
+    )

@@ -39,8 +39,14 @@ def changes_for(user) -> QuerySet:
     )
 
 
-def change_list(user, *, status="", kind="", month="", township_id=None) -> QuerySet:
+def change_list(
+    user, *, status="", kind="", month="", township_id=None, late: bool = False
+) -> QuerySet:
+    """The changes list's filters; `late`: submitted after the window, rolled to a later
+    month (R17)."""
     qs = changes_for(user)
+    if late:
+        qs = qs.filter(submitted_late=True)
     if status:
         qs = qs.filter(status=status)
     if kind:

@@ -15,4 +15,5 @@ urlpatterns: list = [
     ),
     path("bank/line/<int:pk>/reissue/", views_bank.bank_line_reissue, name="bank_line_reissue"),
     path("bank/layout/", views_bank.bank_layout, name="bank_layout"),
+    path("bank/returned/", views_bank.returned_lines, name="returned_lines"),
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -18,6 +19,7 @@ from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.spreadsheet import Column, XlsxWriter
 
 from . import bank_selectors as selectors
+from . import change_selectors
 from .bank_services import ResultFileRejected, bank_result_import, payroll_line_reissue
 from .bankfile import (
     COLUMNS,
@@ -254,5 +256,24 @@ def bank_layout(request):
             "default_codes": ",".join(DEFAULT_LAYOUT.columns),
             "current_codes": ",".join(current.columns),
             "encodings": ENCODINGS.items(),
+        },
+    )
+
+
+@login_required
+def returned_lines(request):
+    """退回待处理: returned lines not yet re-issued — the township corrects the account, the
+    county re-issues once the change is approved."""
+    lines = selectors.returned_open(request.user)
+    if not change_selectors.can_read(request.user):
+        raise Http404
+    page = Paginator(lines, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "payments/returned_lines.html",
+        {
+            "page": page,
+            "can_change": request.user.can(Perm.CHANGE_ENROLMENTS),
+            "can_reissue": request.user.can(Perm.RELEASE_PAYROLL),
         },
     )

@@ -22,6 +22,7 @@ from jiuzhu.regions.models import Region
 
 from . import adjustments, change_selectors, changes
 from .forms_changes import AdjustmentForm, ChangeFilterForm, ChangeForm, ReviewForm
+from .models import EnrolmentChange
 
 
 def _is_county(user) -> bool:
@@ -47,6 +48,7 @@ def change_list(request):
         kind=filters.get("kind", ""),
         month=filters.get("month", ""),
         township_id=filters.get("township"),
+        late=params.flag_param(request.GET, "late"),
     )
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     return render(
@@ -56,6 +58,7 @@ def change_list(request):
             "form": form,
             "page": page,
             "query": params.query_without_page(request.GET),
+            "late": params.flag_param(request.GET, "late"),
             "can_approve": request.user.can(Perm.APPROVE_CHANGES),
         },
     )
@@ -67,7 +70,10 @@ def change_new(request, enrolment_id: int):
     if not request.user.can(Perm.CHANGE_ENROLMENTS):
         raise Http404
     members = list(enrolment.household.members.order_by("id"))
-    form = ChangeForm(request.POST or None, members=members)
+    kind = params.choice_param(request.GET, "kind", EnrolmentChange.Kind.values)
+    form = ChangeForm(
+        request.POST or None, members=members, initial={"kind": kind} if kind else None
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

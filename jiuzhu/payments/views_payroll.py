@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit
+from jiuzhu.core import audit, params
 from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_display
@@ -25,6 +25,7 @@ from jiuzhu.programmes.models import Programme
 
 from . import payroll_selectors as selectors
 from .exports_payroll import payroll_lines_xlsx
+from .models import Payroll
 from .payroll import payroll_generate
 from .payroll_services import payroll_approve, payroll_release
 
@@ -38,6 +39,11 @@ def _viewer(request):
 def _county_id(user) -> int | None:
     region = user.region
     return region.pk if region is not None and region.level == "county" else None
+
+
+def _filtered(user, status: str):
+    payrolls = selectors.payrolls_for(user)
+    return payrolls.filter(status=status) if status else payrolls
 
 
 @login_required
@@ -55,6 +61,7 @@ def payroll_list(request):
         else:
             messages.success(request, "已提交生成，后台任务完成后即可查看")
             return redirect(f"{request.path}?job={job.pk}")
+    status = params.choice_param(request.GET, "status", Payroll.Status.values)
     county_id = _county_id(user)
     job = None
     if county_id is not None:
@@ -65,7 +72,9 @@ def payroll_list(request):
         request,
         "payments/payroll_list.html",
         {
-            "payrolls": selectors.payrolls_for(user)[:200],
+            "payrolls": _filtered(user, status)[:200],
+            "status": status,
+            "statuses": Payroll.Status.choices,
             "programmes": Programme.objects.order_by("id"),
             "this_month": str(Month.of(timezone.localdate())),
             "can_generate": user.can(Perm.GENERATE_PAYROLL) and county_id is not None,
