@@ -1,6 +1,13 @@
 from django.urls import path
 
-from . import views, views_appraisals, views_kin, views_print
+from . import (
+    views,
+    views_appraisals,
+    views_kin,
+    views_print,
+    views_print_approval,
+    views_print_notices,
+)
 
 app_name = "cases"
 urlpatterns = [
@@ -14,6 +21,22 @@ urlpatterns = [
         name="print_investigation",
     ),
     path("<int:pk>/print/refusal/", views_print.print_refusal, name="print_refusal"),
+    path(
+        "<int:pk>/print/incomplete/",
+        views_print_notices.print_incomplete_notice,
+        name="print_incomplete_notice",
+    ),
+    path(
+        "<int:pk>/print/acceptance/",
+        views_print_notices.print_acceptance,
+        name="print_acceptance",
+    ),
+    path("<int:pk>/print/approval/", views_print_approval.print_approval, name="print_approval"),
+    path(
+        "<int:pk>/print/confirmation/",
+        views_print_notices.print_confirmation,
+        name="print_confirmation",
+    ),
     path("notice/<int:village_id>/print/", views_print.print_notice, name="print_notice"),
     path("kin/", views_kin.kin_list, name="kin_list"),
     path("appraisals/", views_appraisals.appraisal_list, name="appraisals"),

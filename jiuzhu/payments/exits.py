@@ -1,12 +1,15 @@
-"""Exits: the written stop notice (S1 art. 13, 停发告知书) of an approved stop or gradual exit,
-and referrals (转介, R10) of an exiting household with a temporary hardship to temporary or
+"""Exits: the written notice (S1 art. 13: with reasons) of an approved stop or gradual exit
+(停发告知书) or of a reduction (减发告知书: a 减发, or an amount change that lowers it), and
+referrals (转介, R10) of an exiting household with a temporary hardship to temporary or
 medical assistance, followed to an outcome."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F, Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +24,7 @@ from jiuzhu.registry.models import Household
 from .models import Enrolment, EnrolmentChange, Referral
 
 NOTICE_KINDS = (EnrolmentChange.Kind.STOP, EnrolmentChange.Kind.GRADUAL_EXIT)
+REDUCING_KINDS = (EnrolmentChange.Kind.REDUCE, EnrolmentChange.Kind.AMOUNT)
 RIGHTS = (
     "如对本决定有异议，可在收到本告知书之日起60日内向上一级民政部门或本级人民政府申请行政复议，"
     "或在6个月内依法向人民法院提起行政诉讼。",
@@ -34,36 +38,45 @@ class StopNotice:
     enrolment: Enrolment
     household: Household
     programme: str
-    kind: str  # 停发 / 渐退
+    kind: str  # 停发 / 渐退 / 减发 / 金额调整
+    title: str  # 停发告知书 / 减发告知书
+    reduced: bool  # a reduction: old_amount → new_amount from `effective`
     reasons: str
     effective: str  # "2026年12月"
     last_paid: str  # "2026年11月", or "" when nothing was paid
     township: str
     county: str
     rights: tuple[str, ...]
+    authority: str  # who signs and seals the notice
+    decided_at: datetime
 
 
 def stop_notice(*, user, change_id: int) -> StopNotice:
-    """The notice of an approved stop or gradual-exit change within the user's jurisdiction."""
+    """The notice of an approved stop, gradual exit or reduction within the user's
+    jurisdiction, in the name of the authority that confirmed the case (R1)."""
     change = (
         EnrolmentChange.objects.select_related(
             "enrolment__household",
             "enrolment__programme",
             "enrolment__township",
             "enrolment__county",
+            "enrolment__application",
         )
         .filter(
+            Q(kind__in=NOTICE_KINDS) | Q(kind__in=REDUCING_KINDS, new_amount__lt=F("old_amount")),
             region_q(user, prefix="enrolment__"),
             pk=change_id,
-            kind__in=NOTICE_KINDS,
             status=EnrolmentChange.Status.APPROVED,
         )
         .first()
     )
     if change is None:
-        raise Http404("没有找到该停发决定")
+        raise Http404("没有找到该停发或减发决定")
     enrolment = change.enrolment
-    if change.kind == EnrolmentChange.Kind.STOP:
+    reduced = change.kind in REDUCING_KINDS
+    if reduced:
+        last = None
+    elif change.kind == EnrolmentChange.Kind.STOP:
         last = Month.parse(change.effective_month).prev()
     else:
         last = Month.parse(enrolment.end_month) if enrolment.end_month else None
@@ -73,14 +86,27 @@ def stop_notice(*, user, change_id: int) -> StopNotice:
         enrolment=enrolment,
         household=enrolment.household,
         programme=enrolment.programme.name,
-        kind=change.get_kind_display(),
+        kind="减发" if reduced else change.get_kind_display(),
+        title="减发告知书" if reduced else "停发告知书",
+        reduced=reduced,
         reasons=change.reason or enrolment.exit_reason,
         effective=Month.parse(change.effective_month).label,
         last_paid=last.label if paid else "",
         township=enrolment.township.name,
         county=enrolment.county.name,
         rights=RIGHTS,
+        authority=_authority(enrolment),
+        decided_at=change.reviewed_at or change.created_at,
     )
+
+
+def _authority(enrolment: Enrolment) -> str:
+    """The county's civil-affairs bureau where the county confirmed the case, else the
+    township's government (a sub-district's office)."""
+    if enrolment.application.confirming_level == "county":
+        return f"{enrolment.county.name}民政局"
+    suffix = "办事处" if enrolment.township.name.endswith("街道") else "人民政府"
+    return f"{enrolment.township.name}{suffix}"
 
 
 @transaction.atomic
