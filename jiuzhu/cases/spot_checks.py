@@ -50,7 +50,9 @@ def spot_check_draw(
     if period_end < period_start:
         raise ValidationFailed("抽查期间的截止日期早于起始日期")
     if fraction < Decimal("0.30"):
-        raise ValidationFailed("随机抽查比例不得低于30%（R3）")
+        raise ValidationFailed(
+            "随机抽查比例不得低于30%（县级对乡镇审核确认的新增对象随机抽查不低于30%）"
+        )
     cases = list(
         Application.objects.filter(
             county=county, status__in=CONFIRMED, decided_on__range=(period_start, period_end)

@@ -50,6 +50,7 @@ from django.utils import timezone
 from .errors import JiuzhuError
 from .idguard import mask_ids
 from .models import JobRun
+from .month import format_date_cn
 from .requestctx import current_ip
 
 logger = logging.getLogger(__name__)
@@ -384,7 +385,7 @@ def reap_stale(now: datetime | None = None) -> list[int]:
 def _reap(job: JobRun, now: datetime) -> bool:
     spec = _REGISTRY.get(job.kind) or load_jobs().get(job.kind)
     last = timezone.localtime(_last_beat(job))
-    log = f"后台进程 {job.worker or '（未记录）'} 最后一次心跳：{last:%Y年%m月%d日 %H:%M:%S}"
+    log = f"后台进程 {job.worker or '（未记录）'} 最后一次心跳：{format_date_cn(last.date())} {last:%H:%M:%S}"
     try:
         with transaction.atomic():
             # compare-and-set on the heartbeat too: a beat that came in meanwhile keeps it

@@ -106,7 +106,7 @@ class FindingBatches:
             applications_kin_register(
                 actor=self.actor,
                 application_ids=kin_apps,
-                reason=f"{self.run.month}比对发现近亲属关系（R5）",
+                reason=f"{self.run.month}比对发现近亲属关系，按规定单独登记备案",
             )
 
     def _row(self, h: Hit) -> dict:

@@ -5,6 +5,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
 
+from jiuzhu.core.month import format_date_cn
+
 from .registries import REGISTRIES
 
 KIND_CHOICES = [(r.kind.value, r.label) for r in REGISTRIES.values()]
@@ -50,7 +52,7 @@ class RegistrySnapshot(models.Model):
         indexes = [models.Index(fields=["county", "kind", "status", "as_of"])]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}（截至{self.as_of:%Y年%m月%d日}，#{self.pk}）"
+        return f"{self.get_kind_display()}（截至{format_date_cn(self.as_of)}，#{self.pk}）"
 
 
 class CheckRun(models.Model):
@@ -96,6 +98,16 @@ class CheckRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month}比对（#{self.pk}）"
+
+
+# What each rule the checks cite (GUIDE R5–R9) asks of the officer, for the finding's page.
+RULE_BASIS = {
+    "R5": "近亲属备案核查：民政、村（社区）干部和财政供养人员的近亲属享受救助须备案并重点核查",
+    "R6": "错保排查：收入、财产明显超出规定或财政供养人员本人享受救助的，须核实",
+    "R7": "漏保排查：防返贫监测对象、重度残疾人、重病患者等困难群众符合条件的应保尽保",
+    "R8": "再排查：近期被拒绝、退出的家庭和低保空白村须重新排查",
+    "R9": "每月与殡葬（死亡）数据比对，对象死亡的及时停发",
+}
 
 
 class Finding(models.Model):
@@ -295,6 +307,11 @@ class Finding(models.Model):
 
     def __str__(self) -> str:
         return self.text_of(self.pk, self.subject_name)
+
+    @property
+    def basis(self) -> str:
+        """Why the check looks for this, in the officer's terms (the rule code stays in code)."""
+        return RULE_BASIS.get(self.rule, "低保专项治理")
 
     @staticmethod
     def text_of(pk, subject_name: str) -> str:

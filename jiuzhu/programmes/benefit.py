@@ -13,6 +13,7 @@ from typing import Any
 
 from jiuzhu.core.errors import ValidationFailed
 from jiuzhu.core.money import CENT, format_yuan
+from jiuzhu.core.month import format_date_cn
 
 from . import rules
 from . import selectors as params
@@ -64,7 +65,7 @@ def _dibao_standard(case: BenefitCase, on: date) -> tuple[Decimal, str]:
     monthly = monthly_standard(standard)
     return monthly, (
         f"适用{standard.programme.name}标准{format_yuan(standard.amount)}"
-        f"{standard.get_period_display()}（{standard.effective_from:%Y年%m月%d日}起执行），"
+        f"{standard.get_period_display()}（{format_date_cn(standard.effective_from)}起执行），"
         f"折合每人每月{format_yuan(monthly)}"
     )
 
@@ -147,7 +148,7 @@ def _dibao_mode(case: BenefitCase, on: date) -> tuple[str, list[rules.Tier], tup
     if not rows:
         area_label = Standard.Area(area).label if area in Standard.Area.values else area
         raise ValidationFailed(
-            f"本县低保计发方式为分档计发，但{on:%Y年%m月%d日}没有生效的低保分档设置"
+            f"本县低保计发方式为分档计发，但{format_date_cn(on)}没有生效的低保分档设置"
             f"（{area_label}），无法计算金额；请县级管理员在“保障标准与参数”中录入低保分档"
         )
     table = "；".join(
@@ -162,7 +163,7 @@ def _dibao_mode(case: BenefitCase, on: date) -> tuple[str, list[rules.Tier], tup
         [rules.Tier(r.max_per_capita_income, r.amount_per_person) for r in rows],
         (
             f"本县低保计发方式：分档计发，适用{first.get_area_display()}低保分档"
-            f"（{first.effective_from:%Y年%m月%d日}起执行{note}）：{table}",
+            f"（{format_date_cn(first.effective_from)}起执行{note}）：{table}",
         ),
     )
 
@@ -298,7 +299,7 @@ def _temporary(case: BenefitCase, on: date) -> Benefit:
             case.one_case_amount,
             (
                 standard_line,
-                f"经{case.one_case_held_on:%Y年%m月%d日}一事一议，确定救助金额"
+                f"经{format_date_cn(case.one_case_held_on)}一事一议，确定救助金额"
                 f"{format_yuan(case.one_case_amount)}",
             ),
         )

@@ -13,7 +13,7 @@ from .models import Standard
 D = date
 STANDARDS = [  # programme, area, amount, period, effective from, note
     ("dibao_rural", "rural", "4350", "yearly", D(2019, 1, 1), "农村低保标准"),
-    ("dibao_rural", "rural", "4770", "yearly", D(2019, 7, 1), "提标9.7%（种子文件002，R12）"),
+    ("dibao_rural", "rural", "4770", "yearly", D(2019, 7, 1), "提标9.7%（铁市民发〔2019〕45号）"),
     ("dibao_rural", "rural", "5040", "yearly", D(2023, 7, 1), "演示：提标"),
     ("dibao_rural", "rural", "5400", "yearly", D(2025, 7, 1), "演示：提标"),
     ("dibao_urban", "urban", "550", "monthly", D(2019, 7, 1), "城市低保标准"),
@@ -24,7 +24,14 @@ STANDARDS = [  # programme, area, amount, period, effective from, note
     ("orphan", "all", "1500", "monthly", D(2024, 1, 1), "孤儿基本生活费（分散养育）"),
     ("unsupported_child", "all", "1500", "monthly", D(2024, 1, 1), "参照孤儿标准"),
     ("elderly_allowance", "all", "200", "monthly", D(2024, 1, 1), "百岁老人长寿保健金"),
-    ("heating", "all", "200", "yearly", D(2024, 1, 1), "分散取暖不低于200元/年（R14，演示）"),
+    (
+        "heating",
+        "all",
+        "200",
+        "yearly",
+        D(2024, 1, 1),
+        "分散取暖不低于200元/年（铁市民发〔2019〕45号，演示）",
+    ),
 ]
 TIERS = [  # code, label, category, multiple of the monthly standard, cap
     ("E1", "急难型一档", "emergency", "1", None),

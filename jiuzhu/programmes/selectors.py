@@ -7,8 +7,9 @@ from decimal import Decimal
 from django.db.models import QuerySet
 
 from jiuzhu.core.errors import ValidationFailed
+from jiuzhu.core.month import format_date_cn
 
-from .catalogue import SettingKey, dibao_mode_of
+from .catalogue import BY_CODE, SettingKey, dibao_mode_of
 from .models import (
     AddOnRate,
     CareRate,
@@ -25,13 +26,19 @@ def _latest(qs: QuerySet, on: date):
     return qs.filter(effective_from__lte=on).order_by("-effective_from").first()
 
 
+def _programme_name(code: str) -> str:
+    info = BY_CODE.get(code)
+    return info.name if info else code
+
+
 def standard_in_force(*, county, programme_code: str, area: str, on: date) -> Standard:
     """The area's own standard, else the county-wide one (城乡统一)."""
     qs = Standard.objects.filter(county=county, programme__code=programme_code)
     found = _latest(qs.filter(area=area), on) or _latest(qs.filter(area=Standard.Area.ALL), on)
     if found is None:
         raise ValidationFailed(
-            f"{on:%Y年%m月%d日}没有生效的保障标准：{programme_code}（{area}），请先录入"
+            f"{format_date_cn(on)}没有生效的保障标准：{_programme_name(programme_code)}"
+            f"（{dict(Standard.Area.choices).get(area, area)}），请先录入"
         )
     return found
 

@@ -12,6 +12,7 @@ from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit
 from jiuzhu.core.errors import PermissionDenied, ValidationFailed
 from jiuzhu.core.money import MoneyError, parse_money
+from jiuzhu.core.month import format_date_cn
 
 from .catalogue import DIBAO_MODE_CODES, SettingKey
 from .models import (
@@ -65,7 +66,7 @@ def _create(actor, model, *, county, effective_from: date, note: str, **fields):
 
 
 def _taken(effective_from: date) -> str:
-    return f"{effective_from:%Y年%m月%d日}起已有同一项设置，请换一个生效日期"
+    return f"{format_date_cn(effective_from)}起已有同一项设置，请换一个生效日期"
 
 
 def _programme(code: str) -> Programme:

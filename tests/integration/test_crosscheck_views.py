@@ -59,7 +59,7 @@ def test_detail_shows_evidence_and_the_officer_works_it(client, users, finding):
     client.force_login(users["officer_a"])
     page = client.get(f"/crosscheck/findings/{finding.pk}/").content.decode()
     assert 'id="evidence"' in page and "一致" in page and "死亡日期" in page
-    assert "2026年09月20日" in page
+    assert "2026年9月20日" in page
     url = f"/crosscheck/findings/{finding.pk}"
     client.post(f"{url}/verify_true/", {"note": "入户核实属实"})
     response = client.post(

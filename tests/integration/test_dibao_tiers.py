@@ -88,7 +88,7 @@ def test_setting_the_mode_to_tiered_changes_the_benefit(county, users, applicati
     # seeded rural table from 2025-07-01: ≤150 → 360, ≤300 → 240, ≤450 → 110 per person
     assert tiered.monthly_amount == Decimal("480.00")
     lines = "\n".join(tiered.calculation)
-    assert "本县低保计发方式：分档计发，适用农村低保分档（2025年07月01日起执行" in lines
+    assert "本县低保计发方式：分档计发，适用农村低保分档（2025年7月1日起执行" in lines
     assert "人均月收入¥200.00属第2档（上限¥300.00），每人¥240.00 × 2人 = ¥480.00" in lines
     assert "按差额计发" not in lines
     # the day before the change the gap mode still applies (R12: parameters in force that day)
@@ -102,7 +102,7 @@ def test_tiered_mode_without_a_table_in_force_is_a_clear_error(county, users, ap
     # the seeded tier tables start on 2024-01-01; the 2019-07-01 standard is in force on this day
     with pytest.raises(
         ValidationFailed,
-        match="本县低保计发方式为分档计发，但2023年06月01日没有生效的低保分档设置（农村）",
+        match="本县低保计发方式为分档计发，但2023年6月1日没有生效的低保分档设置（农村）",
     ):
         _calculate(application, users, on=date(2023, 6, 1))
 

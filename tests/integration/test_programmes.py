@@ -150,7 +150,9 @@ def test_settings_page_shows_and_saves_standards(client, county, users):
     seed_county_defaults(county=county)
     client.force_login(users["officer_a"])
     page = client.get("/standards/").content.decode()
-    assert "¥4,770.00 元/人·年" in page and "种子文件002" in page and "录入新标准" not in page
+    assert (
+        "¥4,770.00 元/人·年" in page and "铁市民发〔2019〕45号" in page and "录入新标准" not in page
+    )
     assert client.post("/standards/", {"programme": "dibao_urban"}).status_code == 200
     assert not AuditEntry.objects.filter(
         action="settings.standard", actor=users["officer_a"]

@@ -27,6 +27,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from jiuzhu.core.month import format_date_cn
+
 __all__ = [
     "CheckContext",
     "Hit",
@@ -155,7 +157,7 @@ def _fmt(value) -> str:
     if value is None or value == "":
         return "—"
     if isinstance(value, date):
-        return f"{value:%Y年%m月%d日}"
+        return format_date_cn(value)
     return _SEX.get(value, str(value)) if isinstance(value, str) else str(value)
 
 

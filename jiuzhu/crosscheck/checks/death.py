@@ -19,7 +19,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from jiuzhu.core.money import format_yuan
-from jiuzhu.core.month import Month
+from jiuzhu.core.month import Month, format_date_cn
 
 from .base import LINK_COLUMNS, CheckContext, Hit, account_unmatched_ids, evidence_rows, rows
 
@@ -110,7 +110,7 @@ def run(ctx: CheckContext) -> list[Hit]:
         amount, basis = amount_after_death(row, months, paid_by_enrolment.get(row["enrolment_id"]))
         head = "（户主）" if row["relation"] == "self" else ""
         summary = (
-            f"{row['p_name']}{head}于{row['death_date']:%Y年%m月%d日}死亡，仍在保；"
+            f"{row['p_name']}{head}于{format_date_cn(row['death_date'])}死亡，仍在保；"
             f"死亡后已发{months}个月，应追回{format_yuan(amount)}"
         )
         hits.append(

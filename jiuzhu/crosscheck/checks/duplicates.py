@@ -6,6 +6,7 @@ extreme poverty at the same time.
 from __future__ import annotations
 
 from jiuzhu.core.money import format_yuan
+from jiuzhu.core.month import format_date_cn
 
 from .base import LINK_COLUMNS, CheckContext, Hit, account_unmatched_ids, evidence_rows, rows
 
@@ -113,8 +114,8 @@ def _two_households(ctx: CheckContext) -> list[Hit]:
             {"field": "姓名", "ours": pair["name"], "theirs": pair["name"], "match": True},
             {
                 "field": "出生日期",
-                "ours": f"{pair['birth_date']:%Y年%m月%d日}",
-                "theirs": f"{pair['birth_date']:%Y年%m月%d日}",
+                "ours": f"{format_date_cn(pair['birth_date'])}",
+                "theirs": f"{format_date_cn(pair['birth_date'])}",
                 "match": True,
             },
             {

@@ -8,7 +8,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from jiuzhu.core.month import Month
+from jiuzhu.core.month import Month, format_date_cn
+from jiuzhu.programmes.catalogue import BY_CODE
 
 from .base import CheckContext, Hit, rows
 
@@ -62,6 +63,19 @@ _VILLAGES = """
 """
 
 
+def programme_names(codes: str | None) -> str:
+    """ "dibao_urban、temporary" → "城市最低生活保障、临时救助": the officer reads names."""
+    names = [BY_CODE[c].name if c in BY_CODE else c for c in (codes or "").split("、") if c]
+    return "、".join(dict.fromkeys(names)) or "救助项目未登记"
+
+
+def _month_label(text: str | None) -> str:
+    try:
+        return Month.parse(text or "").label
+    except ValueError:
+        return text or "—"
+
+
 def since_date(limits, month: str) -> date:
     """From when refusals and exits are re-screened: the county's date, else 1 January of the
     year before the run's month."""
@@ -109,7 +123,9 @@ def _household_hits(ctx, code, sql, params, summary_of) -> list[Hit]:
 
 def _refused(ctx: CheckContext, since: date) -> list[Hit]:
     def describe(row):
-        text = f"{row['decided_on']:%Y年%m月%d日}被拒绝（{row['numbers']}），现未纳入保障，需复查"
+        text = (
+            f"{format_date_cn(row['decided_on'])}被拒绝（{row['numbers']}），现未纳入保障，需复查"
+        )
         return (
             text,
             [{"field": "拒绝的申请", "ours": row["numbers"], "theirs": "", "match": None}],
@@ -121,10 +137,11 @@ def _refused(ctx: CheckContext, since: date) -> list[Hit]:
 
 def _exited(ctx: CheckContext, since: date) -> list[Hit]:
     def describe(row):
-        text = f"{row['end_month']}退出（{row['programmes']}），现未纳入保障，需复查"
+        month = _month_label(row["end_month"])
+        text = f"{month}退出（{programme_names(row['programmes'])}），现未纳入保障，需复查"
         return (
             text,
-            [{"field": "退出月份", "ours": row["end_month"], "theirs": "", "match": None}],
+            [{"field": "退出月份", "ours": month, "theirs": "", "match": None}],
             f"exited:{row['end_month']}",
         )
 

@@ -40,12 +40,12 @@ def heating_amount(
     configured = money_arg(configured_amount, "取暖救助金额")
     if kind == "dispersed":
         floor = money_arg(dispersed_minimum, "分散取暖最低金额")
-        floor_text = f"分散取暖每年不低于{yuan(floor)}（R14）"
+        floor_text = f"分散取暖每年不低于{yuan(floor)}"
     else:
         if urban_heating_standard is None:
             raise ValueError("集中供暖须提供城市低保对象取暖补贴标准")
         floor = money_arg(urban_heating_standard, "城市低保取暖标准")
-        floor_text = f"集中供暖不低于城市低保对象取暖补贴标准{yuan(floor)}（R14）"
+        floor_text = f"集中供暖不低于城市低保对象取暖补贴标准{yuan(floor)}"
     lines = [f"{HEATING_KINDS[kind]}：县级设定金额每年{yuan(configured)}", floor_text]
     if configured < floor:
         lines.append(f"设定金额低于下限，提高至{yuan(floor)}")

@@ -45,7 +45,7 @@ def basic_living_standard(
         f"按消费支出：上年人均消费支出{yuan(consumption)} × {percent(share)} ÷ 12"
         f" = 每月{yuan(from_consumption)}",
         f"按低保标准：月低保标准{yuan(dibao)} × {factor_text} = 每月{yuan(from_dibao)}",
-        f"就高不就低（R11）：取{'消费支出' if basis == 'consumption' else '低保标准'}口径，"
+        f"就高不就低：取{'消费支出' if basis == 'consumption' else '低保标准'}口径，"
         f"基本生活标准为每月{yuan(monthly)}",
     )
     return BasicLivingStandard(monthly, from_consumption, from_dibao, basis, lines)

@@ -92,6 +92,4 @@ def care_subsidy(level: str, rates: Mapping[str, Decimal]) -> CareSubsidy:
             return CareSubsidy(level, ZERO, (f"{label}，未设置护理补贴标准，不发放护理补贴",))
         raise ValueError(f"未设置“{label}”的护理补贴标准")
     amount = money_arg(rates[level], f"{label}护理补贴标准")
-    return CareSubsidy(
-        level, amount, (f"{label}，护理补贴每月{yuan(amount)}（按月打卡发放，R16）",)
-    )
+    return CareSubsidy(level, amount, (f"{label}，护理补贴每月{yuan(amount)}（按月打卡发放）",))

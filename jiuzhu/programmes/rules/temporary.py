@@ -88,9 +88,7 @@ def needs_one_case_decision(amount: Decimal, threshold: Decimal) -> Check:
     amount = money_arg(amount, "救助金额")
     threshold = money_arg(threshold, "一事一议金额标准")
     if amount > threshold:
-        return Check(
-            True, (f"救助金额{yuan(amount)}超过{yuan(threshold)}，须按一事一议办理（R15）",)
-        )
+        return Check(True, (f"救助金额{yuan(amount)}超过{yuan(threshold)}，须按一事一议办理",))
     return Check(False, (f"救助金额{yuan(amount)}未超过{yuan(threshold)}，按常规程序办理",))
 
 
@@ -99,7 +97,5 @@ def township_may_confirm(amount: Decimal, cap: Decimal = Decimal("2000")) -> Che
     amount = money_arg(amount, "救助金额")
     cap = money_arg(cap, "乡镇审核确认限额")
     if amount <= cap:
-        return Check(
-            True, (f"救助金额{yuan(amount)}不超过{yuan(cap)}，由乡镇（街道）审核确认（R1）",)
-        )
-    return Check(False, (f"救助金额{yuan(amount)}超过{yuan(cap)}，报县级民政部门审批（R1）",))
+        return Check(True, (f"救助金额{yuan(amount)}不超过{yuan(cap)}，由乡镇（街道）审核确认",))
+    return Check(False, (f"救助金额{yuan(amount)}超过{yuan(cap)}，报县级民政部门审批",))

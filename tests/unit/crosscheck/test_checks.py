@@ -355,6 +355,8 @@ def test_rescreen_lists():
     codes = {(h.check, h.household_id or h.village_id) for h in hits}
     assert ("rescreen_refused", 1) in codes and ("rescreen_refused", 2) not in codes
     assert ("rescreen_exited", 3) in codes
+    exited = next(h for h in hits if h.check == "rescreen_exited")
+    assert exited.summary == "2026年5月退出（农村最低生活保障），现未纳入保障，需复查"
     assert ("rescreen_blank_village", 201) in codes
     assert ("rescreen_blank_village", 101) not in codes
 
