@@ -145,3 +145,24 @@ def test_the_deadline_warning_says_where_and_goes_once_the_year_is_entered(
         client.post(page + "confirm/", {"source": "国务院办公厅通知"})
     after = client.get(url).content.decode()
     assert "节假日安排未录入" not in after and "全程办结" in after
+
+
+def test_the_demo_enters_2027_through_the_same_service(db):
+    from jiuzhu.accounts.system import system_actor
+    from jiuzhu.core.workdays_db import calendar
+    from jiuzhu.demo.holidays_demo import enter_demo_holidays
+
+    demo = system_actor("demo")
+    seed_holidays([2026], actor=demo)
+    assert enter_demo_holidays(actor=demo) is True
+    assert "演示数据" in HolidayYear.objects.get(year=2027).source
+    assert AuditEntry.objects.filter(action="holidays.set", actor=demo).count() == 21
+    assert AuditEntry.objects.filter(action="holidays.confirm_year", actor=demo).count() == 1
+    cal = calendar()
+    deadline = cal.add_workdays(date(2026, 12, 6), 45)  # the longest limit, from the demo's today
+    assert deadline.warnings == ()
+    # 春节 2027: 5–11 February off, Saturday 20 February worked; 国庆 1–7 October
+    assert not any(cal.is_workday(date(2027, 2, d)) for d in range(5, 12))
+    assert cal.is_workday(date(2027, 2, 20)) and cal.is_workday(date(2027, 10, 9))
+    assert not any(cal.is_workday(date(2027, 10, d)) for d in range(1, 8))
+    assert enter_demo_holidays(actor=demo) is False  # a second run leaves it alone
