@@ -6,6 +6,7 @@ from tqdm import tqdm
 
 from jiuzhu.accounts.system import system_actor
 from jiuzhu.core.workdays_db import seed_holidays
+from jiuzhu.demo.holidays_demo import enter_demo_holidays
 from jiuzhu.programmes.seed import seed_county_defaults
 from jiuzhu.regions.models import Region
 from jiuzhu.registry.models import Household
@@ -30,6 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"演示县至少生成{MIN_HOUSEHOLDS}户（--households {households}太少）")
         call_command("migrate", verbosity=0)
         seed_holidays(range(2024, 2028), actor=system_actor("demo"))
+        enter_demo_holidays(actor=system_actor("demo"))  # 2027: not in chinese-calendar
         if Household.objects.exists():
             self.stdout.write(f"数据库已有{Household.objects.count()}户，跳过生成。")
         else:
