@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import params
+from jiuzhu.core.audit_values import actor_label
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.programmes.selectors import temporary_tiers_in_force
 from jiuzhu.regions.selectors import children_of
@@ -218,7 +219,7 @@ def _event_rows(app):
         rows.append(
             {
                 "at": e.at,
-                "actor": e.actor.display_name,
+                "actor": actor_label(e.actor),
                 "label": EVENT_LABELS.get(e.action, e.action),
                 "from": STATUS_LABELS[Status(e.from_status)] if e.from_status else "",
                 "to": STATUS_LABELS[Status(e.to_status)] if e.to_status else "",
