@@ -193,28 +193,35 @@ class _CaseMaker:
     def __init__(self, users: dict[str, User]) -> None:
         self.officer = users["township-officer"]
         self.head = users["township-head"]
-        self.assistant = users["village-assistant"]
+        # the second investigator: civil-affairs staff, from the county (S2 art. 16)
+        self.second_investigator = users["county-reviewer"]
 
     def advance(self, app: Application, stage: Stage, dates: CaseDates, notes: CaseNotes) -> None:
+        if stage.status == Status.DRAFT:
+            return  # registered only
         if stage.status == Status.INCOMPLETE:
             services.application_mark_incomplete(
                 actor=self.officer, application_id=app.pk, missing=MISSING_PAPERS
             )
             return
-        steps: list[Callable[[Application, CaseDates, CaseNotes], None]] = [
-            self._accept,
-            self._investigate,
-            self._verify,
-            self._publish,
-            self._close_notice,
-            self._opinion,
-            self._decide,
+        # Each step with the status it leads to; the case takes every step up to the last one
+        # that leads to its stage's status (the township's opinion keeps 乡镇审核 as it is).
+        steps: list[tuple[Callable[[Application, CaseDates, CaseNotes], None], Status | None]] = [
+            (self._accept, Status.ACCEPTED),
+            (self._investigate, Status.VERIFYING),
+            (self._verify, Status.AWAITING_NOTICE),
+            (self._publish, Status.NOTICED),
+            (self._close_notice, Status.TOWNSHIP_REVIEWED),
+            (self._opinion, Status.TOWNSHIP_REVIEWED),
+            (self._decide, None),  # confirmed and enrolled, or refused
         ]
-        for step in steps:
-            if app.status == stage.status:
-                return
+        reaching = [i for i, (_, status) in enumerate(steps) if status == stage.status]
+        last = reaching[-1] if reaching else len(steps) - 1
+        for step, _ in steps[: last + 1]:
             step(app, dates, notes)
-            app.refresh_from_db()
+        app.refresh_from_db()
+        if app.status != stage.status:
+            raise RuntimeError(f"演示：{app.number}停在“{app.status}”，应到“{stage.status.label}”")
 
     def _accept(self, app, dates, notes) -> None:
         services.application_accept(
@@ -227,7 +234,7 @@ class _CaseMaker:
             application_id=app.pk,
             **_dated("visited_on", dates.visited),
             investigator_1=self.officer,
-            investigator_2=self.assistant,
+            investigator_2=self.second_investigator,
             living_conditions=notes.living_conditions,
             income_findings=notes.income_findings,
             asset_findings=notes.asset_findings,
@@ -315,7 +322,7 @@ def create_demo_cases() -> int:
     users = {
         user.username: user
         for user in User.objects.filter(
-            username__in=["township-officer", "township-head", "village-assistant", "county-admin"]
+            username__in=["township-officer", "township-head", "county-reviewer", "county-admin"]
         )
     }
     today = timezone.localdate()

@@ -21,7 +21,7 @@ from jiuzhu.payments.payroll_services import payroll_approve, payroll_release
 from jiuzhu.payments.reconcile import line_ref
 from jiuzhu.regions.models import Region
 
-from .crosscheck_demo import demo_accounts
+from .crosscheck import demo_accounts
 from .generator import COUNTY_CODE
 
 RETURN_REASONS = ("账户已冻结", "户名与账号不符", "账户已销户")

@@ -13,7 +13,7 @@ from jiuzhu.core.models import AuditEntry
 from jiuzhu.crosscheck.finding_selectors import findings_for
 from jiuzhu.crosscheck.models import CheckRun, Finding, RegistrySnapshot
 from jiuzhu.demo.cases_demo import create_demo_cases
-from jiuzhu.demo.crosscheck_demo import HOME_TOWNSHIP, create_demo_crosscheck, demo_accounts
+from jiuzhu.demo.crosscheck import HOME_TOWNSHIP, create_demo_crosscheck, demo_accounts
 from jiuzhu.demo.generator import generate_demo
 from jiuzhu.demo.users import create_demo_users
 from jiuzhu.payments.models import Enrolment

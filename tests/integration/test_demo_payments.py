@@ -7,7 +7,7 @@ from django.utils import timezone
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.core.month import Month
 from jiuzhu.demo.cases_demo import create_demo_cases
-from jiuzhu.demo.crosscheck_demo import create_demo_crosscheck, demo_accounts
+from jiuzhu.demo.crosscheck import create_demo_crosscheck, demo_accounts
 from jiuzhu.demo.generator import generate_demo
 from jiuzhu.demo.payments_demo import create_demo_payments
 from jiuzhu.demo.users import create_demo_users

@@ -207,7 +207,7 @@ def test_a_killed_import_is_failed_rolled_back_and_starts_again(users, workers):
 def demo_county(regions):
     """The demo county with a few thousand households, recipients and ten registry snapshots
     (imported inline, as the demo does), and no run yet."""
-    from jiuzhu.demo.crosscheck_demo import _Demo, demo_accounts
+    from jiuzhu.demo.crosscheck import demo_accounts, prepare_demo_crosscheck
     from jiuzhu.demo.generator import generate_demo
     from jiuzhu.demo.users import create_demo_users
     from jiuzhu.programmes.seed import seed_county_defaults
@@ -217,10 +217,10 @@ def demo_county(regions):
     seed_county_defaults(county=county)
     create_demo_users()
     accounts = demo_accounts()
-    demo = _Demo(county=county, users=accounts, today=timezone.localdate(), seed=11)
-    demo.write_recipients()
-    demo.import_registries()
-    return accounts["county-admin"], demo.month
+    plant, _ = prepare_demo_crosscheck(
+        county=county, users=accounts, today=timezone.localdate(), seed=11
+    )
+    return accounts["county-admin"], plant.month
 
 
 def test_a_killed_run_is_failed_writes_no_finding_and_runs_again(demo_county, workers):

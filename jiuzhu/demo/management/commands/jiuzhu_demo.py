@@ -56,7 +56,7 @@ class Command(BaseCommand):
             self.stdout.write(f"已生成{n}件处于各办理环节的演示申请（沱江镇）。")
         from django.utils import timezone
 
-        from jiuzhu.demo.crosscheck_demo import create_demo_crosscheck, demo_accounts
+        from jiuzhu.demo.crosscheck import create_demo_crosscheck, demo_accounts
 
         if cc := create_demo_crosscheck(
             users=demo_accounts(), today=timezone.localdate(), seed=seed
