@@ -1,8 +1,6 @@
 """The standards page: every parameter in force, its history, and (for the county administrator)
-one form per kind of parameter. A change is a new dated row; each POST calls exactly one service."""
-
-from datetime import date
-from decimal import Decimal
+one form per kind of parameter. A change is a new dated row; each POST calls exactly one service.
+What each card shows comes from its selector (overview_selectors)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,8 +15,8 @@ from jiuzhu.core.money import format_yuan
 from jiuzhu.core.month import format_date_cn
 from jiuzhu.regions.selectors import county_of
 
-from . import rules, selectors, services
-from .catalogue import DIBAO_MODE_CODES, DIBAO_MODE_LABELS, SettingKey, dibao_mode_of
+from . import services
+from .catalogue import DIBAO_MODE_CODES, SettingKey
 from .forms import (
     AddOnForm,
     CareRateForm,
@@ -29,178 +27,22 @@ from .forms import (
     StandardForm,
     TierForm,
 )
-from .models import (
-    AddOnRate,
-    CareRate,
-    CountySetting,
-    Delegation,
-    DibaoTier,
-    Standard,
-    TemporaryTier,
-)
+from .overview_selectors import overview_cards
+from .overview_text import add_on_text, delegation_text, setting_text, tier_text
 
 NOT_ALLOWED = "只有本县的县级管理员可以修改保障标准和参数"
 FIX_FORM = "未保存：请按表单中的提示修改后再保存"
 SAVED = "，已记入审计记录"
-
-# how each county setting reads on the page (its label already names the unit)
-_YUAN = {SettingKey.TEMPORARY_CAP, SettingKey.PREV_YEAR_CONSUMPTION, SettingKey.ONE_CASE_THRESHOLD}
-_PERCENT = {SettingKey.EP_CONSUMPTION_SHARE}
-_SUFFIX = {
-    SettingKey.FINANCIAL_MONTHS: "个月",
-    SettingKey.MAX_VEHICLES: "辆",
-    SettingKey.SINGLE_PERSON_FACTOR: "倍",
-    SettingKey.EP_DIBAO_FACTOR: "倍",
-    SettingKey.EMERGENCY_FILING_DAYS: "个工作日",
-    SettingKey.GRADUAL_EXIT_MONTHS: "个月",
-}
-
-
-def _plain(value: Decimal) -> str:
-    """3.00 → "3", 0.1500 → "0.15", 2000 → "2000" (never "2E+3")."""
-    return format(value.normalize(), "f")
-
-
-def _setting_text(key: str, value: Decimal) -> str:
-    if key == SettingKey.DIBAO_MODE:
-        return DIBAO_MODE_LABELS[dibao_mode_of(value)]
-    if key in _YUAN:
-        return format_yuan(value)
-    if key in _PERCENT:
-        return f"{_plain(value * 100)}%"
-    return _plain(value) + _SUFFIX.get(key, "")
-
-
-def _add_on_text(row: AddOnRate) -> str:
-    if row.rate is not None:
-        return f"标准的{_plain(row.rate * 100)}%"
-    return f"{format_yuan(row.fixed)}/月"
-
-
-def _tier_text(row: TemporaryTier) -> str:
-    text = f"月低保标准×{_plain(row.multiple)}"
-    return f"{text}，最高{format_yuan(row.max_amount)}" if row.max_amount is not None else text
-
-
-def _dibao_tier_text(row: DibaoTier) -> str:
-    return (
-        f"人均月收入不超过{format_yuan(row.max_per_capita_income)}，"
-        f"每人{format_yuan(row.amount_per_person)}/月"
-    )
-
-
-def _delegation_text(delegated: bool) -> str:
-    return "下放乡镇审核确认" if delegated else "县级审核确认"
-
-
-def _mark(rows, group, today: date) -> list:
-    """Each row gets .status: "future" (待生效), "current" (现行) or "past" (已调整)."""
-    rows = list(rows)
-    current = {}
-    for row in sorted(rows, key=lambda r: r.effective_from, reverse=True):
-        if row.effective_from <= today:
-            current.setdefault(group(row), row.pk)
-    for row in rows:
-        if row.effective_from > today:
-            row.status = "future"
-        else:
-            row.status = "current" if current.get(group(row)) == row.pk else "past"
-    return rows
-
-
-def _history(model, county, order, today, *, group, what, text) -> list:
-    """All rows of one kind of parameter, newest first within each key, each with .status,
-    .what (which parameter) and .shown (its value as read on the page)."""
-    rows = model.objects.filter(county=county).select_related("created_by").order_by(*order)
-    if model is Delegation:
-        rows = rows.select_related("programme")
-    rows = _mark(rows, group, today)
-    for row in rows:
-        row.what, row.shown = what(row), text(row)
-    return rows
-
-
-def _dibao_tier_history(county, today) -> list[DibaoTier]:
-    """Every tier row, newest table first within each area. A table is all rows of one area and
-    one date: rows of the table in force today are 现行, of later tables 待生效, else 已调整."""
-    rows = list(
-        DibaoTier.objects.filter(county=county)
-        .select_related("created_by")
-        .order_by("area", "-effective_from", "level")
-    )
-    in_force = {}
-    for row in rows:
-        if row.effective_from <= today:
-            in_force.setdefault(row.area, row.effective_from)
-    for row in rows:
-        if row.effective_from > today:
-            row.status = "future"
-        else:
-            row.status = "current" if in_force[row.area] == row.effective_from else "past"
-        row.what = f"{row.get_area_display()}第{row.level}档"
-        row.shown = _dibao_tier_text(row)
-    return rows
-
-
-def _monthly_standard(county, code: str, area: str, today) -> Decimal | None:
-    try:
-        standard = selectors.standard_in_force(
-            county=county, programme_code=code, area=area, on=today
-        )
-    except JiuzhuError:
-        return None
-    if standard.period == Standard.Period.YEARLY:
-        return rules.yearly_to_monthly(standard.amount)
-    return standard.amount
-
-
-_DIBAO_OF_AREA = {
-    Standard.Area.URBAN: (("dibao_urban", "urban"),),
-    Standard.Area.RURAL: (("dibao_rural", "rural"),),
-    Standard.Area.ALL: (("dibao_urban", "urban"), ("dibao_rural", "rural")),
-}
-
-
-def _dibao_tables(county, today, history) -> list[dict]:
-    """The tier table in force today per area, with a warning when its highest bound is below
-    the monthly dibao standard (households in between could not be computed)."""
-    tables = []
-    for area, label in Standard.Area.choices:
-        rows = [r for r in history if r.area == area and r.status == "current"]
-        if not rows:
-            continue
-        top = rows[-1].max_per_capita_income
-        warnings = []
-        for code, standard_area in _DIBAO_OF_AREA[area]:
-            monthly = _monthly_standard(county, code, standard_area, today)
-            if monthly is not None and top < monthly:
-                warnings.append(
-                    f"最高一档上限{format_yuan(top)}低于现行{Standard.Area(standard_area).label}"
-                    f"低保月标准{format_yuan(monthly)}，人均收入在两者之间的家庭无法按分档计算，"
-                    "请调整分档"
-                )
-        tables.append(
-            {
-                "area": label,
-                "since": rows[0].effective_from,
-                "note": rows[0].note,
-                "rows": rows,
-                "warnings": warnings,
-            }
-        )
-    return tables
-
-
-def _dibao_mode_now(county, today, setting_history) -> dict:
-    own = [r for r in setting_history if r.key == SettingKey.DIBAO_MODE]
-    current = next((r for r in own if r.status == "current"), None)
-    mode = selectors.dibao_mode(county=county, on=today)
-    return {
-        "mode": mode,
-        "label": DIBAO_MODE_LABELS[mode],
-        "since": current.effective_from if current else None,
-        "pending": sorted((r for r in own if r.status == "future"), key=lambda r: r.effective_from),
-    }
+FORMS = (
+    ("standard_form", StandardForm),
+    ("delegation_form", DelegationForm),
+    ("setting_form", SettingForm),
+    ("add_on_form", AddOnForm),
+    ("tier_form", TierForm),
+    ("care_form", CareRateForm),
+    ("dibao_mode_form", DibaoModeForm),
+    ("dibao_tier_form", DibaoTierForm),
+)
 
 
 def _access(request):
@@ -212,153 +54,15 @@ def _access(request):
     return county, can_manage
 
 
-def _delegation_rows(county, today, history) -> list[dict]:
-    delegated = selectors.delegated_programmes(county=county, on=today)
-    rows = []
-    for programme, on in selectors.programmes_with_delegation(delegated):
-        own = [r for r in history if r.programme_id == programme.pk]
-        current = next((r for r in own if r.status == "current"), None)
-        rows.append(
-            {
-                "programme": programme,
-                "delegated": on,
-                "since": current.effective_from if current else None,
-                "pending": sorted(
-                    (r for r in own if r.status == "future"), key=lambda r: r.effective_from
-                ),
-            }
-        )
-    return rows
-
-
-def _setting_rows(county, today, history) -> list[dict]:
-    rows = []
-    for key, (label, _) in SettingKey.LABELS.items():
-        own = [r for r in history if r.key == key]
-        current = next((r for r in own if r.status == "current"), None)
-        rows.append(
-            {
-                "key": key,
-                "label": label,
-                "shown": _setting_text(
-                    key, selectors.setting_value(county=county, key=key, on=today)
-                ),
-                "since": current.effective_from if current else None,
-                "pending": sorted(
-                    (r for r in own if r.status == "future"), key=lambda r: r.effective_from
-                ),
-            }
-        )
-    return rows
-
-
 def _page(request, county, can_manage, bound=None, status=200):
     today = timezone.localdate()
-    bound = bound or {}
-    forms = {}
+    context = {"county": county, "today": today, "can_manage": can_manage}
     if can_manage:
-        for name, form_class in (
-            ("standard_form", StandardForm),
-            ("delegation_form", DelegationForm),
-            ("setting_form", SettingForm),
-            ("add_on_form", AddOnForm),
-            ("tier_form", TierForm),
-            ("care_form", CareRateForm),
-            ("dibao_mode_form", DibaoModeForm),
-            ("dibao_tier_form", DibaoTierForm),
-        ):
-            forms[name] = bound.get(name) or form_class()
-    delegation_history = _history(
-        Delegation,
-        county,
-        ["programme_id", "-effective_from"],
-        today,
-        group=lambda r: r.programme_id,
-        what=lambda r: r.programme.name,
-        text=lambda r: _delegation_text(r.delegated),
-    )
-    setting_history = _history(
-        CountySetting,
-        county,
-        ["-effective_from", "key"],
-        today,
-        group=lambda r: r.key,
-        what=lambda r: r.get_key_display(),
-        text=lambda r: _setting_text(r.key, r.value),
-    )
-    add_on_history = _history(
-        AddOnRate,
-        county,
-        ["kind", "-effective_from"],
-        today,
-        group=lambda r: r.kind,
-        what=lambda r: r.get_kind_display(),
-        text=_add_on_text,
-    )
-    tier_history = _history(
-        TemporaryTier,
-        county,
-        ["category", "code", "-effective_from"],
-        today,
-        group=lambda r: r.code,
-        what=lambda r: f"{r.code} {r.label}（{r.get_category_display()}）",
-        text=_tier_text,
-    )
-    care_history = _history(
-        CareRate,
-        county,
-        ["level", "-effective_from"],
-        today,
-        group=lambda r: r.level,
-        what=lambda r: r.get_level_display(),
-        text=lambda r: f"{format_yuan(r.amount)}/月",
-    )
-    dibao_tier_history = _dibao_tier_history(county, today)
-    standards = _mark(
-        selectors.standards_overview(county=county), lambda r: (r.programme_id, r.area), today
-    )
-    tiers = selectors.temporary_tiers_in_force(county=county, on=today)
-    for row in tiers:
-        row.shown = _tier_text(row)
-    add_ons = selectors.add_ons_in_force(county=county, on=today)
-    for row in add_ons:
-        row.shown = _add_on_text(row)
-    context = {
-        "county": county,
-        "today": today,
-        "can_manage": can_manage,
-        **forms,
-        "standards": standards,
-        "delegations": _delegation_rows(county, today, delegation_history),
-        "delegation_history": delegation_history,
-        "temporary_cap": _setting_text(
-            SettingKey.TEMPORARY_CAP,
-            selectors.setting_value(county=county, key=SettingKey.TEMPORARY_CAP, on=today),
-        ),
-        "settings_now": _setting_rows(county, today, setting_history),
-        "setting_history": setting_history,
-        "tiers": tiers,
-        "tier_history": tier_history,
-        "add_ons": add_ons,
-        "add_on_history": add_on_history,
-        "care_rates": selectors.care_rates_in_force(county=county, on=today),
-        "care_history": care_history,
-        "dibao_mode": _dibao_mode_now(county, today, setting_history),
-        "dibao_tables": _dibao_tables(county, today, dibao_tier_history),
-        "dibao_tier_history": dibao_tier_history,
-        "pending": {
-            name: sum(1 for r in rows if r.status == "future")
-            for name, rows in (
-                ("standards", standards),
-                ("delegation", delegation_history),
-                ("settings", setting_history),
-                ("add_ons", add_on_history),
-                ("tiers", tier_history),
-                ("care", care_history),
-                ("dibao_tiers", dibao_tier_history),
-            )
-        },
-    }
+        context |= {name: (bound or {}).get(name) or form() for name, form in FORMS}
+    cards = overview_cards(county, today)
+    for card in cards:
+        context |= card.context
+    context["pending"] = {card.name: card.pending for card in cards}
     return render(request, "programmes/overview.html", context, status=status)
 
 
@@ -424,7 +128,7 @@ def delegation_add(request):
             effective_from=d["effective_from"],
             note=d["note"],
         )
-        return f"{row.programme.name}：{_delegation_text(row.delegated)}"
+        return f"{row.programme.name}：{delegation_text(row.delegated)}"
 
     return _change(
         request,
@@ -446,7 +150,7 @@ def setting_add(request):
             effective_from=d["effective_from"],
             note=d["note"],
         )
-        return f"{row.get_key_display()}：{_setting_text(row.key, row.value)}"
+        return f"{row.get_key_display()}：{setting_text(row.key, row.value)}"
 
     return _change(
         request, form_name="setting_form", form_class=SettingForm, anchor="settings", save=save
@@ -465,7 +169,7 @@ def add_on_add(request):
             effective_from=d["effective_from"],
             note=d["note"],
         )
-        return f"{row.get_kind_display()}加发{_add_on_text(row)}"
+        return f"{row.get_kind_display()}加发{add_on_text(row)}"
 
     return _change(
         request, form_name="add_on_form", form_class=AddOnForm, anchor="add-ons", save=save
@@ -487,7 +191,7 @@ def tier_add(request):
             note=d["note"],
         )
         return (
-            f"临时救助档次 {row.code} {row.label}（{row.get_category_display()}）{_tier_text(row)}"
+            f"临时救助档次 {row.code} {row.label}（{row.get_category_display()}）{tier_text(row)}"
         )
 
     return _change(request, form_name="tier_form", form_class=TierForm, anchor="tiers", save=save)
@@ -522,7 +226,7 @@ def dibao_mode_set(request):
             effective_from=d["effective_from"],
             note=d["note"],
         )
-        return f"低保计发方式：{_setting_text(row.key, row.value)}"
+        return f"低保计发方式：{setting_text(row.key, row.value)}"
 
     return _change(
         request,
