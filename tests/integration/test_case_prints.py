@@ -207,7 +207,7 @@ def test_each_step_prints_its_document_and_nothing_before(staff, client, make_ho
     assert "沱江镇人民政府" in body and "行政复议" in body
     body = printed(client, "print_approval", app)
     assert re.search(
-        rf"同意。核定农村最低生活保障保障人数2人，金额¥900\.00（每月），自{start}起", body
+        rf"同意。核定农村最低生活保障，保障人数2人，金额¥900\.00（每月），自{start}起", body
     )
     assert offered(client, app) == {
         "print_incomplete_notice",
@@ -304,7 +304,7 @@ def test_stop_and_reduction_notices(staff, client, make_household):
     assert title_of(body)[1] == "减发告知书" and "龙二哥" in body
     assert 'id="old-amount">¥600.00' in body and 'id="new-amount">¥350.00' in body
     assert 'id="effective">2026年12月<' in body and "家庭成员务工收入增加" in body
-    assert 'id="issuer">沱江镇人民政府<' in body
+    assert 'id="issuer">沱江镇人民政府<' in body and "保障对象签收" in body
 
     stopped = enrolment(
         make_household(TOWNSHIP_A, head_name="龙三妹"), created_by=staff["officer_a"]
