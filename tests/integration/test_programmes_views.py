@@ -74,7 +74,7 @@ def test_county_admin_raises_temporary_cap_from_a_future_date(client, county, us
     history = _rows(page, "setting-history")
     pending = [r for r in history if "凤民发〔2026〕8号" in r]
     assert len(pending) == 1 and "待生效" in pending[0] and "¥3,000.00" in pending[0]
-    assert users["county"].display_name in pending[0]
+    assert "县级管理员" in pending[0] and "county-admin" not in pending[0]  # role, no account
     assert f"{start.year}年{start.month}月{start.day}日起改为¥3,000.00" in _table(
         page, "settings-table"
     )

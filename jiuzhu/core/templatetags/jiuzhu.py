@@ -59,7 +59,10 @@ def action_name(action: str) -> str:
 
 @register.filter
 def operator(entry) -> str:
-    """An audit entry's operator (or any user) as 姓名（角色）, never the account name."""
+    """An audit entry's operator (or any user) as 姓名（角色）, never the account name; ""
+    for no user at all (a step not taken yet)."""
+    if entry is None or entry == "":
+        return ""
     if hasattr(entry, "actor_name"):
         return actor_label(entry.actor if entry.actor_id else None, entry.actor_name)
     return actor_label(entry)
