@@ -281,3 +281,18 @@ def test_a_township_officer_cannot_reach_the_pages_or_the_services(client, users
 def test_the_administrator_finds_the_menu(admin_client):
     body = admin_client.get("/registry/households/").content.decode()
     assert 'href="/accounts/admin/users/">系统管理</a>' in body
+
+
+def test_the_command_line_uses_the_same_services(users):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    call_command("jiuzhu_user", "deactivate", "officer-b", "--reason", "退休")
+    officer = User.objects.get(username="officer-b")
+    assert not officer.is_active
+    [entry] = audited("user.deactivate", officer, system_actor("cli"))
+    assert entry.reason == "退休"
+    call_command("jiuzhu_user", "reactivate", "officer-b")
+    assert User.objects.get(username="officer-b").is_active
+    with pytest.raises(CommandError, match="唯一在用的县级管理员"):
+        call_command("jiuzhu_user", "deactivate", "county-admin")
