@@ -36,7 +36,7 @@ def test_login_page_is_chinese(client, db):
 def test_login_with_the_right_password(client, users):
     response = post_login(client, "officer-a")
     assert response.status_code == 302
-    assert response.url == reverse("registry:household_list")
+    assert response.url == reverse("desk:home")  # the work queue
     assert is_logged_in(client, users["officer_a"])
     assert client.get(HOUSEHOLDS).status_code == 200
 

@@ -58,6 +58,10 @@ NOT_ENTRY_POINTS = {
         "each of which has checked its actor"
     ),
     "jiuzhu.core.audit_anchor.anchor_after_commit": "anchor_create, once the caller commits",
+    "jiuzhu.payments.deaths.person_mark_dead": (
+        "marks a person its caller has locked (death_record, finding_act), each of which has "
+        "checked its actor"
+    ),
 }
 
 
@@ -290,6 +294,9 @@ SERVICES: dict[str, Spec] = {
             "source": "申报",
         },
         "ODODODDDD",
+    ),
+    "jiuzhu.registry.walkin_services.household_register": Spec(
+        lambda w, p, a: {"village_id": p.village.pk, "members": [_walkin_head()]}, "ODODODDDD"
     ),
     "jiuzhu.registry.import_services.import_preview": Spec(
         lambda w, p, a: {"file_name": "h.csv", "data": _household_file(w, p)},
@@ -833,6 +840,16 @@ SERVICES: dict[str, Spec] = {
         lambda w, p, a: {}, "ODDDDODOD", scoped=False
     ),
 }
+
+
+def _walkin_head():
+    from jiuzhu.core.idnumber import make_resident_id
+    from jiuzhu.registry.walkin_check import MemberEntry
+
+    number = make_resident_id(
+        region_code="433123", birth_date=date(1961, 7, 9), sequence=7, sex="M"
+    )
+    return MemberEntry(name="新登记", id_number=number, relation="self", hukou_type="rural")
 
 
 def _person_changes():

@@ -89,4 +89,4 @@ def test_unlock_after_lockout(client, users):
     assert "账号已被临时锁定" in locked.content.decode()
     call_command("jiuzhu_user", "unlock", "officer-a")
     response = client.post("/accounts/login/", {"username": "officer-a", "password": PASSWORD})
-    assert response.status_code == 302 and response.url == "/registry/households/"
+    assert response.status_code == 302 and response.url == "/"  # the work queue
