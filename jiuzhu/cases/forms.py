@@ -95,14 +95,6 @@ class AppraisalFilterForm(StyledForm):
         self.fields["month"].choices = [("", "全部月份")] + [(str(m), m.label) for m in months]
 
 
-class HouseholdNumberForm(StyledForm):
-    number = forms.CharField(
-        label="家庭编号",
-        max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "输入家庭编号"}),
-    )
-
-
 class RegisterForm(StyledForm):
     programme_code = forms.ChoiceField(label="救助项目")
     applicant_id = forms.TypedChoiceField(

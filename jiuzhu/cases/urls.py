@@ -3,6 +3,7 @@ from django.urls import path
 from . import (
     views,
     views_appraisals,
+    views_find,
     views_kin,
     views_print,
     views_print_approval,
@@ -13,6 +14,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.queue, name="queue"),
     path("new/", views.register, name="register"),
+    path("new/find/", views_find.register_find, name="register_find"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/do/<slug:step>/", views.act, name="act"),
     path(

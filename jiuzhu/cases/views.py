@@ -9,7 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -21,7 +20,7 @@ from jiuzhu.programmes.selectors import temporary_tiers_in_force
 from jiuzhu.regions.selectors import children_of
 from jiuzhu.registry import selectors as registry_selectors
 
-from . import forms, services
+from . import forms, services, views_find
 from .deadlines import TimeLimits
 from .queues import (
     OPEN,
@@ -98,7 +97,6 @@ def queue(request):
             "handlers": handler_summary(rows),
             "mine": mine,
             "query": params.query_without_page(request.GET),
-            "lookup_form": forms.HouseholdNumberForm(),
             "can_register": user.can(Perm.REGISTER_CASES),
         },
     )
@@ -141,22 +139,14 @@ def register(request):
 
 
 def _find_household(request):
-    form = forms.HouseholdNumberForm(request.GET)
-    household = None
-    if form.is_valid():
-        household = (
-            registry_selectors.households_for(request.user)
-            .filter(number=form.cleaned_data["number"].strip())
-            .first()
-        )
+    """The lookup by exact household number (?number=, as older links carry it); otherwise the
+    household search's pick-list (views_find), where names, pinyin and ID numbers are found."""
+    number = request.GET.get("number", "").strip()[:20]
+    household = views_find.household_by_number(request.user, number)
     if household is None:
-        messages.error(
-            request,
-            f"没有找到家庭编号为“{request.GET.get('number', '').strip()}”的家庭，"
-            "或该家庭不在您的管辖范围内",
-        )
-        return redirect("cases:queue")
-    return redirect(f"{reverse('cases:register')}?household={household.pk}")
+        messages.error(request, views_find.not_found_message(number))
+        return redirect("cases:register_find")
+    return redirect(views_find.register_url(household))
 
 
 # ---- the case file -----------------------------------------------------------------------

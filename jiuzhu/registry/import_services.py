@@ -9,10 +9,9 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import Q
 from django.utils import timezone
 
-from jiuzhu.accounts.jurisdiction import region_ids_q, region_q
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.accounts.system import system_actor
@@ -25,8 +24,7 @@ from . import builders
 from .import_check import HouseholdRows, ImportCheck, check_rows, id_numbers_in, missing_columns
 from .import_reader import read_table
 from .models import AssetFact, Household, ImportBatch, IncomeFact, Person, Source
-from .selectors import last_household_serials
-from .sensitive import id_lookup_hash
+from .selectors import last_household_serials, registered_at, villages_for
 from .services import require
 
 
@@ -42,25 +40,13 @@ def _import_dir() -> Path:
 
 
 def _villages_for(actor) -> dict[str, str]:
-    villages = Region.objects.filter(region_ids_q(actor), level=Region.Level.VILLAGE)
-    return {v.code: ("urban" if v.is_urban else "rural") for v in villages}
+    return {v.code: ("urban" if v.is_urban else "rural") for v in villages_for(actor)}
 
 
 def _registered(numbers: set[str], actor) -> dict[str, str | None]:
-    """ID number → the household already holding that person: its number within the actor's
+    """ID number → the number of the household already holding that person within the actor's
     jurisdiction, None outside it (the importer learns only that the person is registered)."""
-    by_hash = {id_lookup_hash(n): n for n in numbers}
-    visible = Q(region_q(actor, prefix="household__"))
-    found = {}
-    hashes = list(by_hash)
-    for start in range(0, len(hashes), 5000):
-        for h, number, mine in (
-            Person.objects.filter(id_hash__in=hashes[start : start + 5000])
-            .annotate(mine=ExpressionWrapper(visible, output_field=BooleanField()))
-            .values_list("id_hash", "household__number", "mine")
-        ):
-            found[by_hash[h]] = number if mine else None
-    return found
+    return {n: at and at.number for n, at in registered_at(user=actor, numbers=numbers).items()}
 
 
 def check_file(*, actor, file_name: str, data: bytes, today: date | None = None) -> ImportCheck:

@@ -1,14 +1,25 @@
 """Reads of the registry. Every user-facing query starts from the user's jurisdiction."""
 
 import re
+from typing import NamedTuple
 
-from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.http import Http404
 
-from jiuzhu.accounts.jurisdiction import region_q
+from jiuzhu.accounts.jurisdiction import region_ids_q, region_q
 from jiuzhu.core import rowxid
 from jiuzhu.core.idnumber import IdNumberError, parse_resident_id
 from jiuzhu.core.models import AuditEntry
+from jiuzhu.regions.models import Region
 
 from .models import Household, Person
 from .sensitive import id_lookup_hash
@@ -19,6 +30,46 @@ LATIN = re.compile(r"^[a-zA-Z]+$")
 
 def households_for(user) -> QuerySet[Household]:
     return Household.objects.filter(region_q(user))
+
+
+def villages_for(user) -> QuerySet[Region]:
+    """The villages (communities) a user may register households in: those of their region."""
+    return (
+        Region.objects.filter(region_ids_q(user), level=Region.Level.VILLAGE)
+        .select_related("parent")
+        .order_by("code")
+    )
+
+
+class RegisteredAt(NamedTuple):
+    """The household a person is already registered in, as far as the user may know it."""
+
+    household_id: int
+    number: str
+    head_name: str
+
+    def __str__(self) -> str:
+        return f"{self.head_name}户（家庭编号{self.number}）"
+
+
+def registered_at(*, user, numbers) -> dict[str, RegisteredAt | None]:
+    """Normalised ID number → the household already holding that person: named within the
+    user's jurisdiction, None outside it (the user learns only that the person is registered).
+    Numbers nobody holds are absent. Looked up by the keyed hash, 5,000 at a time."""
+    by_hash = {id_lookup_hash(n): n for n in numbers}
+    visible = Q(region_q(user, prefix="household__"))
+    found = {}
+    hashes = list(by_hash)
+    for start in range(0, len(hashes), 5000):
+        for h, pk, number, head, mine in (
+            Person.objects.filter(id_hash__in=hashes[start : start + 5000])
+            .annotate(mine=ExpressionWrapper(visible, output_field=BooleanField()))
+            .values_list(
+                "id_hash", "household_id", "household__number", "household__head_name", "mine"
+            )
+        ):
+            found[by_hash[h]] = RegisteredAt(pk, number, head) if mine else None
+    return found
 
 
 def household_get(*, user, pk: int) -> Household:

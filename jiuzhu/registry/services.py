@@ -110,14 +110,27 @@ class PersonChanges:
     ethnicity: str
 
 
-def _check_person_changes(c: PersonChanges) -> None:
-    for name, choices in PERSON_EDITABLE.items():
-        if getattr(c, name) not in choices.values:
-            raise ValidationFailed(f"取值无效：{getattr(c, name)}")
+def person_changes_problems(c: PersonChanges) -> list[tuple[str, str]]:
+    """What is wrong with a person's attributes, as (field, message) pairs."""
+    problems = [
+        (name, f"取值无效：{getattr(c, name)}")
+        for name, choices in PERSON_EDITABLE.items()
+        if getattr(c, name) not in choices.values
+    ]
     if c.disability_type and c.disability_grade not in (1, 2, 3, 4):
-        raise ValidationFailed("有残疾类别时，残疾等级应为1至4级")
+        problems.append(("disability_grade", "有残疾类别时，残疾等级应为1至4级"))
     if not c.disability_type and c.disability_grade:
-        raise ValidationFailed("没有残疾类别时不能填写残疾等级")
+        problems.append(("disability_grade", "没有残疾类别时不能填写残疾等级"))
+    return problems
+
+
+def _refuse_first(problems: list[tuple[str, str]]) -> None:
+    if problems:
+        raise ValidationFailed(problems[0][1])
+
+
+def _check_person_changes(c: PersonChanges) -> None:
+    _refuse_first(person_changes_problems(c))
 
 
 @transaction.atomic
@@ -175,6 +188,32 @@ def _amount(raw) -> Decimal:
         raise ValidationFailed(str(exc)) from exc
 
 
+def _money_problem(field: str, raw) -> list[tuple[str, str]]:
+    try:
+        parse_money(raw)
+    except MoneyError as exc:
+        return [(field, str(exc))]
+    return []
+
+
+def income_problems(*, category: str, amount, period_start: date, period_end: date):
+    """What is wrong with an income fact, as (field, message) pairs (income_add refuses it)."""
+    problems = (
+        [] if category in IncomeCategory.values else [("category", f"收入类别无效：{category}")]
+    )
+    if period_end < period_start:
+        problems.append(("period_end", "收入期间的截止日期早于起始日期"))
+    return problems + _money_problem("amount", amount)
+
+
+def asset_problems(*, kind: str, quantity: int, value) -> list[tuple[str, str]]:
+    """What is wrong with an asset fact, as (field, message) pairs (asset_add refuses it)."""
+    problems = [] if kind in AssetKind.values else [("kind", f"财产类别无效：{kind}")]
+    if quantity < 1:
+        problems.append(("quantity", "数量应至少为1"))
+    return problems + (_money_problem("value", value) if value not in (None, "") else [])
+
+
 @transaction.atomic
 def income_add(
     *,
@@ -190,10 +229,11 @@ def income_add(
 ) -> IncomeFact:
     require(actor, Perm.EDIT_HOUSEHOLDS)
     household = selectors.household_for_update(user=actor, pk=household_id)
-    if category not in IncomeCategory.values:
-        raise ValidationFailed(f"收入类别无效：{category}")
-    if period_end < period_start:
-        raise ValidationFailed("收入期间的截止日期早于起始日期")
+    _refuse_first(
+        income_problems(
+            category=category, amount=amount, period_start=period_start, period_end=period_end
+        )
+    )
     person = household.members.filter(pk=person_id).first() if person_id else None
     fact = IncomeFact.objects.create(
         household=household,
@@ -237,10 +277,7 @@ def asset_add(
 ) -> AssetFact:
     require(actor, Perm.EDIT_HOUSEHOLDS)
     household = selectors.household_for_update(user=actor, pk=household_id)
-    if kind not in AssetKind.values:
-        raise ValidationFailed(f"财产类别无效：{kind}")
-    if quantity < 1:
-        raise ValidationFailed("数量应至少为1")
+    _refuse_first(asset_problems(kind=kind, quantity=quantity, value=value))
     person = household.members.filter(pk=person_id).first() if person_id else None
     fact = AssetFact.objects.create(
         household=household,

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from . import views, views_import
+from . import views, views_import, views_walkin
 
 app_name = "registry"
 urlpatterns = [
     path("households/", views.household_list, name="household_list"),
     path("households/export.xlsx", views.household_export, name="household_export"),
+    path("households/new/", views_walkin.household_new, name="household_new"),
+    path(
+        "households/<int:pk>/registered/",
+        views_walkin.household_registered,
+        name="household_registered",
+    ),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/income/", views.income_new, name="income_new"),

@@ -123,7 +123,7 @@ def test_dibao_case_from_registration_to_confirmation(
     # a village assistant registers the application from the queue's household lookup
     as_user(page, login, staff["village_a"])
     page.click("nav >> text=申请办理")
-    page.fill("#register-lookup input[name=number]", household.number)
+    page.fill("#register-lookup input[name=q]", household.number)
     page.click("#register-lookup button")
     page.wait_for_selector("#register-form")
     page.select_option("#id_programme_code", "dibao_rural")
