@@ -150,13 +150,13 @@ def _base_amount(
         # the per-capita income first would turn (450 − 1,000/3) × 3 into 350.01, not 350.00.
         base = to_cents(standard * members - income)
         return base, (
-            f"按差额计发（S1第12条、S2第23条）：{yuan(standard)} × {members}人"
+            f"按差额计发（《社会救助暂行办法》第12条、《最低生活保障审核确认办法》第23条）：{yuan(standard)} × {members}人"
             f" − 家庭月计入收入{yuan(income)} = {yuan(base)}"
         )
     index, tier = _choose_tier(tiers, per_capita)
     base = to_cents(tier.amount_per_person * members)
     return base, (
-        f"按分档计发（S2第23条）：人均月收入{yuan(per_capita)}属第{index}档"
+        f"按分档计发（《最低生活保障审核确认办法》第23条）：人均月收入{yuan(per_capita)}属第{index}档"
         f"（上限{yuan(tier.max_per_capita_income)}），"
         f"每人{yuan(tier.amount_per_person)} × {members}人 = {yuan(base)}"
     )
@@ -194,12 +194,12 @@ def dibao_amount(
     per_capita, per_capita_line = _per_capita(income, members)
     lines = [per_capita_line, f"月保障标准：{yuan(standard)}"]
     if not property_ok:
-        lines.append("家庭财产状况不符合规定（S2第14条），不符合低保条件")
+        lines.append("家庭财产状况不符合规定（《最低生活保障审核确认办法》第14条），不符合低保条件")
         lines.extend(f"  {reason}" for reason in property_reasons)
         return _refused(per_capita, lines)
     if income >= standard * members:  # per-capita income at or above the standard, unrounded
         lines.append(
-            f"人均月收入{yuan(per_capita)}不低于保障标准{yuan(standard)}，不符合低保条件（S2第23条）"
+            f"人均月收入{yuan(per_capita)}不低于保障标准{yuan(standard)}，不符合低保条件（《最低生活保障审核确认办法》第23条）"
         )
         return _refused(per_capita, lines)
 
@@ -207,7 +207,7 @@ def dibao_amount(
     lines.append(base_line)
     extra = ZERO
     if add_ons:
-        lines.append("分类施保加发（S2第27条）：")
+        lines.append("分类施保加发（《最低生活保障审核确认办法》第27条）：")
         for add_on in add_ons:
             extra += to_cents(add_on.per_person(standard) * add_on.persons)
             lines.append(add_on.describe(standard))
@@ -278,16 +278,22 @@ def single_person_inclusion(
 
     if is_severely_disabled(disability_type, disability_grade):
         label = DISABILITY_LABELS[disability_type]
-        lines.append(f"{who}为{label}{disability_grade}级，属重度残疾人（S2第8条）")
+        lines.append(
+            f"{who}为{label}{disability_grade}级，属重度残疾人（《最低生活保障审核确认办法》第8条）"
+        )
     elif gravely_ill:
-        lines.append(f"{who}患重病（S2第8条）")
+        lines.append(f"{who}患重病（《最低生活保障审核确认办法》第8条）")
     else:
-        return refuse(f"{who}不属于重度残疾人或重病患者，不适用单人保（S2第8条）")
+        return refuse(
+            f"{who}不属于重度残疾人或重病患者，不适用单人保（《最低生活保障审核确认办法》第8条）"
+        )
     if not property_ok:
         lines.extend(f"  {reason}" for reason in property_reasons)
         return refuse("家庭财产状况不符合规定，不属于低保边缘家庭，不适用单人保")
     if per_capita < standard:
-        return refuse("家庭人均收入低于保障标准，应整户纳入低保，不得只纳入部分成员（S6）")
+        return refuse(
+            "家庭人均收入低于保障标准，应整户纳入低保，不得只纳入部分成员（2022年民政部等部门关于做好最低生活保障等社会救助兜底保障工作的通知）"
+        )
     edge_limit = to_cents(factor * standard)
     if per_capita >= edge_limit:
         return refuse(

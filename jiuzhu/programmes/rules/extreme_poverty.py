@@ -72,13 +72,17 @@ def labour_incapable(
     count_arg(age, "年龄")
     disability_type, grade = disability_arg(disability_type, grade)
     if age >= elderly_age:
-        return Check(True, (f"年满{elderly_age}周岁（{age}岁），认定为无劳动能力（S3）",))
+        return Check(
+            True, (f"年满{elderly_age}周岁（{age}岁），认定为无劳动能力（《特困人员认定办法》）",)
+        )
     if age < child_age:
-        return Check(True, (f"未满{child_age}周岁（{age}岁），认定为无劳动能力（S3）",))
+        return Check(
+            True, (f"未满{child_age}周岁（{age}岁），认定为无劳动能力（《特困人员认定办法》）",)
+        )
     label = DISABILITY_LABELS[disability_type]
     limit = _INCAPABLE_MAX_GRADE.get(disability_type)
     if limit is not None and grade is not None and grade <= limit:
-        return Check(True, (f"{label}{grade}级，认定为无劳动能力（S3）",))
+        return Check(True, (f"{label}{grade}级，认定为无劳动能力（《特困人员认定办法》）",))
     what = f"{label}{grade}级" if disability_type else "无残疾"
     return Check(False, (f"{age}岁，{what}，不属于S3规定的无劳动能力情形",))
 
@@ -87,12 +91,20 @@ def minor_coverage_continues(age: int, *, in_school: bool = False, adult_age: in
     """S3: a minor already supported keeps benefits until 18, longer in full-time education."""
     count_arg(age, "年龄")
     if age < adult_age:
-        return Check(True, (f"未满{adult_age}周岁（{age}岁），可继续享有救助供养待遇（S3）",))
+        return Check(
+            True,
+            (f"未满{adult_age}周岁（{age}岁），可继续享有救助供养待遇（《特困人员认定办法》）",),
+        )
     if in_school:
         return Check(
-            True, (f"年满{adult_age}周岁仍在接受全日制学历教育，可继续享有救助供养待遇（S3）",)
+            True,
+            (
+                f"年满{adult_age}周岁仍在接受全日制学历教育，可继续享有救助供养待遇（《特困人员认定办法》）",
+            ),
         )
-    return Check(False, (f"已满{adult_age}周岁且不在校，不再按未成年人继续供养（S3）",))
+    return Check(
+        False, (f"已满{adult_age}周岁且不在校，不再按未成年人继续供养（《特困人员认定办法》）",)
+    )
 
 
 def no_means_of_living(
@@ -108,7 +120,7 @@ def no_means_of_living(
     """
     income = money_arg(per_capita_income_monthly, "人均月收入")
     standard = money_arg(dibao_standard_monthly, "月低保标准")
-    lines = ["城乡居民基本养老保险基础养老金、高龄津贴不计入收入（S3）"]
+    lines = ["城乡居民基本养老保险基础养老金、高龄津贴不计入收入（《特困人员认定办法》）"]
     met = True
     if income < standard:
         lines.append(f"人均月收入{yuan(income)}低于低保标准{yuan(standard)}")
@@ -171,8 +183,8 @@ def extreme_poverty_eligible(
         lines.extend(f"  {line}" for line in check.lines)
     eligible = all(check.met for _, check in sections)
     if eligible:
-        lines.append("结论：符合特困人员认定条件（S3）")
+        lines.append("结论：符合特困人员认定条件（《特困人员认定办法》）")
     else:
         failed = "、".join(title[2:] for title, check in sections if not check.met)
-        lines.append(f"结论：不符合特困人员认定条件（S3），未满足：{failed}")
+        lines.append(f"结论：不符合特困人员认定条件（《特困人员认定办法》），未满足：{failed}")
     return ExtremePovertyResult(eligible, labour, means, support, tuple(lines))

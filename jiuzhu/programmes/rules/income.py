@@ -132,14 +132,14 @@ def counted_income(items: Iterable[IncomeItem]) -> CountedIncome:
     if not (counted or excluded or deductions):
         lines.append("无收入记录，计入收入为每月¥0.00")
     if counted:
-        lines.append("计入收入（S2第13条）：")
+        lines.append("计入收入（《最低生活保障审核确认办法》第13条）：")
         lines.extend(f"  {line.describe()}" for line in counted)
         lines.append(f"计入收入小计：每月{yuan(gross)}")
     if excluded:
-        lines.append("不计入收入（S2第13条）：")
+        lines.append("不计入收入（《最低生活保障审核确认办法》第13条）：")
         lines.extend(f"  {line.describe()}（不计入）" for line in excluded)
     if deductions:
-        lines.append("可扣减支出（S2第13条）：")
+        lines.append("可扣减支出（《最低生活保障审核确认办法》第13条）：")
         lines.extend(f"  {line.describe()}" for line in deductions)
         lines.append(f"扣减后：{yuan(gross)} − {yuan(deducted)} = 每月{yuan(gross - deducted)}")
         if gross - deducted < 0:

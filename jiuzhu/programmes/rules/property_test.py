@@ -159,7 +159,7 @@ def assess_property(
         if not isinstance(item, AssetItem):
             raise TypeError(f"财产记录应为AssetItem，不能使用{type(item).__name__}类型")
 
-    lines = ["家庭财产状况（S2第14条，限额为县级设定）："]
+    lines = ["家庭财产状况（《最低生活保障审核确认办法》第14条，限额为县级设定）："]
     reasons: list[str] = []
     total, limit, fin_lines, fin_reason = _financial(items, members, standard, limits)
     checks = [

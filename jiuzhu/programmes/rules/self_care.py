@@ -75,7 +75,9 @@ def self_care_assessment(failed: Iterable[str]) -> SelfCareResult:
         first = f"不能独立完成{len(items)}项：{names}"
     else:
         first = "六项指标均能独立完成"
-    return SelfCareResult(level, items, (first, f"评估结果（S3）：{SELF_CARE_LEVELS[level]}"))
+    return SelfCareResult(
+        level, items, (first, f"评估结果（《特困人员认定办法》）：{SELF_CARE_LEVELS[level]}")
+    )
 
 
 def care_subsidy(level: str, rates: Mapping[str, Decimal]) -> CareSubsidy:

@@ -84,7 +84,7 @@ def supporters_unable(
 ) -> Check:
     """S3: met when there is no legal supporter, or every supporter is unable."""
     if not supporters:
-        return Check(True, ("无法定赡养、抚养、扶养义务人（S3）",))
+        return Check(True, ("无法定赡养、抚养、扶养义务人（《特困人员认定办法》）",))
     lines: list[str] = []
     all_unable = True
     for supporter in supporters:
@@ -97,6 +97,8 @@ def supporters_unable(
         all_unable = all_unable and check.met
         lines.extend(check.lines)
     lines.append(
-        "法定义务人均无履行义务能力（S3）" if all_unable else "有法定义务人具有履行义务能力（S3）"
+        "法定义务人均无履行义务能力（《特困人员认定办法》）"
+        if all_unable
+        else "有法定义务人具有履行义务能力（《特困人员认定办法》）"
     )
     return Check(all_unable, tuple(lines))

@@ -106,7 +106,7 @@ def eligible(**overrides):
 def test_extreme_poverty_eligible_when_all_three_hold():
     result = eligible()
     assert result.eligible and result.labour.met and result.means.met and result.support.met
-    assert result.lines[-1] == "结论：符合特困人员认定条件（S3）"
+    assert result.lines[-1] == "结论：符合特困人员认定条件（《特困人员认定办法》）"
     assert_chinese_lines(result)
 
 

@@ -57,7 +57,7 @@ def test_self_care_assessment_from_items():
     result = self_care_assessment(["eating", "bathing", "toilet", "bed_transfer"])
     assert result.level == "full_loss"
     assert "自主吃饭" in result.lines[0]
-    assert result.lines[-1] == "评估结果（S3）：完全丧失生活自理能力"
+    assert result.lines[-1] == "评估结果（《特困人员认定办法》）：完全丧失生活自理能力"
     assert_chinese_lines(result)
     assert self_care_assessment([]).level == "self_care"
     assert self_care_assessment(["eating", "eating"]).level == "partial"  # duplicates count once
