@@ -21,6 +21,7 @@ def test_officer_finds_household_by_id_number(login, page, live_server, users, m
 
     login(users["officer_a"].username, PASSWORD)
     assert page.locator("nav").inner_text().count("乡镇民政经办人员") == 1
+    page.click("nav >> text=家庭与人员")  # login lands on the work queue
     page.fill("#id_q", id_number)
     page.keyboard.press("Enter")
     page.wait_for_selector(f"text={household.number}")
