@@ -23,9 +23,12 @@ from jiuzhu.registry import selectors as registry_selectors
 from . import forms, services, views_find
 from .deadlines import TimeLimits
 from .queues import (
+    DUE_FILTERS,
     OPEN,
     REFUSAL_DELIVERED,
+    WAITING_FILTERS,
     case_deadlines,
+    filter_rows,
     handler_summary,
     township_summary,
     work_queue,
@@ -76,14 +79,19 @@ def queue(request):
     township_id = form.cleaned_data.get("township") if form.is_bound else None
     status = form.cleaned_data.get("status") if form.is_bound else None
     mine = params.flag_param(request.GET, "mine")
+    due = params.choice_param(request.GET, "due", DUE_FILTERS)
+    waiting = params.choice_param(request.GET, "waiting", WAITING_FILTERS)
+    level = params.choice_param(request.GET, "level", ("county", "township"))
     rows = work_queue(user, today)
-    shown = [
-        r
-        for r in rows
-        if (not township_id or r.application.township_id == township_id)
-        and (not status or r.application.status == status)
-        and (not mine or r.handler.pk == user.pk)
-    ]
+    shown = filter_rows(
+        rows,
+        township_id=township_id,
+        status=status or "",
+        handler_id=user.pk if mine else None,
+        due=due,
+        waiting=waiting,
+        level=level,
+    )
     return render(
         request,
         "cases/queue.html",
@@ -96,6 +104,15 @@ def queue(request):
             "summary": township_summary(rows) if is_county else None,
             "handlers": handler_summary(rows),
             "mine": mine,
+            "shown_filter": "、".join(
+                label
+                for label in (
+                    DUE_FILTERS.get(due, ""),
+                    WAITING_FILTERS.get(waiting, ""),
+                    {"county": "县级审核确认", "township": "乡镇审核确认"}.get(level, ""),
+                )
+                if label
+            ),
             "query": params.query_without_page(request.GET),
             "can_register": user.can(Perm.REGISTER_CASES),
         },
