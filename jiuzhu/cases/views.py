@@ -158,7 +158,7 @@ def register(request):
 def _find_household(request):
     """The lookup by exact household number (?number=, as older links carry it); otherwise the
     household search's pick-list (views_find), where names, pinyin and ID numbers are found."""
-    number = request.GET.get("number", "").strip()[:20]
+    number = params.text_param(request.GET, "number", max_length=20)
     household = views_find.household_by_number(request.user, number)
     if household is None:
         messages.error(request, views_find.not_found_message(number))

@@ -17,6 +17,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_http_methods
 
 from jiuzhu.accounts.roles import Perm
+from jiuzhu.core import params
 from jiuzhu.registry import selectors as registry_selectors
 from jiuzhu.registry.forms import SearchForm
 from jiuzhu.registry.models import Person
@@ -51,7 +52,7 @@ def register_find(request):
     data = request.POST if request.method == "POST" else request.GET
     form = SearchForm(data or None)
     form.is_valid()
-    text = (data.get("q") or "").strip()
+    text = params.text_param(data, "q", max_length=20)  # a household number, if anything
     if request.method == "POST":
         household = household_by_number(user, text)
         if household is not None:  # the old path: a household number goes straight on

@@ -92,7 +92,7 @@ class MemberForm(StyledForm, PersonForm):
             raise forms.ValidationError(str(exc)) from exc
 
 
-def _member_choices(kwargs: dict) -> list:
+def _person_choices(kwargs: dict) -> list:
     return [("", "全户"), *kwargs.pop("member_choices", [])]
 
 
@@ -102,7 +102,7 @@ class WalkinIncomeForm(StyledForm, IncomeForm):
     source = None  # recorded as declared at the window (walkin_services.FACT_SOURCE)
 
     def __init__(self, *args, **kwargs):
-        choices = _member_choices(kwargs)
+        choices = _person_choices(kwargs)
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = choices
         today = timezone.localdate()
@@ -119,7 +119,7 @@ class WalkinAssetForm(StyledForm, AssetForm):
     source = None
 
     def __init__(self, *args, **kwargs):
-        choices = _member_choices(kwargs)
+        choices = _person_choices(kwargs)
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = choices
         _small(self)
@@ -238,10 +238,6 @@ class WalkinForms:
                     field = "" if field == NON_FIELD_ERRORS else field
                     lines += [_line(section, row, field, name, e) for e in errors]
         return lines
-
-    @property
-    def member_count(self) -> int:
-        return len(self.members.forms)
 
 
 def _line(section: str, row: int | None, field: str, name: str, error) -> str:

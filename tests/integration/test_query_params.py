@@ -39,6 +39,7 @@ PAGES = [
     ("county", "/registry/households/export.xlsx", ["q", "idh", "region"]),
     ("county", "/cases/", ["township", "status", "mine", "page"]),
     ("officer_a", "/cases/new/", ["household", "number"]),
+    ("officer_a", "/cases/new/find/", ["q", "idh"]),
     ("county", "/crosscheck/findings/", ["township", "check", "status", "overdue", "format"]),
     ("officer_a", "/crosscheck/findings/", ["township", "check", "status", "overdue"]),
     ("county", "/crosscheck/snapshots/", ["kind"]),

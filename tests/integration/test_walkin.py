@@ -364,6 +364,13 @@ def test_the_page_refuses_a_village_outside_the_jurisdiction(client, users, regi
     assert not Household.objects.exists()
 
 
+def test_the_county_chooses_the_village_by_township(client, users, regions):
+    client.force_login(users["county"])
+    page = client.get(reverse("registry:household_new")).content.decode()
+    assert f'<optgroup label="{regions[TOWNSHIP_A].name}">' in page
+    assert f'<optgroup label="{regions[TOWNSHIP_B].name}">' in page
+
+
 def test_a_village_assistant_registers_in_their_village(client, users):
     client.force_login(users["village_a"])
     data = form_data(users["village_a"].region, two_members())
@@ -405,6 +412,7 @@ def test_the_register_page_finds_by_name_pinyin_id_and_number(client, users, mak
     body = client.post(find, {"q": elsewhere.number}, follow=True).content.decode()
     assert f"没有找到家庭编号为“{elsewhere.number}”的家庭" in body
     assert "没有找到？登记新家庭" in body and reverse("registry:household_new") in body
+    assert client.post(find, {"q": "1\x00"}).status_code == 303  # nothing reaches the database
     by_id = client.post(find, {"q": decrypt(elsewhere.members.get().id_cipher)}, follow=True)
     assert elsewhere.number not in by_id.content.decode()
     assert "没有找到符合条件的家庭" in by_id.content.decode()
