@@ -31,6 +31,9 @@ EMPTY = "（空）"
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 _DATETIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}.*")
+_PERIOD = re.compile(
+    r"([0-9]{4}-[0-9]{2}(?:-[0-9]{2})?)\s*[~～至]\s*([0-9]{4}-[0-9]{2}(?:-[0-9]{2})?)"
+)
 _CHINESE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -197,6 +200,8 @@ def _date_text(text: str) -> str:
         if timezone.is_aware(moment):
             moment = timezone.localtime(moment)
         return f"{format_date_cn(moment.date())} {moment:%H:%M}"
+    if match := _PERIOD.fullmatch(text):  # a period, e.g. an income's: 2025-01-01~2025-12-31
+        return f"{_date_text(match.group(1))}至{_date_text(match.group(2))}"
     return text
 
 

@@ -12,7 +12,7 @@ urlpatterns = [
         views_walkin.household_registered,
         name="household_registered",
     ),
-    path("households/<int:pk>/", views.household_detail, name="household_detail"),
+    # households/<pk>/ is the household page, in this namespace from jiuzhu.desk (config/urls)
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/income/", views.income_new, name="income_new"),
     path("households/<int:pk>/asset/", views.asset_new, name="asset_new"),

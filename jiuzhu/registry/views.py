@@ -82,29 +82,6 @@ def household_export(request):
     return xlsx_response(export, f"家庭名册_{timezone.localdate():%Y%m%d}.xlsx")
 
 
-@login_required
-def household_detail(request, pk: int):
-    household = selectors.household_get(user=request.user, pk=pk)
-    today = timezone.localdate()
-    members = [(m, m.age_on(today)) for m in selectors.members_of(household)]
-    return render(
-        request,
-        "registry/household_detail.html",
-        {
-            "household": household,
-            "members": members,
-            "incomes": household.incomes.select_related("person"),
-            "assets": household.assets.select_related("person"),
-            "history": selectors.household_history(household)[:100],
-            "can_edit": request.user.can(Perm.EDIT_HOUSEHOLDS),
-            "can_reveal": request.user.can(Perm.VIEW_FULL_ID),
-            "can_sensitive": request.user.can(Perm.VIEW_SENSITIVE),
-            "can_audit": request.user.can(Perm.VIEW_AUDIT),
-            "reveal_form": RevealForm(),
-        },
-    )
-
-
 def _run_service(request, form, call, success: str, template: str, context: dict):
     """Shared POST handling: valid form → service; a service error is shown, nothing saved."""
     if request.method == "POST" and form.is_valid():

@@ -489,9 +489,10 @@ def test_income_and_asset_appear_on_the_detail_page_and_in_history(client, users
     assert "¥12,000.00" in content and "工资性收入" in content
     assert "¥35,000.50" in content and "机动车辆" in content and "湘U12345" in content
     history = section(body, "history")
-    assert "income.add" in history and "asset.add" in history
-    assert "12000.00" in history and "35000.50" in history
-    assert "officer-a" in history
+    assert "登记收入" in history and "登记财产" in history
+    assert "¥12,000.00" in history and "¥35,000.50" in history
+    assert "2025年1月1日至2025年12月31日" in history
+    assert "乡镇民政经办人员" in history  # the operator by name and role
 
 
 # --- the household page --------------------------------------------------------------------
@@ -531,7 +532,7 @@ def test_detail_page_shows_member_labels(client, users, household):
         assert cells[4] == str(person.age_on(today))
         assert cells[6:9] == list(labels[1:])
     history = section(body, "history")
-    assert history.count("person.update") == 2 and "户籍迁移" in history
+    assert history.count("修改成员信息") == 2 and "户籍迁移" in history
 
 
 # --- the audit chain -----------------------------------------------------------------------

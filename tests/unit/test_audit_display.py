@@ -56,3 +56,10 @@ def test_finding_handling_in_chinese():
         {"status": "confirmed"}, {"status": "acted", "action": "stop"}, "crosscheck.finding_act"
     )
     assert rows == [("状态", "核实属实", "已处置"), ("处置方式", "", "停发")]
+
+
+def test_a_period_reads_in_the_one_date_format():
+    from jiuzhu.core.audit_values import _date_text
+
+    assert _date_text("2025-01-01~2025-12-31") == "2025年1月1日至2025年12月31日"
+    assert _date_text("2026-03~2026-08") == "2026年3月至2026年8月"
