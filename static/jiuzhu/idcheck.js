@@ -21,8 +21,6 @@
     return CHECK[total % 11];
   }
 
-  function pad(n) { return (n < 10 ? "0" : "") + n; }
-
   /* {ok, text} for a complete number; null while it is still being typed. */
   function check(raw, finished) {
     var text = normalise(raw);
@@ -56,7 +54,7 @@
       return { ok: false, text: "校验位错误：末位应为" + expected + "，实际为" + text[17] };
     }
     var sex = Number(text[16]) % 2 === 1 ? "男" : "女";
-    return { ok: true, text: "出生日期 " + y + "-" + pad(m) + "-" + pad(d) + " · " + sex };
+    return { ok: true, text: "出生日期 " + y + "年" + m + "月" + d + "日 · " + sex };
   }
 
   function show(input, finished) {

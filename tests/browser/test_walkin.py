@@ -10,7 +10,7 @@ Stable hooks of the walk-in form, for tests that start from it (keep them as the
     #id_members-N-FIELD (name members-N-FIELD), FIELD one of name, id_number, relation,
     hukou_type, ethnicity, labour_capacity, disability_type, disability_grade, health_status;
     a remove button [data-remove-row] on every row but the first
-  #id_members-N-id_number-derived    what the number holds, as typed: "出生日期 1968-05-12 · 男",
+  #id_members-N-id_number-derived    what the number holds, as typed: "出生日期 1968年5月12日 · 男",
                                      or why it is wrong ("校验位错误：末位应为…")
   #add-income "添加收入", #id_incomes-N-FIELD: person (value = member row from 1, "" = 全户),
     category, amount, period_start, period_end, note
@@ -71,7 +71,7 @@ def test_walk_in_family_registered_then_its_application(
     page.locator("#id_members-0-id_number").press_sequentially(HEAD_ID[:10])
     assert derived(page, 0).inner_text() == "已输入10位"
     page.locator("#id_members-0-id_number").press_sequentially(HEAD_ID[10:])
-    assert derived(page, 0).inner_text() == "出生日期 1968-05-12 · 男"
+    assert derived(page, 0).inner_text() == "出生日期 1968年5月12日 · 男"
 
     page.click("#add-member")
     page.fill("#id_members-1-name", "吴小花")
@@ -81,7 +81,7 @@ def test_walk_in_family_registered_then_its_application(
     assert "is-invalid" in page.get_attribute("#id_members-1-id_number", "class")
     page.fill("#id_members-1-id_number", "")
     page.locator("#id_members-1-id_number").press_sequentially(WIFE_ID)
-    assert derived(page, 1).inner_text() == "出生日期 1971-08-02 · 女"
+    assert derived(page, 1).inner_text() == "出生日期 1971年8月2日 · 女"
     page.select_option("#id_members-1-disability_type", "physical")
     page.select_option("#id_members-1-disability_grade", "2")
 
@@ -151,6 +151,6 @@ def test_a_refused_form_keeps_what_was_typed_and_says_where(
     )
     assert page.input_value("#id_members-1-name") == "龙大三"
     # the numbers typed are checked again as the page opens
-    assert derived(page, 1).inner_text() == "出生日期 1968-05-12 · 男"
+    assert derived(page, 1).inner_text() == "出生日期 1968年5月12日 · 男"
     page.screenshot(path=str(live_server_screenshot_dir() / "walkin_refused.png"), full_page=True)
     assert not Household.objects.exists()

@@ -58,6 +58,10 @@ NOT_ENTRY_POINTS = {
         "each of which has checked its actor"
     ),
     "jiuzhu.core.audit_anchor.anchor_after_commit": "anchor_create, once the caller commits",
+    "jiuzhu.demo.holidays_demo.enter_demo_holidays": (
+        "the demo build's calendar, entered through holidays_enter and holiday_year_confirm, "
+        "which check their actor"
+    ),
     "jiuzhu.payments.deaths.person_mark_dead": (
         "marks a person its caller has locked (death_record, finding_act), each of which has "
         "checked its actor"
