@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import params
+from jiuzhu.core import audit, params
 from jiuzhu.core.audit_values import actor_label
+from jiuzhu.core.downloads import export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.programmes.selectors import temporary_tiers_in_force
 from jiuzhu.regions.selectors import children_of
@@ -22,6 +23,7 @@ from jiuzhu.registry import selectors as registry_selectors
 
 from . import forms, services, views_find
 from .deadlines import TimeLimits
+from .exports import queue_xlsx
 from .queues import (
     DUE_FILTERS,
     OPEN,
@@ -65,6 +67,7 @@ QUEUE_PAGE_SIZE = 50
 # ---- the work queue ----------------------------------------------------------------------
 
 
+@export_view(query={"format": "xlsx"})
 @login_required
 def queue(request):
     user = request.user
@@ -92,6 +95,14 @@ def queue(request):
         waiting=waiting,
         level=level,
     )
+    if request.GET.get("format") == "xlsx":
+        export = queue_xlsx(shown)
+        audit.record(
+            action="case.export",
+            actor=user,
+            new={"query": params.query_without_page(request.GET), "rows": export.rows},
+        )
+        return xlsx_response(export, f"申请办理_{today:%Y%m%d}.xlsx")
     return render(
         request,
         "cases/queue.html",

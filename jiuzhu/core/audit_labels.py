@@ -74,6 +74,7 @@ ACTION_LABELS = {
     "referral.create": "转介临时救助或医疗救助",
     "referral.close": "转介办结",
     "case.register": "登记申请",
+    "case.export": "导出申请办理队列",
     "case.mark_incomplete": "一次性告知补齐材料",
     "case.supplement": "补齐材料",
     "case.accept": "受理",

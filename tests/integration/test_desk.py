@@ -150,3 +150,17 @@ def test_household_page_outside_the_jurisdiction_is_404_and_reading_writes_nothi
     client.get("/")
     assert AuditEntry.objects.count() == before
     assert Finding.objects.count() == 1
+
+
+def test_queue_exports_the_filtered_whole_to_excel(client, users, day):
+    import io
+
+    from openpyxl import load_workbook
+
+    client.force_login(users["officer_a"])
+    response = client.get("/cases/?due=overdue&format=xlsx")
+    rows = list(load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[0][0] == "申请编号" and len(rows) == 2
+    assert rows[1][0] == day["late"].number and rows[1][9] == "已逾期"
+    entry = AuditEntry.objects.get(action="case.export")
+    assert entry.new["rows"] == 1 and "due=overdue" in entry.new["query"]
