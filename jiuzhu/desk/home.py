@@ -147,8 +147,8 @@ def _spot_checks(user) -> Section:
 
 
 def _townships(user, rows: list[QueueRow], today: date) -> list[TownshipRow]:
-    """Each township's queue for the county: open, due within 3 working days, overdue, and
-    its findings open and overdue."""
+    """Each township's queue for the county: open, due within 3 working days (after today),
+    overdue, and its findings open and overdue — the counts of the lists they link to."""
     cases: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
     names: dict[int, str] = {}
     for row in rows:
@@ -157,7 +157,7 @@ def _townships(user, rows: list[QueueRow], today: date) -> list[TownshipRow]:
         counts = cases[app.township_id]
         counts[0] += 1
         state = due_state(row)
-        counts[1] += state in ("today", "soon")
+        counts[1] += state == "soon"
         counts[2] += state == "overdue"
     findings: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     open_findings = findings_for(user).filter(status__in=OPEN_STATUSES)

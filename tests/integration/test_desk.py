@@ -164,3 +164,13 @@ def test_queue_exports_the_filtered_whole_to_excel(client, users, day):
     assert rows[1][0] == day["late"].number and rows[1][9] == "已逾期"
     entry = AuditEntry.objects.get(action="case.export")
     assert entry.new["rows"] == 1 and "due=overdue" in entry.new["query"]
+
+
+def test_every_number_in_the_township_table_is_the_count_of_its_list(client, users, day):
+    client.force_login(users["county"])
+    page = client.get("/").content.decode().split('id="desk-townships"')[1]
+    links = re.findall(r'href="([^"]+)">(\d+)</a>', page.replace("&amp;", "&"))
+    assert len(links) >= 5
+    for url, count in links:
+        listed = client.get(url).content.decode()
+        assert f"在办{count}件" in listed or f"共 {count} 条" in listed, url
