@@ -16,4 +16,5 @@ urlpatterns = [
     path("crosscheck/snapshots/", include("jiuzhu.crosscheck.urls_snapshots")),
     path("crosscheck/", include("jiuzhu.crosscheck.urls")),
     path("payments/", include("jiuzhu.payments.urls")),
+    path("gongkai/", include("jiuzhu.disclosure.urls")),  # the public portal, no login (R18)
 ]

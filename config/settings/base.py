@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "jiuzhu.payments",
     "jiuzhu.crosscheck",
     "jiuzhu.supervision",
+    "jiuzhu.disclosure",
     "jiuzhu.desk",
     "jiuzhu.demo",
 ]
@@ -207,3 +208,8 @@ LOGGING = {
 # Lock out by account, not by IP: a township office shares one NAT address, and locking the
 # address would lock every colleague out at once.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# The public portal (jiuzhu.disclosure, R18): the county it publishes (12-digit code; empty: the
+# county with recipients) and the complaint hotline shown on every public page.
+JIUZHU_PUBLIC_COUNTY = os.environ.get("JIUZHU_PUBLIC_COUNTY", "")
+JIUZHU_PUBLIC_HOTLINE = os.environ.get("JIUZHU_PUBLIC_HOTLINE", "12345")

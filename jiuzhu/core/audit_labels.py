@@ -60,6 +60,7 @@ ACTION_LABELS = {
     "adjustment.export": "导出提标调整明细",
     "person.name_correct": "更正姓名",
     "household.bank_change": "变更银行账户（异动审批）",
+    "household.publication_withheld": "设置公开页面不予公开",
     "bank.layout_save": "设置代发文件格式",
     "bank.file_export": "导出代发文件",
     "bank.result_import": "导入银行反馈",

@@ -44,6 +44,11 @@ class Household(models.Model):
     import_batch = models.ForeignKey(
         "ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="households"
     )
+    # R18: the county withholds the household from the public portal (a member's protected
+    # condition, e.g. HIV/AIDS); it is counted there, never listed. Set by
+    # publication.household_publication_set only.
+    publication_withheld = models.BooleanField("不予公开", default=False)
+    publication_withheld_reason = models.CharField("不予公开原因", max_length=200, blank=True)
     created_at = models.DateTimeField("建档时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     row_xid = rowxid.field()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_import, views_walkin
+from . import views, views_import, views_publication, views_walkin
 
 app_name = "registry"
 urlpatterns = [
@@ -16,6 +16,11 @@ urlpatterns = [
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/income/", views.income_new, name="income_new"),
     path("households/<int:pk>/asset/", views.asset_new, name="asset_new"),
+    path(
+        "households/<int:pk>/publication/",
+        views_publication.household_publication,
+        name="household_publication",
+    ),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/reveal-id/", views.person_reveal, name="person_reveal"),
     path("import/", views_import.import_upload, name="import_upload"),
