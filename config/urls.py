@@ -16,5 +16,8 @@ urlpatterns = [
     path("crosscheck/snapshots/", include("jiuzhu.crosscheck.urls_snapshots")),
     path("crosscheck/", include("jiuzhu.crosscheck.urls")),
     path("payments/", include("jiuzhu.payments.urls")),
+    path("clues/", include("jiuzhu.supervision.urls_clues")),
+    # the public complaint form (no login) before the portal's own gongkai/ include
+    path("gongkai/jubao/", include("jiuzhu.supervision.urls_public")),
     path("gongkai/", include("jiuzhu.disclosure.urls")),  # the public portal, no login (R18)
 ]

@@ -11,6 +11,8 @@ jiuzhu crosscheck run --month YYYY-MM|current --user NAME [--exact-only]
                                                        run every cross-check for the month
 jiuzhu payments reviews [--within-days 30]             daily: reviews coming due into the
                                                        townships' queues (cron)
+jiuzhu supervision due                                 daily: overdue and near-due flags of
+                                                       every open clue (cron)
 jiuzhu audit verify                                    check the audit trail's keyed chain,
                                                        its head and every anchor file
 jiuzhu audit anchor                                    write the chain's head as a signed file
@@ -59,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         "snapshot": "jiuzhu_snapshot",
         "crosscheck": "jiuzhu_crosscheck",
         "payments": "jiuzhu_payments",
+        "supervision": "jiuzhu_supervision",
         "backup": "jiuzhu_backup",
     }
     if command not in mapping:

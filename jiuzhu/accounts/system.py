@@ -11,6 +11,7 @@ SYSTEM_ACTORS = {
     "scheduler": "系统（定时任务）",
     "demo": "系统（演示数据）",
     "worker": "系统（后台任务）",  # fails and releases the jobs whose worker died (core.jobs)
+    "public": "系统（公开页面）",  # the public complaint form (supervision.views_public)
 }
 PREFIX = "system-"
 

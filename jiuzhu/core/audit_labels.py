@@ -122,6 +122,16 @@ ACTION_LABELS = {
     "audit.verify": "校验审计链",
     "audit.anchor": "审计链存证",
     "audit.export": "导出审计记录",
+    "clue.register": "登记问题线索",
+    "clue.assign": "交办问题线索",
+    "clue.investigate": "登记问题线索调查核实情况",
+    "clue.reply": "答复问题线索",
+    "clue.close": "办结问题线索",
+    "clue.handover": "问题线索移交纪检监察",
+    "clue.handover_progress": "登记纪检监察办理进展",
+    "clue.handover_conclude": "纪检监察办结移交线索",
+    "clue.due_refresh": "重算问题线索逾期标记（每日定时任务）",
+    "clue.export": "导出问题线索",
 }
 
 

@@ -19,6 +19,7 @@ from jiuzhu.crosscheck.finding_selectors import finding_search, findings_for
 from jiuzhu.payments import bank_selectors, change_selectors, recovery_selectors
 from jiuzhu.payments.models import Payroll, Recovery
 from jiuzhu.payments.payroll_selectors import payrolls_for
+from jiuzhu.supervision.clue_selectors import open_counts
 
 
 @dataclass(frozen=True)
@@ -173,6 +174,14 @@ def _townships(user, rows: list[QueueRow], today: date) -> list[TownshipRow]:
     ]
 
 
+def _clues(user) -> Section:
+    section = Section("问题线索")
+    open_count, overdue = open_counts(user)
+    section.add("未办结线索", open_count, _url("clues:list", status="open"))
+    section.add("逾期线索", overdue, _url("clues:list", overdue=1), urgent=True)
+    return section
+
+
 def home_for(user, today: date) -> Home:
     sections: list[Section] = []
     rows: list[QueueRow] = []
@@ -186,5 +195,7 @@ def home_for(user, today: date) -> Home:
         sections.append(payments)
     if user.can(Perm.SPOT_CHECK) and user.region.level == "county":
         sections.append(_spot_checks(user))
+    if user.can(Perm.RECORD_COMPLAINTS):
+        sections.append(_clues(user))
     county = user.region.level == "county" and user.can(Perm.VIEW_CASES)
     return Home(sections, _townships(user, rows, today) if county else [])

@@ -60,6 +60,15 @@ class SettingKey:
     REVIEW_MONTHS_STABLE = "review_months_stable"  # S2 art. 31: yearly
     REVIEW_MONTHS_UNSTABLE = "review_months_unstable"  # S2 art. 31: every 6 months
     HEATING_PAY_MONTH = "heating_pay_month"  # R14: the month the yearly heating grant is paid
+    # R19: working days to handle a clue (问题线索), per category; letters and visits (信访) by
+    # their own limit (信访工作条例 art. 32: 60 days, about 40 working days)
+    CLUE_DAYS_WRONG_INCLUSION = "clue_days_wrong_inclusion"
+    CLUE_DAYS_FAVOURITISM = "clue_days_favouritism"
+    CLUE_DAYS_MISSED = "clue_days_missed"
+    CLUE_DAYS_PAYMENT = "clue_days_payment"
+    CLUE_DAYS_CONDUCT = "clue_days_conduct"
+    CLUE_DAYS_OTHER = "clue_days_other"
+    CLUE_DAYS_PETITION = "clue_days_petition"
 
     LABELS = {
         TEMPORARY_CAP: ("乡镇审核确认临时救助的金额上限（元，含）", "2000"),
@@ -83,6 +92,13 @@ class SettingKey:
         REVIEW_MONTHS_STABLE: ("收入稳定家庭及特困人员复核周期（月）", "12"),
         REVIEW_MONTHS_UNSTABLE: ("收入不稳定或有劳动能力家庭复核周期（月）", "6"),
         HEATING_PAY_MONTH: ("取暖救助发放月份（1-12）", "11"),
+        CLUE_DAYS_WRONG_INCLUSION: ("问题线索办理期限：错保（工作日）", "15"),
+        CLUE_DAYS_FAVOURITISM: ("问题线索办理期限：人情保关系保（工作日）", "15"),
+        CLUE_DAYS_MISSED: ("问题线索办理期限：漏保（工作日）", "10"),
+        CLUE_DAYS_PAYMENT: ("问题线索办理期限：发放不及时或错发（工作日）", "10"),
+        CLUE_DAYS_CONDUCT: ("问题线索办理期限：工作人员作风问题（工作日）", "20"),
+        CLUE_DAYS_OTHER: ("问题线索办理期限：其他（工作日）", "15"),
+        CLUE_DAYS_PETITION: ("信访（来信来访）事项办理期限（工作日）", "40"),
     }
 
 

@@ -17,6 +17,7 @@ WHOLE_NUMBER_KEYS = {
     SettingKey.EMERGENCY_FILING_DAYS,
     SettingKey.GRADUAL_EXIT_MONTHS,
     SettingKey.LATE_ENTRY_DAYS,
+    *(key for key in SettingKey.LABELS if key.startswith("clue_days_")),
 }
 SHARE_KEYS = {SettingKey.EP_CONSUMPTION_SHARE}  # a share of 1 (0.60 = 60%)
 

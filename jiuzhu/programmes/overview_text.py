@@ -17,6 +17,7 @@ _SUFFIX = {
     SettingKey.EP_DIBAO_FACTOR: "倍",
     SettingKey.EMERGENCY_FILING_DAYS: "个工作日",
     SettingKey.GRADUAL_EXIT_MONTHS: "个月",
+    **{key: "个工作日" for key in SettingKey.LABELS if key.startswith("clue_days_")},
 }
 
 

@@ -39,6 +39,7 @@ ACTION_GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
         ),
     ),
     ("crosscheck", "比对核查", ("crosscheck.",)),
+    ("supervision", "问题线索", ("clue.",)),
     ("accounts", "账号", ("user.",)),
     ("settings", "参数", ("settings.", "holidays.", "regions.")),
     ("audit", "审计", ("audit.",)),

@@ -1,0 +1,21 @@
+"""Labels of the clues' audit values (jiuzhu.core.audit_values)."""
+
+from jiuzhu.core.audit_values import register, register_model
+
+from .models import Clue
+
+register_model(Clue, actions=("clue.",))
+register(
+    fields={
+        "anonymous": "匿名反映",
+        "cases_marked": "列入县级必查的申请数",
+        "day": "计算日期",
+        "changed": "标记变化的线索数",
+        "overdue": "逾期线索数",
+        "near_due": "临近到期线索数",
+        "rows": "导出行数",
+        "query": "筛选条件",
+    },
+    values={"anonymous": {"True": "是", "False": "否"}},
+    actions=("clue.",),
+)

@@ -1,0 +1,151 @@
+"""Clues and complaints (问题线索 / 信访举报, R19) and their hand-over to discipline inspection."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Clue(models.Model):
+    class Channel(models.TextChoices):
+        HOTLINE = "hotline", "12345热线"
+        WEBSITE = "website", "县政府网站"
+        PUBLIC_FORM = "public_form", "公开页面投诉"
+        MEDIA = "media", "媒体报道"
+        PETITION = "petition", "信访（来信来访）"
+        INSPECTION = "inspection", "巡察"
+        AUDIT = "audit", "审计"
+        FINDING = "finding", "比对核查发现"
+        SPOT_CHECK = "spot_check", "县级抽查"
+        OTHER = "other", "其他"
+
+    class Category(models.TextChoices):
+        WRONG_INCLUSION = "wrong_inclusion", "错保（不符合条件纳入）"
+        FAVOURITISM = "favouritism", "人情保关系保"
+        MISSED = "missed", "漏保（符合条件未纳入）"
+        PAYMENT = "payment", "发放不及时或错发"
+        CONDUCT = "conduct", "工作人员作风问题"
+        OTHER = "other", "其他"
+
+    class Subject(models.TextChoices):
+        HOUSEHOLD = "household", "家庭"
+        PERSON = "person", "个人"
+        STAFF = "staff", "工作人员"
+        CADRE = "cadre", "村（社区）干部"
+        VILLAGE = "village", "村（社区）"
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", "登记"
+        ASSIGNED = "assigned", "已交办"
+        INVESTIGATING = "investigating", "调查中"
+        REPLIED = "replied", "已答复"
+        CLOSED = "closed", "已办结"
+
+    class Conclusion(models.TextChoices):
+        TRUE = "true", "属实"
+        PARTLY = "partly", "部分属实"
+        FALSE = "false", "不属实"
+
+    class Handover(models.TextChoices):
+        NONE = "", "未移交"
+        HANDED = "handed", "已移交纪检监察"
+        CONCLUDED = "concluded", "纪检监察已办结"
+
+    number = models.CharField("线索编号", max_length=30, unique=True)
+    channel = models.CharField("线索来源", max_length=20, choices=Channel.choices)
+    received_on = models.DateField("受理日期")
+    category = models.CharField("问题类别", max_length=20, choices=Category.choices)
+    subject_kind = models.CharField("反映对象类型", max_length=12, choices=Subject.choices)
+    household = models.ForeignKey(
+        "registry.Household",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clues",
+        verbose_name="涉及家庭",
+    )
+    person = models.ForeignKey(
+        "registry.Person",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clues",
+        verbose_name="涉及人员",
+    )
+    subject_name = models.CharField("反映对象", max_length=60, blank=True)
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    content = models.TextField("反映内容")
+    complainant_name = models.CharField("反映人", max_length=40, blank=True)
+    complainant_phone_cipher = models.TextField(blank=True)
+    complainant_phone_masked = models.CharField("反映人电话", max_length=20, blank=True)
+    status = models.CharField(
+        "办理状态", max_length=14, choices=Status.choices, default=Status.REGISTERED
+    )
+    assigned_unit = models.ForeignKey(
+        "regions.Region",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="承办单位",
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="承办人",
+    )
+    due_days = models.PositiveSmallIntegerField("办理期限（工作日）")
+    due_on = models.DateField("办理期限")
+    is_overdue = models.BooleanField("已逾期", default=False)
+    is_near_due = models.BooleanField("临近到期", default=False)
+    flags_on = models.DateField("到期标记计算日", null=True, blank=True)
+    investigation_notes = models.TextField("调查核实情况", blank=True)
+    reply_text = models.TextField("答复内容", blank=True)
+    replied_on = models.DateField("答复日期", null=True, blank=True)
+    conclusion = models.CharField("办理结论", max_length=8, choices=Conclusion.choices, blank=True)
+    measures = models.TextField("处理措施", blank=True)
+    closed_on = models.DateField("办结日期", null=True, blank=True)
+    finding = models.ForeignKey(
+        "crosscheck.Finding",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="clues",
+        verbose_name="比对核查发现",
+    )
+    tracking_code = models.CharField("查询码", max_length=24, unique=True)
+    flagged_for_handover = models.BooleanField("涉及工作人员或干部", default=False)
+    handover_status = models.CharField(
+        "移交状态", max_length=10, choices=Handover.choices, blank=True, default=""
+    )
+    handed_over_on = models.DateField("移交日期", null=True, blank=True)
+    handover_evidence = models.TextField("移交材料（证据）", blank=True)
+    handover_progress = models.TextField("纪检监察办理进展", blank=True)
+    handover_conclusion = models.TextField("纪检监察处理结果", blank=True)
+    handover_concluded_on = models.DateField("纪检监察办结日期", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+        indexes = [
+            models.Index(fields=["county", "status"]),
+            models.Index(fields=["township", "status"]),
+        ]
+        verbose_name = "问题线索"
+
+    def __str__(self) -> str:
+        return f"问题线索{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not (self.complainant_name or self.complainant_phone_cipher)
