@@ -202,7 +202,9 @@ def test_pages_list_filter_export_and_steps(world, client):
     r = client.post(f"/clues/{clue.pk}/step/investigate/", {"notes": "入户核实属实"})
     assert r.status_code == 303
     client.post(f"/clues/{clue.pk}/step/reply/", {"reply_text": "已核实并整改"})
-    r = client.post(f"/clues/{clue.pk}/step/close/", {"conclusion": "", "measures": ""}, follow=True)
+    r = client.post(
+        f"/clues/{clue.pk}/step/close/", {"conclusion": "", "measures": ""}, follow=True
+    )
     assert "办理结论" in r.content.decode()
     client.post(f"/clues/{clue.pk}/step/close/", {"conclusion": "partly", "measures": "已停发"})
     clue.refresh_from_db()

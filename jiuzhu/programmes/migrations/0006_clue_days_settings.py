@@ -4,15 +4,50 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0005_payment_cycle_settings'),
+        ("programmes", "0005_payment_cycle_settings"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='countysetting',
-            name='key',
-            field=models.CharField(choices=[('temporary_cap', '乡镇审核确认临时救助的金额上限（元，含）'), ('financial_months_per_person', '人均金融资产上限（相当于N个月保障标准）'), ('max_vehicles', '允许拥有的机动车数量（残疾人功能性补偿代步车除外）'), ('farm_machine_value', '大型农机具价值标准（元，达到即为比对发现）'), ('business_capital', '经营实体注册资本标准（元，达到即为比对发现）'), ('max_dwellings', '允许拥有的住宅套数'), ('single_person_factor', '低保边缘家庭收入上限（保障标准的倍数）'), ('ep_consumption_share', '特困基本生活标准：上年人均消费支出的比例'), ('ep_dibao_factor', '特困基本生活标准：低保标准的倍数'), ('prev_year_consumption', '上年度居民人均消费支出（元/年）'), ('one_case_threshold', '临时救助一事一议起点金额（元）'), ('emergency_filing_days', '先行救助后补办手续期限（工作日）'), ('gradual_exit_months', '渐退期（月）'), ('dibao_mode', '低保计发方式（差额计发或分档计发）'), ('late_entry_days', '补录认定天数（办理步骤日期早于录入日超过N天须说明补录理由）'), ('change_window_start', '每月异动申报开始日'), ('change_window_end', '每月异动申报截止日（之后提交的计入下月）'), ('gradual_exit_months_poverty', '脱贫（防返贫监测）家庭渐退期（月，最长24）'), ('review_months_stable', '收入稳定家庭及特困人员复核周期（月）'), ('review_months_unstable', '收入不稳定或有劳动能力家庭复核周期（月）'), ('heating_pay_month', '取暖救助发放月份（1-12）'), ('clue_days_wrong_inclusion', '问题线索办理期限：错保（工作日）'), ('clue_days_favouritism', '问题线索办理期限：人情保关系保（工作日）'), ('clue_days_missed', '问题线索办理期限：漏保（工作日）'), ('clue_days_payment', '问题线索办理期限：发放不及时或错发（工作日）'), ('clue_days_conduct', '问题线索办理期限：工作人员作风问题（工作日）'), ('clue_days_other', '问题线索办理期限：其他（工作日）'), ('clue_days_petition', '信访（来信来访）事项办理期限（工作日）')], max_length=40, verbose_name='设置项'),
+            model_name="countysetting",
+            name="key",
+            field=models.CharField(
+                choices=[
+                    ("temporary_cap", "乡镇审核确认临时救助的金额上限（元，含）"),
+                    ("financial_months_per_person", "人均金融资产上限（相当于N个月保障标准）"),
+                    ("max_vehicles", "允许拥有的机动车数量（残疾人功能性补偿代步车除外）"),
+                    ("farm_machine_value", "大型农机具价值标准（元，达到即为比对发现）"),
+                    ("business_capital", "经营实体注册资本标准（元，达到即为比对发现）"),
+                    ("max_dwellings", "允许拥有的住宅套数"),
+                    ("single_person_factor", "低保边缘家庭收入上限（保障标准的倍数）"),
+                    ("ep_consumption_share", "特困基本生活标准：上年人均消费支出的比例"),
+                    ("ep_dibao_factor", "特困基本生活标准：低保标准的倍数"),
+                    ("prev_year_consumption", "上年度居民人均消费支出（元/年）"),
+                    ("one_case_threshold", "临时救助一事一议起点金额（元）"),
+                    ("emergency_filing_days", "先行救助后补办手续期限（工作日）"),
+                    ("gradual_exit_months", "渐退期（月）"),
+                    ("dibao_mode", "低保计发方式（差额计发或分档计发）"),
+                    (
+                        "late_entry_days",
+                        "补录认定天数（办理步骤日期早于录入日超过N天须说明补录理由）",
+                    ),
+                    ("change_window_start", "每月异动申报开始日"),
+                    ("change_window_end", "每月异动申报截止日（之后提交的计入下月）"),
+                    ("gradual_exit_months_poverty", "脱贫（防返贫监测）家庭渐退期（月，最长24）"),
+                    ("review_months_stable", "收入稳定家庭及特困人员复核周期（月）"),
+                    ("review_months_unstable", "收入不稳定或有劳动能力家庭复核周期（月）"),
+                    ("heating_pay_month", "取暖救助发放月份（1-12）"),
+                    ("clue_days_wrong_inclusion", "问题线索办理期限：错保（工作日）"),
+                    ("clue_days_favouritism", "问题线索办理期限：人情保关系保（工作日）"),
+                    ("clue_days_missed", "问题线索办理期限：漏保（工作日）"),
+                    ("clue_days_payment", "问题线索办理期限：发放不及时或错发（工作日）"),
+                    ("clue_days_conduct", "问题线索办理期限：工作人员作风问题（工作日）"),
+                    ("clue_days_other", "问题线索办理期限：其他（工作日）"),
+                    ("clue_days_petition", "信访（来信来访）事项办理期限（工作日）"),
+                ],
+                max_length=40,
+                verbose_name="设置项",
+            ),
         ),
     ]
