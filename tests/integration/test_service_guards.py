@@ -699,6 +699,15 @@ SERVICES: dict[str, Spec] = {
         },
         "OOOOODDDD",
     ),
+    "jiuzhu.registry.publication.household_publication_set": Spec(
+        lambda w, p, a: {
+            "household_id": w.household(p).pk,
+            "withheld": True,
+            "withheld_reason": "家庭成员身份依规保护",
+            "reason": "县级核定不予公开",
+        },
+        "ODDDDDDDO",
+    ),
     "jiuzhu.registry.services.household_bank_account_set": Spec(
         lambda w, p, a: {
             "household_id": w.household(p).pk,
