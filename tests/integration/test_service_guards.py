@@ -168,6 +168,39 @@ def _paid_for_finding(w: World, place) -> dict:
     }
 
 
+def _clue(place, **fields):
+    """A clue about the place's village, registered by its officer (built directly)."""
+    from jiuzhu.supervision.clues import new_tracking_code
+    from jiuzhu.supervision.models import Clue
+
+    n = Clue.objects.count() + 1
+    values = {
+        "number": f"XS{place.county.code[:6]}-2026-{n:04d}",
+        "channel": "hotline",
+        "received_on": TODAY,
+        "category": "conduct" if fields.get("flagged_for_handover") else "other",
+        "subject_kind": "staff" if fields.get("flagged_for_handover") else "village",
+        "county": place.county,
+        "township": place.township,
+        "village": place.village,
+        "content": "反映情况",
+        "due_days": 15,
+        "due_on": TODAY + timedelta(days=21),
+        "tracking_code": new_tracking_code(),
+        "created_by": place.officer,
+        **fields,
+    }
+    if values.get("status") == "replied":
+        values.update(reply_text="已答复", replied_on=TODAY)
+    clue = Clue.objects.create(**values)
+    place.secrets.append(clue.number)
+    return clue
+
+
+def _handed_clue(place):
+    return _clue(place, flagged_for_handover=True, handover_status="handed", handed_over_on=TODAY)
+
+
 def _referral(w: World, place):
     from jiuzhu.payments.models import Referral
 
@@ -851,6 +884,49 @@ SERVICES: dict[str, Spec] = {
     # supervision: the audit chain is one for the whole database
     "jiuzhu.supervision.services.audit_chain_check": Spec(
         lambda w, p, a: {}, "ODDDDODOD", scoped=False
+    ),
+    # supervision: clues (问题线索) and their hand-over to discipline inspection
+    "jiuzhu.supervision.clues.clue_register": Spec(
+        lambda w, p, a: {
+            "channel": "hotline",
+            "received_on": TODAY,
+            "category": "wrong_inclusion",
+            "subject_kind": "village",
+            "content": "反映情况",
+            "village_id": p.village.pk,
+        },
+        "OOOODODDD",
+    ),
+    "jiuzhu.supervision.clues.clue_assign": Spec(
+        lambda w, p, a: {"clue_id": _clue(p).pk, "assignee_id": p.officer.pk}, "OODDDDDDD"
+    ),
+    "jiuzhu.supervision.clues.clue_investigate": Spec(
+        lambda w, p, a: {"clue_id": _clue(p).pk, "notes": "入户核实"}, "OOODDDDDD"
+    ),
+    "jiuzhu.supervision.clues.clue_reply": Spec(
+        lambda w, p, a: {"clue_id": _clue(p, status="investigating").pk, "reply_text": "答复"},
+        "OOODDDDDD",
+    ),
+    "jiuzhu.supervision.clues.clue_close": Spec(
+        lambda w, p, a: {
+            "clue_id": _clue(p, status="replied").pk,
+            "conclusion": "true",
+            "measures": "已整改",
+        },
+        "OOODDDDDD",
+    ),
+    "jiuzhu.supervision.clues.clue_handover": Spec(
+        lambda w, p, a: {"clue_id": _clue(p, flagged_for_handover=True).pk, "evidence": "证言"},
+        "OODDDDDDD",
+    ),
+    "jiuzhu.supervision.clues.handover_progress": Spec(
+        lambda w, p, a: {"clue_id": _handed_clue(p).pk, "note": "已立案"}, "DDDDDODDD"
+    ),
+    "jiuzhu.supervision.clues.handover_conclude": Spec(
+        lambda w, p, a: {"clue_id": _handed_clue(p).pk, "result": "警告处分"}, "DDDDDODDD"
+    ),
+    "jiuzhu.supervision.clues.clues_due_refresh": Spec(
+        lambda w, p, a: {}, "DDDDDDDDO", scoped=False
     ),
 }
 
