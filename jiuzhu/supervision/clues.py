@@ -34,7 +34,7 @@ from jiuzhu.regions.models import Region
 from jiuzhu.registry.selectors import household_get, person_get
 from jiuzhu.registry.sensitive import protect_phone
 
-from .clue_selectors import clue_for_update
+from .clue_selectors import can_read_clues, clue_for_update
 from .models import Clue
 
 NEAR_DUE_WORKDAYS = 3  # a clue due within this many working days is 临近到期
@@ -234,7 +234,7 @@ def _require_handler(actor, clue: Clue) -> None:
 
 
 def _locked(actor, clue_id: int) -> Clue:
-    if actor is None:
+    if not can_read_clues(actor):
         raise PermissionDenied("您没有办理问题线索的权限")
     return clue_for_update(user=actor, pk=clue_id)
 

@@ -84,6 +84,8 @@ SKIP: dict[str, str] = {
     "sysadmin:holiday_remove": POST,
     "sysadmin:holiday_paste": POST,
     "sysadmin:holiday_confirm": POST,
+    "clues:export": DOWNLOAD,
+    "clues:step": POST,
 }
 
 # Who opens a page: the county administrator unless named here (the township officer for the
@@ -108,6 +110,8 @@ ROLE_OF: dict[str, str] = {
     "payments:payroll_list": FINANCE,
     "audit:list": INSPECTOR,
     "audit:verify": INSPECTOR,
+    "clues:list": OFFICER,
+    "clues:new": OFFICER,
 }
 
 # Pages with arguments: the role and the URL's arguments from the objects built by `world`.
@@ -153,6 +157,8 @@ VISIT: dict[str, tuple[str, Fill]] = {
     "payments:exit_notice": (OFFICER, lambda o: {"change_id": o["stop"].pk}),
     "sysadmin:user_detail": (COUNTY, lambda o: {"pk": o["officer"].pk}),
     "sysadmin:holidays_year": (COUNTY, lambda o: {"year": o["today"].year + 1}),
+    "clues:detail": (OFFICER, lambda o: {"pk": o["clue"].pk}),
+    "clues:reply_print": (OFFICER, lambda o: {"pk": o["clue"].pk}),
 }
 
 # Arg-less pages that need a query string to show their form.
@@ -293,7 +299,27 @@ def world(regions, tmp_path, settings):
         ),
     }
     objects["anchor"] = anchor_create(made_by="test", actor=system_actor("cli"))
+    objects["clue"] = _replied_clue(own, household)
     return objects
+
+
+def _replied_clue(place, household):
+    """A clue about the household, investigated and answered (its page shows every part)."""
+    from jiuzhu.supervision import clues
+
+    clue = clues.clue_register(
+        actor=place.officer,
+        channel="hotline",
+        received_on=timezone.localdate(),
+        category="wrong_inclusion",
+        subject_kind="household",
+        household_id=household.pk,
+        content="反映该户有经商收入，不符合低保条件",
+        complainant_name="王五",
+        complainant_phone="13900001111",
+    )
+    clues.clue_investigate(actor=place.officer, clue_id=clue.pk, notes="入户核实，有个体经营")
+    return clues.clue_reply(actor=place.officer, clue_id=clue.pk, reply_text="经核实，已停发。")
 
 
 # --- the checks on one page ----------------------------------------------------------------
