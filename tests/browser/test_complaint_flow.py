@@ -31,8 +31,8 @@ def test_public_complaint_to_conclusion(browser, live_server, users, regions):
     page.goto(f"{live_server.url}/gongkai/jubao/")
     assert _fits(page)
     page.select_option("#id_village", str(village.pk))
-    page.select_option("#id_category", "favouritism")
-    page.fill("#id_content", "本村村干部的亲属家有小轿车，仍在享受低保")
+    page.select_option("#id_category", "wrong_inclusion")
+    page.fill("#id_content", "本村有一户家有小轿车，仍在享受低保")
     question = page.locator("label[for=id_answer]").inner_text()
     a, b = map(int, re.findall(r"\d+", question))
     page.fill("#id_answer", str(a + b))
@@ -52,7 +52,7 @@ def test_public_complaint_to_conclusion(browser, live_server, users, regions):
     page.click("#clues tbody tr >> nth=0 >> a")
     assert "公开页面投诉" in page.locator("#clue-facts").inner_text()
     page.fill(
-        "#step-investigate textarea[name=notes]", "入户核实：该户有小轿车一辆，与村支书系亲属"
+        "#step-investigate textarea[name=notes]", "入户核实：该户有小轿车一辆，户主系个体经营者"
     )
     page.click("#step-investigate button")
     assert page.locator("#clue-status").inner_text() == "调查中"
@@ -62,7 +62,7 @@ def test_public_complaint_to_conclusion(browser, live_server, users, regions):
     page.click("#step-close button")  # no conclusion: refused
     assert "办理结论" in page.locator("main").inner_text()
     page.select_option("#step-close select[name=conclusion]", "true")
-    page.fill("#step-close textarea[name=measures]", "停发低保，追回多发资金，约谈村支书")
+    page.fill("#step-close textarea[name=measures]", "停发低保，追回多发资金，对经办人员批评教育")
     page.click("#step-close button")
     assert page.locator("#clue-status").inner_text() == "已办结"
     assert _fits(page)
@@ -79,7 +79,7 @@ def test_public_complaint_to_conclusion(browser, live_server, users, regions):
     assert "属实" in page.locator("#track-conclusion").inner_text()
     assert "已停发该户低保" in page.locator("#track-reply").inner_text()
     body = page.locator("body").inner_text()
-    assert "入户核实" not in body and "约谈村支书" not in body
+    assert "入户核实" not in body and "批评教育" not in body
     assert users["officer_a"].username not in body
     assert _fits(page)
     context.close()
