@@ -144,7 +144,7 @@ def clue_new(request):
         raise Http404
     villages = villages_for(request.user)
     household = None
-    hid = params.valid_id(request.GET.get("household"))
+    hid = params.int_param(request.GET, "household")
     if hid:
         household = households_for(request.user).filter(pk=hid).first()
     form = f.ClueRegisterForm(
