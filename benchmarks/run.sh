@@ -14,6 +14,9 @@ if [ "${1:-}" = crosscheck ]; then shift; .venv/bin/python benchmarks/bench_cros
 if [ "${1:-}" = payroll ]; then shift; .venv/bin/python benchmarks/payroll_generate.py "$@"; exit; fi
 # `bash benchmarks/run.sh bank [--lines N]`: bank result import + reconcile vs a bare COPY (default 100,000)
 if [ "${1:-}" = bank ]; then shift; .venv/bin/python benchmarks/bank_result.py "$@"; exit; fi
+# `bash benchmarks/run.sh portal [--households N --users U --seconds S]`: the public village page
+# under load (waitress, production settings; default 20,000 households, 50 users, 60 s)
+if [ "${1:-}" = portal ]; then shift; .venv/bin/python benchmarks/bench_portal.py "$@"; exit; fi
 out="benchmarks/out/registry-$(date +%Y%m%d-%H%M).json"
 .venv/bin/python benchmarks/bench_registry.py "${1:-1000000}" | tee "$out"
 echo "written: $out"

@@ -213,3 +213,5 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 # county with recipients) and the complaint hotline shown on every public page.
 JIUZHU_PUBLIC_COUNTY = os.environ.get("JIUZHU_PUBLIC_COUNTY", "")
 JIUZHU_PUBLIC_HOTLINE = os.environ.get("JIUZHU_PUBLIC_HOTLINE", "12345")
+# How long a village's rendered recipient page is reused (jiuzhu.disclosure.page_cache); 0: off.
+JIUZHU_PUBLIC_CACHE_SECONDS = int(os.environ.get("JIUZHU_PUBLIC_CACHE_SECONDS", "30"))

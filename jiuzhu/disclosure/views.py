@@ -7,7 +7,7 @@ from django.views.decorators.http import require_safe
 
 from jiuzhu.programmes.models import Standard
 
-from . import selectors
+from . import page_cache, selectors
 
 COMPLAINT_FORM = "/gongkai/jubao/"  # jiuzhu.supervision's public form, by path (no import)
 
@@ -41,7 +41,11 @@ def _village_context(code: str) -> dict:
 
 @require_safe
 def village(request, code: str):
-    return render(request, "disclosure/village.html", _village_context(code))
+    today = timezone.localdate()
+    return page_cache.cached(
+        ("village", code, today),
+        lambda: render(request, "disclosure/village.html", _village_context(code)),
+    )
 
 
 @require_safe

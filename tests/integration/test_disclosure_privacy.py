@@ -30,6 +30,12 @@ from tests.conftest import TOWNSHIP_A, TOWNSHIP_B, first_village
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    settings.JIUZHU_PUBLIC_CACHE_SECONDS = 0  # each request renders what the database holds
+
+
 ID_18, ID_15 = re.compile(r"\d{17}[\dXx]"), re.compile(r"\d{15}")
 PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
 # Given names from characters that appear nowhere else on the pages, so a name can only be found
@@ -50,7 +56,12 @@ LABELS = {
 
 def unique_name() -> str:
     n = next(_names)
-    return "欧阳" + RARE[n // len(RARE) % len(RARE)] + RARE[n % len(RARE)] + RARE[n // len(RARE) ** 2 % len(RARE)]
+    return (
+        "欧阳"
+        + RARE[n // len(RARE) % len(RARE)]
+        + RARE[n % len(RARE)]
+        + RARE[n // len(RARE) ** 2 % len(RARE)]
+    )
 
 
 @dataclass(frozen=True)
@@ -117,12 +128,15 @@ def build(spec: HouseholdSpec, village, user, today: date) -> Built:
     h.save()
     people = []
     for i, m in enumerate(spec.members):
-        born = today.replace(year=today.year - m.age) - timedelta(days=1 + n % 200)
+        born = today.replace(year=today.year - m.age) - timedelta(days=1 + (n * 4 + i) % 300)
         person = build_person(
             household=h,
             name=names[i],
             id_number=make_resident_id(
-                region_code="433123", birth_date=born, sequence=n % 100, sex="M" if i else "F"
+                region_code="433123",
+                birth_date=born,
+                sequence=(n * 4 + i) % 100,
+                sex="M" if i else "F",
             ),
             birth_date=born,
             sex="M" if i else "F",
@@ -329,3 +343,23 @@ def test_the_county_marks_a_household_and_the_portal_counts_it(
     assert response.status_code == 302
     h.refresh_from_db()
     assert not h.publication_withheld
+
+
+def test_the_page_copy_is_reused_within_its_seconds(
+    client, regions, users, make_household, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from jiuzhu.disclosure import page_cache
+
+    settings.JIUZHU_PUBLIC_CACHE_SECONDS = 30
+    page_cache._pages.clear()
+    village = first_village(regions, TOWNSHIP_A)
+    url = reverse("disclosure:village", args=[village.code])
+    first = client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url)
+    assert again.content == first.content and len(queries) == 0
+    assert client.get(reverse("disclosure:village", args=["000000000000"])).status_code == 404
+    page_cache._pages.clear()
