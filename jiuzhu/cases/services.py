@@ -331,7 +331,7 @@ def investigation_record(
         actor=actor,
         action=Action.RECORD_INVESTIGATION,
         data={
-            "investigators": [investigator_1.display_name, investigator_2.display_name],
+            "investigators": [investigator_1.username, investigator_2.username],
             "visited_on": visited_on,
             **entered.event_data(),
         },

@@ -286,3 +286,20 @@ def test_supervisors_and_village_assistants_are_not_investigators(
             asset_findings="无",
             family_signed=True,
         )
+
+
+def test_the_history_names_the_investigators(staff, make_household, client):
+    household = make_household(TOWNSHIP_A, size=2)
+    app = services.application_register(
+        actor=staff["officer_a"],
+        household_id=household.pk,
+        programme_code="dibao_rural",
+        reason="因病致贫",
+        **applied(),
+    )
+    take_to_township_review(app, staff)
+    client.force_login(staff["county"])
+    page = client.get(f"/registry/households/{household.pk}/").content.decode()
+    history = page.split('id="history"')[1]
+    assert "调查人" in history and "已删除的账号" not in history
+    assert "乡镇民政经办人员" in history.split("调查人")[1].split("<br>")[0]
