@@ -279,3 +279,50 @@ def test_public_pages_need_no_login(world, client):
     assert client.get("/gongkai/jubao/track/").status_code == 200
     assert PASSWORD  # the staff pages stay behind the login
     assert client.get("/clues/").status_code == 302
+
+
+def test_deadline_days_are_a_county_setting(world):
+    from jiuzhu.programmes.catalogue import SettingKey
+    from jiuzhu.programmes.services import setting_set
+
+    place = world.places["own"]
+    setting_set(
+        actor=world.actors["county_admin"],
+        county=place.county,
+        key=SettingKey.CLUE_DAYS_OTHER,
+        value="3",
+        effective_from=timezone.localdate() - timedelta(days=30),
+        note="县民政局通知",
+    )
+    assert _register(world, category=Clue.Category.OTHER).due_days == 3
+    assert _register(world, category=Clue.Category.MISSED).due_days == 10  # the default
+
+
+def test_register_page_from_the_household(world, client):
+    place = world.places["own"]
+    app = world.case(place, "accepted")
+    household = app.household
+    client.force_login(place.officer)
+    page = client.get(f"/clues/new/?household={household.pk}").content.decode()
+    assert household.number in page
+    response = client.post(
+        "/clues/new/",
+        {
+            "channel": "petition",
+            "received_on": timezone.localdate().isoformat(),
+            "category": "wrong_inclusion",
+            "subject_kind": "household",
+            "household_number": household.number,
+            "content": "来信反映该户有经营收入",
+            "complainant_name": "",
+            "complainant_phone": "",
+        },
+    )
+    assert response.status_code == 303
+    clue = Clue.objects.get()
+    assert clue.household == household and clue.due_days == 40 and clue.is_anonymous
+    app.refresh_from_db()
+    assert app.has_complaint
+    detail = client.get(response["Location"]).content.decode()
+    assert f"/registry/households/{household.pk}/" in detail or "household-link" in detail
+    assert app.number in detail
