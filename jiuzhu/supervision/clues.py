@@ -145,10 +145,12 @@ def clue_register(
     content = _check_text(content, "反映内容")
     if received_on > _today():
         raise ValidationFailed("受理日期不能晚于今天")
+    finding = _finding(actor, finding_id) if finding_id else None
+    if finding is not None and not (household_id or person_id or village_id):
+        household_id, village_id = finding.household_id, finding.village_id  # what it concerns
     household, person, village = _place(
         actor, household_id=household_id, person_id=person_id, village_id=village_id
     )
-    finding = _finding(actor, finding_id) if finding_id else None
     if channel == Clue.Channel.FINDING and finding is None:
         raise ValidationFailed("来源为比对核查发现的线索须关联该核查发现")
     township, county = village.parent, village.parent.parent

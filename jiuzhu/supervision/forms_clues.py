@@ -32,6 +32,7 @@ class ClueRegisterForm(StyledForm):
     content = forms.CharField(label="反映内容", widget=forms.Textarea(attrs=_TEXT), max_length=4000)
     complainant_name = forms.CharField(label="反映人姓名（可匿名）", max_length=40, required=False)
     complainant_phone = forms.CharField(label="反映人电话（可不填）", max_length=20, required=False)
+    finding = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, villages=(), **kwargs):
         super().__init__(*args, **kwargs)

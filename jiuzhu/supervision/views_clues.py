@@ -147,6 +147,7 @@ def clue_new(request):
     hid = params.int_param(request.GET, "household")
     if hid:
         household = households_for(request.user).filter(pk=hid).first()
+    finding = _finding_for(request.user, params.int_param(request.GET, "finding"))
     form = f.ClueRegisterForm(
         request.POST or None,
         villages=villages,
@@ -155,6 +156,8 @@ def clue_new(request):
             "household_number": household.number if household else "",
             "subject_kind": Clue.Subject.HOUSEHOLD if household else "",
             "subject_name": household.head_name if household else "",
+            "finding": finding.pk if finding else None,
+            "channel": Clue.Channel.FINDING if finding else "",
         },
     )
     if request.method == "POST" and form.is_valid():
@@ -177,6 +180,7 @@ def clue_new(request):
                     subject_name=d["subject_name"],
                     complainant_name=d["complainant_name"],
                     complainant_phone=d["complainant_phone"],
+                    finding_id=d["finding"],
                 )
             except JiuzhuError as exc:
                 messages.error(request, exc.message)
@@ -185,7 +189,20 @@ def clue_new(request):
                     request, f"已登记问题线索{clue.number}，办理期限{clue.due_on:%Y年%-m月%-d日}。"
                 )
                 return HttpResponseRedirect(reverse("clues:detail", args=[clue.pk]), status=303)
-    return render(request, "supervision/clue_new.html", {"form": form, "household": household})
+    return render(
+        request,
+        "supervision/clue_new.html",
+        {"form": form, "household": household, "finding": finding},
+    )
+
+
+def _finding_for(user, pk: int | None):
+    """The finding a clue is registered from (比对核查发现), within the reader's regions."""
+    if not pk:
+        return None
+    from jiuzhu.crosscheck.finding_selectors import findings_for
+
+    return findings_for(user).filter(pk=pk).first()
 
 
 def _assign_people(clue: Clue):

@@ -326,3 +326,26 @@ def test_register_page_from_the_household(world, client):
     detail = client.get(response["Location"]).content.decode()
     assert f"/registry/households/{household.pk}/" in detail or "household-link" in detail
     assert app.number in detail
+
+
+def test_clue_from_a_finding(world, client):
+    place = world.places["own"]
+    finding = world.finding(place, "raised")
+    with pytest.raises(ValidationFailed, match="关联"):
+        _register(world, channel=Clue.Channel.FINDING)
+    clue = clues.clue_register(
+        actor=place.officer,
+        channel=Clue.Channel.FINDING,
+        received_on=timezone.localdate(),
+        category=Clue.Category.WRONG_INCLUSION,
+        subject_kind=Clue.Subject.HOUSEHOLD,
+        content="比对发现死亡后仍领取",
+        finding_id=finding.pk,
+    )
+    assert clue.finding == finding and clue.township_id == finding.township_id
+    client.force_login(place.officer)
+    page = client.get(f"/clues/new/?finding={finding.pk}").content.decode()
+    assert 'id="from-finding"' in page
+    theirs = world.finding(world.places["other_township"], "raised")
+    page = client.get(f"/clues/new/?finding={theirs.pk}").content.decode()
+    assert 'id="from-finding"' not in page
