@@ -103,7 +103,9 @@ def start_server(port: int, cache_seconds: int) -> subprocess.Popen:
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        # a file, not a pipe: waitress warns of its queue depth under load, and a full pipe
+        # would block the server
+        stderr=(ROOT / "benchmarks/out/portal-server.log").open("ab"),
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -112,7 +114,7 @@ def start_server(port: int, cache_seconds: int) -> subprocess.Popen:
                 return server
         except OSError:
             if server.poll() is not None:
-                raise RuntimeError(server.stderr.read().decode()) from None
+                raise RuntimeError("the server stopped: benchmarks/out/portal-server.log") from None
             time.sleep(0.3)
     server.terminate()
     raise RuntimeError("the server did not start within 60 s")
@@ -212,10 +214,16 @@ def phase(codes: list[str], users: int, seconds: float, *, cache_seconds: int) -
         result = load(port, codes, users, seconds)
         result["page_copy_seconds"] = cache_seconds
         log(f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, errors {result['errors']}")
+        if result["errors"]:
+            log(f"errors, e.g.: {result['error_examples']}")
         return result
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def main() -> None:

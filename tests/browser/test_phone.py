@@ -96,6 +96,8 @@ OFFICER, FINANCE, INSPECTOR, COUNTY = (
     "inspector",
     "county_admin",
 )
+# The public portal (/gongkai/): opened without logging in, in its own layout (no staff menu).
+PUBLIC = "public"
 ROLE_OF: dict[str, str] = {
     "registry:household_list": OFFICER,
     "registry:household_new": OFFICER,
@@ -110,6 +112,7 @@ ROLE_OF: dict[str, str] = {
     "payments:payroll_list": FINANCE,
     "audit:list": INSPECTOR,
     "audit:verify": INSPECTOR,
+    "disclosure:index": PUBLIC,
     "clues:list": OFFICER,
     "clues:new": OFFICER,
 }
@@ -132,6 +135,10 @@ VISIT: dict[str, tuple[str, Fill]] = {
     "cases:print_approval": (OFFICER, lambda o: {"pk": o["confirmed"].pk}),
     "cases:print_confirmation": (OFFICER, lambda o: {"pk": o["confirmed"].pk}),
     "cases:print_notice": (OFFICER, lambda o: {"village_id": o["village"].pk}),
+    "registry:household_publication": (COUNTY, lambda o: {"pk": o["household"].pk}),
+    "disclosure:village": (PUBLIC, lambda o: {"code": o["village"].code}),
+    "disclosure:notices": (PUBLIC, lambda o: {"code": o["village"].code}),
+    "disclosure:village_print": (PUBLIC, lambda o: {"code": o["village"].code}),
     "cases:print_appraisals": (
         OFFICER,
         lambda o: {"village_id": o["village"].pk, "year": o["today"].year, "month": 1},
@@ -443,7 +450,10 @@ def test_every_page_fits_a_phone(browser, live_server, world):
     contexts: dict[str, tuple] = {}
 
     def page_of(role: str):
-        if role not in contexts:
+        if role not in contexts and role == PUBLIC:  # nobody logs in
+            public = browser.new_context(locale="zh-CN", viewport=PHONE)
+            contexts[role] = (public, public.new_page())
+        elif role not in contexts:
             contexts[role] = logged_in(browser, live_server, actors[role], PHONE)
         return contexts[role][1]
 
@@ -495,7 +505,7 @@ def test_every_page_fits_a_phone(browser, live_server, world):
             if response is None or response.status != 200:
                 found.append(f"{role} 打开 {path} 得到 {response and response.status}")
             else:
-                check_phone_page(page, phone_dir / f"{shot}.png", found)
+                check_phone_page(page, phone_dir / f"{shot}.png", found, nav=role != PUBLIC)
             if found:
                 problems[f"{shot} ({role} {path})"] = found
 
