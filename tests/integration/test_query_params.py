@@ -48,6 +48,9 @@ PAGES = [
     ("county", "/cases/appraisals/", ["village", "month", "page"]),
     ("county", "/spot-checks/", ["page"]),
     ("county", "/crosscheck/runs/", ["page"]),
+    ("county", "/clues/", ["status", "category", "channel", "township", "overdue", "page"]),
+    ("officer_a", "/clues/new/", ["household", "finding"]),
+    ("county", "/clues/export/", ["status", "township", "overdue"]),
 ]
 
 
