@@ -292,6 +292,10 @@ def _date_history(app: Application, dates: CaseDates, rng: random.Random) -> Non
     for event, at in zip(events, office_times(days, rng), strict=True):
         event.at = timezone.make_aware(at)
     CaseEvent.objects.bulk_update(events, ["at"])
+    # the case was registered when its registration row says, not when the demo was built
+    registered = next((e.at for e in events if e.action == Action.REGISTER), None)
+    if registered is not None:
+        Application.objects.filter(pk=app.pk).update(created_at=registered)
 
 
 def _declare_kin(admin: User, household: Household) -> None:

@@ -75,6 +75,9 @@ def _step_dates_run_forward(app):
     days = [timezone.localdate(e.at) for e in sorted(app.events.all(), key=lambda e: e.id)]
     assert days[0] == app.applied_on, app.number
     assert days == sorted(days) and days[-1] <= today, (app.number, days)
+    # 登记于: the case page's registration date is the registration row's, before acceptance
+    registered = timezone.localdate(app.created_at)
+    assert registered == days[0] and (not app.accepted_on or registered <= app.accepted_on)
 
 
 def _cases_at_the_decision_step_are_decided_by_the_calculation(apps):

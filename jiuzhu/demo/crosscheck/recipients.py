@@ -194,7 +194,7 @@ def _write(plant: Planting, refused: list[CountyHousehold]) -> None:
     for event in events:
         event.at = event.planned_at
     CaseEvent.objects.bulk_update(events, ["at"], batch_size=2000)
-    _restamp(Application, [(a, a.accepted_on) for a in apps])
+    _restamp(Application, [(a, a.applied_on) for a in apps])  # 登记于: the registration day
     _restamp(Enrolment, enrolments)
     _restamp(EnrolmentChange, changes)
 
