@@ -37,7 +37,7 @@ from jiuzhu.registry.models import Person
 
 UNSUPPORTED_CHILD = "unsupported_child"  # programmes.catalogue: 事实无人抚养儿童基本生活保障
 ADULT_AGE = 18
-UNITS = {"monthly": "元/月", "yearly": "元/年", "once": "元（一次性）"}
+UNITS = {"monthly": "/月", "yearly": "/年", "once": "（一次性）"}  # after the ¥ amount
 
 
 @dataclass(frozen=True)
@@ -156,7 +156,7 @@ def village_list(*, village: Region, today: date) -> VillageList:
                 members=e.members,
                 programme=e.programme.name,
                 amount=e.monthly_amount,
-                unit=UNITS.get(e.programme.payment, "元"),
+                unit=UNITS.get(e.programme.payment, ""),
             )
         )
     result.listed, result.withheld = len(listed), len(withheld)
