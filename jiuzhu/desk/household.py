@@ -21,6 +21,7 @@ from jiuzhu.payments.history import MonthView, household_payments
 from jiuzhu.payments.models import Enrolment, Review
 from jiuzhu.payments.recovery_selectors import can_read_recoveries, recoveries_for
 from jiuzhu.registry import selectors as registry_selectors
+from jiuzhu.supervision.clue_selectors import can_read_clues, clues_for
 
 RECENT_MONTHS = 6
 
@@ -66,6 +67,7 @@ class HouseholdOverview:
     kin: list[KinView]
     complaints: list[CaseComplaint]
     recoveries: list
+    clues: list
 
 
 def _members(household, today: date) -> list[MemberView]:
@@ -156,5 +158,8 @@ def household_overview(*, user, household_id: int, today: date) -> HouseholdOver
         else [],
         recoveries=list(recoveries_for(user).filter(household=household))
         if can_read_recoveries(user)
+        else [],
+        clues=list(clues_for(user).filter(household=household).order_by("-received_on"))
+        if can_read_clues(user)
         else [],
     )

@@ -52,6 +52,7 @@ def household(request, pk: int):
             "can_register": user.can(Perm.REGISTER_CASES),
             "can_change": user.can(Perm.CHANGE_ENROLMENTS),
             "can_review": user.can(Perm.HANDLE_REVIEWS),
+            "can_clue": user.can(Perm.RECORD_COMPLAINTS),
             "can_death": user.can(Perm.CHANGE_ENROLMENTS) and user.can(Perm.MANAGE_RECOVERIES),
             "reveal_form": RevealForm(),
         },

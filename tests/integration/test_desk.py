@@ -174,3 +174,28 @@ def test_every_number_in_the_township_table_is_the_count_of_its_list(client, use
     for url, count in links:
         listed = client.get(url).content.decode()
         assert f"在办{count}件" in listed or f"共 {count} 条" in listed, url
+
+
+def test_a_clue_about_the_household_shows_on_its_page(client, users, day):
+    from django.utils import timezone
+
+    from jiuzhu.supervision.clues import clue_register
+
+    household = day["late"].household
+    clue = clue_register(
+        actor=users["officer_a"],
+        channel="hotline",
+        received_on=timezone.localdate(),
+        category="wrong_inclusion",
+        subject_kind="household",
+        content="反映该户有车辆",
+        household_id=household.pk,
+        village_id=household.village_id,
+    )
+    client.force_login(users["officer_a"])
+    page = client.get(f"/registry/households/{household.pk}/").content.decode()
+    assert clue.number in page.split('id="clues"')[1]
+    assert f'href="/clues/new/?household={household.pk}"' in page  # 登记问题线索
+    client.force_login(users["finance"])
+    page = client.get(f"/registry/households/{household.pk}/").content.decode()
+    assert "/clues/new/" not in page  # finance records no clues
