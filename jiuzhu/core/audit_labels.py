@@ -132,6 +132,13 @@ ACTION_LABELS = {
     "clue.handover_conclude": "纪检监察办结移交线索",
     "clue.due_refresh": "重算问题线索逾期标记（每日定时任务）",
     "clue.export": "导出问题线索",
+    "rectification.open": "列入整改台账",
+    "rectification.submit_fix": "提交整改情况（申请销号）",
+    "rectification.verify": "整改事项对账销号",
+    "rectification.return": "整改事项退回重改",
+    "rectification.attachment_view": "下载整改佐证材料",
+    "rectification.due_refresh": "重算整改事项逾期标记（每日定时任务）",
+    "rectification.export": "导出整改台账",
 }
 
 

@@ -48,7 +48,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 __all__ = [
@@ -89,6 +89,8 @@ MAX_FILE_NAME = 120
 MIN_WIDTH, MAX_WIDTH = 8, 80
 
 HEADER_FONT = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=16)
+CENTERED = Alignment(horizontal="center")
 REQUIRED_FILL = PatternFill("solid", fgColor="FFF2CC")
 CSV_ENCODINGS = frozenset({"utf-8-sig", "utf-8", "gb18030"})
 
@@ -196,7 +198,7 @@ def _local_naive(value: datetime) -> datetime:
 class SheetWriter:
     """One sheet of an :class:`XlsxWriter`: rows are appended and streamed out."""
 
-    def __init__(self, book: XlsxWriter, sheet, columns: list[Column]):
+    def __init__(self, book: XlsxWriter, sheet, columns: list[Column], titles: Sequence[str] = ()):
         self._book = book
         self._sheet = sheet
         self._text_columns = {i for i, c in enumerate(columns) if c.text}
@@ -205,8 +207,16 @@ class SheetWriter:
             width = col.width or display_width(col.title) + 2
             letter = get_column_letter(index)
             sheet.column_dimensions[letter].width = max(MIN_WIDTH, min(MAX_WIDTH, width))
+        last = get_column_letter(max(1, len(columns)))
+        for row, text in enumerate(titles, start=1):  # a form's title lines, each merged
+            cell = self._text_cell(text)
+            cell.font = TITLE_FONT if row == 1 else HEADER_FONT
+            cell.alignment = CENTERED if row == 1 else Alignment()
+            sheet.append([cell])
+            if len(columns) > 1:
+                sheet.merged_cells.add(f"A{row}:{last}{row}")
         if columns:
-            sheet.freeze_panes = "A2"
+            sheet.freeze_panes = f"A{len(titles) + 2}"
             sheet.append([self._header_cell(c) for c in columns])
 
     def _header_cell(self, col: Column) -> WriteOnlyCell:
@@ -286,11 +296,15 @@ class XlsxWriter:
         if self._done:
             raise RuntimeError("this workbook is finished")
 
-    def sheet(self, name: str, columns: Sequence[Column | str] = ()) -> SheetWriter:
+    def sheet(
+        self, name: str, columns: Sequence[Column | str] = (), *, titles: Sequence[str] = ()
+    ) -> SheetWriter:
+        """A sheet; `titles` are lines above the header row (a form's title, its date), each
+        merged across the columns, the first larger and centred."""
         self._check_open()
         title = safe_sheet_name(name, self._names)
         self._names.append(title)
-        writer = SheetWriter(self, self._book.create_sheet(title), _columns(columns))
+        writer = SheetWriter(self, self._book.create_sheet(title), _columns(columns), titles)
         self._sheets.append(writer)
         return writer
 

@@ -1,8 +1,8 @@
-"""Labels of the clues' audit values (jiuzhu.core.audit_values)."""
+"""Labels of the clues' and the rectification ledger's audit values (jiuzhu.core.audit_values)."""
 
 from jiuzhu.core.audit_values import register, register_model
 
-from .models import Clue
+from .models import Clue, RectificationItem
 
 register_model(Clue, actions=("clue.",))
 register(
@@ -18,4 +18,18 @@ register(
     },
     values={"anonymous": {"True": "是", "False": "否"}},
     actions=("clue.",),
+)
+
+register_model(RectificationItem, actions=("rectification.",))
+register(
+    fields={
+        "attachment": "整改佐证材料",
+        "file": "附件",
+        "day": "计算日期",
+        "changed": "标记变化的整改事项数",
+        "overdue": "逾期整改事项数",
+        "rows": "导出行数",
+        "query": "筛选条件",
+    },
+    actions=("rectification.",),
 )

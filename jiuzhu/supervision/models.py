@@ -149,3 +149,129 @@ class Clue(models.Model):
     @property
     def is_anonymous(self) -> bool:
         return not (self.complainant_name or self.complainant_phone_cipher)
+
+
+class RectificationItem(models.Model):
+    """整改事项: a problem on the county's rectification ledger (问题清单 / 整改台账), closed only
+    after someone other than the responsible person checks the fix (对账销号)."""
+
+    class Source(models.TextChoices):
+        CLUE = "clue", "问题线索"
+        FINDING = "finding", "比对核查发现"
+        SPOT_CHECK = "spot_check", "县级抽查"
+        INSPECTION = "inspection", "巡察"
+        AUDIT = "audit", "审计"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        IN_PROGRESS = "in_progress", "整改中"
+        SUBMITTED = "submitted", "已提交销号"
+        CLOSED = "closed", "已销号"
+
+    number = models.CharField("整改编号", max_length=30, unique=True)
+    source = models.CharField("问题来源", max_length=12, choices=Source.choices)
+    clue = models.ForeignKey(
+        Clue,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        verbose_name="问题线索",
+    )
+    finding = models.ForeignKey(
+        "crosscheck.Finding",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        verbose_name="比对核查发现",
+    )
+    spot_check = models.ForeignKey(
+        "cases.SpotCheckVisit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rectifications",
+        verbose_name="县级抽查",
+    )
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    township = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    problem = models.TextField("问题描述")
+    measure = models.TextField("整改措施")
+    opened_on = models.DateField("列入台账日期")
+    deadline_days = models.PositiveSmallIntegerField("整改时限（工作日）", null=True, blank=True)
+    deadline = models.DateField("整改时限")
+    responsible_unit = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="+", verbose_name="责任单位"
+    )
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="责任人"
+    )
+    status = models.CharField(
+        "整改状态", max_length=12, choices=Status.choices, default=Status.IN_PROGRESS
+    )
+    fix_note = models.TextField("整改情况", blank=True)
+    fix_submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="提交销号人",
+    )
+    fix_submitted_on = models.DateField("提交销号日期", null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="销号核验人",
+    )
+    verified_on = models.DateField("销号时间", null=True, blank=True)
+    verification_note = models.TextField("核验意见", blank=True)
+    return_reason = models.TextField("退回重改理由", blank=True)
+    returned_count = models.PositiveSmallIntegerField("退回次数", default=0)
+    is_overdue = models.BooleanField("已逾期", default=False)
+    flags_on = models.DateField("逾期标记计算日", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="登记人"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        indexes = [
+            models.Index(fields=["county", "status"]),
+            models.Index(fields=["township", "status"]),
+        ]
+        verbose_name = "整改事项"
+
+    def __str__(self) -> str:
+        return f"整改事项{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != self.Status.CLOSED
+
+
+class RectificationAttachment(models.Model):
+    """Evidence of a fix (整改佐证材料): encrypted, readable by this account only, downloaded
+    through the item's page by those who may see the item."""
+
+    item = models.ForeignKey(
+        RectificationItem, on_delete=models.PROTECT, related_name="attachments"
+    )
+    name = models.CharField("附件", max_length=200)
+    path = models.CharField(max_length=300)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name="上传人"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "整改佐证材料"
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views_clues as views
+from . import views_rectification as ledger
 
 app_name = "clues"
 urlpatterns = [
@@ -10,4 +11,12 @@ urlpatterns = [
     path("<int:pk>/", views.clue_detail, name="detail"),
     path("<int:pk>/step/<str:step>/", views.clue_step, name="step"),
     path("<int:pk>/reply-letter/", views.clue_reply_print, name="reply_print"),
+    # 整改台账 (the rectification ledger)
+    path("ledger/", ledger.item_list, name="ledger"),
+    path("ledger/summary/", ledger.item_summary, name="ledger_summary"),
+    path("ledger/export/", ledger.item_export, name="ledger_export"),
+    path("ledger/new/", ledger.item_new, name="ledger_new"),
+    path("ledger/<int:pk>/", ledger.item_detail, name="ledger_detail"),
+    path("ledger/<int:pk>/step/<str:step>/", ledger.item_step, name="ledger_step"),
+    path("ledger/attachment/<int:pk>/", ledger.item_attachment, name="ledger_attachment"),
 ]

@@ -251,6 +251,9 @@ def clue_detail(request, pk: int):
             "evidence_visible": can_see_evidence(request.user),
             "links": household_links(clue),
             "today": timezone.localdate(),
+            "can_open_item": request.user.can(Perm.HANDLE_FINDINGS)
+            and request.user.region is not None
+            and request.user.region.level in ("county", "township"),
         },
     )
 

@@ -86,6 +86,9 @@ SKIP: dict[str, str] = {
     "sysadmin:holiday_confirm": POST,
     "clues:export": DOWNLOAD,
     "clues:step": POST,
+    "clues:ledger_export": DOWNLOAD,
+    "clues:ledger_step": POST,
+    "clues:ledger_attachment": DOWNLOAD,
 }
 
 # Who opens a page: the county administrator unless named here (the township officer for the
@@ -115,6 +118,8 @@ ROLE_OF: dict[str, str] = {
     "disclosure:index": PUBLIC,
     "clues:list": OFFICER,
     "clues:new": OFFICER,
+    "clues:ledger": OFFICER,
+    "clues:ledger_new": OFFICER,
 }
 
 # Pages with arguments: the role and the URL's arguments from the objects built by `world`.
@@ -166,6 +171,7 @@ VISIT: dict[str, tuple[str, Fill]] = {
     "sysadmin:holidays_year": (COUNTY, lambda o: {"year": o["today"].year + 1}),
     "clues:detail": (OFFICER, lambda o: {"pk": o["clue"].pk}),
     "clues:reply_print": (OFFICER, lambda o: {"pk": o["clue"].pk}),
+    "clues:ledger_detail": (COUNTY, lambda o: {"pk": o["ledger_item"].pk}),
 }
 
 # Arg-less pages that need a query string to show their form.
@@ -307,7 +313,26 @@ def world(regions, tmp_path, settings):
     }
     objects["anchor"] = anchor_create(made_by="test", actor=system_actor("cli"))
     objects["clue"] = _replied_clue(own, household)
+    objects["ledger_item"] = _submitted_item(own, objects["clue"])
     return objects
+
+
+def _submitted_item(place, clue):
+    """A ledger entry from the clue with its fix submitted (its page shows the close-out)."""
+    from jiuzhu.supervision import rectification
+
+    item = rectification.item_open(
+        actor=place.officer,
+        source="clue",
+        clue_id=clue.pk,
+        problem="该户有经商收入仍享受低保",
+        measure="停发并追回多领的低保金",
+        responsible_id=place.officer.pk,
+        deadline_days=10,
+    )
+    return rectification.item_submit_fix(
+        actor=place.officer, item_id=item.pk, note="已停发，追回通知已送达"
+    )
 
 
 def _replied_clue(place, household):

@@ -201,6 +201,45 @@ def _handed_clue(place):
     return _clue(place, flagged_for_handover=True, handover_status="handed", handed_over_on=TODAY)
 
 
+def _item(place, **fields):
+    """A rectification entry at the place's township, its officer responsible (built
+    directly)."""
+    from jiuzhu.supervision.models import RectificationItem
+
+    n = RectificationItem.objects.count() + 1
+    values = {
+        "number": f"ZG{place.county.code[:6]}-2026-{n:04d}",
+        "source": "inspection",
+        "county": place.county,
+        "township": place.township,
+        "problem": "档案不规范",
+        "measure": "补齐档案",
+        "opened_on": TODAY,
+        "deadline": TODAY + timedelta(days=21),
+        "responsible_unit": place.township,
+        "responsible": place.officer,
+        "created_by": place.officer,
+        **fields,
+    }
+    if values.get("status") == "submitted":
+        values.update(fix_note="已补齐", fix_submitted_by=place.officer, fix_submitted_on=TODAY)
+    item = RectificationItem.objects.create(**values)
+    place.secrets.append(item.number)
+    return item
+
+
+def _item_attachment(w: World, place):
+    from jiuzhu.core import crypto
+    from jiuzhu.supervision.models import RectificationAttachment
+
+    item = _item(place, status="submitted")
+    path = w.tmp_path / f"rectification-{item.pk}.enc"
+    path.write_bytes(crypto.encrypt_bytes(b"%PDF-1.4 evidence"))
+    return RectificationAttachment.objects.create(
+        item=item, name="整改照片.pdf", path=str(path), uploaded_by=place.officer
+    )
+
+
 def _referral(w: World, place):
     from jiuzhu.payments.models import Referral
 
@@ -926,6 +965,35 @@ SERVICES: dict[str, Spec] = {
         lambda w, p, a: {"clue_id": _handed_clue(p).pk, "result": "警告处分"}, "DDDDDODDD"
     ),
     "jiuzhu.supervision.clues.clues_due_refresh": Spec(
+        lambda w, p, a: {}, "DDDDDDDDO", scoped=False
+    ),
+    # supervision: the rectification ledger (整改台账), closed by someone else (对账销号)
+    "jiuzhu.supervision.rectification.item_open": Spec(
+        lambda w, p, a: {
+            "source": "inspection",
+            "problem": "档案不规范",
+            "measure": "补齐档案",
+            "township_id": p.township.pk,
+            "responsible_id": p.officer.pk,
+            "deadline_days": 10,
+        },
+        "OOOODDDDD",
+    ),
+    "jiuzhu.supervision.rectification.item_submit_fix": Spec(
+        lambda w, p, a: {"item_id": _item(p).pk, "note": "已补齐档案"}, "DDOODDDDD"
+    ),
+    "jiuzhu.supervision.rectification.item_verify": Spec(
+        lambda w, p, a: {"item_id": _item(p, status="submitted").pk, "note": "核验属实"},
+        "OODDDDDDD",
+    ),
+    "jiuzhu.supervision.rectification.item_return": Spec(
+        lambda w, p, a: {"item_id": _item(p, status="submitted").pk, "reason": "佐证不足"},
+        "OODDDDDDD",
+    ),
+    "jiuzhu.supervision.rectification.item_attachment": Spec(
+        lambda w, p, a: {"attachment_id": _item_attachment(w, p).pk}, "OOOODODDO"
+    ),
+    "jiuzhu.supervision.rectification.items_due_refresh": Spec(
         lambda w, p, a: {}, "DDDDDDDDO", scoped=False
     ),
 }
