@@ -1,7 +1,8 @@
-"""Issue 16 acceptance (the clue part): on a phone a member of the public files a complaint on
-the portal and gets a tracking code; the township officer finds the clue, investigates, answers
-and closes it with a conclusion; the tracking page then shows the conclusion (and no internal
-notes or names)."""
+"""Issue 16 acceptance: on a phone a member of the public files a complaint on the portal and
+gets a tracking code; the township officer finds the clue, investigates, answers it and opens a
+rectification ledger entry; the responsible officer submits the fix, which only someone else (a
+county officer) may verify; the clue is closed with a conclusion; the tracking page then shows
+the conclusion (and no internal notes or names)."""
 
 import re
 
@@ -17,6 +18,15 @@ PHONE = {"width": 390, "height": 844}
 
 def _fits(page) -> bool:
     return page.evaluate("() => document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def _login(page, live_server, user) -> None:
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
 
 
 def test_public_complaint_to_conclusion(browser, live_server, users, regions):
@@ -59,6 +69,34 @@ def test_public_complaint_to_conclusion(browser, live_server, users, regions):
     page.fill("#step-reply textarea[name=reply_text]", "经核实，反映问题属实，已停发该户低保。")
     page.click("#step-reply button")
     assert page.locator("#clue-status").inner_text() == "已答复"
+    clue_url = page.url
+
+    # the problem goes on the rectification ledger, the officer himself responsible for it
+    page.click("#ledger-open-link")
+    page.fill("#id_measure", "停发该户低保，核减多发金额，复核同村同类家庭")
+    page.select_option("#id_responsible", str(users["officer_a"].pk))
+    page.fill("#id_deadline_days", "10")
+    page.click("#ledger-open button")
+    page.wait_for_selector("#item-number")
+    assert page.locator("#item-status").inner_text() == "整改中"
+    item_url = page.url
+    page.fill("#step-submit textarea[name=note]", "已停发，多发金额已登记追回")
+    page.click("#step-submit button")
+    assert page.locator("#item-status").inner_text() == "已提交销号"
+    assert page.locator("#step-verify").count() == 0  # the responsible person cannot verify
+    assert _fits(page)
+
+    # someone else, at the county, verifies the fix
+    _login(page, live_server, users["county"])
+    page.goto(item_url)
+    page.fill("#step-verify textarea[name=note]", "经核对停发和追回记录，整改到位，同意销号")
+    page.click("#step-verify button")
+    assert page.locator("#item-status").inner_text() == "已销号"
+    assert "销号" in page.locator("#verified").inner_text()
+
+    # the township officer closes the clue
+    _login(page, live_server, users["officer_a"])
+    page.goto(clue_url)
     page.click("#step-close button")  # no conclusion: refused
     assert "办理结论" in page.locator("main").inner_text()
     page.select_option("#step-close select[name=conclusion]", "true")
