@@ -139,6 +139,10 @@ ACTION_LABELS = {
     "rectification.attachment_view": "下载整改佐证材料",
     "rectification.due_refresh": "重算整改事项逾期标记（每日定时任务）",
     "rectification.export": "导出整改台账",
+    "typical.add": "添加典型案例",
+    "typical.remove": "删除典型案例",
+    "typical.submit": "报送典型案例月报",
+    "typical.export": "导出典型案例月报",
 }
 
 

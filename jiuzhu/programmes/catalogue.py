@@ -69,6 +69,9 @@ class SettingKey:
     CLUE_DAYS_CONDUCT = "clue_days_conduct"
     CLUE_DAYS_OTHER = "clue_days_other"
     CLUE_DAYS_PETITION = "clue_days_petition"
+    # R20: the monthly typical-case report is due by this day of the following month (seed 003:
+    # the 1st; seed 004: the 15th)
+    TYPICAL_CASE_DUE_DAY = "typical_case_due_day"
 
     LABELS = {
         TEMPORARY_CAP: ("乡镇审核确认临时救助的金额上限（元，含）", "2000"),
@@ -99,6 +102,7 @@ class SettingKey:
         CLUE_DAYS_CONDUCT: ("问题线索办理期限：工作人员作风问题（工作日）", "20"),
         CLUE_DAYS_OTHER: ("问题线索办理期限：其他（工作日）", "15"),
         CLUE_DAYS_PETITION: ("信访（来信来访）事项办理期限（工作日）", "40"),
+        TYPICAL_CASE_DUE_DAY: ("典型案例月报报送截止日（次月几日前，1-28）", "1"),
     }
 
 

@@ -2,7 +2,7 @@
 
 from jiuzhu.core.audit_values import register, register_model
 
-from .models import Clue, RectificationItem
+from .models import Clue, RectificationItem, TypicalCaseReport
 
 register_model(Clue, actions=("clue.",))
 register(
@@ -32,4 +32,20 @@ register(
         "query": "筛选条件",
     },
     actions=("rectification.",),
+)
+
+register_model(TypicalCaseReport, actions=("typical.",))
+register(
+    fields={
+        "month": "月份",
+        "source": "案例来源",
+        "text": "案例简述",
+        "cases": "典型案例数",
+        "zero_report": "零报告",
+        "zero_explanation": "零报告情况说明",
+        "rows": "导出行数",
+        "file": "导出格式",
+    },
+    values={"zero_report": {"True": "是", "False": "否"}},
+    actions=("typical.",),
 )

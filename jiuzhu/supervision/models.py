@@ -275,3 +275,67 @@ class RectificationAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class TypicalCaseReport(models.Model):
+    """典型案例月报 (R20): a county's typical cases of one month, or an explicit zero report
+    (零报告) with its explanation; submitted once and then unchangeable."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        SUBMITTED = "submitted", "已报送"
+
+    county = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    month = models.CharField("月份", max_length=7)  # YYYY-MM
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    zero_report = models.BooleanField("零报告", default=False)
+    zero_explanation = models.TextField("零报告情况说明", blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("报送时间", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "month"], name="typical_report_per_month")
+        ]
+        verbose_name = "典型案例月报"
+
+    def __str__(self) -> str:
+        return f"典型案例月报{self.month}"
+
+
+class TypicalCase(models.Model):
+    """One typical case (典型案例) of a monthly report: at most 100 characters, from a closed
+    clue, a finding acted on or closed, or a recovery."""
+
+    class Source(models.TextChoices):
+        CLUE = "clue", "问题线索"
+        FINDING = "finding", "比对核查发现"
+        RECOVERY = "recovery", "追回"
+
+    report = models.ForeignKey(TypicalCaseReport, on_delete=models.PROTECT, related_name="cases")
+    source = models.CharField("来源", max_length=10, choices=Source.choices)
+    clue = models.ForeignKey(
+        Clue, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finding = models.ForeignKey(
+        "crosscheck.Finding", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recovery = models.ForeignKey(
+        "payments.Recovery", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.CharField("案例简述", max_length=100)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = "典型案例"
+
+    def __str__(self) -> str:
+        return f"典型案例{self.pk}"

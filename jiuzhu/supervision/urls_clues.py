@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views_clues as views
 from . import views_rectification as ledger
+from . import views_typical as typical
 
 app_name = "clues"
 urlpatterns = [
@@ -19,4 +20,11 @@ urlpatterns = [
     path("ledger/<int:pk>/", ledger.item_detail, name="ledger_detail"),
     path("ledger/<int:pk>/step/<str:step>/", ledger.item_step, name="ledger_step"),
     path("ledger/attachment/<int:pk>/", ledger.item_attachment, name="ledger_attachment"),
+    # 典型案例月报 (the monthly typical-case report)
+    path("typical/", typical.typical_page, name="typical"),
+    path("typical/add/", typical.typical_add, name="typical_add"),
+    path("typical/<int:pk>/remove/", typical.typical_remove, name="typical_remove"),
+    path("typical/submit/", typical.typical_submit, name="typical_submit"),
+    path("typical/export/", typical.typical_export, name="typical_export"),
+    path("typical/text/", typical.typical_text, name="typical_text"),
 ]

@@ -32,6 +32,7 @@ from .clue_selectors import (
     townships_for,
 )
 from .models import Clue
+from .typical_selectors import reader_county
 
 PAGE_SIZE = 50
 OPEN_STATES = {Clue.Status.REGISTERED, Clue.Status.ASSIGNED, Clue.Status.INVESTIGATING}
@@ -77,6 +78,7 @@ def clue_list(request):
             "query": params.query_without_page(request.GET),
             "today": timezone.localdate(),
             "can_register": request.user.can(Perm.RECORD_COMPLAINTS),
+            "can_typical": reader_county(request.user) is not None,
         },
     )
 

@@ -33,6 +33,7 @@ from .rectification_selectors import (
     items_filtered,
     township_summary,
 )
+from .typical_selectors import reader_county
 
 PAGE_SIZE = 50
 Status, Source = RectificationItem.Status, RectificationItem.Source
@@ -81,6 +82,7 @@ def item_list(request):
             "townships": townships_for(request.user) if _is_county(request.user) else [],
             "query": params.query_without_page(request.GET),
             "can_open": _can_open(request.user),
+            "can_typical": reader_county(request.user) is not None,
         },
     )
 

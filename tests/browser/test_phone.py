@@ -89,6 +89,11 @@ SKIP: dict[str, str] = {
     "clues:ledger_export": DOWNLOAD,
     "clues:ledger_step": POST,
     "clues:ledger_attachment": DOWNLOAD,
+    "clues:typical_add": POST,
+    "clues:typical_remove": POST,
+    "clues:typical_submit": POST,
+    "clues:typical_export": DOWNLOAD,
+    "clues:typical_text": DOWNLOAD,
 }
 
 # Who opens a page: the county administrator unless named here (the township officer for the

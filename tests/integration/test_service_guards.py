@@ -228,6 +228,17 @@ def _item(place, **fields):
     return item
 
 
+def _typical_case(place):
+    """A typical case in a draft report of the place's county (built directly)."""
+    from jiuzhu.supervision.models import TypicalCase, TypicalCaseReport
+
+    report, _ = TypicalCaseReport.objects.get_or_create(county=place.county, month="2026-10")
+    clue = _clue(place, status="closed", closed_on=TODAY)
+    return TypicalCase.objects.create(
+        report=report, source="clue", clue=clue, text="典型案例", created_by=place.county_admin
+    )
+
+
 def _item_attachment(w: World, place):
     from jiuzhu.core import crypto
     from jiuzhu.supervision.models import RectificationAttachment
@@ -995,6 +1006,24 @@ SERVICES: dict[str, Spec] = {
     ),
     "jiuzhu.supervision.rectification.items_due_refresh": Spec(
         lambda w, p, a: {}, "DDDDDDDDO", scoped=False
+    ),
+    # supervision: the monthly typical-case report (典型案例月报), county staff only
+    "jiuzhu.supervision.typical.typical_case_add": Spec(
+        lambda w, p, a: {
+            "month": "2026-10",
+            "source": "clue",
+            "source_id": _clue(p, status="closed", closed_on=TODAY).pk,
+            "text": "某村错保一户，已停发并追回",
+        },
+        "OODDDDDDD",
+    ),
+    "jiuzhu.supervision.typical.typical_case_remove": Spec(
+        lambda w, p, a: {"case_id": _typical_case(p).pk}, "OODDDDDDD"
+    ),
+    "jiuzhu.supervision.typical.typical_report_submit": Spec(
+        lambda w, p, a: {"month": "2026-10", "zero_report": True, "zero_explanation": "本月无"},
+        "OODDDDDDD",
+        scoped=False,
     ),
 }
 
