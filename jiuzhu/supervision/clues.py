@@ -36,6 +36,7 @@ from jiuzhu.registry.sensitive import protect_phone
 
 from .clue_selectors import can_read_clues, clue_for_update
 from .models import Clue
+from .numbering import next_number
 
 NEAR_DUE_WORKDAYS = 3  # a clue due within this many working days is 临近到期
 DAYS_KEY = {
@@ -77,15 +78,7 @@ def due_flags(*, due_on: date, today: date, cal=None) -> tuple[bool, bool]:
 
 
 def _next_number(county: Region, year: int) -> str:
-    Region.objects.select_for_update().filter(pk=county.pk).first()  # one numberer per county
-    prefix = f"XS{county.code[:6]}-{year}-"
-    last = (
-        Clue.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-    ).first()
-    serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{serial:04d}"
+    return next_number(Clue, "XS", county, year)
 
 
 def _place(actor, *, household_id, person_id, village_id):

@@ -32,6 +32,7 @@ from jiuzhu.regions.models import Region
 
 from .clue_selectors import clues_for
 from .models import RectificationAttachment, RectificationItem
+from .numbering import next_number
 from .rectification_selectors import can_read_items, item_for_update, items_for
 
 Source, Status = RectificationItem.Source, RectificationItem.Status
@@ -64,15 +65,7 @@ def _require_staff(actor, message: str) -> None:
 
 
 def _next_number(county: Region, year: int) -> str:
-    Region.objects.select_for_update().filter(pk=county.pk).first()  # one numberer per county
-    prefix = f"ZG{county.code[:6]}-{year}-"
-    last = (
-        RectificationItem.objects.filter(number__startswith=prefix)
-        .order_by("-number")
-        .values_list("number", flat=True)
-    ).first()
-    serial = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{serial:04d}"
+    return next_number(RectificationItem, "ZG", county, year)
 
 
 def _linked(actor, *, source, clue_id, finding_id, spot_check_id) -> dict:
