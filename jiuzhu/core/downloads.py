@@ -60,6 +60,15 @@ def export_view(view=None, *, query: dict[str, str] | None = None):
     return decorate(view) if view is not None else decorate
 
 
+def file_response(data: bytes, file_name: str, content_type: str) -> HttpResponse:
+    """A download that is not a spreadsheet (an evidence attachment, a text report): the name
+    encoded for every browser, never sniffed as another type."""
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(file_name)}"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 def _response(export: Export, file_name: str, expected: str) -> HttpResponse:
     if not isinstance(export, Export):
         raise TypeError("downloads serve only what jiuzhu.core.spreadsheet wrote")

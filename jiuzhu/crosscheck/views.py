@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -17,7 +16,7 @@ from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import params, uploads
 from jiuzhu.core.audit_selectors import entries_for_object
-from jiuzhu.core.downloads import export_view, xlsx_response
+from jiuzhu.core.downloads import export_view, file_response, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.jobs import job_display
 from jiuzhu.core.month import Month
@@ -290,8 +289,4 @@ def finding_attachment(request, pk: int):
         data = services.finding_attachment(actor=user, finding=finding)
     except JiuzhuError as exc:
         raise Http404(exc.message) from None
-    response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
-        finding.attachment_name or "附件"
-    )
-    return response
+    return file_response(data, finding.attachment_name or "附件", "application/octet-stream")

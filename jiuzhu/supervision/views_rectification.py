@@ -4,12 +4,10 @@ and the evidence download. Views parse input and call the services."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from jiuzhu.accounts.models import User
 from jiuzhu.accounts.roles import Perm, Role
 from jiuzhu.core import audit, params, spreadsheet, uploads
-from jiuzhu.core.downloads import export_view, xlsx_response
+from jiuzhu.core.downloads import export_view, file_response, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.regions.models import Region
 
@@ -348,8 +346,4 @@ def item_attachment(request, pk: int):
         attachment, data = services.item_attachment(actor=request.user, attachment_id=pk)
     except JiuzhuError as exc:
         raise Http404(exc.message) from None
-    response = HttpResponse(data, content_type="application/octet-stream")
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''" + quote(
-        attachment.name or "附件"
-    )
-    return response
+    return file_response(data, attachment.name or "附件", "application/octet-stream")

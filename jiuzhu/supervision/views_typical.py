@@ -4,11 +4,9 @@ who record complaints read it; the services decide who may change it."""
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.accounts.roles import Perm
 from jiuzhu.core import audit, spreadsheet
-from jiuzhu.core.downloads import export_view, xlsx_response
+from jiuzhu.core.downloads import export_view, file_response, xlsx_response
 from jiuzhu.core.errors import JiuzhuError, ValidationFailed
 
 from . import typical as services
@@ -193,7 +191,4 @@ def typical_text(request):
         lines.append("本月尚未添加典型案例。")
     _audit_export(request, month, len(cases), "文本")
     body = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
-    response = HttpResponse(body, content_type="text/plain; charset=utf-8")
-    name = quote(f"典型案例_{month}.txt")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}"
-    return response
+    return file_response(body, f"典型案例_{month}.txt", "text/plain; charset=utf-8")
