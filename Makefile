@@ -21,6 +21,7 @@ serve:
 	$(VENV)/bin/jiuzhu serve --port $(PORT)
 
 test: setup
+	uv sync --frozen --extra spark
 	bash scripts/test-deps.sh
 	bash scripts/run-tests.sh
 

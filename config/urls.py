@@ -16,6 +16,9 @@ urlpatterns = [
     path("crosscheck/snapshots/", include("jiuzhu.crosscheck.urls_snapshots")),
     path("crosscheck/", include("jiuzhu.crosscheck.urls")),
     path("payments/", include("jiuzhu.payments.urls")),
+    path("reports/", include("jiuzhu.reports.urls")),
+    path("dashboard/", include("jiuzhu.dashboard.urls")),
+    path("api/", include("jiuzhu.api.urls")),  # other agencies' JSON API (API keys, no session)
     path("clues/", include("jiuzhu.supervision.urls_clues")),
     # the public complaint form (no login) before the portal's own gongkai/ include
     path("gongkai/jubao/", include("jiuzhu.supervision.urls_public")),

@@ -32,6 +32,9 @@ INSTALLED_APPS = [
     "jiuzhu.supervision",
     "jiuzhu.disclosure",
     "jiuzhu.desk",
+    "jiuzhu.reports",
+    "jiuzhu.dashboard",
+    "jiuzhu.api",
     "jiuzhu.demo",
 ]
 
@@ -127,6 +130,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/echarts", BASE_DIR / "node_modules" / "echarts" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = True
 

@@ -79,9 +79,17 @@ class Perm(StrEnum):
     MANAGE_RECOVERIES = "manage_recoveries"  # open recoveries, record repayments
     WRITE_OFF_RECOVERIES = "write_off_recoveries"  # 核销 (by someone other than who opened it)
     HANDLE_REVIEWS = "handle_reviews"  # periodic reviews, exits, referrals (S2 art. 31, R10)
+    VIEW_REPORTS = "view_reports"  # the statistical forms and the dashboard of one's region (R21)
+    MANAGE_API_KEYS = "manage_api_keys"  # other agencies' API keys, their scopes and regions
 
 
-_ALL_VIEW = {Perm.VIEW_HOUSEHOLDS, Perm.VIEW_SETTINGS, Perm.VIEW_CASES, Perm.VIEW_FINDINGS}
+_ALL_VIEW = {
+    Perm.VIEW_HOUSEHOLDS,
+    Perm.VIEW_SETTINGS,
+    Perm.VIEW_CASES,
+    Perm.VIEW_FINDINGS,
+    Perm.VIEW_REPORTS,
+}
 _HANDLE = {Perm.REGISTER_CASES, Perm.HANDLE_CASES}
 # Who may act on a finding may also stop or reduce the payment it concerns.
 _FINDINGS = {Perm.HANDLE_FINDINGS, Perm.CHANGE_ENROLMENTS}
@@ -97,6 +105,7 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_SENSITIVE,
             Perm.VIEW_AUDIT,
             Perm.MANAGE_USERS,
+            Perm.MANAGE_API_KEYS,
             Perm.MANAGE_SETTINGS,
             Perm.DECLARE_KIN,
             Perm.SPOT_CHECK,

@@ -94,6 +94,7 @@ SKIP: dict[str, str] = {
     "clues:typical_submit": POST,
     "clues:typical_export": DOWNLOAD,
     "clues:typical_text": DOWNLOAD,
+    "api:index": "the JSON API for other agencies (API keys, no HTML page)",
 }
 
 # Who opens a page: the county administrator unless named here (the township officer for the
