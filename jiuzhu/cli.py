@@ -13,6 +13,9 @@ jiuzhu payments reviews [--within-days 30]             daily: reviews coming due
                                                        townships' queues (cron)
 jiuzhu supervision due                                 daily: overdue and near-due flags of
                                                        every open clue (cron)
+jiuzhu dashboard refresh [--month YYYY-MM] [--county CODE]
+                                                       precompute the dashboard's monthly
+                                                       series (cron: daily)
 jiuzhu audit verify                                    check the audit trail's keyed chain,
                                                        its head and every anchor file
 jiuzhu audit anchor                                    write the chain's head as a signed file
@@ -62,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         "crosscheck": "jiuzhu_crosscheck",
         "payments": "jiuzhu_payments",
         "supervision": "jiuzhu_supervision",
+        "dashboard": "jiuzhu_dashboard",
         "backup": "jiuzhu_backup",
     }
     if command not in mapping:

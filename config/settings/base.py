@@ -160,6 +160,7 @@ JIUZHU_JOB_MODULES = [
     "jiuzhu.crosscheck.snapshot_services",
     "jiuzhu.crosscheck.run",
     "jiuzhu.payments.payroll",
+    "jiuzhu.dashboard.refresh",
 ]
 # A running job's worker stamps its row every HEARTBEAT seconds; a job not stamped for
 # TIMEOUT seconds is failed (its worker died) and what it worked on is released.

@@ -143,6 +143,7 @@ ACTION_LABELS = {
     "typical.remove": "删除典型案例",
     "typical.submit": "报送典型案例月报",
     "typical.export": "导出典型案例月报",
+    "dashboard.refresh": "生成仪表盘月度数据",
 }
 
 
