@@ -5,6 +5,7 @@ from jiuzhu.registry.urls import urlpatterns as registry_patterns
 
 urlpatterns = [
     path("", include("jiuzhu.desk.urls")),
+    path("accounts/admin/api-keys/", include("jiuzhu.api.urls_keys")),  # 系统管理 → 对外接口密钥
     path("accounts/admin/", include("jiuzhu.accounts.urls_admin")),
     path("accounts/", include("jiuzhu.accounts.urls")),
     # the household page (工作台) first: it reads every app, so it lives above the registry

@@ -1,8 +1,10 @@
-from django.urls import path
+"""/api/: version 1 of the JSON API (jiuzhu.api.api), authenticated by API keys, no session."""
 
-from .views import not_built
+from django.urls import include, path
+
+from .api import url_patterns
 
 app_name = "api"
 urlpatterns = [
-    path("", not_built, name="index"),
+    path("v1/", include((url_patterns(), "v1"))),
 ]

@@ -94,7 +94,14 @@ SKIP: dict[str, str] = {
     "clues:typical_submit": POST,
     "clues:typical_export": DOWNLOAD,
     "clues:typical_text": DOWNLOAD,
-    "api:index": "the JSON API for other agencies (API keys, no HTML page)",
+    # the JSON API for other agencies (API key, no session): tests/integration/test_api*.py
+    "api:v1:api-root": "the JSON API's root (API key, no HTML page)",
+    "api:v1:openapi-json": "the JSON API's OpenAPI document, not an HTML page",
+    "api:v1:roster": "the JSON API (API key, no HTML page)",
+    "api:v1:snapshot_push": "the JSON API (API key, no HTML page)",
+    "api:v1:snapshot_get": "the JSON API (API key, no HTML page)",
+    "api:v1:snapshot_commit": "the JSON API (API key, no HTML page)",
+    "apikeys:key_revoke": POST,
 }
 
 # Who opens a page: the county administrator unless named here (the township officer for the
@@ -178,6 +185,7 @@ VISIT: dict[str, tuple[str, Fill]] = {
     "clues:detail": (OFFICER, lambda o: {"pk": o["clue"].pk}),
     "clues:reply_print": (OFFICER, lambda o: {"pk": o["clue"].pk}),
     "clues:ledger_detail": (COUNTY, lambda o: {"pk": o["ledger_item"].pk}),
+    "apikeys:key_detail": (COUNTY, lambda o: {"pk": o["api_key"].pk}),
 }
 
 # Arg-less pages that need a query string to show their form.
@@ -256,6 +264,7 @@ def world(regions, tmp_path, settings):
     """One of every object a page with arguments needs, in the county administrator's county
     and the township officer's village, built with the service-guard world's builders."""
     from jiuzhu.accounts.system import system_actor
+    from jiuzhu.api.services import api_key_create
     from jiuzhu.core.audit_anchor import anchor_create
     from jiuzhu.crosscheck.snapshot_services import snapshot_preview
     from jiuzhu.payments.models import EnrolmentChange, Recovery
@@ -320,6 +329,12 @@ def world(regions, tmp_path, settings):
     objects["anchor"] = anchor_create(made_by="test", actor=system_actor("cli"))
     objects["clue"] = _replied_clue(own, household)
     objects["ledger_item"] = _submitted_item(own, objects["clue"])
+    objects["api_key"] = api_key_create(
+        actor=own.county_admin,
+        agency="省民政厅核对中心",
+        regions=[own.county_admin.region],
+        scopes=["roster:read"],
+    ).key
     return objects
 
 

@@ -1,0 +1,136 @@
+"""The API object (django-ninja, OpenAPI 3 at /api/v1/openapi.json), its errors as Chinese JSON,
+and the audit of every call.
+
+No interactive docs page: ninja's loads Swagger UI from a CDN, and this system serves nothing
+from a CDN; docs/api.md documents the API and the OpenAPI document is served for tools."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import JSONRenderer
+
+from jiuzhu.core.errors import Conflict, JiuzhuError, PermissionDenied, ValidationFailed
+
+from . import endpoints_roster, endpoints_snapshots, services, throttle
+from .auth import BAD_KEY, ApiRefusal, KeyAuth
+
+
+class ChineseJSON(JSONRenderer):
+    """UTF-8 JSON: the Chinese messages readable as they are, not as \\u escapes."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
+api = NinjaAPI(
+    title="救助系统对外接口",
+    version="1",
+    description="供省级平台和其他部门按密钥读取统计数据、在保名册（脱敏）和推送比对数据。"
+    "说明见 docs/api.md。",
+    auth=KeyAuth(),
+    docs_url=None,
+    renderer=ChineseJSON(),
+    urls_namespace="api:v1",  # included under api/ (jiuzhu.api.urls) as v1
+)
+api.add_router("/roster", endpoints_roster.router)
+api.add_router("/snapshots", endpoints_snapshots.router)
+
+
+def _error(request: HttpRequest, status: int, message: str, **extra) -> HttpResponse:
+    request.api_detail = message
+    return api.create_response(request, {"detail": message, **extra}, status=status)
+
+
+@api.exception_handler(ApiRefusal)
+def _refusal(request, exc: ApiRefusal):
+    if not exc.audit:
+        request.api_no_audit = True
+    response = _error(request, exc.status, exc.message)
+    if exc.status == 429:
+        response["Retry-After"] = str(throttle.seconds_to_next_minute())
+    return response
+
+
+def _field(loc) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "path", "body", "form", "file")]
+    return ".".join(parts) or "请求"
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request, exc: ValidationError):
+    fields = sorted({_field(e.get("loc", ())) for e in exc.errors})
+    return _error(request, 422, "请求参数不正确：" + "、".join(fields), fields=fields)
+
+
+@api.exception_handler(JiuzhuError)
+def _service_error(request, exc: JiuzhuError):
+    status = 403 if isinstance(exc, PermissionDenied) else 409 if isinstance(exc, Conflict) else 422
+    if isinstance(exc, ValidationFailed):
+        status = 422
+    return _error(request, status, exc.message)
+
+
+@api.exception_handler(Http404)
+def _not_found(request, exc):
+    return _error(request, 404, "未找到")
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, exc):
+    return _error(request, 401, BAD_KEY)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, exc: HttpError):
+    return _error(request, exc.status_code, "请求无效，请检查请求的格式")
+
+
+def _clean(value: str, limit: int) -> str:
+    return "".join(c for c in str(value) if c.isprintable())[:limit]
+
+
+def _call(request: HttpRequest, response: HttpResponse, kwargs: dict) -> services.Call:
+    query = request.GET
+    return services.Call(
+        method=_clean(request.method or "", 10),
+        endpoint=_clean(request.path, 200),
+        status=response.status_code,
+        region=_clean(query.get("region", ""), 20),
+        month=_clean(query.get("month", ""), 10),
+        code=_clean(kwargs.get("code") or "", 40),
+        key_prefix=_clean(getattr(request, "api_key_prefix", ""), 12),
+        detail=_clean(getattr(request, "api_detail", ""), 200),
+    )
+
+
+def audited(view):
+    """Wrap one of ninja's views: after the answer, the call goes to the audit trail (who, the
+    endpoint, region, month, status) — unless it is the OpenAPI document or a refusal past the
+    per-address limit (throttle)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        if getattr(request, "api_no_audit", False):
+            return response
+        key = getattr(request, "api_key", None) or getattr(request, "api_key_refused", None)
+        services.api_call_record(key=key, call=_call(request, response, kwargs))
+        return response
+
+    return wrapper
+
+
+def url_patterns() -> list[URLPattern]:
+    """ninja's URL patterns, each view audited except the OpenAPI document's."""
+    patterns, _app, _namespace = api.urls
+    out = []
+    for p in patterns:
+        if p.name == "openapi-json":
+            out.append(p)
+            continue
+        out.append(URLPattern(p.pattern, audited(p.callback), p.default_args, p.name))
+    return out
