@@ -1025,6 +1025,22 @@ SERVICES: dict[str, Spec] = {
         "OODDDDDDD",
         scoped=False,
     ),
+    # dashboard: every staff role reads its county's or township's series (a village account
+    # has none); only the county administrator (or the system) refreshes them
+    "jiuzhu.dashboard.services.dashboard_series": Spec(
+        lambda w, p, a: {"region": p.township.pk}, "OOOONOOOO"
+    ),
+    "jiuzhu.dashboard.services.dashboard_region": Spec(
+        lambda w, p, a: {"region_id": p.township.pk}, "OOOONOOOO"
+    ),
+    "jiuzhu.dashboard.refresh.dashboard_refresh": Spec(
+        lambda w, p, a: {
+            "county_id": p.county.pk,
+            "month": TODAY.strftime("%Y-%m"),
+            "inline": True,
+        },
+        "ODDDDDDDO",
+    ),
 }
 
 
@@ -1124,6 +1140,8 @@ def test_service_guards_itself(world, path):
 # Services that only read: no audit entry is expected of them.
 READS = {
     "jiuzhu.crosscheck.findings.finding_attachment",
+    "jiuzhu.dashboard.services.dashboard_series",
+    "jiuzhu.dashboard.services.dashboard_region",
     "jiuzhu.registry.import_services.check_file",
 }
 # Done outside the jurisdiction on purpose, with what the test checks instead.

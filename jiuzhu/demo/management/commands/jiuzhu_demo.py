@@ -70,6 +70,9 @@ class Command(BaseCommand):
 
         if month := run_demo_month(today=timezone.localdate(), seed=seed):
             self.stdout.write(month.line())
+        from jiuzhu.demo.dashboard_demo import refresh_demo_dashboard
+
+        self.stdout.write(refresh_demo_dashboard())
         self.stdout.write(f"\n演示账号（密码均为 {DEMO_PASSWORD}）：")
         for username, role, region in users:
             self.stdout.write(f"  {username:<20} {role:<14} {region}")
