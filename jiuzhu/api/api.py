@@ -16,7 +16,7 @@ from ninja.renderers import JSONRenderer
 
 from jiuzhu.core.errors import Conflict, JiuzhuError, PermissionDenied, ValidationFailed
 
-from . import endpoints_roster, endpoints_snapshots, services, throttle
+from . import endpoints_figures, endpoints_roster, endpoints_snapshots, services, throttle
 from .auth import BAD_KEY, ApiRefusal, KeyAuth
 
 
@@ -38,6 +38,8 @@ api = NinjaAPI(
 )
 api.add_router("/roster", endpoints_roster.router)
 api.add_router("/snapshots", endpoints_snapshots.router)
+api.add_router("/forms", endpoints_figures.forms_router)
+api.add_router("/dashboard", endpoints_figures.dashboard_router)
 
 
 def _error(request: HttpRequest, status: int, message: str, **extra) -> HttpResponse:

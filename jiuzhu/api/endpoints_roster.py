@@ -70,7 +70,7 @@ def _item(row: RosterRow, head: Person | None, on) -> RosterItem:
 @router.get(
     "",
     response={200: RosterOut, 401: Error, 403: Error, 404: Error, 422: Error, 429: Error},
-    openapi_extra={"x-scope": ROSTER_READ},
+    openapi_extra={"x-scope": ROSTER_READ, "x-region": "query"},
     summary="在保名册（脱敏，分页）",
 )
 def roster(request: HttpRequest, q: Query[RosterQuery]):

@@ -85,7 +85,7 @@ def _commit(key, snap: RegistrySnapshot, *, good_rows: bool, confirm_smaller: bo
 @router.post(
     "",
     response={201: SnapshotOut, **ANSWERS},
-    openapi_extra={"x-scope": SNAPSHOTS_WRITE},
+    openapi_extra={"x-scope": SNAPSHOTS_WRITE, "x-region": "county"},
     summary="推送比对数据文件（检查，无误时导入）",
 )
 def snapshot_push(request: HttpRequest, data: Form[PushIn], file: File[UploadedFile]):
@@ -124,7 +124,7 @@ def _own_snapshot(key, snapshot_id: int) -> RegistrySnapshot:
 @router.get(
     "/{int:snapshot_id}",
     response={200: SnapshotOut, **ANSWERS},
-    openapi_extra={"x-scope": SNAPSHOTS_WRITE},
+    openapi_extra={"x-scope": SNAPSHOTS_WRITE, "x-region": "county"},
     summary="查询推送的比对数据及导入状态",
 )
 def snapshot_get(request: HttpRequest, snapshot_id: int = Path(..., ge=1, le=MAX_ID)):
@@ -135,7 +135,7 @@ def snapshot_get(request: HttpRequest, snapshot_id: int = Path(..., ge=1, le=MAX
 @router.post(
     "/{int:snapshot_id}/commit",
     response={200: SnapshotOut, **ANSWERS},
-    openapi_extra={"x-scope": SNAPSHOTS_WRITE},
+    openapi_extra={"x-scope": SNAPSHOTS_WRITE, "x-region": "county"},
     summary="导入已检查的比对数据（可只导入无误的行）",
 )
 def snapshot_commit(

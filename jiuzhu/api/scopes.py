@@ -21,7 +21,8 @@ SCOPES: dict[str, str] = {
 SCOPE_PERMS: dict[str, frozenset[Perm]] = {
     ROSTER_READ: frozenset({Perm.VIEW_HOUSEHOLDS}),
     REPORTS_READ: frozenset({Perm.VIEW_REPORTS}),
-    DASHBOARD_READ: frozenset({Perm.VIEW_REPORTS}),
+    # the dashboard's counts of applications by stage and findings by status (dashboard.live)
+    DASHBOARD_READ: frozenset({Perm.VIEW_REPORTS, Perm.VIEW_CASES, Perm.VIEW_FINDINGS}),
     SNAPSHOTS_WRITE: frozenset({Perm.IMPORT_REGISTRIES}),
 }
 

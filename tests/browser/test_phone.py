@@ -101,7 +101,11 @@ SKIP: dict[str, str] = {
     "api:v1:snapshot_push": "the JSON API (API key, no HTML page)",
     "api:v1:snapshot_get": "the JSON API (API key, no HTML page)",
     "api:v1:snapshot_commit": "the JSON API (API key, no HTML page)",
+    "api:v1:forms": "the JSON API (API key, no HTML page)",
+    "api:v1:form_figures": "the JSON API (API key, no HTML page)",
+    "api:v1:dashboard": "the JSON API (API key, no HTML page)",
     "apikeys:key_revoke": POST,
+    "dashboard:refresh": POST,
 }
 
 # Who opens a page: the county administrator unless named here (the township officer for the

@@ -15,6 +15,7 @@ from jiuzhu.api.api import api
 from jiuzhu.api.scopes import SCOPES
 from jiuzhu.core.models import AuditEntry
 from jiuzhu.regions.models import Region
+from jiuzhu.reports.catalogue import FORMS
 from tests.integration.api_world import (
     ALL_SCOPES,
     COUNTY,
@@ -44,7 +45,7 @@ IDS = [f"{m} {p}" for m, p, _ in OPS]
 
 def _request(method, template, op, plaintext, *, region=COUNTY, path_values=None):
     """Call the operation with valid parameters of the right kind."""
-    values = {"snapshot_id": 1, "code": "x", **(path_values or {})}
+    values = {"snapshot_id": 1, "code": next(iter(FORMS)), **(path_values or {})}
     url = re.sub(r"\{(\w+)\}", lambda m: str(values[m.group(1)]), template)
     names = {p["name"] for p in op.get("parameters", []) if p["in"] == "query"}
     query = {k: v for k, v in {"region": region, "month": "2026-11"}.items() if k in names}
@@ -70,6 +71,9 @@ def test_every_endpoint_names_its_scope():
     assert {m for m, _, _ in OPS} >= {"GET", "POST"}
     for method, path, op in OPS:
         assert op.get("x-scope") in SCOPES, f"{method} {path}: openapi_extra x-scope"
+        assert op.get("x-region") in ("query", "county", "none"), f"{method} {path}: x-region"
+        names = {p["name"] for p in op.get("parameters", [])}
+        assert ("region" in names) == (op["x-region"] == "query"), f"{method} {path}"
         assert op.get("security"), f"{method} {path} must require a key"
 
 
@@ -96,20 +100,23 @@ def test_every_endpoint_refuses_a_key_without_its_scope(users, method, path, op)
 
 @pytest.mark.parametrize(("method", "path", "op"), OPS, ids=IDS)
 def test_every_endpoint_reveals_nothing_outside_the_keys_regions(users, method, path, op):
-    """A key for township A: township B, a village of B, an unknown code (same answer) and — for
-    county-wide endpoints — the county are refused; an object pushed by another key is not
-    found."""
+    """A key for township A: township B, a village of B, an unknown code (same answer) and the
+    county are refused; an endpoint that writes county-wide data refuses the township's key;
+    an object pushed by another key is not found. (x-region "none": reads nothing regional.)"""
     admin = users["county"]
     _key, plaintext = issue(admin, regions=(TOWNSHIP_A,))
     b = Region.objects.get(code=TOWNSHIP_B)
     village_b = Region.objects.filter(parent=b).first()
-    answers = [
-        _request(method, path, op, plaintext, region=code)
-        for code in (TOWNSHIP_B, village_b.code, "433123999999", COUNTY)
-    ]
-    for response in answers:
-        body = _refused_quietly(response, {403, 404})
-        assert b.name not in body["detail"]
+    if op["x-region"] != "none":
+        answers = [
+            _request(method, path, op, plaintext, region=code)
+            for code in (TOWNSHIP_B, village_b.code, "433123999999", COUNTY)
+        ]
+        for response in answers:
+            body = _refused_quietly(response, {403, 404})
+            assert b.name not in body["detail"]
+        messages = {r.json()["detail"] for r in answers[:3]}
+        assert len(messages) == 1, "unknown and out of reach must answer alike"
     # another agency's object, with a county-wide key holding every scope
     other_key, other_text = issue(admin, agency="县公安局")
     pushed = call(
