@@ -198,11 +198,19 @@ def _local_naive(value: datetime) -> datetime:
 class SheetWriter:
     """One sheet of an :class:`XlsxWriter`: rows are appended and streamed out."""
 
-    def __init__(self, book: XlsxWriter, sheet, columns: list[Column], titles: Sequence[str] = ()):
+    def __init__(
+        self,
+        book: XlsxWriter,
+        sheet,
+        columns: list[Column],
+        titles: Sequence[str] = (),
+        header: bool = True,
+    ):
         self._book = book
         self._sheet = sheet
         self._text_columns = {i for i, c in enumerate(columns) if c.text}
         self.rows = 0
+        self.lines = len(titles) + (1 if columns and header else 0)  # sheet rows written
         for index, col in enumerate(columns, start=1):
             width = col.width or display_width(col.title) + 2
             letter = get_column_letter(index)
@@ -215,7 +223,7 @@ class SheetWriter:
             sheet.append([cell])
             if len(columns) > 1:
                 sheet.merged_cells.add(f"A{row}:{last}{row}")
-        if columns:
+        if columns and header:
             sheet.freeze_panes = f"A{len(titles) + 2}"
             sheet.append([self._header_cell(c) for c in columns])
 
@@ -271,12 +279,38 @@ class SheetWriter:
         self._book._check_open()
         self._sheet.append([self._cell(v, i) for i, v in enumerate(values)])
         self.rows += 1
+        self.lines += 1
+
+    def append_header(self, texts: Iterable[str | None], *, bold: bool = True) -> None:
+        """A line of a form's own header or footer (multi-row headers, 填报单位, 统计经办人员):
+        text cells, centred when bold; not counted as data rows."""
+        self._book._check_open()
+        cells = []
+        for text in texts:
+            if text is None:
+                cells.append(None)
+                continue
+            cell = self._text_cell(str(text))
+            if bold:
+                cell.font = HEADER_FONT
+                cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+            cells.append(cell)
+        self._sheet.append(cells)
+        self.lines += 1
+
+    def merge(self, top: int, left: int, bottom: int, right: int) -> None:
+        """Merge a block of the sheet (1-based rows and columns), e.g. a header spanning its
+        sub-columns."""
+        if (top, left) != (bottom, right):
+            first, last = get_column_letter(left), get_column_letter(right)
+            self._sheet.merged_cells.add(f"{first}{top}:{last}{bottom}")
 
     def append_blank(self, count: int, width: int) -> None:
         """Blank rows for an import template: text-formatted cells in the text columns."""
         self._book._check_open()
         for _ in range(count):
             self._sheet.append([self._cell(None, i) for i in range(width)])
+            self.lines += 1
 
 
 class XlsxWriter:
@@ -297,14 +331,22 @@ class XlsxWriter:
             raise RuntimeError("this workbook is finished")
 
     def sheet(
-        self, name: str, columns: Sequence[Column | str] = (), *, titles: Sequence[str] = ()
+        self,
+        name: str,
+        columns: Sequence[Column | str] = (),
+        *,
+        titles: Sequence[str] = (),
+        header: bool = True,
     ) -> SheetWriter:
         """A sheet; `titles` are lines above the header row (a form's title, its date), each
-        merged across the columns, the first larger and centred."""
+        merged across the columns, the first larger and centred. `header=False`: no header row
+        from the columns (a form writes its merged multi-row header with append_header and
+        merge); the columns then only set widths."""
         self._check_open()
         title = safe_sheet_name(name, self._names)
         self._names.append(title)
-        writer = SheetWriter(self, self._book.create_sheet(title), _columns(columns), titles)
+        sheet = self._book.create_sheet(title)
+        writer = SheetWriter(self, sheet, _columns(columns), titles, header)
         self._sheets.append(writer)
         return writer
 

@@ -142,3 +142,54 @@ def self_report_lines(scope: Scope, month: Month, declarations) -> list[SelfLine
             )
         )
     return lines
+
+
+@dataclass(frozen=True)
+class SelfReport:
+    """003 attachment 4 for one staff member, pre-filled from their kin declarations."""
+
+    name: str
+    unit: str
+    role: str
+    month: Month
+    lines: list[SelfLine]
+
+
+def self_report(*, actor, declarant_id: int | None = None, month: Month) -> SelfReport:
+    """The staff member's own report; a county officer who records declarations (DECLARE_KIN)
+    may print any staff member's of the county. Anyone else's reads as not found."""
+    from jiuzhu.accounts.guards import require
+    from jiuzhu.accounts.jurisdiction import covers
+    from jiuzhu.accounts.models import User
+    from jiuzhu.accounts.roles import Perm
+    from jiuzhu.core.errors import ValidationFailed
+
+    from .scope import county_of
+
+    require(actor, Perm.VIEW_REPORTS, message="您没有查看统计报表的权限")
+    staff = actor
+    if declarant_id not in (None, getattr(actor, "pk", None)):
+        staff = User.objects.filter(pk=declarant_id).select_related("region").first()
+        allowed = (
+            staff is not None
+            and staff.region is not None
+            and actor.can(Perm.DECLARE_KIN)
+            and actor.region is not None
+            and actor.region.level == "county"
+            and covers(actor, staff.region)
+        )
+        if not allowed:
+            raise ValidationFailed("没有找到该工作人员，或其不在您的管辖范围内")
+    if staff.region is None:
+        raise ValidationFailed("该账号没有所属地区")
+    county = county_of(staff.region)
+    declarations = list(KinDeclaration.objects.filter(declarant=staff))
+    scope = Scope(region=county, county=county, township=None)
+    first = declarations[0] if declarations else None
+    return SelfReport(
+        name=staff.display_name,
+        unit=first.declarant_unit if first else staff.region.full_name,
+        role=first.get_declarant_role_display() if first else "",
+        month=month,
+        lines=self_report_lines(scope, month, declarations),
+    )

@@ -69,7 +69,7 @@ def default_region(actor) -> Region | None:
     return getattr(actor, "region", None)
 
 
-def resolve_scope(*, actor, region) -> Scope:
+def resolve_scope(actor, region=None) -> Scope:
     """The actor may read reports, and `region` (a Region, its id or its code; empty: the
     actor's own) lies within the actor's jurisdiction; else PermissionDenied / ValidationFailed
     with a message that names no region."""

@@ -1041,7 +1041,48 @@ SERVICES: dict[str, Spec] = {
         },
         "ODDDDDDDO",
     ),
+    # reports (R21): every staff role reads the forms of its own region; county approvers seal
+    "jiuzhu.reports.services.form_build": Spec(
+        lambda w, p, a: {"code": "assistance_monthly", "region": p.village.pk, "month": "2026-11"},
+        "OOOOOOOOO",
+    ),
+    "jiuzhu.reports.trace.figure_trace": Spec(
+        lambda w, p, a: {
+            "code": "assistance_monthly",
+            "region": p.village.pk,
+            "month": "2026-11",
+            "row": "total",
+            "column": "all.a",
+        },
+        "OOOOOOOOO",
+    ),
+    "jiuzhu.reports.services.form_seal": Spec(
+        lambda w, p, a: {"month": "2026-10"}, "OODDDDDDD", scoped=False
+    ),
+    "jiuzhu.reports.form_kin.self_report": Spec(
+        lambda w, p, a: {"month": _month("2026-11")}, "OOOOOOOOV", scoped=False
+    ),
+    "jiuzhu.reports.purchases.purchase_record": Spec(
+        lambda w, p, a: {
+            "township_id": p.township.pk,
+            "contract_number": f"GM-{p.key}",
+            "provider": "某社会工作服务中心",
+            "content_kind": "casework",
+            "content": "入户调查",
+            "amount": Decimal("1000.00"),
+            "start_on": TODAY,
+            "end_on": TODAY,
+            "persons_served": 10,
+        },
+        "ODDDDDDDO",
+    ),
 }
+
+
+def _month(text):
+    from jiuzhu.core.month import Month
+
+    return Month.parse(text)
 
 
 def _walkin_head():
@@ -1139,6 +1180,9 @@ def test_service_guards_itself(world, path):
 
 # Services that only read: no audit entry is expected of them.
 READS = {
+    "jiuzhu.reports.services.form_build",
+    "jiuzhu.reports.trace.figure_trace",
+    "jiuzhu.reports.form_kin.self_report",
     "jiuzhu.crosscheck.findings.finding_attachment",
     "jiuzhu.dashboard.services.dashboard_series",
     "jiuzhu.dashboard.services.dashboard_region",
