@@ -173,11 +173,12 @@ def form_export(request, code: str):
 
 def _trace(request, code: str):
     q = request.GET
+    region, period = _query(request, form_definition(code))
     return figure_trace(
         actor=request.user,
         code=code,
-        region=params.text_param(q, "region", max_length=12),
-        month=params.text_param(q, "month", max_length=10),
+        region=region,
+        month=period,
         row=params.text_param(q, "row", max_length=12),
         column=params.text_param(q, "col", max_length=40),
     )
@@ -209,7 +210,7 @@ def trace_view(request, code: str):
     return render(request, "reports/trace.html", context)
 
 
-@export_view
+@export_view(query={"row": "total", "col": "all.a"})
 @login_required
 @require_GET
 def trace_export(request, code: str):

@@ -28,6 +28,7 @@ from jiuzhu.crosscheck.snapshot_services import snapshot_preview
 from jiuzhu.registry import import_services
 from jiuzhu.registry.import_format import COLUMNS
 from jiuzhu.registry.models import Household
+from jiuzhu.reports.catalogue import FORMS
 from tests.integration.bank_world import released_with_texts
 from tests.integration.payroll_world import adjustment_with_texts, payroll_with_texts
 from tests.integration.test_crosscheck_run import death_snapshot, enrol
@@ -64,6 +65,8 @@ CARRY_PAYLOADS = {
 }
 # How to call an export whose URL takes arguments: URL name → the kwargs to try.
 ARGUMENTS = {
+    "reports:export": lambda ctx: [{"code": code} for code in FORMS],
+    "reports:trace_export": lambda ctx: [{"code": "assistance_monthly"}],
     "registry:import_errors": lambda ctx: [{"pk": ctx.batch.pk}],
     "snapshots:problems": lambda ctx: [{"pk": ctx.snapshot.pk}],
     "snapshots:template": lambda ctx: [{"kind": kind.value} for kind in REGISTRIES],

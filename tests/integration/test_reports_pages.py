@@ -153,7 +153,7 @@ def test_a_sealed_month_is_reproducible_and_an_open_month_follows_the_data(clien
     assert again.frozen_at is None
     assert again.total.cells["all.a"].value == october.total.cells["all.a"].value + 10
     page = client.get(reverse("reports:form", args=["assistance_monthly"]), {"month": MONTH})
-    assert page.status_code == 200  # (anonymous: redirected to login below)
+    assert page.status_code == 302  # anonymous: to the login page
     client.force_login(admin)
     page = client.get(reverse("reports:form", args=["assistance_monthly"]), {"month": MONTH})
     assert "已封存于" in page.content.decode()
