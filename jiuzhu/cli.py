@@ -7,7 +7,7 @@ jiuzhu import households FILE --user NAME [--good-rows] check (and import) a hou
 jiuzhu import regions FILE                             load a region tree from CSV
 jiuzhu snapshot import KIND FILE --as-of YYYY-MM-DD --user NAME [--source TEXT] [--good-rows]
        [--confirm-smaller]                             check (and import) a registry snapshot
-jiuzhu crosscheck run --month YYYY-MM|current --user NAME [--exact-only]
+jiuzhu crosscheck run --month YYYY-MM|current --user NAME [--exact-only] [--engine spark --master URL]
                                                        run every cross-check for the month
 jiuzhu payments reviews [--within-days 30]             daily: reviews coming due into the
                                                        townships' queues (cron)

@@ -181,6 +181,15 @@ JIUZHU_DUCKDB_THREADS = int(os.environ.get("JIUZHU_DUCKDB_THREADS", "0"))  # 0: 
 JIUZHU_CROSSCHECK_MIRROR_DIR = Path(
     os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR", VAR_DIR / "crosscheck-mirror")
 )
+# Spark (issue 17; optional extra): `jiuzhu crosscheck run --engine spark`. The shared dir is a
+# path every executor reaches, or an hdfs:// or s3a:// URI; JIUZHU_SPARK_CONF adds spark.* keys.
+JIUZHU_SPARK_MASTER = os.environ.get("JIUZHU_SPARK_MASTER", "local[2]")
+JIUZHU_SPARK_SHARED_DIR = os.environ.get("JIUZHU_SPARK_SHARED_DIR", str(VAR_DIR / "spark-shared"))
+JIUZHU_SPARK_DRIVER_HOST = os.environ.get("JIUZHU_SPARK_DRIVER_HOST", "127.0.0.1")
+JIUZHU_SPARK_DRIVER_MEMORY = os.environ.get("JIUZHU_SPARK_DRIVER_MEMORY", "2g")
+JIUZHU_SPARK_EXECUTOR_MEMORY = os.environ.get("JIUZHU_SPARK_EXECUTOR_MEMORY", "2g")
+JIUZHU_SPARK_SHUFFLE_PARTITIONS = int(os.environ.get("JIUZHU_SPARK_SHUFFLE_PARTITIONS", "8"))
+JIUZHU_SPARK_CONF: dict[str, str] = {}
 # Uploads (jiuzhu.core.uploads, the one door in): what one file may cost before it is refused.
 JIUZHU_UPLOAD_MAX_BYTES = 50 * 1024 * 1024  # the file as uploaded (an .xlsx compressed)
 JIUZHU_UPLOAD_MAX_ZIP_MEMBERS = 1000

@@ -1,21 +1,14 @@
-"""Writing a run's hits as findings: the new ones inserted, audited and their kin cases marked
-check by check, then the run's audit entry — all in one transaction.
-
-``write_findings`` does it in the caller's thread. ``FindingWriter`` does it on a thread of its
-own (with its own database connection and transaction) while the run goes on with the next
-checks in DuckDB: the inserts of one check's findings overlap the next check's queries. A run
-uses it on PostgreSQL outside a transaction (the thread's connection must see the run's
-committed rows); a run that fails aborts it, and the thread's transaction writes nothing.
+"""Writing a run's hits as findings: the new ones inserted, audited and their kin cases marked,
+then the run's audit entry — all in one transaction (``write_findings``, the one writer: the
+run collects every check's hits, whatever engine found them, and writes them once).
 """
 
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 from collections import Counter, defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from jiuzhu.accounts.guards import require
@@ -78,7 +71,6 @@ class FindingBatches:
                 )
             ]
         written = zip(ids, rows, strict=True)
-        # audited and marked batch by batch: with FindingWriter this overlaps the next checks
         audit.record_many(
             audit.AuditEvent(
                 action="crosscheck.finding_raise",
@@ -179,68 +171,3 @@ def write_findings(*, run: CheckRun, actor, hits: list[Hit], snapshots) -> dict:
     batches = FindingBatches(run=run, actor=actor, snapshots=snapshots)
     batches.add(hits)
     return batches.finish()
-
-
-_DONE, _ABORT = object(), object()
-
-
-class _Aborted(Exception):
-    pass
-
-
-class FindingWriter:
-    """FindingBatches on a thread of its own: ``add`` hands it a check's hits and returns at
-    once; ``finish`` waits for the thread, commits and returns the summary (or raises what
-    failed there); ``abort`` rolls everything back."""
-
-    @staticmethod
-    def usable() -> bool:
-        return connection.vendor == "postgresql" and not connection.in_atomic_block
-
-    def __init__(self, *, run: CheckRun, actor, snapshots):
-        self._args = {"run": run, "actor": actor, "snapshots": snapshots}
-        self._queue: queue.Queue = queue.Queue()
-        self._summary: dict | None = None
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._work, name="jiuzhu-findings", daemon=True)
-        self._thread.start()
-
-    def add(self, hits: list[Hit]) -> None:
-        self._queue.put(hits)
-
-    def finish(self) -> dict:
-        self._queue.put(_DONE)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        return self._summary
-
-    def abort(self) -> None:
-        self._queue.put(_ABORT)
-        self._thread.join()
-
-    def _work(self) -> None:
-        ended = False  # finish() or abort() has spoken
-        try:
-            with transaction.atomic():
-                with connection.cursor() as cursor:
-                    # each batch's foreign keys checked as it is written, while the next checks
-                    # run, not tens of thousands at once in the commit at the end of the run
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                batches = FindingBatches(**self._args)
-                while (item := self._queue.get()) is not _DONE:
-                    if item is _ABORT:
-                        ended = True
-                        raise _Aborted
-                    batches.add(item)
-                ended = True
-                self._summary = batches.finish()
-        except _Aborted:
-            pass
-        except BaseException as exc:  # noqa: BLE001 — handed to the run's thread by finish()
-            logger.exception("writing the findings of run %s failed", self._args["run"].pk)
-            self._error = exc
-            while not ended and self._queue.get() not in (_DONE, _ABORT):  # until it speaks
-                pass
-        finally:
-            connection.close()  # this thread's connection

@@ -1,15 +1,31 @@
-"""The monthly run: export, link, check, and write the new findings in one transaction.
+"""The monthly run, top to bottom: prepare, link, check, write.
 
-``crosscheck_run`` starts it as a background job (button, command line or schedule); a failed run
-writes nothing. Re-running a month with the same snapshots raises nothing new and changes no
-existing finding: a hit whose fingerprint (check + subject + evidence) is already known, in any
-status, is skipped — so a finding verified false is not raised again for the same evidence.
+``crosscheck_run`` starts it as a background job (button, command line or schedule); the job runs
+``run_checks``:
+
+1. **prepare** — the engine (engines.py: DuckDB by default, or Spark on a cluster) gets the
+   county's operational columns (export.py, once) and the latest snapshot of each registry;
+2. **link** — each snapshot is linked to the county's people on first use (linkage/: exact ID,
+   one character off, Splink), or all at once by exact ID with ``exact_only``;
+3. **check** — every check of checks/ in turn, its SQL run by the engine, its hits collected;
+4. **write** — the engine closed, the hits are written in one transaction (finding_writes).
+
+A failed run writes nothing. Re-running a month with the same snapshots raises nothing new and
+changes no existing finding: a hit whose fingerprint (check + subject + evidence) is already
+known, in any status, is skipped — so a finding verified false is not raised again for the same
+evidence. The engine changes where the SQL runs, never the hits: a Spark run writes the findings
+a DuckDB run writes (tests/integration/test_crosscheck_spark.py).
+
+One writer. Until issue 17 the findings were also inserted on a thread of their own while the
+next checks ran, and DuckDB was closed on another thread while the last ones were written; on
+the province benchmark (41,000 findings) those overlaps bought about a second of a 17-second
+run, for two ways of writing and nested ``except BaseException`` — measured again without them
+in docs/benchmarks.md (issue 17).
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from datetime import date
 from decimal import Decimal
@@ -30,14 +46,14 @@ from jiuzhu.programmes import selectors as params
 from jiuzhu.programmes.catalogue import SettingKey
 from jiuzhu.registry.selectors import person_ids_reveal
 
-from . import engine, export
+from .engines import ENGINES, open_engine
 from .checks import CHECKS, rescreen
 from .checks.base import CheckContext, Hit, Limits
 from .estimate import estimate_households, household_means
-from .finding_writes import FindingWriter, require_runs_county, write_findings
+from .finding_writes import require_runs_county, write_findings
 from .linkage import LinkSettings, link, link_exact_all
 from .models import CheckRun, RegistrySnapshot
-from .snapshot_selectors import latest_snapshots, snapshot_file, snapshots_described
+from .snapshot_selectors import latest_snapshots, snapshots_described
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +76,24 @@ ONE_RUN_AT_A_TIME = "已有一次比对正在运行，请等它完成"
 
 
 def crosscheck_run(
-    *, actor, month: str, inline: bool | None = None, exact_only: bool = False, on_progress=None
+    *,
+    actor,
+    month: str,
+    inline: bool | None = None,
+    exact_only: bool = False,
+    engine: str = "duckdb",
+    master: str | None = None,
+    on_progress=None,
 ) -> CheckRun:
     """Start the month's run for the actor's county (R9: once a month, or on demand): queued
     for the worker, or run now (`inline`). One run per county at a time: the database holds
-    it (a partial unique constraint on the running runs), not a check before the insert."""
+    it (a partial unique constraint on the running runs), not a check before the insert.
+    `engine` 'spark' runs the checks on the Spark cluster `master` (default
+    JIUZHU_SPARK_MASTER)."""
     require_runs_county(actor, getattr(actor, "region_id", None))
     Month.parse(month)
+    if engine not in ENGINES:
+        raise ValidationFailed(f"未知的比对引擎：{engine}")
     county = actor.region
     jobs.reap_stale()  # a run whose worker died is failed first: the county may run again
     run_now = jobs.runs_inline(inline)
@@ -81,7 +108,13 @@ def crosscheck_run(
             kind=RUN_JOB,
             title=f"{month}比对",
             actor=actor,
-            kwargs={"actor_id": actor.pk, "run_id": run.pk, "exact_only": bool(exact_only)},
+            kwargs={
+                "actor_id": actor.pk,
+                "run_id": run.pk,
+                "exact_only": bool(exact_only),
+                "engine": engine,
+                "master": master,
+            },
             inline=run_now,
         )
         CheckRun.objects.filter(pk=run.pk).update(job=job)
@@ -111,10 +144,25 @@ def _release_run(job, message: str) -> None:
 
 
 @jobs.job(RUN_JOB, release=_release_run)
-def crosscheck_job(*, progress: Progress, actor_id: int, run_id: int, exact_only: bool = False):
+def crosscheck_job(
+    *,
+    progress: Progress,
+    actor_id: int,
+    run_id: int,
+    exact_only: bool = False,
+    engine: str = "duckdb",
+    master: str | None = None,
+):
     """The worker's side of crosscheck_run: the actor read again; run_checks checks it."""
     actor = User.objects.get(pk=actor_id)
-    return run_checks(run_id=run_id, actor=actor, progress=progress, exact_only=exact_only)
+    return run_checks(
+        run_id=run_id,
+        actor=actor,
+        progress=progress,
+        exact_only=exact_only,
+        engine=engine,
+        master=master,
+    )
 
 
 def household_sizes(con, household_ids: list[int]) -> dict[int, tuple[int, str]]:
@@ -124,8 +172,8 @@ def household_sizes(con, household_ids: list[int]) -> dict[int, tuple[int, str]]
         hid: (n, area)
         for hid, n, area in con.execute(
             "SELECT household_id, count(*), any_value(area_type) FROM people "
-            "WHERE household_id IN (SELECT unnest(?::BIGINT[])) GROUP BY household_id",
-            [list(household_ids)],
+            "WHERE household_id IN (SELECT unnest($ids)) GROUP BY household_id",
+            {"ids": [int(h) for h in household_ids]},
         ).fetchall()
     }
 
@@ -190,11 +238,19 @@ class _Linker:
         self._all_exact = True
 
 
-def run_checks(*, run_id: int, actor, progress: Progress, exact_only: bool = False) -> dict:
+def run_checks(
+    *,
+    run_id: int,
+    actor,
+    progress: Progress,
+    exact_only: bool = False,
+    engine: str = "duckdb",
+    master: str | None = None,
+) -> dict:
     run = CheckRun.objects.select_related("county").get(pk=run_id)
     require_runs_county(actor, run.county_id)
     try:
-        result = _run_checks(run, actor, progress, exact_only)
+        result = _run_checks(run, actor, progress, exact_only, engine, master)
     except Exception as exc:
         logger.exception("crosscheck run %s failed", run.pk)
         CheckRun.objects.filter(pk=run.pk).update(
@@ -206,85 +262,61 @@ def run_checks(*, run_id: int, actor, progress: Progress, exact_only: bool = Fal
     return result
 
 
-def _run_checks(run: CheckRun, actor, progress: Progress, exact_only: bool) -> dict:
+def _context(run: CheckRun, con, limits: Limits, snapshots, linker: _Linker) -> CheckContext:
+    month_end = Month.parse(run.month).last_day
+    return CheckContext(
+        con=con,
+        month=run.month,
+        limits=limits,
+        snapshots={k: s.pk for k, s in snapshots.items()},
+        link=linker,
+        reveal_people=person_ids_reveal,
+        estimate=lambda ids: estimate_households(
+            county=run.county, household_ids=ids, on=month_end, sizes=household_sizes(con, ids)
+        ),
+        means=lambda ids: household_means(
+            county=run.county, household_ids=ids, on=month_end, sizes=household_sizes(con, ids)
+        ),
+        paid_months=paid_months_for,
+    )
+
+
+def _run_checks(
+    run: CheckRun, actor, progress: Progress, exact_only: bool, engine: str, master: str | None
+) -> dict:
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    month_end = Month.parse(run.month).last_day
-    snapshots = latest_snapshots(run.county, on=month_end)
+    snapshots = latest_snapshots(run.county, on=Month.parse(run.month).last_day)
+    limits = limits_for(run.county, Month.parse(run.month).last_day)
     progress.start(len(CHECKS) + 3, "导出保障对象")
-    con = engine.connect()
+    checks = open_engine(engine, master)
+    hits: list[Hit] = []
     try:
-        limits = limits_for(run.county, month_end)
-        exported = export.export_county(
-            con,
-            county=run.county,
-            month=run.month,
-            refused_since=rescreen.since_date(limits, run.month),
+        # 1. prepare: the operational columns and the snapshots, where the engine reads them
+        exported = checks.prepare(
+            run=run, snapshots=snapshots, refused_since=rescreen.since_date(limits, run.month)
         )
-        for kind, snap in snapshots.items():
-            path = snapshot_file(snap)
-            con.execute(
-                f"CREATE OR REPLACE VIEW snap_{kind} AS "
-                f"SELECT * FROM read_parquet({engine.sql_literal(path)})"
-            )
         timings["export"] = time.perf_counter() - started
         progress.update(1, "比对中")
-        linker = _Linker(con, snapshots, exact_only)
-        ctx = CheckContext(
-            con=con,
-            month=run.month,
-            limits=limits,
-            snapshots={k: s.pk for k, s in snapshots.items()},
-            link=linker,
-            reveal_people=person_ids_reveal,
-            estimate=lambda ids: estimate_households(
-                county=run.county, household_ids=ids, on=month_end, sizes=household_sizes(con, ids)
-            ),
-            means=lambda ids: household_means(
-                county=run.county, household_ids=ids, on=month_end, sizes=household_sizes(con, ids)
-            ),
-            paid_months=paid_months_for,
-        )
-        # each check's findings are inserted while the next checks run, where a second
-        # connection can see the run (finding_writes)
-        writer = (
-            FindingWriter(run=run, actor=actor, snapshots=snapshots)
-            if FindingWriter.usable()
-            else None
-        )
-        hits: list[Hit] = []
-        try:
-            for n, check in enumerate(CHECKS, start=2):
-                t0 = time.perf_counter()
-                found = check.run(ctx)
-                if writer is not None:
-                    writer.add(found)
-                else:
-                    hits += found
-                timings[check.__name__.rsplit(".", 1)[-1]] = time.perf_counter() - t0
-                progress.update(n, f"已完成{n - 1}项核查")
-        except BaseException:
-            if writer is not None:
-                writer.abort()
-            raise
-    except BaseException:
-        con.close()
-        raise
-    # closing writes the runs' copy out (a checkpoint): meanwhile the last findings are written
-    closing = threading.Thread(target=con.close, name="jiuzhu-copy-close")
-    t0 = time.perf_counter()
-    closing.start()
-    try:
-        summary = (
-            writer.finish()
-            if writer is not None
-            else write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
-        )
+        # 2. link (each snapshot on a check's first use) and 3. check
+        linker = _Linker(checks.con, snapshots, exact_only)
+        ctx = _context(run, checks.con, limits, snapshots, linker)
+        for n, check in enumerate(CHECKS, start=2):
+            t0 = time.perf_counter()
+            hits += check.run(ctx)
+            timings[check.__name__.rsplit(".", 1)[-1]] = time.perf_counter() - t0
+            progress.update(n, f"已完成{n - 1}项核查")
     finally:
-        closing.join()
+        t0 = time.perf_counter()
+        checks.close()  # DuckDB: writes the kept copy out; Spark: drops the run's views
+        timings["close"] = time.perf_counter() - t0
+    # 4. write: every new finding, its audit entries and the run's, in one transaction
+    t0 = time.perf_counter()
+    summary = write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
     timings["write"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     summary.update(
+        engine=checks.describe(),
         exported=exported,
         links=linker.stats,
         notes=ctx.notes,

@@ -204,8 +204,22 @@ def run(
     )
 
 
+def _db_api(con):
+    """Splink's backend for the run's engine: DuckDB's, or Spark's for a connection over a
+    SparkSession (crosscheck.spark; imported only then, pyspark being an optional extra). The
+    same settings serve both: Splink writes each level's SQL in the backend's dialect."""
+    spark = getattr(con, "spark", None)
+    if spark is None:
+        return DuckDBAPI(connection=con)
+    from splink.backends.spark import SparkAPI
+
+    # Splink's intermediate tables kept in the executors' memory: nothing written to a
+    # checkpoint directory that every executor would have to reach
+    return SparkAPI(spark_session=spark, break_lineage_method="persist")
+
+
 def _linker(con, left: str, right: str, settings, log_level: int) -> Linker:
-    db_api = DuckDBAPI(connection=con)
+    db_api = _db_api(con)
     tables = [
         db_api.register(left, dataset_display_name="a_people"),
         db_api.register(right, dataset_display_name="b_refs"),

@@ -7,6 +7,7 @@ from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.models import JobRun
 from jiuzhu.core.month import Month
 from jiuzhu.crosscheck.checks import LABELS
+from jiuzhu.crosscheck.engines import ENGINES
 from jiuzhu.crosscheck.models import CheckRun
 from jiuzhu.crosscheck.run import crosscheck_run
 
@@ -26,8 +27,18 @@ class Command(BaseCommand):
             action="store_true",
             help="只做身份证号精确匹配（不做一位之差和概率匹配）",
         )
+        parser.add_argument(
+            "--engine",
+            choices=ENGINES,
+            default="duckdb",
+            help="比对引擎：duckdb（默认，本机）或 spark（集群，需安装 jiuzhu[spark] 和 Java 17）",
+        )
+        parser.add_argument(
+            "--master",
+            help="Spark 集群地址，如 spark://host:7077 或 local[*]（默认 JIUZHU_SPARK_MASTER）",
+        )
 
-    def handle(self, *args, action, month, user, exact_only, **options):
+    def handle(self, *args, action, month, user, exact_only, engine, master, **options):
         actor = User.objects.filter(username=user).first()
         if actor is None:
             raise CommandError(f"账号不存在：{user}")
@@ -45,7 +56,13 @@ class Command(BaseCommand):
 
         try:
             run = crosscheck_run(
-                actor=actor, month=month, inline=True, exact_only=exact_only, on_progress=update
+                actor=actor,
+                month=month,
+                inline=True,
+                exact_only=exact_only,
+                engine=engine,
+                master=master,
+                on_progress=update,
             )
         except JiuzhuError as exc:
             raise CommandError(exc.message) from exc
@@ -58,7 +75,7 @@ class Command(BaseCommand):
         s = run.summary
         self.stdout.write(
             f"新发现{s['new']}条，待人工比对{s['review']}条，已知{s['known']}条；"
-            f"用时{s['timings']['total']:.1f}秒。"
+            f"用时{s['timings']['total']:.1f}秒（{_engine_label(s.get('engine'))}）。"
         )
         order = list(LABELS)
         for _code, c in sorted(
@@ -70,3 +87,9 @@ class Command(BaseCommand):
                 f"已知{c.get('known', 0)}"
             )
         self.stdout.write(self.style.SUCCESS(f"比对完成（#{run.pk}）。"))
+
+
+def _engine_label(engine: dict | None) -> str:
+    if not engine or engine.get("name") != "spark":
+        return "DuckDB"
+    return f"Spark {engine.get('master', '')}".strip()
