@@ -38,6 +38,9 @@ POST = "POST only: a form's action, answers GET with 405"
 DOWNLOAD = "a file download (Excel, CSV, template, attachment), not an HTML page"
 SKIP: dict[str, str] = {
     "accounts:logout": POST,
+    "reports:seal": POST,
+    "reports:export": DOWNLOAD,
+    "reports:trace_export": DOWNLOAD,
     "registry:household_export": DOWNLOAD,
     "registry:person_reveal": POST,
     "registry:import_template": DOWNLOAD,
@@ -190,11 +193,14 @@ VISIT: dict[str, tuple[str, Fill]] = {
     "clues:reply_print": (OFFICER, lambda o: {"pk": o["clue"].pk}),
     "clues:ledger_detail": (COUNTY, lambda o: {"pk": o["ledger_item"].pk}),
     "apikeys:key_detail": (COUNTY, lambda o: {"pk": o["api_key"].pk}),
+    "reports:form": (COUNTY, lambda o: {"code": "governance_monthly"}),
+    "reports:trace": (COUNTY, lambda o: {"code": "assistance_monthly"}),
 }
 
 # Arg-less pages that need a query string to show their form.
 QUERY: dict[str, Callable[[dict], str]] = {
     "cases:register": lambda o: f"?household={o['household'].pk}",
+    "reports:trace": lambda o: "?row=total&col=all.a",
 }
 
 # The home page, whatever it renders, for each role that works on a phone or at a desk.
