@@ -1,8 +1,11 @@
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from jiuzhu.accounts.roles import Perm
@@ -41,6 +44,11 @@ def index(request):
                 Region.objects.filter(parent=user.region).order_by("code") if county_level else ()
             ),
             "selected": series["region"]["id"],
+            "computed_at": (
+                timezone.localtime(datetime.fromisoformat(series["computed_at"]))
+                if series["computed_at"]
+                else None
+            ),
             "can_refresh": _can_refresh(user),
             **jobs.job_display(job),
         },

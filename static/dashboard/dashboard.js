@@ -199,6 +199,7 @@
   }
 
   function start() {
+    var began = performance.now();
     var node = document.getElementById("dashboard-series");
     if (!node || !window.echarts) { return; }
     var data = JSON.parse(node.textContent);
@@ -215,18 +216,13 @@
       charts.push(chart);
     });
     document.querySelectorAll("[data-money]").forEach(function (el) { el.textContent = yuan(el.dataset.money); });
-    var at = document.getElementById("computed-at");
-    if (at) {
-      var d = new Date(at.dataset.at);
-      at.textContent = d.getFullYear() + "年" + (d.getMonth() + 1) + "月" + d.getDate() + "日 " +
-        String(d.getHours()).padStart(2, "0") + ":" + String(d.getMinutes()).padStart(2, "0");
-    }
     if (window.ResizeObserver) {
       var ro = new ResizeObserver(function () { charts.forEach(function (c) { c.resize(); }); });
       document.querySelectorAll(".chart").forEach(function (el) { ro.observe(el); });
     } else {
       window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
     }
+    document.body.dataset.chartsMs = String(Math.round(performance.now() - began));
     document.body.dataset.chartsReady = String(charts.length);
   }
 

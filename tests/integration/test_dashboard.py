@@ -303,3 +303,61 @@ def test_a_staff_role_without_view_reports_is_refused(filled, monkeypatch):
     monkeypatch.setattr(roles, "PERMISSIONS", table)
     with pytest.raises(PermissionDenied):
         dashboard_series(actor=officer)
+
+
+def test_poverty_registry_coverage_counts_monitored_households_with_a_paid_member(
+    world, settings, tmp_path
+):
+    """The 防返贫监测 registry is held only as a cross-check snapshot: coverage reads the latest
+    one as of the month's end; a household counts once (by its number) and is covered when a
+    member (by ID hash) is in a household paid this month."""
+    from jiuzhu.crosscheck.models import RegistrySnapshot
+    from jiuzhu.crosscheck.snapshot_store import write_atomic
+
+    settings.JIUZHU_SNAPSHOT_DIR = tmp_path / "snapshots"
+    own, other = world.places["own"], world.places["other_township"]
+    paid = enrol(world, own, start=THIS.add(-3))
+    unpaid = world.household(own)  # in our registry, not paid
+
+    def row(n, person=None, *, household_no, kind="edge", risk="open", region=""):
+        number = world.id_numbers[person.pk] if person else ""
+        return {
+            "row_no": n + 1,
+            "id_number": number,
+            "id_status": "valid" if number else "missing",
+            "id_masked": "",
+            "name": f"监测{n}",
+            "name_norm": f"监测{n}",
+            "region_code": region,
+            "household_no": household_no,
+            "monitoring_type": kind,
+            "risk_status": risk,
+        }
+
+    paid_people = list(paid.household.members.all())
+    rows = [
+        row(1, paid_people[0], household_no="P1"),
+        row(2, paid_people[1], household_no="P1"),  # the same household: counted once
+        row(3, unpaid.members.first(), household_no="P2"),
+        row(4, household_no="P3", region=other.village.code),  # unlinked: by its region code
+        row(5, household_no="P4", kind="lifted", risk="removed"),  # not monitored
+    ]
+    write_atomic(settings.JIUZHU_SNAPSHOT_DIR / "poverty.parquet", "poverty", rows)
+    RegistrySnapshot.objects.create(
+        county=own.county,
+        kind="poverty",
+        as_of=LAST.first_day,
+        file_name="poverty.csv",
+        file_sha256="0" * 64,
+        parquet_path="poverty.parquet",
+        uploaded_by=own.county_admin,
+        status="active",
+    )
+    dashboard_refresh(actor=world.actors["county_admin"], month=str(THIS))
+    county = dashboard_series(actor=world.actors["county_admin"])["coverage"]
+    assert (county["monitored"], county["covered"]) == (3, 1)
+    by_township = {t["id"]: (t["monitored"], t["covered"]) for t in county["townships"]}
+    assert by_township == {own.township.pk: (2, 1), other.township.pk: (1, 0)}
+    mine = dashboard_series(actor=world.actors["township_officer"])["coverage"]
+    assert (mine["monitored"], mine["covered"], mine["rate"]) == (2, 1, 0.5)
+    assert mine["as_of"] == LAST.first_day.isoformat()
