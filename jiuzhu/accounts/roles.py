@@ -14,6 +14,8 @@ class Role(StrEnum):
     AUDITOR = "auditor"
     # Command-line, scheduled and demo work: a named account that cannot log in (accounts.system)
     SYSTEM = "system"
+    # Another agency's API key (jiuzhu.api): its own account in one county that cannot log in
+    API = "api"
 
 
 ROLE_LABELS = {
@@ -26,10 +28,12 @@ ROLE_LABELS = {
     Role.FINANCE: "财政人员",
     Role.AUDITOR: "审计人员",
     Role.SYSTEM: "系统",
+    Role.API: "对外接口",
 }
 
-# The roles a person can be given (the system role belongs to system actors only).
-STAFF_ROLES = tuple(r for r in Role if r != Role.SYSTEM)
+# The roles a person can be given (the system role belongs to system actors only, the API role
+# to API keys' accounts).
+STAFF_ROLES = tuple(r for r in Role if r not in (Role.SYSTEM, Role.API))
 
 # The level of region each role is scoped to.
 ROLE_LEVEL = {
@@ -187,6 +191,17 @@ PERMISSIONS: dict[Role, frozenset[Perm]] = {
             Perm.VIEW_PAYROLL,
             Perm.GENERATE_PAYROLL,
             Perm.HANDLE_REVIEWS,
+        }
+    ),
+    # The most an API key's scopes grant (api.scopes); each key's account holds only its own
+    # scopes' permissions, in its own county (api.models.ApiActor).
+    Role.API: frozenset(
+        {
+            Perm.VIEW_HOUSEHOLDS,
+            Perm.VIEW_REPORTS,
+            Perm.VIEW_CASES,
+            Perm.VIEW_FINDINGS,
+            Perm.IMPORT_REGISTRIES,
         }
     ),
 }

@@ -28,7 +28,7 @@ def managed_users(actor) -> QuerySet[User]:
     regions = Region.objects.filter(region_ids_q(actor)).values("pk")
     return (
         User.objects.filter(region_id__in=regions)
-        .exclude(role=Role.SYSTEM)
+        .exclude(role__in=[Role.SYSTEM, Role.API])  # API keys' accounts: 对外接口密钥
         .select_related("region", "region__parent")
         .annotate(has_otp=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)))
         .order_by("region__code", "role", "username")

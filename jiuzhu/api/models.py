@@ -14,22 +14,16 @@ from . import scopes as scope_table
 
 
 class ApiActor(User):
-    """The account a key acts as. Stored with the system role, so it never appears among the
-    county's staff accounts and cannot log in (unusable password; the login form refuses the
-    system role); but unlike a system actor it is confined to its county (its region) and holds
-    only the permissions of its key's scopes (scopes.SCOPE_PERMS)."""
+    """The account a key acts as: the API role (accounts.roles), its key's county as its region
+    — so the jurisdiction filters confine it as any county account — an unusable password (it
+    cannot log in), and not among the county's staff accounts. Read through this proxy (as the
+    key's `actor`), it holds only the permissions of its key's scopes (scopes.SCOPE_PERMS), and
+    none once the key is revoked or expired; read as a plain User (a background job reloads its
+    actor by id), it holds the API role's, the most any scope grants, still in its county."""
 
     class Meta:
         proxy = True
         verbose_name = verbose_name_plural = "接口账号"
-
-    @property
-    def is_system(self) -> bool:  # confined to its county by the jurisdiction filters
-        return False
-
-    @property
-    def is_county_role(self) -> bool:
-        return False
 
     def can(self, perm) -> bool:
         key = getattr(self, "api_key", None)

@@ -47,7 +47,7 @@ def _check_regions(county: Region, regions: list[Region]) -> list[Region]:
             region.level == Region.Level.TOWNSHIP and region.parent_id == county.pk
         )
         if not inside:
-            raise ValidationFailed(f"区域不在本县范围内：{region.name}")
+            raise ValidationFailed("所选区域不在本县范围内")
     return sorted(set(regions), key=lambda r: r.code)
 
 
@@ -86,7 +86,7 @@ def api_key_create(
     new = keys.new_key()
     key_actor = ApiActor(
         username=ACTOR_PREFIX + new.prefix,
-        role=Role.SYSTEM,
+        role=Role.API,
         region=county,
         full_name=f"对外接口：{agency[:30]}",
         unit=agency[:100],

@@ -1076,7 +1076,27 @@ SERVICES: dict[str, Spec] = {
         },
         "ODDDDDDDO",
     ),
+    # API keys (jiuzhu.api): only the county administrator issues and revokes its county's keys
+    "jiuzhu.api.services.api_key_create": Spec(
+        lambda w, p, a: {
+            "agency": "省民政厅核对中心",
+            "regions": [p.county],
+            "scopes": ["roster:read"],
+        },
+        "ODDDDDDDD",
+    ),
+    "jiuzhu.api.services.api_key_revoke": Spec(
+        lambda w, p, a: {"key_id": _api_key(p).pk, "reason": "对方更换系统"}, "ODDDDDDDD"
+    ),
 }
+
+
+def _api_key(place):
+    from jiuzhu.api.services import api_key_create
+
+    return api_key_create(
+        actor=place.county_admin, agency="县公安局", regions=[place.county], scopes=["roster:read"]
+    ).key
 
 
 def _month(text):
