@@ -111,15 +111,21 @@ def header_grid(columns: Sequence[Col], first: str = "地区") -> tuple[int, lis
 
 @dataclass
 class Cell:
-    """A figure and the keys behind it. For a ``sum`` column, `weights` runs beside `keys`."""
+    """A figure and the keys behind it. For a ``sum`` column, `weights` runs beside `keys`.
+
+    A figure over payroll lines, which can be millions, keeps instead a `spec`: the filter that
+    selects its lines, bounded by the highest line id when it was counted. Lines are written
+    once and never deleted, so the spec selects the same lines for good, and a sealed copy
+    stores a few numbers instead of millions of ids (jiuzhu.reports.lines resolves it)."""
 
     value: int | Decimal | str = 0
     keys: list = field(default_factory=list)
     weights: list = field(default_factory=list)
+    spec: dict | None = None
 
     @property
     def traceable(self) -> bool:
-        return bool(self.keys)
+        return bool(self.keys) or self.spec is not None
 
 
 @dataclass
@@ -172,6 +178,7 @@ class Acc:
     def __init__(self, columns: Sequence[Col]):
         self.cols = {c.key: c for c in leaves(columns)}
         self.data: dict[tuple, dict] = {}
+        self.presets: dict[tuple, Cell] = {}
 
     def add(self, row_id, key: str, item, weight=1) -> None:
         bucket = self.data.setdefault((row_id, key), {})
@@ -184,7 +191,13 @@ class Acc:
         """Set an item's weight (a household's persons, whatever column it is added to)."""
         self.data.setdefault((row_id, key), {})[item] = weight
 
+    def preset(self, row_id, key: str, cell: Cell) -> None:
+        """A cell counted elsewhere (in SQL: see jiuzhu.reports.lines)."""
+        self.presets[(row_id, key)] = cell
+
     def cell(self, row_id, key: str) -> Cell:
+        if (row_id, key) in self.presets:
+            return self.presets[(row_id, key)]
         col = self.cols[key]
         bucket = self.data.get((row_id, key), {})
         items = sorted(bucket)

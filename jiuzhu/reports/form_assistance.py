@@ -16,11 +16,14 @@ payrolls, any status: 应发 figures, frozen at generation):
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 from jiuzhu.core.month import Month
 from jiuzhu.payments.models import PayrollLine
+from jiuzhu.programmes.catalogue import PROGRAMMES
 
-from . import selectors
-from .definitions import DERIVED, SUM, Acc, Col, Row, group, leaf, per_person, region_rows
+from . import lines, selectors
+from .definitions import DERIVED, SUM, Acc, Cell, Col, Row, group, leaf, per_person, region_rows
 from .scope import Scope
 
 CODE = "assistance_monthly"
@@ -70,20 +73,51 @@ def _prefix(code: str) -> str:
     return "e" if code in EXTREME else "o"
 
 
-def collect_lines(acc: Acc, scope: Scope, month: Month) -> None:
-    """Adds every line of the month to its row (the child region of the scope)."""
-    by_township = scope.child_field() == "township_id"
-    for pk, household, township, village, members, amount, kind, code in selectors.payroll_lines(
-        scope, month
+def _codes(prefix: str) -> list[str]:
+    if prefix in ("u", "r"):
+        return [code for code, (p, _l, _a) in DIBAO.items() if p == prefix]
+    if prefix == "e":
+        return list(EXTREME)
+    others = [p.code for p in PROGRAMMES if p.code not in DIBAO and p.code not in EXTREME]
+    return others if prefix == "o" else [p.code for p in PROGRAMMES]
+
+
+def line_spec(base: dict, key: str, where: dict) -> dict:
+    """The lines behind a column of a row (see jiuzhu.reports.lines)."""
+    prefix, what = key.split(".")
+    spec = {**base, "where": where, "codes": _codes(prefix if prefix != "all" else "")}
+    if what == "h":
+        spec.update(kinds=[REGULAR], distinct=lines.HOUSEHOLD)
+    elif what == "p":
+        spec.update(kinds=[REGULAR], weight="members")
+    else:
+        spec.update(weight="amount")
+    return spec
+
+
+LINE_KEYS = ("u.h", "u.p", "u.a", "r.h", "r.p", "r.a", "e.p", "e.a", "o.p", "o.a", "all.a")
+
+
+def collect_lines(acc: Acc, scope: Scope, month: Month) -> dict:
+    """Counts the month's lines per row in one GROUP BY and presets each row's line cells."""
+    base = lines.base_spec(scope, str(month))
+    row_field = scope.child_field()
+    sums: dict[tuple, object] = defaultdict(int)
+    for row, code, kind, _n, households, persons, amount in lines.grouped(
+        {**base, "codes": _codes("")}, row_field
     ):
-        row = township if by_township else village
         p = _prefix(code)
-        acc.add(row, f"{p}.a", pk, amount)
-        acc.add(row, "all.a", pk, amount)
+        for prefix in (p, "all"):
+            sums[(row, f"{prefix}.a")] += amount or 0
         if kind == REGULAR:
-            if p in ("u", "r"):
-                acc.add(row, f"{p}.h", household)
-            acc.add(row, f"{p}.p", pk, members)
+            sums[(row, f"{p}.h")] += households
+            sums[(row, f"{p}.p")] += persons or 0
+    for row, _name in scope.rows():
+        for key in LINE_KEYS:
+            col = acc.cols[key]
+            value = lines.weight_of(sums.get((row, key), 0), col.money)
+            acc.preset(row, key, Cell(value, spec=line_spec(base, key, {row_field: row})))
+    return base
 
 
 def _collect_moves(acc: Acc, scope: Scope, month: Month) -> None:
@@ -96,7 +130,7 @@ def _collect_moves(acc: Acc, scope: Scope, month: Month) -> None:
 
 def build(scope: Scope, month: Month) -> tuple[list[Row], Row, tuple[str, ...]]:
     acc = Acc(COLUMNS)
-    collect_lines(acc, scope, month)
+    base = collect_lines(acc, scope, month)
     _collect_moves(acc, scope, month)
     standards = {
         prefix: selectors.monthly_standard_on(scope.county, code, area, month.first_day)
@@ -111,6 +145,8 @@ def build(scope: Scope, month: Month) -> tuple[list[Row], Row, tuple[str, ...]]:
             )
 
     rows, total = region_rows(acc, scope.rows(), derive)
+    for key in LINE_KEYS:  # 合计: the lines of the whole region
+        total.cells[key].spec = line_spec(base, key, base["where"])
     notes = (
         f"统计口径：{month.label}各发放名册（含补充发放）的应发明细；户数、人数按正常月保障金明细计。",
         "月人均补助＝支出金额÷人数；保障标准为当月1日执行的标准。",
@@ -119,6 +155,4 @@ def build(scope: Scope, month: Month) -> tuple[list[Row], Row, tuple[str, ...]]:
 
 
 def _derived(value):
-    from .definitions import Cell
-
     return Cell(value)

@@ -20,6 +20,8 @@ def row_to_dict(row: Row, *, keys: bool = True) -> dict:
             entry["k"] = cell.keys
             if cell.weights:
                 entry["w"] = [_plain(w) for w in cell.weights]
+        if keys and cell.spec is not None:
+            entry["s"] = cell.spec
         cells[key] = entry
     return {
         "label": row.label,
@@ -68,7 +70,7 @@ def row_from_dict(data: dict, cols: dict[str, Col]) -> Row:
             continue
         weights = [_weight(col, w) for w in entry.get("w", [])]
         value = entry["v"] if col.measure == DERIVED and not col.money else _number(col, entry["v"])
-        cells[key] = Cell(value, list(entry.get("k", [])), weights)
+        cells[key] = Cell(value, list(entry.get("k", [])), weights, entry.get("s"))
     return Row(data["label"], data["region_id"], cells, data.get("household_id"))
 
 

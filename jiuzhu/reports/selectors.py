@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import F, Q
 
 from jiuzhu.core.month import Month
-from jiuzhu.payments.models import Enrolment, EnrolmentChange, PayrollLine, Review
+from jiuzhu.payments.models import Enrolment, EnrolmentChange, Review
 from jiuzhu.programmes.models import Standard
 from jiuzhu.programmes.selectors import standard_in_force
 
@@ -17,29 +17,6 @@ from .scope import Scope
 
 def _in(scope: Scope, prefix: str = "") -> Q:
     return Q(**{prefix + scope.filter_field(): scope.region.pk})
-
-
-def payroll_lines(scope: Scope, month: Month):
-    """Every line of the month's payrolls (regular and supplementary) in the region:
-    (line id, household id, township id, village id, members, amount, line kind, programme
-    code). Lines are frozen at generation, so these are the figures the bank was sent."""
-    qs = PayrollLine.objects.filter(payroll__month=str(month), payroll__county_id=scope.county.pk)
-    if scope.filter_field() != "county_id":  # a line carries its township and village
-        qs = qs.filter(_in(scope))
-    return (
-        qs.values_list(
-            "pk",
-            "household_id",
-            "township_id",
-            "village_id",
-            "members",
-            "amount",
-            "kind",
-            "payroll__programme__code",
-        )
-        .order_by()
-        .iterator(chunk_size=20_000)
-    )
 
 
 def _live(qs):

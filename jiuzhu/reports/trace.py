@@ -17,6 +17,7 @@ from jiuzhu.payments.models import Enrolment, PayrollLine, Recovery, RecoveryPay
 from jiuzhu.registry.models import Household
 from jiuzhu.supervision.models import Clue, RectificationItem
 
+from . import lines
 from .definitions import SUM, Cell, Col, FormResult
 from .models import ServicePurchase
 from .services import form_build
@@ -185,4 +186,8 @@ def figure_trace(*, actor, code: str, region, month: str, row: str, column: str)
         found = form.row_for(int(row)) if str(row).isdigit() else None
     if found is None or column not in found.cells:
         raise ValidationFailed("没有找到该行")
-    return Trace(form, found.label, col, found.cells[column], TRACE_KINDS[col.kind])
+    cell = found.cells[column]
+    if cell.spec is not None:  # a figure over payroll lines: select its lines now
+        keys, weights = lines.resolve(cell.spec)
+        cell = Cell(cell.value, keys, weights, cell.spec)
+    return Trace(form, found.label, col, cell, TRACE_KINDS[col.kind])
