@@ -26,8 +26,11 @@ def _can_refresh(user) -> bool:
 @require_GET
 def index(request):
     user = request.user
+    region_id = params.int_param(request.GET, "region")
+    if region_id is None and user.region is not None and user.region.level == "village":
+        return render(request, "dashboard/village.html")  # a village has no dashboard of its own
     try:
-        series = dashboard_series(actor=user, region=params.int_param(request.GET, "region"))
+        series = dashboard_series(actor=user, region=region_id)
     except errors.PermissionDenied as exc:
         raise PermissionDenied(exc.message) from None
     job = None

@@ -361,3 +361,11 @@ def test_poverty_registry_coverage_counts_monitored_households_with_a_paid_membe
     mine = dashboard_series(actor=world.actors["township_officer"])["coverage"]
     assert (mine["monitored"], mine["covered"], mine["rate"]) == (2, 1, 0.5)
     assert mine["as_of"] == LAST.first_day.isoformat()
+
+
+def test_a_village_account_is_pointed_to_its_roster(world, client):
+    client.force_login(world.actors["village_assistant"])
+    response = client.get(reverse("dashboard:index"))
+    page = response.content.decode()
+    assert response.status_code == 200 and 'id="no-dashboard"' in page
+    assert reverse("payments:roster") in page and "dashboard-series" not in page
