@@ -17,6 +17,8 @@ if [ "${1:-}" = bank ]; then shift; .venv/bin/python benchmarks/bank_result.py "
 # `bash benchmarks/run.sh portal [--households N --users U --seconds S]`: the public village page
 # under load (waitress, production settings; default 20,000 households, 50 users, 60 s)
 if [ "${1:-}" = portal ]; then shift; .venv/bin/python benchmarks/bench_portal.py "$@"; exit; fi
+# `bash benchmarks/run.sh reports [--enrolments N]`: the monthly statistics table vs a bare GROUP BY (default 2,000,000)
+if [ "${1:-}" = reports ]; then shift; .venv/bin/python benchmarks/bench_reports.py "$@"; exit; fi
 out="benchmarks/out/registry-$(date +%Y%m%d-%H%M).json"
 .venv/bin/python benchmarks/bench_registry.py "${1:-1000000}" | tee "$out"
 echo "written: $out"
