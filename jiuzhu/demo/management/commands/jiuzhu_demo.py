@@ -70,6 +70,10 @@ class Command(BaseCommand):
 
         if month := run_demo_month(today=timezone.localdate(), seed=seed):
             self.stdout.write(month.line())
+        from jiuzhu.demo.reports_demo import create_demo_purchases
+
+        if n := create_demo_purchases(today=timezone.localdate()):
+            self.stdout.write(f"已登记{n}份政府购买社会救助服务合同。")
         from jiuzhu.demo.dashboard_demo import refresh_demo_dashboard
 
         self.stdout.write(refresh_demo_dashboard())
