@@ -115,7 +115,11 @@ def table(result, link_base: str | None) -> dict:
             if traced:
                 which = "total" if row.region_id is None else row.region_id
                 link = f"{link_base}&{urlencode({'row': which, 'col': col.key})}"
-            cells.append({"text": _display(value, col), "link": link, "num": col.measure != TEXT})
+            cls = "traced"
+            if col.key == "name" and row.household_id:  # a register line: its household page
+                link, cls = reverse("registry:household_detail", args=[row.household_id]), "hh"
+            text = _display(value, col)
+            cells.append({"text": text, "link": link, "cls": cls, "num": col.measure != TEXT})
         body.append({"label": row.label, "total": row is result.total, "cells": cells})
     return {"header": header, "body": body, "derived": DERIVED}
 
