@@ -109,6 +109,17 @@ def _call(request: HttpRequest, response: HttpResponse, kwargs: dict) -> service
     )
 
 
+def _json_405(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """ninja answers a method a path does not take in plain text: in JSON, in Chinese."""
+    if response.status_code != 405 or response.get("Content-Type", "").startswith(
+        "application/json"
+    ):
+        return response
+    answer = _error(request, 405, "该接口不支持此请求方法：" + _clean(request.method or "", 10))
+    answer["Allow"] = response.get("Allow", "")
+    return answer
+
+
 def audited(view):
     """Wrap one of ninja's views: after the answer, the call goes to the audit trail (who, the
     endpoint, region, month, status) — unless it is the OpenAPI document or a refusal past the
@@ -116,7 +127,7 @@ def audited(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
+        response = _json_405(request, view(request, *args, **kwargs))
         if getattr(request, "api_no_audit", False):
             return response
         key = getattr(request, "api_key", None) or getattr(request, "api_key_refused", None)
