@@ -600,13 +600,6 @@ PATCHES["trace_mirror"] = _patch_trace_mirror
 PATCHES["trace_derived"] = _patch_trace_derived
 
 
-def _patch_no_writer():
-    from jiuzhu.crosscheck import finding_writes
-
-    finding_writes.FindingWriter.usable = staticmethod(lambda: False)
-
-
-PATCHES["no_writer"] = _patch_no_writer
 # (the prototypes measured on 2026-11-22 have all landed in the app; add new ones here to try
 # an idea against the same data before changing the app)
 

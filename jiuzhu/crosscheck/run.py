@@ -46,9 +46,9 @@ from jiuzhu.programmes import selectors as params
 from jiuzhu.programmes.catalogue import SettingKey
 from jiuzhu.registry.selectors import person_ids_reveal
 
-from .engines import ENGINES, open_engine
 from .checks import CHECKS, rescreen
 from .checks.base import CheckContext, Hit, Limits
+from .engines import ENGINES, open_engine
 from .estimate import estimate_households, household_means
 from .finding_writes import require_runs_county, write_findings
 from .linkage import LinkSettings, link, link_exact_all

@@ -9,8 +9,10 @@ this module only when a run asks for Spark. Nothing is downloaded at run time (n
 use — ``execute(sql, params)`` with ``fetchall()``/``description``, ``register`` of an Arrow
 table, ``unregister`` — so each check's SQL is written once, in DuckDB's dialect, and turned
 into Spark SQL by :mod:`.dialect`. A ``CREATE TABLE … AS`` becomes a temporary view of a
-DataFrame computed once (``localCheckpoint``: kept on the executors, its plan cut), a ``VIEW``
-a temporary view; every name lives in the session, nothing in a metastore.
+DataFrame computed once (``localCheckpoint``: kept on the executors, its plan cut; a lazy
+``cache()`` instead made the demo county's run 1.5–2× slower, each later query re-planning the
+whole lineage), a ``VIEW`` a temporary view; every name lives in the session, nothing in a
+metastore.
 
 Where the cluster reads: ``JIUZHU_SPARK_SHARED_DIR`` (a local or shared directory, or an
 ``hdfs://``/``s3a://`` URI). Files are put there through Hadoop's FileSystem of the session
@@ -185,7 +187,11 @@ class SparkConnection:
         conf = self.spark.sparkContext._jsc.hadoopConfiguration()
         target = jvm.org.apache.hadoop.fs.Path(uri)
         fs = target.getFileSystem(conf)
-        if keep and fs.exists(target) and fs.getFileStatus(target).getLen() == Path(local).stat().st_size:
+        if (
+            keep
+            and fs.exists(target)
+            and fs.getFileStatus(target).getLen() == Path(local).stat().st_size
+        ):
             return uri
         source = jvm.org.apache.hadoop.fs.Path(Path(local).resolve().as_uri())
         fs.copyFromLocalFile(False, True, source, target)
