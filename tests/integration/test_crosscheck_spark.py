@@ -101,11 +101,6 @@ def assert_same_month_on(plant, **engine) -> CheckRun:
 
     Finding.objects.filter(run=duck).delete()
     other = run_month(plant, **engine)
-    print(
-        "TIMINGS",
-        other.summary["timings"],
-        {k: v.get("seconds") for k, v in other.summary["links"].items()},
-    )
     assert other.summary["engine"]["name"] == "spark"
     assert findings_of(other) == expected
     assert _link_counts(other) == _link_counts(duck)
