@@ -797,6 +797,13 @@ def orchestrate(args) -> None:
             result["pandas_merge"], rss = _child(args, "pandas", env)
             result["pandas_merge"]["peak_rss_mb"] = rss
             log(f"  {result['pandas_merge']['seconds']} s")
+        if not args.skip_all_tiers:
+            import bench_spark
+
+            log("phase all tiers: crosscheck_run with exact, one-off and Splink linkage")
+            result["quiet"]["all_tiers"] = _wait_quiet(args, "all_tiers")
+            result["all_tiers"] = bench_spark.month_child(args.data, env, "duckdb", all_tiers=True)
+            log(f"  {result['all_tiers']['wall_seconds']} s, links {result['all_tiers']['links']}")
     finally:
         if pgdir:
             _stop_pg(pgdir)
@@ -876,6 +883,11 @@ def _table(r: dict) -> str:
             f"tables whole, keeps the copy) took {f['wall_seconds']} s (export "
             f"{f['timings'].get('export')} s), then rewritten rows: {f['churn']}"
         )
+    if r.get("all_tiers"):
+        lines.append(
+            f"monthly run with the three linkage tiers: {r['all_tiers']['wall_seconds']} s, "
+            f"links {r['all_tiers']['links']}"
+        )
     if p.get("rerun_same_month"):
         lines.append(f"same month again, nothing new: {p['rerun_same_month']['wall_seconds']} s")
     if "pandas_over_pipeline" in r["ratios"]:
@@ -938,6 +950,11 @@ def main() -> None:
         help="measure again on --data and the database in JIUZHU_DB_HOST",
     )
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--skip-all-tiers",
+        action="store_true",
+        help="do not time the run with all three linkage tiers (bench_spark.phase_month)",
+    )
     parser.add_argument(
         "--fresh-findings",
         action="store_true",

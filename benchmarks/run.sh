@@ -5,6 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p benchmarks/out
+# `bash benchmarks/run.sh spark [--scales 0.125 0.25 0.5 1 --all-tiers]`: the month on Spark local[2]
+# beside DuckDB at shares of the province load (bench_spark.py; a throwaway PostgreSQL per scale)
+if [ "${1:-}" = spark ]; then shift; exec .venv/bin/python benchmarks/bench_spark.py "$@"; fi
 pgdir=$(PG_EXTRA_OPTS="-c shared_buffers=2GB -c max_wal_size=8GB -c checkpoint_timeout=30min" bash scripts/pg-throwaway.sh start)
 trap 'bash scripts/pg-throwaway.sh stop "$pgdir"' EXIT
 export JIUZHU_DB_HOST="$pgdir" JIUZHU_DB_NAME=postgres JIUZHU_DB_USER=jiuzhu DJANGO_SETTINGS_MODULE=config.settings.test
