@@ -58,7 +58,10 @@ def _refusal(request, exc: ApiRefusal):
 
 
 def _field(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("query", "path", "body", "form", "file")]
+    """("query", "page_size") → page_size; ("file", "file") → file."""
+    parts = [str(p) for p in loc]
+    if len(parts) > 1 and parts[0] in ("query", "path", "body", "form", "file"):
+        parts = parts[1:]
     return ".".join(parts) or "请求"
 
 

@@ -142,6 +142,9 @@ def test_the_dashboard_series_without_internal_links(users, recipients, regions)
     assert body["region"]["name"] == regions[TOWNSHIP_A].name and len(body["months"]) == 6
     text = json.dumps(body)
     assert '"url"' not in text and "/payments/" not in text and '"links"' not in text
+    # counts by stage and status; the complaint, rectification and recovery ledgers are not given
+    assert body["applications"] is not None and body["findings"] is not None
+    assert body["clues"] is None and body["rectifications"] is None and body["recoveries"] is None
     village = first_village(regions, TOWNSHIP_A)
     refused = call("get", f"/api/v1/dashboard?region={village.code}", plaintext)
     assert refused.status_code == 404
