@@ -59,11 +59,13 @@ class SparkEngine:
         self._spark = spark
         self.con = spark.SparkConnection(spark.spark_session(master))
         self.master = self.con.spark.conf.get("spark.master")
+        self._run_dir = ""
 
     def describe(self) -> dict:
         return {"name": self.name, "master": self.master}
 
     def prepare(self, *, run, snapshots, refused_since) -> dict:
+        self._run_dir = self._spark.shared_uri("runs", f"run-{run.pk}")
         duck = engine.connect()
         try:
             exported = export.export_county(
@@ -76,7 +78,7 @@ class SparkEngine:
                         f"COPY (SELECT * FROM {table}) TO {engine.sql_literal(local)} "
                         "(FORMAT parquet)"
                     )
-                    uri = self._spark.shared_uri("runs", f"run-{run.pk}", f"{table}.parquet")
+                    uri = f"{self._run_dir}/{table}.parquet"
                     self.con.read_parquet(table, self.con.publish(local, uri))
         finally:
             duck.close()
@@ -88,7 +90,11 @@ class SparkEngine:
         return exported
 
     def close(self) -> None:
+        """The run's views dropped and its tables deleted from the shared location (the
+        snapshot copies stay for the next run)."""
         self.con.close()
+        if self._run_dir:
+            self.con.remove(self._run_dir)
 
 
 ENGINES = ("duckdb", "spark")

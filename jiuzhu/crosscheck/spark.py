@@ -197,6 +197,14 @@ class SparkConnection:
         fs.copyFromLocalFile(False, True, source, target)
         return uri
 
+    def remove(self, uri: str) -> None:
+        """Delete a file or directory under the shared location (a run's tables, once read)."""
+        jvm = self.spark.sparkContext._jvm
+        target = jvm.org.apache.hadoop.fs.Path(uri)
+        target.getFileSystem(self.spark.sparkContext._jsc.hadoopConfiguration()).delete(
+            target, True
+        )
+
     # --- statements -------------------------------------------------------------------------
 
     def _run(self, statement) -> _Result:
