@@ -22,6 +22,8 @@ if [ "${1:-}" = bank ]; then shift; .venv/bin/python benchmarks/bank_result.py "
 if [ "${1:-}" = portal ]; then shift; .venv/bin/python benchmarks/bench_portal.py "$@"; exit; fi
 # `bash benchmarks/run.sh reports [--enrolments N]`: the monthly statistics table vs a bare GROUP BY (default 2,000,000)
 if [ "${1:-}" = reports ]; then shift; .venv/bin/python benchmarks/bench_reports.py "$@"; exit; fi
+# `bash benchmarks/run.sh dashboard [--households N --loads L]`: the dashboard's refresh and page (default 20,000)
+if [ "${1:-}" = dashboard ]; then shift; .venv/bin/python benchmarks/bench_dashboard.py "$@"; exit; fi
 out="benchmarks/out/registry-$(date +%Y%m%d-%H%M).json"
 .venv/bin/python benchmarks/bench_registry.py "${1:-1000000}" | tee "$out"
 echo "written: $out"

@@ -17,6 +17,7 @@ Shape of one month's data (ids as strings: JSON object keys; money as strings):
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -34,6 +35,7 @@ from jiuzhu.registry.models import Person
 from .rules import poverty_screened
 
 ZERO = Decimal("0.00")
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -175,6 +177,9 @@ def _coverage(data: CountyData, month: str) -> dict | None:
     row's township is its person's household's, else its region code's, else unknown (null)."""
     snapshot = latest_snapshots(data.county, on=Month.parse(month).last_day).get("poverty")
     if snapshot is None:
+        return None
+    if not snapshot_file(snapshot).exists():  # moved or lost: the other figures still count
+        logger.warning("dashboard: the Parquet file of snapshot %s is missing", snapshot.pk)
         return None
     paid = {data.enrolments[pk].household_id for pk in data.due(month)}
     persons = data.persons()
