@@ -206,7 +206,8 @@ def codes_in(text: str, *, words: list[str]) -> list[str]:
     found = IDENTIFIER.findall(text)
     found += [m for m in re.findall(r"dibao_\w*", text)]
     for word in words:
-        if re.search(rf"(?<![A-Za-z0-9_\-]){re.escape(word)}(?![A-Za-z0-9_\-])", text):
+        # not after a dot: a file's extension ("433123_fenghuang.csv") is not a stored code
+        if re.search(rf"(?<![A-Za-z0-9_.\-]){re.escape(word)}(?![A-Za-z0-9_\-])", text):
             found.append(word)
     return found
 
