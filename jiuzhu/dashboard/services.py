@@ -21,7 +21,7 @@ Shape (all keys always present; a series the actor may not read is null):
                  "amount": {code: ["yuan"|null per month]}, "links": {code: [url per month]}}
     by_township [{"id", "name", "households", "persons", "amount", "url"}]  latest month
     payroll     {"amount": {code: ["yuan"|null per month]}, "lines": {…}, "url"}
-    villages    {"window": [months], "items": [{"id", "name", "township", "households", "new",
+    villages    {"window": [months], "min_households": n, "items": [{"id", "name", "township", "households", "new",
                  "exited", "inclusion", "exit", "inclusion_outlier", "exit_outlier", "url"}],
                  "rule": text}
     coverage    {"as_of", "monitored", "covered", "rate", "townships": [...], "url"} | null
@@ -46,7 +46,7 @@ from jiuzhu.regions.selectors import county_of
 
 from . import live
 from .models import SeriesMonth
-from .rules import RATE_WINDOW, flag_outliers, months_back, village_rate
+from .rules import MIN_HOUSEHOLDS, RATE_WINDOW, flag_outliers, months_back, village_rate
 
 NOT_FOUND = "没有找到该地区的仪表盘"
 NO_PERMISSION = "您没有查看统计报表和仪表盘的权限"
@@ -212,6 +212,7 @@ def _villages(rows, window, township_id, townships) -> dict:
     return {
         "window": recent,
         "rule": OUTLIER_RULE,
+        "min_households": MIN_HOUSEHOLDS,
         "items": [
             {
                 "id": r.village_id,

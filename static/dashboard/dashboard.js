@@ -25,7 +25,8 @@
       animation: false,
       grid: { left: 8, right: 12, top: 36, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", confine: true },
-      legend: { type: "scroll", top: 0 }
+      legend: { type: "scroll", top: 0 },
+      aria: { enabled: true }
     };
     Object.keys(extra).forEach(function (k) { option[k] = extra[k]; });
     return option;
@@ -73,6 +74,17 @@
     });
   }
 
+  // A chart whose every figure is zero says so in words (an empty grid reads as "not loaded").
+  function noneYet(option, text) {
+    option.graphic = [{ type: "text", left: "center", top: "middle", style: { text: text, fill: "#6c757d", fontSize: 14 } }];
+    return option;
+  }
+
+  function bars0(items, text) {
+    var option = bars(items);
+    return items.some(function (i) { return i.count > 0; }) ? option : noneYet(option, text);
+  }
+
   function withOverdue(block) {
     var items = block.items.slice();
     items.push({ label: "逾期", count: block.overdue.count, url: block.overdue.url, red: true });
@@ -81,6 +93,9 @@
 
   function findings(data) {
     var f = data.findings;
+    if (!f.checks.length) {
+      return noneYet(base({ xAxis: { type: "category", data: [] }, yAxis: { type: "value" }, series: [] }), "当前没有核查发现");
+    }
     var series = f.statuses.map(function (s) {
       return {
         name: s.label, type: "bar", stack: "all",
@@ -124,7 +139,8 @@
 
   function recoveries(data) {
     var r = data.recoveries;
-    return base({
+    var owed = r.items.some(function (i) { return i.count > 0; });
+    var option = base({
       legend: { show: false },
       tooltip: { trigger: "axis", confine: true, valueFormatter: yuan },
       xAxis: { type: "category", data: r.items.map(function (i) { return i.label; }) },
@@ -135,6 +151,7 @@
         label: { show: true, position: "top", formatter: function (p) { return yuan(p.value); } }
       }]
     });
+    return owed ? option : noneYet(option, "当前没有待追回款项");
   }
 
   function coverage(data) {
@@ -156,12 +173,13 @@
     var items = data.villages.items;
     function point(v) {
       var odd = v.inclusion_outlier || v.exit_outlier;
+      var small = v.households < data.villages.min_households;  // shown, never flagged
       return {
         name: v.township + v.name,
         value: [Math.round(v.inclusion * 1000) / 10, Math.round(v.exit * 1000) / 10, v.households],
         url: v.url,
-        itemStyle: { color: odd ? RED : PALETTE[0], opacity: odd ? 1 : 0.6 },
-        symbolSize: odd ? 14 : 8
+        itemStyle: { color: odd ? RED : small ? "#adb5bd" : PALETTE[0], opacity: odd ? 1 : 0.7 },
+        symbolSize: odd ? 14 : small ? 6 : 9
       };
     }
     return base({
@@ -185,10 +203,10 @@
     amount: function (d) { return monthly(d, "amount", true); },
     townships: townships,
     payroll: payroll,
-    applications: function (d) { return bars(withOverdue(d.applications)); },
+    applications: function (d) { return bars0(withOverdue(d.applications), "当前没有在办申请"); },
     findings: findings,
-    clues: function (d) { return bars(withOverdue(d.clues)); },
-    rectifications: function (d) { return bars(withOverdue(d.rectifications)); },
+    clues: function (d) { return bars0(withOverdue(d.clues), "当前没有问题线索"); },
+    rectifications: function (d) { return bars0(withOverdue(d.rectifications), "当前没有整改事项"); },
     recoveries: recoveries,
     coverage: coverage,
     villages: villages
