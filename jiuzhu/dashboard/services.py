@@ -20,7 +20,8 @@ Shape (all keys always present; a series the actor may not read is null):
     recipients  {"households": {code: [int|null per month]}, "persons": {…},
                  "amount": {code: ["yuan"|null per month]}, "links": {code: [url per month]}}
     by_township [{"id", "name", "households", "persons", "amount", "url"}]  latest month
-    payroll     {"amount": {code: ["yuan"|null per month]}, "lines": {…}, "url"}
+    payroll     {"amount": {code: ["yuan"|null per month]}, "lines": {…}, "url" ("" if the
+                 actor may not open the payroll list)}
     villages    {"window": [months], "min_households": n, "items": [{"id", "name", "township", "households", "new",
                  "exited", "inclusion", "exit", "inclusion_outlier", "exit_outlier", "url"}],
                  "rule": text}
@@ -105,7 +106,7 @@ def dashboard_series(*, actor, region: Region | int | None = None, months: int =
         "roster_url": live.link("payments:roster", month=window[-1], region=township_id),
         "recipients": _recipients(rows, window, programmes, township_id),
         "by_township": _by_township(rows, window, townships),
-        "payroll": _payroll(rows, window, programmes, township_id),
+        "payroll": _payroll(rows, window, programmes, township_id, actor.can(Perm.VIEW_PAYROLL)),
         "villages": _villages(rows, window, township_id, townships),
         "coverage": _coverage(current, township_id),
         "applications": live.applications(actor, township_id, today),
@@ -176,7 +177,7 @@ def _by_township(rows, window, townships) -> list[dict]:
     ]
 
 
-def _payroll(rows, window, programmes, township_id) -> dict:
+def _payroll(rows, window, programmes, township_id, may_open: bool) -> dict:
     amount: dict[str, list] = {}
     lines: dict[str, list] = {}
     for p in programmes:
@@ -193,7 +194,8 @@ def _payroll(rows, window, programmes, township_id) -> dict:
             ]
             lines[code].append(sum(r[2] for r in mine))
             amount[code].append(str(sum((Decimal(r[3]) for r in mine), ZERO)))
-    return {"amount": amount, "lines": lines, "url": live.link("payments:payroll_list")}
+    url = live.link("payments:payroll_list") if may_open else ""  # the list needs VIEW_PAYROLL
+    return {"amount": amount, "lines": lines, "url": url}
 
 
 def _villages(rows, window, township_id, townships) -> dict:

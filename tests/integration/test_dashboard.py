@@ -369,3 +369,19 @@ def test_a_village_account_is_pointed_to_its_roster(world, client):
     page = response.content.decode()
     assert response.status_code == 200 and 'id="no-dashboard"' in page
     assert reverse("payments:roster") in page and "dashboard-series" not in page
+
+
+def test_every_link_a_township_officer_is_shown_opens(filled, client):
+    officer = filled.actors["township_officer"]
+    series = dashboard_series(actor=officer)
+    client.force_login(officer)
+    page = client.get(reverse("dashboard:index")).content.decode()
+    urls = {series["roster_url"], series["recipients"]["links"]["dibao_rural"][-1]}
+    for block in ("applications", "clues", "rectifications", "recoveries"):
+        if series[block]:
+            urls |= {i["url"] for i in series[block]["items"]}
+    urls |= {c["url"] for c in series["findings"]["cells"]}
+    urls |= {v["url"] for v in series["villages"]["items"]}
+    assert series["payroll"]["url"] == "" and reverse("payments:payroll_list") not in page
+    for url in sorted(urls):
+        assert client.get(url).status_code == 200, url
