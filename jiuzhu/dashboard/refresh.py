@@ -100,11 +100,7 @@ def refresh_job(*, progress: Progress, actor_id: int, county_id: int, months: li
 def refresh_months(*, county: Region, months: list[str], progress: Progress) -> dict:
     """Compute the months that need it and store them in one transaction."""
     today = timezone.localdate()
-    final = set(
-        SeriesMonth.objects.filter(county=county, month__in=months, final=True).values_list(
-            "month", flat=True
-        )
-    )
+    final = _final_months(county, months)
     todo = [m for m in months if m not in final]
     progress.start(len(todo), "计算中")
     data = CountyData.load(county)
@@ -114,7 +110,13 @@ def refresh_months(*, county: Region, months: list[str], progress: Progress) -> 
         progress.update(n, f"已计算{n}个月")
     now = timezone.now()
     with transaction.atomic():
+        # two refreshes of one county write one after the other: the county's row is the lock
+        # (NO KEY: rows that merely refer to the county are not held up)
+        list(Region.objects.select_for_update(no_key=True).filter(pk=county.pk).values_list("pk"))
+        done = _final_months(county, months)  # a concurrent refresh may have closed some
         for month, values in computed.items():
+            if month in done:
+                continue
             SeriesMonth.objects.update_or_create(
                 county=county,
                 month=month,
@@ -123,3 +125,11 @@ def refresh_months(*, county: Region, months: list[str], progress: Progress) -> 
     skipped = len(months) - len(todo)
     message = f"已生成{len(todo)}个月的数据" + (f"，已结月{skipped}个月无需重算" if skipped else "")
     return {"message": message, "computed": todo, "skipped": skipped}
+
+
+def _final_months(county: Region, months: list[str]) -> set[str]:
+    return set(
+        SeriesMonth.objects.filter(county=county, month__in=months, final=True).values_list(
+            "month", flat=True
+        )
+    )
