@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -140,13 +140,29 @@ def audited(view):
     return wrapper
 
 
+def api_index(request: HttpRequest) -> HttpResponse:
+    """/api/v1/: where the OpenAPI document and the documentation are (no key, no data)."""
+    return JsonResponse(
+        {
+            "title": api.title,
+            "version": api.version,
+            "openapi": request.path.rstrip("/") + "/openapi.json",
+            "docs": "docs/api.md",
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
 def url_patterns() -> list[URLPattern]:
-    """ninja's URL patterns, each view audited except the OpenAPI document's."""
+    """ninja's URL patterns, each view audited except the OpenAPI document's; ninja's root (a
+    404 page) answers with the JSON index instead."""
     patterns, _app, _namespace = api.urls
     out = []
     for p in patterns:
         if p.name == "openapi-json":
             out.append(p)
-            continue
-        out.append(URLPattern(p.pattern, audited(p.callback), p.default_args, p.name))
+        elif p.name == "api-root":
+            out.append(URLPattern(p.pattern, api_index, p.default_args, p.name))
+        else:
+            out.append(URLPattern(p.pattern, audited(p.callback), p.default_args, p.name))
     return out

@@ -54,9 +54,12 @@ class KeyAuth(HttpBearer):
             request.api_key_refused = key  # audited as the agency's call, refused
             raise ApiRefusal(401, BAD_KEY)
         request.api_key = key
-        if not throttle.key_allows(key.pk, key.rate_per_minute):
+        allowed, audited = throttle.key_allows(key.pk, key.rate_per_minute)
+        if not allowed:
             raise ApiRefusal(
-                429, f"调用过于频繁：本密钥每分钟最多调用{key.rate_per_minute}次，请稍后再试"
+                429,
+                f"调用过于频繁：本密钥每分钟最多调用{key.rate_per_minute}次，请稍后再试",
+                audit=audited,
             )
         return key
 

@@ -36,6 +36,8 @@ class KeyCreateForm(StyledForm):
     def __init__(self, *args, region_choices, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["regions"].choices = region_choices
+        for name in ("scopes", "regions"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
 
 
 class RevokeForm(StyledForm):

@@ -47,9 +47,7 @@ def readable_region(key: ApiKey, code: str) -> Region | None:
     if not (isinstance(code, str) and len(code) == 12 and code.isascii() and code.isdigit()):
         return None
     return (
-        Region.objects.filter(readable_regions_q(key), code=code, pk__isnull=False)
-        .select_related("parent")
-        .first()
+        Region.objects.filter(readable_regions_q(key), code=code).select_related("parent").first()
     )
 
 

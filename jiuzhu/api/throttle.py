@@ -2,7 +2,8 @@
 (jiuzhu.accounts.throttle) and the public complaint form (supervision.public_throttle).
 
 * per key: at most ``ApiKey.rate_per_minute`` calls in each clock minute (set when the key is
-  issued; default 60) — past it, 429 until the minute turns;
+  issued; default 60) — past it, 429 until the minute turns; the first AUDITED_REFUSALS of
+  those refusals are audited, later ones in the same minute not;
 * per client address, for calls with a missing or wrong key: at most
   JIUZHU_API_FAILURES_PER_MINUTE (default 20) refusals a minute are answered (and audited);
   past it, 429 without an audit row, so a flood of made-up keys cannot flood the audit trail.
@@ -34,8 +35,14 @@ def _hit(name: str) -> int:
     return count
 
 
-def key_allows(key_id: int, per_minute: int) -> bool:
-    return _hit(f"key:{key_id}") <= per_minute
+AUDITED_REFUSALS = 10  # a key's refusals past its limit audited per minute; the rest are not
+
+
+def key_allows(key_id: int, per_minute: int) -> tuple[bool, bool]:
+    """(allowed, audit the answer): past the limit, the first AUDITED_REFUSALS refusals of the
+    minute are audited, later ones not — a key cannot flood the audit trail either."""
+    count = _hit(f"key:{key_id}")
+    return count <= per_minute, count <= per_minute + AUDITED_REFUSALS
 
 
 def failure_allowed(ip: str) -> bool:

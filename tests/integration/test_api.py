@@ -180,6 +180,12 @@ def test_rate_limit_per_key_answers_429_in_chinese(users, monkeypatch):
     assert call("get", url, plaintext).status_code == 200
     audited = AuditEntry.objects.filter(action="api.call", new__status_code=429).count()
     assert audited == 2
+    # a flood past the limit: the first refusals of the minute audited, not every one
+    monkeypatch.setattr(throttle, "now", lambda: 6_000_120.0)
+    for _ in range(3 + throttle.AUDITED_REFUSALS + 5):
+        call("get", url, plaintext)
+    flood = AuditEntry.objects.filter(action="api.call", new__status_code=429).count() - audited
+    assert flood == throttle.AUDITED_REFUSALS
 
 
 def test_made_up_keys_from_one_address_are_throttled_without_flooding_the_audit(
