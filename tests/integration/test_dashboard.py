@@ -385,3 +385,10 @@ def test_every_link_a_township_officer_is_shown_opens(filled, client):
     assert series["payroll"]["url"] == "" and reverse("payments:payroll_list") not in page
     for url in sorted(urls):
         assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize("value", ["²", "１２", "99999999999999999999", "-1", "\x00", "abc"])
+def test_hostile_region_and_job_parameters_are_ignored_or_not_found(world, client, value):
+    client.force_login(world.actors["county_admin"])
+    response = client.get(reverse("dashboard:index"), {"region": value, "job": value})
+    assert response.status_code == 200  # not a number: the actor's own region, no job shown

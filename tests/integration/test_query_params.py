@@ -51,6 +51,8 @@ PAGES = [
     ("county", "/clues/", ["status", "category", "channel", "township", "overdue", "page"]),
     ("officer_a", "/clues/new/", ["household", "finding"]),
     ("county", "/clues/export/", ["status", "township", "overdue"]),
+    ("county", "/dashboard/", ["region"]),
+    ("officer_a", "/dashboard/", ["region"]),
 ]
 
 
