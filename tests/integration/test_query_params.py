@@ -117,7 +117,8 @@ def _fill(route: str, number: str) -> str:
 @pytest.mark.parametrize("who", ["county", "inspector", "officer_a"])
 def test_huge_ids_in_urls_are_404(client, users, number, who):
     client.force_login(users[who])
-    routes = sorted(set(_int_urls()))
+    # the JSON API answers 401 to a call without a key; with one, test_api.py sends huge ids
+    routes = sorted(r for r in set(_int_urls()) if not r.startswith("api/"))
     assert "cases/<int:pk>/" in routes and "crosscheck/findings/<int:pk>/" in routes
     for route in routes:
         url = _fill(route, number)
