@@ -126,15 +126,19 @@
   }
 
   function payroll(data) {
+    var paid = false;
     var series = data.programmes.map(function (p) {
-      return { name: p.name, type: "bar", stack: "total", data: (data.payroll.amount[p.code] || []).map(num) };
+      var values = (data.payroll.amount[p.code] || []).map(num);
+      paid = paid || values.some(function (v) { return v > 0; });
+      return { name: p.name, type: "bar", stack: "total", data: values };
     });
-    return base({
+    var option = base({
       xAxis: { type: "category", data: data.months.map(monthLabel) },
       yAxis: { type: "value" },
       tooltip: { trigger: "axis", confine: true, valueFormatter: yuan },
       series: series
     });
+    return paid ? option : noneYet(option, "近24个月尚无发放名册");
   }
 
   function recoveries(data) {
