@@ -2,8 +2,8 @@
 spec — the filter of its lines and the highest line id when counted — rather than its ids.
 
 What it buys: the monthly statistics of a 2,000,000-enrolment province is one aggregate over the
-lines instead of two million rows brought into Python (see docs/benchmarks.md for the measured
-time against a bare GROUP BY). What it keeps: every figure is still traced to its lines (the
+lines instead of two million rows brought into Python: measured on 2,080,000 lines, the whole form in
+4.20 s against 1.57 s for a bare GROUP BY of the same lines (docs/benchmarks.md, 2026-12). What it keeps: every figure is still traced to its lines (the
 spec selects exactly them, since lines are append-only: written once at generation, never
 deleted, ids increasing), and a sealed copy stays reproducible (the id bound excludes lines of a
 supplementary payroll generated later for the same month)."""
