@@ -9,6 +9,7 @@ month's last day (the system holds that registry only as cross-check snapshots).
 
 Shape of one month's data (ids as strings: JSON object keys; money as strings):
     {"recipients": [[programme_code, township_id, households, persons, "amount"], …],
+     "households": [[township_id, households of any programme], …],
      "villages":   [[village_id, township_id, households, new, exited], …],
      "payroll":    [[programme_code, township_id, lines, "amount"], …],
      "coverage":   {"snapshot": id, "as_of": "YYYY-MM-DD",
@@ -97,6 +98,7 @@ def month_data(data: CountyData, month: str) -> dict:
     Month.parse(month)
     return {
         "recipients": _recipients(data, month),
+        "households": _households(data, month),
         "villages": _villages(data, month),
         "payroll": _payroll(data.county, month),
         "coverage": _coverage(data, month),
@@ -115,6 +117,15 @@ def _recipients(data: CountyData, month: str) -> list[list]:
         [programme, township, len(h), persons, str(amount)]
         for (programme, township), (h, persons, amount) in sorted(groups.items())
     ]
+
+
+def _households(data: CountyData, month: str) -> list[list[int]]:
+    """Distinct households paid per township (any programme): the roster's 户 of a township."""
+    per: dict[int, set[int]] = defaultdict(set)
+    for pk in data.due(month):
+        info = data.enrolments[pk]
+        per[info.township_id].add(info.household_id)
+    return [[t, len(h)] for t, h in sorted(per.items())]
 
 
 def _monthly_households(data: CountyData, month: str) -> dict[int, tuple[int, int]]:

@@ -19,7 +19,8 @@ Shape (all keys always present; a series the actor may not read is null):
     roster_url  the roster of this month (the region's)
     recipients  {"households": {code: [int|null per month]}, "persons": {…},
                  "amount": {code: ["yuan"|null per month]}, "links": {code: [url per month]}}
-    by_township [{"id", "name", "households", "persons", "amount", "url"}]  latest month
+    by_township [{"id", "name", "households", "persons", "amount", "series", "url"}]: this
+                month as the township's roster counts it; "series" its households per month
     payroll     {"amount": {code: ["yuan"|null per month]}, "lines": {…}, "url" ("" if the
                  actor may not open the payroll list)}
     villages    {"window": [months], "min_households": n, "items": [{"id", "name", "township", "households", "new",
@@ -158,23 +159,34 @@ def _recipients(rows, window, programmes, township_id) -> dict:
 
 
 def _by_township(rows, window, townships) -> list[dict]:
+    """Each township this month (the roster's totals: 户 distinct over programmes, 人 and 金额
+    summed over enrolments) and its households over the window."""
     row = rows.get(window[-1])
-    totals: dict[int, list] = defaultdict(lambda: [0, 0, ZERO])
+    totals: dict[int, list] = defaultdict(lambda: [0, ZERO])
     for r in row.data.get("recipients", []) if row else []:
-        totals[r[1]][0] += r[2]
-        totals[r[1]][1] += r[3]
-        totals[r[1]][2] += Decimal(r[4])
+        totals[r[1]][0] += r[3]
+        totals[r[1]][1] += Decimal(r[4])
+    series = {
+        t["id"]: [_township_households(rows.get(m), t["id"]) for m in window] for t in townships
+    }
     return [
         {
             "id": t["id"],
             "name": t["name"],
-            "households": totals[t["id"]][0],
-            "persons": totals[t["id"]][1],
-            "amount": str(totals[t["id"]][2]),
+            "households": series[t["id"]][-1] or 0,
+            "persons": totals[t["id"]][0],
+            "amount": str(totals[t["id"]][1]),
+            "series": series[t["id"]],
             "url": live.link("payments:roster", month=window[-1], region=t["id"]),
         }
         for t in townships
     ]
+
+
+def _township_households(row: SeriesMonth | None, township_id: int) -> int | None:
+    if row is None or "households" not in row.data:  # not generated (or before this figure)
+        return None
+    return next((n for t, n in row.data["households"] if t == township_id), 0)
 
 
 def _payroll(rows, window, programmes, township_id, may_open: bool) -> dict:

@@ -21,6 +21,7 @@ from jiuzhu.dashboard.models import SeriesMonth
 from jiuzhu.dashboard.refresh import dashboard_refresh
 from jiuzhu.dashboard.services import NOT_FOUND, dashboard_series
 from jiuzhu.payments.models import Enrolment, Recovery
+from jiuzhu.programmes.models import Programme
 
 from .service_world import World
 from .test_service_guards import _clue, _item
@@ -392,3 +393,36 @@ def test_hostile_region_and_job_parameters_are_ignored_or_not_found(world, clien
     client.force_login(world.actors["county_admin"])
     response = client.get(reverse("dashboard:index"), {"region": value, "job": value})
     assert response.status_code == 200  # not a number: the actor's own region, no job shown
+
+
+def test_each_townships_figures_equal_its_roster_with_a_household_in_two_programmes(filled, client):
+    own = filled.places["own"]
+    first = Enrolment.objects.filter(township=own.township, end_month="").first()
+    second = Enrolment.objects.create(
+        household=first.household,
+        programme=Programme.objects.get(code="disability_living"),
+        application=filled.case(
+            own, "enrolled", programme="disability_living", household=first.household
+        ),
+        county=own.county,
+        township=own.township,
+        village=own.village,
+        members=1,
+        monthly_amount=Decimal("80.00"),
+        start_month=str(THIS.add(-4)),
+        payroll_from=str(THIS.add(-4)),
+        created_by=own.head,
+    )
+    dashboard_refresh(actor=filled.actors["county_admin"], month=str(THIS))
+    series = dashboard_series(actor=filled.actors["county_admin"])
+    client.force_login(filled.actors["county_admin"])
+    for t in series["by_township"]:
+        roster = client.get(t["url"]).context["roster"]
+        assert (t["households"], t["persons"], t["amount"]) == (
+            roster.households,
+            roster.persons,
+            str(roster.amount),
+        ), t["name"]
+    mine = next(t for t in series["by_township"] if t["id"] == own.township.pk)
+    assert mine["households"] == len({e.household_id for e in paid_in(THIS, own.township)})
+    assert second.household_id == first.household_id and mine["series"][-1] == mine["households"]
