@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.renderers import JSONRenderer
 
-from jiuzhu.core.errors import Conflict, JiuzhuError, PermissionDenied, ValidationFailed
+from jiuzhu.core.errors import Conflict, JiuzhuError, PermissionDenied
 
 from . import endpoints_figures, endpoints_roster, endpoints_snapshots, services, throttle
 from .auth import BAD_KEY, ApiRefusal, KeyAuth
@@ -73,15 +73,18 @@ def _invalid(request, exc: ValidationError):
 
 @api.exception_handler(JiuzhuError)
 def _service_error(request, exc: JiuzhuError):
+    """A service's refusal: permission 403, someone changed it first 409, a rule (and any other
+    service error, ValidationFailed among them) 422."""
     status = 403 if isinstance(exc, PermissionDenied) else 409 if isinstance(exc, Conflict) else 422
-    if isinstance(exc, ValidationFailed):
-        status = 422
     return _error(request, status, exc.message)
 
 
 @api.exception_handler(Http404)
 def _not_found(request, exc):
-    return _error(request, 404, "未找到")
+    message = str(exc)  # a service's own Chinese message, else a plain one
+    return _error(
+        request, 404, message if any("\u4e00" <= c <= "\u9fff" for c in message) else "未找到"
+    )
 
 
 @api.exception_handler(AuthenticationError)
