@@ -426,3 +426,14 @@ def test_each_townships_figures_equal_its_roster_with_a_household_in_two_program
     mine = next(t for t in series["by_township"] if t["id"] == own.township.pk)
     assert mine["households"] == len({e.household_id for e in paid_in(THIS, own.township)})
     assert second.household_id == first.household_id and mine["series"][-1] == mine["households"]
+
+
+def test_the_county_picks_a_township_and_sees_its_share(filled, client):
+    own = filled.places["own"]
+    client.force_login(filled.actors["county_admin"])
+    response = client.get(reverse("dashboard:index"), {"region": own.township.pk})
+    series = response.context["series"]
+    assert series["region"]["id"] == own.township.pk
+    assert [t["id"] for t in series["townships"]] == [own.township.pk]
+    assert f'<option value="{own.township.pk}" selected>' in response.content.decode()
+    assert all(f"township={own.township.pk}" in i["url"] for i in series["clues"]["items"])
