@@ -121,11 +121,14 @@ def collect_lines(acc: Acc, scope: Scope, month: Month) -> dict:
 
 
 def _collect_moves(acc: Acc, scope: Scope, month: Month) -> None:
-    field = 2 if scope.child_field() == "township_id" else 3
-    for pk, *rest in selectors.enrolments_started(scope, month, DIBAO):
-        acc.add(rest[field - 1], f"{DIBAO[rest[-1]][0]}.n", pk)
-    for pk, *rest in selectors.enrolments_exited(scope, month, DIBAO):
-        acc.add(rest[field - 1], f"{DIBAO[rest[-1]][0]}.x", pk)
+    """新增 / 退出户数: dibao enrolments beginning this month / stopped from it."""
+    row_at = 2 if scope.child_field() == "township_id" else 3  # (pk, household, township, village…)
+    for key, found in (
+        ("n", selectors.enrolments_started(scope, month, DIBAO)),
+        ("x", selectors.enrolments_exited(scope, month, DIBAO)),
+    ):
+        for e in found:
+            acc.add(e[row_at], f"{DIBAO[e[-1]][0]}.{key}", e[0])
 
 
 def build(scope: Scope, month: Month) -> tuple[list[Row], Row, tuple[str, ...]]:
