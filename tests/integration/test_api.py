@@ -240,3 +240,17 @@ def test_the_openapi_document_is_served_without_a_key_and_no_cdn_docs_page(clien
     schema = response.json()
     assert schema["openapi"].startswith("3.") and "/api/v1/roster" in schema["paths"]
     assert client.get("/api/v1/docs").status_code == 404
+
+
+def test_the_audit_page_shows_calls_in_chinese(client, users):
+    from jiuzhu.core import audit_values
+
+    _key, plaintext = issue(users["county"], agency="县公安局")
+    call("get", f"/api/v1/roster?region={TOWNSHIP_A}&month=2026-10", plaintext)
+    entry = AuditEntry.objects.get(action="api.call")
+    assert all(audit_values.has_field_label(k, "api.call") for k in entry.new)
+    client.force_login(users["inspector"])
+    text = client.get("/audit/", {"action": "api.call"}).content.decode()
+    assert "调用对外接口" in text and "对外接口：县公安局" in text
+    assert "接口地址" in text and "响应状态码" in text and "/api/v1/roster" in text
+    assert "status_code" not in text and "key_prefix" not in text
