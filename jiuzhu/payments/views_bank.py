@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from jiuzhu.accounts.roles import Perm
-from jiuzhu.core import audit
+from jiuzhu.core import audit, params
 from jiuzhu.core.downloads import csv_response, export_view, xlsx_response
 from jiuzhu.core.errors import JiuzhuError
 from jiuzhu.core.spreadsheet import Column, XlsxWriter
@@ -66,13 +66,12 @@ def bank_payroll(request, pk: int):
 def bank_file(request, pk: int):
     user = _viewer(request)
     fmt = "xlsx" if request.GET.get("format") == "xlsx" else "csv"
-    layout = request.GET.get("layout", "")
     try:
         f = bank_file_export(
             actor=user,
             payroll_id=pk,
             fmt=fmt,
-            layout_id=int(layout) if layout.isdigit() else None,
+            layout_id=params.int_param(request.GET, "layout"),
         )
     except JiuzhuError as exc:
         messages.error(request, exc.message)
@@ -126,10 +125,10 @@ def bank_line_reissue(request, pk: int):
         line = payroll_line_reissue(actor=user, line_id=pk)
     except JiuzhuError as exc:
         messages.error(request, exc.message)
-        back = request.POST.get("payroll", "")
+        back = params.int_param(request.POST, "payroll")
         return (
-            redirect("payments:bank_payroll", pk=int(back))
-            if back.isdigit()
+            redirect("payments:bank_payroll", pk=back)
+            if back is not None
             else redirect("payments:payroll_list")
         )
     messages.success(

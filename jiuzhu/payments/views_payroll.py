@@ -66,8 +66,8 @@ def payroll_list(request):
     job = None
     if county_id is not None:
         jobs = selectors.generation_jobs(county_id=county_id)
-        job_id = request.GET.get("job", "")
-        job = (jobs.filter(pk=int(job_id)) if job_id.isdigit() else jobs).first()
+        job_id = params.int_param(request.GET, "job")
+        job = (jobs.filter(pk=job_id) if job_id is not None else jobs).first()
     return render(
         request,
         "payments/payroll_list.html",

@@ -80,7 +80,9 @@ def typical_add(request):
     month = _month(request, request.POST)
     kind, _, raw_id = (request.POST.get("source") or "").partition(":")
     try:
-        if kind not in TypicalCase.Source.values or not raw_id.isdigit():
+        if kind not in TypicalCase.Source.values or not (
+            raw_id.isascii() and raw_id.isdigit() and len(raw_id) < 10
+        ):
             raise ValidationFailed("请选择案例来源")
         services.typical_case_add(
             actor=request.user,

@@ -52,6 +52,7 @@ PAGES = [
     ("officer_a", "/clues/new/", ["household", "finding"]),
     ("county", "/clues/export/", ["status", "township", "overdue"]),
     ("county", "/dashboard/", ["region"]),
+    ("county", "/payments/payroll/", ["status", "job"]),
     ("officer_a", "/dashboard/", ["region"]),
 ]
 
