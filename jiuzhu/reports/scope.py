@@ -20,6 +20,7 @@ from jiuzhu.regions.models import Region
 NOT_FOUND = "没有找到该地区，或该地区不在您的管辖范围内"
 _QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")
 _HALF = re.compile(r"([0-9]{4})-H([12])")
+_DIGITS = re.compile(r"[0-9]{1,12}")
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ def resolve_scope(actor, region=None) -> Scope:
 
 def _find_region(value) -> Region | None:
     text = str(value).strip()
-    if not text.isdigit() or len(text) > 12:
+    if not _DIGITS.fullmatch(text):  # ASCII digits only ("²".isdigit() is true)
         raise ValidationFailed(NOT_FOUND)
     if len(text) == 12:
         return Region.objects.filter(code=text).first()

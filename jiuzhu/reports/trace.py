@@ -8,6 +8,7 @@ accounts only masked."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -183,7 +184,7 @@ def figure_trace(*, actor, code: str, region, month: str, row: str, column: str)
     if row == "total":
         found = form.total
     else:
-        found = form.row_for(int(row)) if str(row).isdigit() else None
+        found = form.row_for(int(row)) if re.fullmatch(r"[0-9]{1,12}", str(row)) else None
     if found is None or column not in found.cells:
         raise ValidationFailed("没有找到该行")
     cell = found.cells[column]

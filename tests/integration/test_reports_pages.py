@@ -242,3 +242,21 @@ def test_self_report_is_prefilled(client, world):
     other = client.get(reverse("reports:self_report"), {"user": world.users["officer_a"].pk})
     assert other.status_code == 400 and "龙一" not in other.content.decode()
     assert date.today()  # the page is dated when printed
+
+
+HOSTILE = ["99999999999999999999", "-1", "abc", "１２", "²", "\x00", "a" * 5000, "2026-13", "%"]
+
+
+@pytest.mark.parametrize(
+    "name", ["reports:form", "reports:trace", "reports:export", "reports:trace_export"]
+)
+def test_hostile_query_parameters_never_give_a_server_error(client, world, name):
+    client.force_login(world.users["officer_a"])
+    for value in HOSTILE:
+        for code in ("assistance_monthly", "kin_register", value[:20]):
+            query = {"region": value, "month": value, "row": value, "col": value, "page": value}
+            response = client.get(
+                reverse(name, args=[code]) if code.isidentifier() else reverse(name, args=["x"]),
+                query,
+            )
+            assert response.status_code < 500, (name, code, value[:20])
