@@ -3,6 +3,8 @@ cross-checks, payments, last month's payroll, the service-purchase register) the
 statistics count last month's payroll, the special-governance table its findings, and the
 quarterly table the registered contracts."""
 
+import time
+
 import pytest
 from django.utils import timezone
 
@@ -16,7 +18,7 @@ from jiuzhu.demo.reports_demo import CONTRACTS, create_demo_purchases
 from jiuzhu.demo.users import create_demo_users
 from jiuzhu.programmes.seed import seed_county_defaults
 from jiuzhu.regions.models import Region
-from jiuzhu.reports.services import form_build
+from jiuzhu.reports.services import form_build, form_seal
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +52,13 @@ def test_demo_forms_have_figures(tmp_path, settings):
     this = str(Month.of(today))
     assert total("governance_monthly", this, "finding.raised").value > 0
     assert total("services_quarterly", this, "all.n").value == len(CONTRACTS)
+    # sealing last month keeps every form of the county and its townships as it is now
+    before = form_build(actor=admin, code="rural_screening", region=county, month=last)
+    started = time.monotonic()
+    form_seal(actor=admin, month=last)
+    print(f"sealed {last} in {time.monotonic() - started:.1f} s")
+    after = form_build(actor=admin, code="rural_screening", region=county, month=last)
+    assert after.frozen_at is not None
+    assert [r.cells["all.h"].value for r in after.rows] == [
+        r.cells["all.h"].value for r in before.rows
+    ]
