@@ -260,3 +260,36 @@ def test_hostile_query_parameters_never_give_a_server_error(client, world, name)
                 query,
             )
             assert response.status_code < 500, (name, code, value[:20])
+
+
+def test_hostile_names_in_the_register_export_are_neutralised(client, world, make_household):
+    from jiuzhu.core.spreadsheet import DANGEROUS_FIRST
+    from jiuzhu.registry.models import KinDeclaration
+
+    from .payment_builders import enrolment
+
+    payload = '=HYPERLINK("http://x","y")'
+    h = make_household(TOWNSHIP_A, size=1, head_name=payload)
+    h.address = "+1+1"
+    h.save(update_fields=["address"])
+    enrolment(h, created_by=world.users["county"], programme="dibao_rural", members=1)
+    head = h.members.get()
+    KinDeclaration.objects.create(
+        declarant_name="@SUM(1)",
+        declarant_role="village_cadre",
+        declarant_unit="-1+1",
+        county=world.county,
+        relative_name=head.name,
+        relative_id_hash=head.id_hash,
+        relative_id_masked=head.id_masked,
+        kin="spouse",
+        declared_on=date(2026, 3, 1),
+        recorded_by=world.users["county"],
+    )
+    client.force_login(world.users["county"])
+    response = client.get(reverse("reports:export", args=["kin_register"]), {"month": MONTH})
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "'" + payload in texts and "'+1+1" in texts and "'@SUM(1)" in texts
+    assert not [t for t in texts if t[0] in DANGEROUS_FIRST]
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
