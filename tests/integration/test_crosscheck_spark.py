@@ -84,23 +84,24 @@ def findings_of(run: CheckRun) -> list[tuple]:
     )
 
 
-def run_month(plant, **engine) -> CheckRun:
-    run = crosscheck_run(actor=plant.admin, month=plant.month, inline=True, **engine)
+def run_month(plant, **options) -> CheckRun:
+    run = crosscheck_run(actor=plant.admin, month=plant.month, inline=True, **options)
     assert run.status == CheckRun.Status.DONE, run.message
     return run
 
 
-def assert_same_month_on(plant, **engine) -> CheckRun:
+def assert_same_month_on(plant, *, exact_only: bool = False, **engine) -> CheckRun:
     """DuckDB first; its findings forgotten, the month on `engine` writes the same findings;
     then DuckDB again raises nothing new (the same fingerprints, whichever engine wrote them)."""
-    duck = run_month(plant)
+    duck = run_month(plant, exact_only=exact_only)
     expected = findings_of(duck)
     tiers = {row[3] for row in expected if row[0] == "death"}
-    assert {"exact", "near", "probable"} <= tiers  # the planted deaths in all three tiers
+    # the planted deaths in all three tiers (exact only: the exact ones)
+    assert tiers == {"exact"} if exact_only else {"exact", "near", "probable"} <= tiers
     assert len({row[0] for row in expected}) >= 10
 
     Finding.objects.filter(run=duck).delete()
-    other = run_month(plant, **engine)
+    other = run_month(plant, exact_only=exact_only, **engine)
     assert other.summary["engine"]["name"] == "spark"
     assert findings_of(other) == expected
     assert _link_counts(other) == _link_counts(duck)
@@ -110,7 +111,7 @@ def assert_same_month_on(plant, **engine) -> CheckRun:
         k: duck.summary[k] for k in ("new", "review", "known", "by_check")
     }
 
-    again = run_month(plant)
+    again = run_month(plant, exact_only=exact_only)
     assert again.summary["new"] == again.summary["review"] == 0
     assert again.summary["known"] == duck.summary["new"] + duck.summary["review"]
     return other

@@ -1,4 +1,5 @@
-"""The month on a real Spark standalone cluster on loopback gives the findings of DuckDB.
+"""The month on a real Spark standalone cluster on loopback gives the findings of DuckDB
+(exact-ID linkage; tiers 1–3 on Spark: test_crosscheck_spark.py).
 
 A master and two workers (one core each) are started on 127.0.0.1 with pyspark's own
 ``bin/spark-class`` — the cluster's executors run in JVMs of their own and read the run's
@@ -122,5 +123,10 @@ def loopback_cluster(tmp_path_factory):
 
 
 def test_the_month_on_a_loopback_cluster_gives_the_duckdb_findings(demo_county, loopback_cluster):
-    run = assert_same_month_on(demo_county, engine="spark", master=loopback_cluster)
+    # exact IDs only: tiers 2–3 on Spark are the local[2] test's (the same SQL and Splink model;
+    # here what differs is executors in JVMs of their own reading the shared directory), and
+    # they would double the Spark part of the suite
+    run = assert_same_month_on(
+        demo_county, exact_only=True, engine="spark", master=loopback_cluster
+    )
     assert run.summary["engine"] == {"name": "spark", "master": loopback_cluster}

@@ -87,6 +87,7 @@ _ROWS = """
     WHERE ({screened} OR {unscreenable})
       AND ((l.person_id IS NULL AND {ours})
            OR (l.person_id IS NOT NULL AND l.person_id NOT IN (SELECT person_id FROM recipients)))
+    ORDER BY r.row_no  -- a group's names, and the row that places it, in one order on any engine
 """
 
 # The screened rows linked to nobody that are not ours, counted by why: one pass over the

@@ -1,6 +1,9 @@
 """R8 (seed 003): lists to re-screen — households refused since a chosen date, households that
 left in dynamic management since that date (both only when not covered again), villages with no
 dibao recipient (低保空白村), and villages whose inclusion or exit rate is far above the county's.
+
+A household's applications (or enrolments) are listed in number (or programme) order and placed by
+the lowest township and village id among them: the same text on any engine (no ``any_value``).
 """
 
 from __future__ import annotations
@@ -25,16 +28,17 @@ LABELS = {
 }
 
 _REFUSED = """
-    SELECT a.household_id, max(a.decided_on) AS decided_on, any_value(a.township_id) AS township_id,
-           any_value(a.village_id) AS village_id, string_agg(a.number, '、') AS numbers
+    SELECT a.household_id, max(a.decided_on) AS decided_on, min(a.township_id) AS township_id,
+           min(a.village_id) AS village_id, string_agg(a.number, '、' ORDER BY a.number) AS numbers
     FROM applications a
     WHERE a.status = 'refused' AND a.decided_on >= $since
       AND a.household_id NOT IN (SELECT household_id FROM recipients)
     GROUP BY a.household_id ORDER BY a.household_id
 """
 _EXITED = """
-    SELECT e.household_id, max(e.end_month) AS end_month, any_value(e.township_id) AS township_id,
-           any_value(e.village_id) AS village_id, string_agg(e.programme_code, '、') AS programmes
+    SELECT e.household_id, max(e.end_month) AS end_month, min(e.township_id) AS township_id,
+           min(e.village_id) AS village_id,
+           string_agg(e.programme_code, '、' ORDER BY e.programme_code) AS programmes
     FROM enrolments e
     WHERE e.status = 'stopped' AND e.end_month >= $since_month
       AND e.household_id NOT IN (SELECT household_id FROM recipients)
