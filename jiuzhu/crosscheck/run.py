@@ -16,11 +16,10 @@ known, in any status, is skipped — so a finding verified false is not raised a
 evidence. The engine changes where the SQL runs, never the hits: a Spark run writes the findings
 a DuckDB run writes (tests/integration/test_crosscheck_spark.py).
 
-One writer. Until issue 17 the findings were also inserted on a thread of their own while the
-next checks ran, and DuckDB was closed on another thread while the last ones were written; on
-the province benchmark (41,000 findings) those overlaps bought about a second of a 17-second
-run, for two ways of writing and nested ``except BaseException`` — measured again without them
-in docs/benchmarks.md (issue 17).
+One writer (finding_writes.FindingWriter): each check's hits are handed to it as the check
+ends; on PostgreSQL it inserts them on a thread of its own while the next checks run, which on
+the province benchmark keeps about 3.6 s of writing out of the monthly run (measured: see its
+docstring); a failed run aborts it and nothing is written.
 """
 
 from __future__ import annotations
@@ -47,10 +46,10 @@ from jiuzhu.programmes.catalogue import SettingKey
 from jiuzhu.registry.selectors import person_ids_reveal
 
 from .checks import CHECKS, rescreen
-from .checks.base import CheckContext, Hit, Limits
+from .checks.base import CheckContext, Limits
 from .engines import ENGINES, open_engine
 from .estimate import estimate_households, household_means
-from .finding_writes import require_runs_county, write_findings
+from .finding_writes import FindingWriter, require_runs_county
 from .linkage import LinkSettings, link, link_exact_all
 from .models import CheckRun, RegistrySnapshot
 from .snapshot_selectors import latest_snapshots, snapshots_described
@@ -290,7 +289,7 @@ def _run_checks(
     limits = limits_for(run.county, Month.parse(run.month).last_day)
     progress.start(len(CHECKS) + 3, "导出保障对象")
     checks = open_engine(engine, master)
-    hits: list[Hit] = []
+    writer = None
     try:
         # 1. prepare: the operational columns and the snapshots, where the engine reads them
         exported = checks.prepare(
@@ -298,21 +297,28 @@ def _run_checks(
         )
         timings["export"] = time.perf_counter() - started
         progress.update(1, "比对中")
+        # made after the export: its transaction must not be open while the kept copy reads
+        # which rows were written since the previous run (mirror.py)
+        writer = FindingWriter(run=run, actor=actor, snapshots=snapshots)
         # 2. link (each snapshot on a check's first use) and 3. check
         linker = _Linker(checks.con, snapshots, exact_only)
         ctx = _context(run, checks.con, limits, snapshots, linker)
         for n, check in enumerate(CHECKS, start=2):
             t0 = time.perf_counter()
-            hits += check.run(ctx)
+            writer.add(check.run(ctx))  # written while the next checks run (finding_writes)
             timings[check.__name__.rsplit(".", 1)[-1]] = time.perf_counter() - t0
             progress.update(n, f"已完成{n - 1}项核查")
+    except BaseException:
+        if writer is not None:
+            writer.abort()  # a failed run writes nothing
+        raise
     finally:
         t0 = time.perf_counter()
         checks.close()  # DuckDB: writes the kept copy out; Spark: drops the run's views
         timings["close"] = time.perf_counter() - t0
-    # 4. write: every new finding, its audit entries and the run's, in one transaction
+    # 4. write: the last findings, their audit entries and the run's, in one transaction
     t0 = time.perf_counter()
-    summary = write_findings(run=run, actor=actor, hits=hits, snapshots=snapshots)
+    summary = writer.finish()
     timings["write"] = time.perf_counter() - t0
     timings["total"] = time.perf_counter() - started
     summary.update(
