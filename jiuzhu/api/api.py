@@ -68,6 +68,9 @@ def _field(loc) -> str:
 @api.exception_handler(ValidationError)
 def _invalid(request, exc: ValidationError):
     fields = sorted({_field(e.get("loc", ())) for e in exc.errors})
+    missing = sorted({_field(e.get("loc", ())) for e in exc.errors if e.get("type") == "missing"})
+    if missing and missing == fields:
+        return _error(request, 422, "缺少必填参数：" + "、".join(fields), fields=fields)
     return _error(request, 422, "请求参数不正确：" + "、".join(fields), fields=fields)
 
 

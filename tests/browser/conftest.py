@@ -99,3 +99,9 @@ def _no_full_id_number_in_the_audit_trail(transactional_db):
         if FULL_ID.search(HEX_TOKEN.sub("#", text)):
             found.append(seq)
     assert not found, f"审计记录中出现完整身份证号码：第{found}条"
+
+
+def menu(page, group: str, item: str) -> None:
+    """Open a page from a grouped menu of the top bar (监督核查, 统计, 设置)."""
+    page.click(f"nav .dropdown-toggle:text-is('{group}')")
+    page.click(f"nav .dropdown-menu >> text={item}")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from jiuzhu.core.crypto import decrypt
 from jiuzhu.core.month import Month
 from jiuzhu.payments.models import Enrolment
+from tests.browser.conftest import menu
 from tests.conftest import PASSWORD
 from tests.integration.test_crosscheck_run import HEADER, enrol
 
@@ -31,7 +32,7 @@ def test_death_snapshot_to_stopped_enrolment(
     )
 
     login(users["county"].username, PASSWORD)
-    page.click("text=比对数据")
+    menu(page, "监督核查", "比对数据")
     page.click("#upload-snapshot")
     page.select_option("#id_kind", "death")
     page.fill("#id_as_of", f"{timezone.localdate():%Y-%m-%d}")
@@ -40,7 +41,7 @@ def test_death_snapshot_to_stopped_enrolment(
     page.click("#commit-all")
     page.wait_for_selector("#snapshot-state:has-text('已导入')", timeout=60000)
 
-    page.click("text=比对核查")
+    menu(page, "监督核查", "比对核查")
     page.click(".nav-tabs >> text=月度比对")
     page.fill("#month", str(this_month))
     page.click("#start-run")
@@ -49,7 +50,7 @@ def test_death_snapshot_to_stopped_enrolment(
     page.click("text=退出")
 
     login(users["officer_a"].username, PASSWORD)
-    page.click("text=比对核查")
+    menu(page, "监督核查", "比对核查")
     page.click(".nav-tabs >> text=核查发现")
     page.click("#findings tbody tr >> nth=0 >> a")
     summary = page.locator("#finding-summary").inner_text()

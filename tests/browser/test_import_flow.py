@@ -4,6 +4,7 @@ the good households in the background and watches the status change to 已导入
 import pytest
 
 from jiuzhu.registry.models import Household, Person
+from tests.browser.conftest import menu
 from tests.conftest import PASSWORD
 from tests.integration.test_import import bad_file_rows, csv_bytes
 
@@ -16,7 +17,7 @@ def test_upload_preview_and_import_good_rows(login, page, live_server, users, jo
     upload.write_bytes(csv_bytes(bad_file_rows()))
 
     login(users["county"].username, PASSWORD)
-    page.click("text=批量导入")
+    menu(page, "设置", "批量导入")
     page.set_input_files("#id_file", str(upload))
     page.click("text=上传并检查")
     page.wait_for_selector("#problems")

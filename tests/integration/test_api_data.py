@@ -148,3 +148,13 @@ def test_the_dashboard_series_without_internal_links(users, recipients, regions)
     village = first_village(regions, TOWNSHIP_A)
     refused = call("get", f"/api/v1/dashboard?region={village.code}", plaintext)
     assert refused.status_code == 404
+
+
+def test_a_missing_parameter_is_named_as_missing(users):
+    _key, plaintext = issue(users["county"])
+    response = call("get", f"/api/v1/roster?month={MONTH}", plaintext)
+    assert response.status_code == 422
+    assert response.json() == {"detail": "缺少必填参数：region", "fields": ["region"]}
+    response = call("get", f"/api/v1/roster?region={COUNTY}&month=2026-11&page_size=abc", plaintext)
+    assert response.status_code == 422
+    assert response.json()["detail"] == "请求参数不正确：page_size"
