@@ -79,6 +79,9 @@ _OURS = """(CASE WHEN coalesce(r.region_code, '') = '' THEN coalesce({id_county}
 
 # Registry rows that call for screening and can become a finding: linked to a person not
 # covered, or linked to nobody and ours.
+# NOT EXISTS, not NOT IN (SELECT …): the same rows (person_id is never NULL), but Spark plans a
+# NOT IN subquery as a null-aware join that compared every row with every recipient — on Spark
+# the check took 136 s of a 199 s run at 1/8 of the province (bench_spark.py, 2026-12-06).
 _ROWS = """
     SELECT r.row_no, r.name, r.id_masked, nullif(r.region_code, '') AS region_code, {columns},
            l.person_id, l.tier, l.score
@@ -86,7 +89,8 @@ _ROWS = """
          AND l.tier IN ('exact', 'near', 'probable')
     WHERE ({screened} OR {unscreenable})
       AND ((l.person_id IS NULL AND {ours})
-           OR (l.person_id IS NOT NULL AND l.person_id NOT IN (SELECT person_id FROM recipients)))
+           OR (l.person_id IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM recipients rc WHERE rc.person_id = l.person_id)))
     ORDER BY r.row_no  -- a group's names, and the row that places it, in one order on any engine
 """
 
@@ -121,7 +125,8 @@ _ASSUMED = {
 }
 _SERIOUS = """
     SELECT p.person_id, p.name, p.id_masked FROM people p
-    WHERE p.health_status = 'serious' AND p.person_id NOT IN (SELECT person_id FROM recipients)
+    WHERE p.health_status = 'serious'
+      AND NOT EXISTS (SELECT 1 FROM recipients rc WHERE rc.person_id = p.person_id)
 """
 _PEOPLE = """
     SELECT p.person_id, p.household_id, p.township_id, p.village_id, p.name, p.id_masked,
