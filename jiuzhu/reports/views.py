@@ -124,14 +124,19 @@ def table(result, link_base: str | None) -> dict:
     return {"header": header, "body": body, "derived": DERIVED}
 
 
+def _built(request, code: str):
+    """The form's definition and its figures for the region and period asked for."""
+    definition = form_definition(code)
+    region, period = _query(request, definition)
+    return definition, form_build(actor=request.user, code=code, region=region, month=period)
+
+
 @login_required
 @require_GET
 def form_view(request, code: str):
     _reader(request)
     try:
-        definition = form_definition(code)
-        region, period = _query(request, definition)
-        result = form_build(actor=request.user, code=code, region=region, month=period)
+        definition, result = _built(request, code)
     except JiuzhuError as exc:
         return render(request, "reports/error.html", {"message": exc.message}, status=400)
     query = urlencode({"region": result.region_id, "month": result.period})
@@ -160,9 +165,7 @@ def form_export(request, code: str):
     """The form in the official layout (an audited export)."""
     _reader(request)
     try:
-        definition = form_definition(code)
-        region, period = _query(request, definition)
-        result = form_build(actor=request.user, code=code, region=region, month=period)
+        definition, result = _built(request, code)
     except JiuzhuError as exc:
         return render(request, "reports/error.html", {"message": exc.message}, status=400)
     today = timezone.localdate()
