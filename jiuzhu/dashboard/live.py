@@ -113,32 +113,39 @@ def _by_status(qs, statuses, url_name: str, township_id: int | None) -> list[dic
     ]
 
 
+def _status_chart(qs, overdue, statuses, url_name: str, township_id: int | None) -> dict:
+    """A list's rows by status, and its overdue ones, each linked to the list so filtered."""
+    return {
+        "items": _by_status(qs, statuses, url_name, township_id),
+        "overdue": {
+            "count": overdue.count(),
+            "url": link(url_name, overdue=1, township=township_id),
+        },
+    }
+
+
 def clues(user, township_id: int | None) -> dict | None:
     if not can_read_clues(user):
         return None
-    qs = clues_filtered(user=user, filters=ClueFilter(township_id=township_id))
-    overdue = clues_filtered(user=user, filters=ClueFilter(township_id=township_id, overdue=True))
-    return {
-        "items": _by_status(qs, Clue.Status, "clues:list", township_id),
-        "overdue": {
-            "count": overdue.count(),
-            "url": link("clues:list", overdue=1, township=township_id),
-        },
-    }
+    return _status_chart(
+        clues_filtered(user=user, filters=ClueFilter(township_id=township_id)),
+        clues_filtered(user=user, filters=ClueFilter(township_id=township_id, overdue=True)),
+        Clue.Status,
+        "clues:list",
+        township_id,
+    )
 
 
 def rectifications(user, township_id: int | None) -> dict | None:
     if not can_read_items(user):
         return None
-    qs = items_filtered(user=user, filters=ItemFilter(township_id=township_id))
-    overdue = items_filtered(user=user, filters=ItemFilter(township_id=township_id, overdue=True))
-    return {
-        "items": _by_status(qs, RectificationItem.Status, "clues:ledger", township_id),
-        "overdue": {
-            "count": overdue.count(),
-            "url": link("clues:ledger", overdue=1, township=township_id),
-        },
-    }
+    return _status_chart(
+        items_filtered(user=user, filters=ItemFilter(township_id=township_id)),
+        items_filtered(user=user, filters=ItemFilter(township_id=township_id, overdue=True)),
+        RectificationItem.Status,
+        "clues:ledger",
+        township_id,
+    )
 
 
 def recoveries(user, township_id: int | None) -> dict | None:

@@ -63,7 +63,7 @@ def finding_id(source: str) -> int | None:
     if not source.startswith("核查发现#"):
         return None
     digits = source[len("核查发现#") :].split("（")[0]
-    return int(digits) if digits.isdigit() else None
+    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 10 else None
 
 
 def exit_causes(enrolment_ids) -> dict[int, str]:
