@@ -94,10 +94,20 @@ class RssSampler(threading.Thread):
         return round(max(self.peak, rss_now_mb()), 1)
 
 
+def _threads(args) -> int:
+    """DuckDB threads for every phase: --threads, or the product's default (engine.py)."""
+    if args.threads:
+        return args.threads
+    from jiuzhu.crosscheck.engine import default_threads
+
+    return default_threads()
+
+
 def _django(args):
     """Django on the test settings (PostgreSQL from JIUZHU_DB_HOST), with the benchmark's
-    snapshot and spill directories and the DuckDB limits set here, whatever the settings
-    module says (the test settings use a temporary directory per process and 1 GB)."""
+    snapshot, spill, copy and audit-anchor directories and the DuckDB limits set here, whatever
+    the settings module says (the test settings use a temporary directory per process and 1 GB).
+    """
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
     import django
     from django.conf import settings
@@ -107,8 +117,12 @@ def _django(args):
     settings.JIUZHU_SNAPSHOT_DIR = data / "snapshots"
     settings.JIUZHU_DUCKDB_TEMP_DIR = data / "duckdb-tmp"
     settings.JIUZHU_DUCKDB_MEMORY_LIMIT = args.memory_limit
-    settings.JIUZHU_DUCKDB_THREADS = args.threads
+    settings.JIUZHU_DUCKDB_THREADS = args.threads  # 0: the product's default (engine.py)
     settings.JIUZHU_CROSSCHECK_MIRROR_DIR = data / "mirror"
+    # kept with the data, as an installation keeps its anchors: the run's anchor then checks
+    # the rows since the previous run's, also when a measurement starts in a new process
+    # (--skip-generate), where a fresh directory had it check the whole chain of every run before
+    settings.JIUZHU_AUDIT_ANCHOR_DIR = data / "audit-anchors"
 
 
 # --- phase: generate -------------------------------------------------------------------------
@@ -162,7 +176,7 @@ def phase_generate(args) -> dict:
     out["seconds"]["migrate"] = round(time.perf_counter() - t, 1)
 
     con = P.connect(
-        memory_limit=args.gen_memory_limit, threads=args.threads, temp_dir=data / "gen-tmp"
+        memory_limit=args.gen_memory_limit, threads=_threads(args), temp_dir=data / "gen-tmp"
     )
     P.install_macros(con, lookup_key=settings.JIUZHU_LOOKUP_KEY, id_purpose=ID_PURPOSE)
     out["hmac_checked"] = P.verify_macros(
@@ -191,7 +205,7 @@ def phase_generate(args) -> dict:
         county_id=county.pk,
         user_id=actor.pk,
         field_key=settings.JIUZHU_FIELD_KEY,
-        workers=args.threads,
+        workers=_threads(args),
     )
     out["recipients"].update(applications=loaded["applications"], enrolments=loaded["enrolments"])
     out["seconds"]["postgres_copy"] = round(time.perf_counter() - t, 1)
@@ -449,7 +463,7 @@ def phase_bare(args) -> dict:
             config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
         )
         con.execute(f"SET memory_limit = '{args.memory_limit}'")
-        con.execute(f"SET threads = {args.threads}")
+        con.execute(f"SET threads = {_threads(args)}")  # as many as the run's DuckDB
         con.execute("SET temp_directory = ?", [str(data / "bare-tmp")])
         con.execute("SET enable_progress_bar = false")
         count = con.execute(sql).fetchone()[0]
@@ -597,6 +611,113 @@ def _patch_trace_mirror():
 
 
 PATCHES["trace_mirror"] = _patch_trace_mirror
+
+
+class _TracedCursor:
+    """A statement's result fetched at once (timed), then read as a DuckDB cursor is."""
+
+    def __init__(self, cur):
+        self.description = cur.description
+        self._rows = cur.fetchall() if cur.description else []
+
+    def fetchall(self):
+        return self._rows
+
+    def fetchone(self):
+        return self._rows[0] if self._rows else None
+
+
+def _patch_trace_checks():
+    """Every statement the checks run, timed in the log (after the export)."""
+    from jiuzhu.crosscheck import run as run_module
+
+    class Con:
+        def __init__(self, con):
+            self._con = con
+
+        def __getattr__(self, name):
+            return getattr(self._con, name)
+
+        def execute(self, sql, *a):
+            t = time.perf_counter()
+            out = _TracedCursor(self._con.execute(sql, *a))
+            log(f"    {time.perf_counter() - t:.3f} {' '.join(sql.split())[:110]}")
+            return out
+
+    original = run_module._context
+    run_module._context = lambda run, con, *a: original(run, Con(con), *a)
+    original_linker = run_module._Linker.__init__
+    run_module._Linker.__init__ = lambda self, con, *a: original_linker(self, Con(con), *a)
+
+
+PATCHES["trace_checks"] = _patch_trace_checks
+
+
+def _patch_trace_outside():
+    """The run's steps outside its stage timings, timed in the log."""
+    from jiuzhu.core import audit, audit_anchor, jobs
+    from jiuzhu.crosscheck import run as run_module
+
+    def timed(module, name):
+        original = getattr(module, name)
+
+        def wrapper(*a, **k):
+            t = time.perf_counter()
+            try:
+                return original(*a, **k)
+            finally:
+                log(f"    {name} {time.perf_counter() - t:.3f}")
+
+        setattr(module, name, wrapper)
+
+    for module, name in (
+        (audit_anchor, "anchor_create"),
+        (audit, "verify"),
+        (jobs, "reap_stale"),
+        (jobs, "job_create"),
+        (jobs, "job_run_inline"),
+        (run_module, "_run_checks"),
+        (run_module, "latest_snapshots"),
+        (run_module, "limits_for"),
+    ):
+        timed(module, name)
+
+
+PATCHES["trace_outside"] = _patch_trace_outside
+
+
+def _cpu_ticks() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]
+    return sum(fields) - idle, sum(fields)
+
+
+def _patch_trace_cpu():
+    """Each check's wall time and the machine's busy share while it ran (2 cores: 100 % is
+    both busy), in the log: where the run leaves a core idle."""
+    from jiuzhu.crosscheck import checks as checks_module
+    from jiuzhu.crosscheck import run as run_module
+
+    def watched(check):
+        original = check.run
+
+        def run(ctx):
+            t, (b0, a0) = time.perf_counter(), _cpu_ticks()
+            try:
+                return original(ctx)
+            finally:
+                b1, a1 = _cpu_ticks()
+                share = (b1 - b0) / max(a1 - a0, 1)
+                name = check.__name__.rsplit(".", 1)[-1]
+                log(f"    {name} {time.perf_counter() - t:.3f} s, machine busy {share:.0%}")
+
+        return type("Watched", (), {"run": staticmethod(run), "__name__": check.__name__})
+
+    run_module.CHECKS = tuple(watched(c) for c in checks_module.CHECKS)
+
+
+PATCHES["trace_cpu"] = _patch_trace_cpu
 PATCHES["trace_derived"] = _patch_trace_derived
 
 
@@ -760,6 +881,7 @@ def orchestrate(args) -> None:
         "settings": {
             "JIUZHU_DUCKDB_MEMORY_LIMIT": args.memory_limit,
             "JIUZHU_DUCKDB_THREADS": args.threads,
+            "duckdb_threads": _threads(args),
         },
         "patches": args.patch or [],
     }
@@ -899,7 +1021,7 @@ def _table(r: dict) -> str:
     lines.append("stage timings (s): " + ", ".join(f"{k} {p['timings'][k]}" for k in order))
     lines.append(
         f"PostgreSQL {p.get('postgresql', '')}; DuckDB memory_limit "
-        f"{r['settings']['JIUZHU_DUCKDB_MEMORY_LIMIT']}, threads {r['settings']['JIUZHU_DUCKDB_THREADS']}"
+        f"{r['settings']['JIUZHU_DUCKDB_MEMORY_LIMIT']}, threads {r['settings'].get('duckdb_threads', r['settings']['JIUZHU_DUCKDB_THREADS'])}"
     )
     lines.append(
         "machine idle share before each measurement: "
@@ -914,7 +1036,13 @@ def main() -> None:
     parser.add_argument("--persons", type=int, default=5_000_000)
     parser.add_argument("--refs", type=int, default=50_000_000)
     parser.add_argument("--memory-limit", default="6GB", help="JIUZHU_DUCKDB_MEMORY_LIMIT")
-    parser.add_argument("--threads", type=int, default=2, help="JIUZHU_DUCKDB_THREADS")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=0,
+        help="JIUZHU_DUCKDB_THREADS (default 0: the product's default, cores + 1, for the run "
+        "and the bare join alike)",
+    )
     parser.add_argument("--gen-memory-limit", default="10GB", help="DuckDB limit while generating")
     parser.add_argument("--bare-runs", type=int, default=3)
     parser.add_argument(

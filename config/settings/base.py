@@ -176,7 +176,9 @@ JIUZHU_TRUST_X_FORWARDED_FOR = False
 JIUZHU_SNAPSHOT_DIR = Path(os.environ.get("JIUZHU_SNAPSHOT_DIR", VAR_DIR / "snapshots"))
 JIUZHU_DUCKDB_MEMORY_LIMIT = os.environ.get("JIUZHU_DUCKDB_MEMORY_LIMIT", "4GB")
 JIUZHU_DUCKDB_TEMP_DIR = Path(os.environ.get("JIUZHU_DUCKDB_TEMP_DIR", VAR_DIR / "duckdb-tmp"))
-JIUZHU_DUCKDB_THREADS = int(os.environ.get("JIUZHU_DUCKDB_THREADS", "0"))  # 0: all cores
+JIUZHU_DUCKDB_THREADS = int(
+    os.environ.get("JIUZHU_DUCKDB_THREADS", "0")
+)  # 0: cores + 1 (engine.py)
 # The runs' copy of persons, households and enrolments, refreshed incrementally (crosscheck.mirror)
 JIUZHU_CROSSCHECK_MIRROR_DIR = Path(
     os.environ.get("JIUZHU_CROSSCHECK_MIRROR_DIR", VAR_DIR / "crosscheck-mirror")

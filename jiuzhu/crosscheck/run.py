@@ -46,7 +46,7 @@ from jiuzhu.programmes.catalogue import SettingKey
 from jiuzhu.registry.selectors import person_ids_reveal
 
 from .checks import CHECKS, rescreen
-from .checks.base import CheckContext, Limits
+from .checks.base import CheckContext, Limits, linked_people
 from .engines import ENGINES, open_engine
 from .estimate import estimate_households, household_means
 from .finding_writes import FindingWriter, require_runs_county
@@ -192,7 +192,9 @@ class _Linker:
 
     Exact-only runs link every snapshot in one pass: the persons' hash table (unique, as
     ``registry.Person.id_hash`` is) is probed by all snapshots' hashes in one UNION ALL join,
-    which is then split by registry."""
+    which is then split by registry; the people those links reach are then kept in one small
+    table that the checks join instead of every person (``people``, checks.base.linked_people).
+    A run with all tiers links registry by registry, and its checks join ``people`` itself."""
 
     def __init__(self, con, snapshots: dict[str, RegistrySnapshot], exact_only: bool):
         self.con, self.snapshots, self.exact_only = con, snapshots, exact_only
@@ -225,6 +227,13 @@ class _Linker:
             self.tables[kind] = out
         return self.tables[kind]
 
+    def people(self, kind: str) -> str:
+        """The table of the people the `kind` links reach (CheckContext.people)."""
+        if not self.exact_only:
+            return "people"
+        self._link_all_exact()
+        return "people_linked"
+
     def _link_all_exact(self) -> None:
         if self._all_exact:
             return
@@ -234,6 +243,7 @@ class _Linker:
             refs={k: f"snap_{k}" for k in self.snapshots},
             out="links_exact",
         )
+        linked_people(self.con, links="links_exact", out="people_linked")
         self._all_exact = True
 
 
@@ -269,6 +279,7 @@ def _context(run: CheckRun, con, limits: Limits, snapshots, linker: _Linker) -> 
         limits=limits,
         snapshots={k: s.pk for k, s in snapshots.items()},
         link=linker,
+        people=linker.people,
         reveal_people=person_ids_reveal,
         estimate=lambda ids: estimate_households(
             county=run.county, household_ids=ids, on=month_end, sizes=household_sizes(con, ids)

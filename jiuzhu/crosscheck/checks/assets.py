@@ -63,9 +63,9 @@ _OWNED = """
            l.tier, l.score, r.row_no, {columns}
     FROM {link} l
     JOIN snap_{kind} r ON r.row_no = l.row_no
-    JOIN people p ON p.person_id = l.person_id
+    JOIN {people} p ON p.person_id = l.person_id
     JOIN recipients rc ON rc.household_id = p.household_id
-    LEFT JOIN people hp ON hp.household_id = p.household_id AND hp.relation = 'self'
+    LEFT JOIN {people} hp ON hp.household_id = p.household_id AND hp.relation = 'self'
     WHERE l.tier IN ('exact', 'near', 'probable')
 """
 
@@ -106,7 +106,7 @@ def _owned(ctx: CheckContext, kind: str) -> str:
     table = f"owned_{kind}"
     ctx.con.execute(
         f"CREATE OR REPLACE TEMP TABLE {table} AS "
-        + _OWNED.format(link=ctx.link(kind), kind=kind, columns=columns)
+        + _OWNED.format(link=ctx.link(kind), kind=kind, columns=columns, people=ctx.people(kind))
     )
     return table
 

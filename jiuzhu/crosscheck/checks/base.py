@@ -9,6 +9,11 @@ tests on plain DuckDB tables and can move to Spark SQL later. Tables a check may
 - ``enrolments``, ``applications``, ``villages``
 - ``snap_<kind>`` — the latest snapshot of a registry (registries.py columns), when imported
 - the table returned by ``ctx.link(kind)``: ``row_no, person_id, tier, score, detail``
+- the table returned by ``ctx.people(kind)``: the rows of ``people`` (LINKED_PEOPLE_COLUMNS)
+  that kind's links can reach — the linked persons and the heads of their households — for
+  the joins ``{people} p ON p.person_id = l.person_id`` and ``{people} hp ON hp.household_id
+  = p.household_id AND hp.relation = 'self'``; ``people`` itself unless the run made a smaller
+  one (``linked_people``)
 
 Every snapshot row is used or accounted for. A check that cannot use a row (an ID it cannot
 read and no other match, a region outside the county, an empty column it needs) or that uses it
@@ -32,11 +37,13 @@ from jiuzhu.core.month import format_date_cn
 __all__ = [
     "CheckContext",
     "Hit",
+    "LINKED_PEOPLE_COLUMNS",
     "Limits",
     "account_unmatched_ids",
     "county_code",
     "evidence_rows",
     "fingerprint",
+    "linked_people",
     "snap_column",
     "weakest_tier",
     "LINK_COLUMNS",
@@ -72,6 +79,9 @@ class CheckContext:
     limits: Limits
     snapshots: dict[str, int]  # kind -> snapshot id (only kinds that have one)
     link: Callable[[str], str]  # kind -> name of the link table for that snapshot
+    # kind -> the people its links reach (linked persons, their households' heads): see
+    # linked_people; the whole ``people`` table by default, which gives the same rows
+    people: Callable[[str], str] = lambda kind: "people"
     reveal_people: Callable[[list[int]], dict[int, str]] = lambda ids: {}
     # household ids -> (short label, explanation) of the eligibility estimate (R7)
     estimate: Callable[[list[int]], dict[int, tuple[str, str]]] = lambda ids: {}
@@ -139,6 +149,36 @@ def weakest_tier(tiers) -> str:
 
 def fingerprint(check: str, key: str) -> str:
     return hashlib.sha256(f"{check}|{key}".encode()).hexdigest()
+
+
+# The people columns a check reads through ctx.people(kind) (p: the linked person, hp: the
+# head of the person's household).
+LINKED_PEOPLE_COLUMNS = (
+    "person_id, household_id, relation, name, name_norm, id_masked, birth_date, sex, "
+    "region_code, disability_type"
+)
+
+
+def linked_people(con, *, links: str, out: str) -> None:
+    """Create ``out``: the rows of ``people`` that the link table ``links`` reaches — every
+    linked person and the head of each linked person's household — with LINKED_PEOPLE_COLUMNS.
+
+    What it buys (measured on the province benchmark, 5 M persons, 2026-12-07): a check joins
+    its linked rows to the people table, and a scan of all 5 M persons (strings decompressed)
+    costs 0.11–0.22 s per join even when a few thousand rows match; the exact month makes nine
+    such joins and four more for the heads. Made once from every registry's links (0.7 s for
+    1.29 M rows), each join then reads this table instead: 0.07 s instead of 0.18 s for the death
+    check, 0.22 s instead of 0.34 s for vehicles. The joins give the same rows either way.
+    """
+    con.execute(f"""
+        CREATE OR REPLACE TABLE {out} AS
+        WITH linked AS (SELECT DISTINCT person_id FROM {links}),
+             households AS (SELECT DISTINCT p.household_id FROM people p
+                            JOIN linked l ON l.person_id = p.person_id)
+        SELECT {LINKED_PEOPLE_COLUMNS} FROM people p
+        WHERE p.person_id IN (SELECT person_id FROM linked)
+           OR (p.relation = 'self' AND p.household_id IN (SELECT household_id FROM households))
+    """)
 
 
 # Columns a check selects to show a linked pair side by side (p = people, r = snapshot, l = link).

@@ -54,7 +54,7 @@ SQL = f"""
            rc.relation, rc.township_id, rc.village_id
     FROM {{link}} l
     JOIN snap_death r ON r.row_no = l.row_no
-    JOIN people p ON p.person_id = l.person_id
+    JOIN {{people}} p ON p.person_id = l.person_id
     JOIN recipients rc ON rc.person_id = l.person_id
     WHERE r.death_date IS NULL OR r.death_date <= $last_day
     ORDER BY l.row_no, rc.enrolment_id
@@ -94,7 +94,11 @@ def run(ctx: CheckContext) -> list[Hit]:
     hits = []
     undated: set[int] = set()
     found = []
-    for row in rows(ctx.con, SQL.format(link=ctx.link("death")), {"last_day": last_day}):
+    for row in rows(
+        ctx.con,
+        SQL.format(link=ctx.link("death"), people=ctx.people("death")),
+        {"last_day": last_day},
+    ):
         if row["death_date"] is None:  # a recipient's row that says nothing usable
             undated.add(row["row_no"])
         else:

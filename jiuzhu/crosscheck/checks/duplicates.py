@@ -57,7 +57,7 @@ _NEIGHBOUR = f"""
            rc.monthly_amount, rc.township_id, rc.village_id
     FROM {{link}} l
     JOIN snap_neighbour r ON r.row_no = l.row_no
-    JOIN people p ON p.person_id = l.person_id
+    JOIN {{people}} p ON p.person_id = l.person_id
     JOIN recipients rc ON rc.person_id = l.person_id
     ORDER BY l.row_no, rc.enrolment_id
 """
@@ -158,7 +158,9 @@ def _two_counties(ctx: CheckContext) -> list[Hit]:
     if not ctx.has("neighbour"):
         return []
     hits = []
-    for row in rows(ctx.con, _NEIGHBOUR.format(link=ctx.link("neighbour"))):
+    for row in rows(
+        ctx.con, _NEIGHBOUR.format(link=ctx.link("neighbour"), people=ctx.people("neighbour"))
+    ):
         theirs = PROGRAMME_NAMES.get(row["programme"], row["programme"] or "救助（类别未登记）")
         hits.append(
             Hit(

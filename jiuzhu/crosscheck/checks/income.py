@@ -34,9 +34,9 @@ SQL = """
            hp.name AS head_name, hp.id_masked AS head_id
     FROM {link} l
     JOIN snap_pension r ON r.row_no = l.row_no
-    JOIN people p ON p.person_id = l.person_id
+    JOIN {people} p ON p.person_id = l.person_id
     JOIN recipients rc ON rc.person_id = l.person_id
-    LEFT JOIN people hp ON hp.household_id = p.household_id AND hp.relation = 'self'
+    LEFT JOIN {people} hp ON hp.household_id = p.household_id AND hp.relation = 'self'
     WHERE l.tier IN ('exact', 'near', 'probable')
       AND (r.monthly_amount > 0 OR r.monthly_amount IS NULL)
       -- the residents' basic pension is not counted; a blank or unknown type is
@@ -51,7 +51,7 @@ def run(ctx: CheckContext) -> list[Hit]:
         return []
     found: dict[tuple[int, int], list[dict]] = defaultdict(list)
     no_amount: set[int] = set()
-    for row in rows(ctx.con, SQL.format(link=ctx.link("pension"))):
+    for row in rows(ctx.con, SQL.format(link=ctx.link("pension"), people=ctx.people("pension"))):
         if row["monthly_amount"] is None:
             no_amount.add(row["row_no"])
             continue

@@ -34,7 +34,7 @@ SQL = f"""
            rc.township_id, rc.village_id
     FROM {{link}} l
     JOIN snap_{{kind}} r ON r.row_no = l.row_no
-    JOIN people p ON p.person_id = l.person_id
+    JOIN {{people}} p ON p.person_id = l.person_id
     JOIN recipients rc ON rc.person_id = l.person_id
     ORDER BY l.row_no, rc.enrolment_id
 """
@@ -58,7 +58,9 @@ def run(ctx: CheckContext) -> list[Hit]:
         if not ctx.has(kind):
             continue
         unknown: set[int] = set()
-        for row in rows(ctx.con, SQL.format(link=ctx.link(kind), kind=kind)):
+        for row in rows(
+            ctx.con, SQL.format(link=ctx.link(kind), kind=kind, people=ctx.people(kind))
+        ):
             is_self = row["kin"] == "self"
             known = row["kin"] in _KNOWN
             if not is_self and known and row["kin"] not in ctx.limits.close_relatives:

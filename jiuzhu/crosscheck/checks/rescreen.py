@@ -27,21 +27,30 @@ LABELS = {
     CODE_RATE: "村保障率或退出率异常",
 }
 
+# Households refused (or exited) and not covered now. The covered ones are looked up among
+# those households only: an anti-join against every recipient built a hash of all 5 M of them
+# (0.09–0.25 s each on the province benchmark, 2026-12-07), and Spark plans a NOT IN subquery
+# as a null-aware join (see missed._ROWS).
 _REFUSED = """
+    WITH refused AS (SELECT * FROM applications WHERE status = 'refused' AND decided_on >= $since),
+         covered AS (SELECT DISTINCT household_id FROM recipients
+                      WHERE household_id IN (SELECT household_id FROM refused))
     SELECT a.household_id, max(a.decided_on) AS decided_on, min(a.township_id) AS township_id,
            min(a.village_id) AS village_id, string_agg(a.number, '、' ORDER BY a.number) AS numbers
-    FROM applications a
-    WHERE a.status = 'refused' AND a.decided_on >= $since
-      AND a.household_id NOT IN (SELECT household_id FROM recipients)
+    FROM refused a
+    WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.household_id = a.household_id)
     GROUP BY a.household_id ORDER BY a.household_id
 """
 _EXITED = """
+    WITH stopped AS (SELECT * FROM enrolments
+                     WHERE status = 'stopped' AND end_month >= $since_month),
+         covered AS (SELECT DISTINCT household_id FROM recipients
+                      WHERE household_id IN (SELECT household_id FROM stopped))
     SELECT e.household_id, max(e.end_month) AS end_month, min(e.township_id) AS township_id,
            min(e.village_id) AS village_id,
            string_agg(e.programme_code, '、' ORDER BY e.programme_code) AS programmes
-    FROM enrolments e
-    WHERE e.status = 'stopped' AND e.end_month >= $since_month
-      AND e.household_id NOT IN (SELECT household_id FROM recipients)
+    FROM stopped e
+    WHERE NOT EXISTS (SELECT 1 FROM covered c WHERE c.household_id = e.household_id)
     GROUP BY e.household_id ORDER BY e.household_id
 """
 _HEADS = """

@@ -400,3 +400,28 @@ def test_linkage_package_imports_no_django():
         "sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_linked_people_are_the_linked_persons_and_their_households_heads():
+    from jiuzhu.crosscheck.checks.base import linked_people
+
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE people AS SELECT * FROM (VALUES "
+        "(1, 10, 'self'), (2, 10, 'spouse'), (3, 10, 'child'), "  # 2 linked: 1 (head) comes too
+        "(4, 20, 'self'), (5, 20, 'child'), "  # 4 linked, a head
+        "(6, 30, 'self'), (7, 30, 'spouse')"  # nobody linked
+        ") t(person_id, household_id, relation)"
+    )
+    con.execute(
+        "ALTER TABLE people ADD COLUMN name VARCHAR; ALTER TABLE people ADD COLUMN name_norm "
+        "VARCHAR; ALTER TABLE people ADD COLUMN id_masked VARCHAR; ALTER TABLE people ADD "
+        "COLUMN birth_date DATE; ALTER TABLE people ADD COLUMN sex VARCHAR; ALTER TABLE people "
+        "ADD COLUMN region_code VARCHAR; ALTER TABLE people ADD COLUMN disability_type VARCHAR"
+    )
+    con.execute(
+        "CREATE TABLE links AS SELECT * FROM (VALUES (1, 2), (2, 4), (3, 2)) t(row_no, person_id)"
+    )
+    linked_people(con, links="links", out="reached")
+    reached = con.execute("SELECT person_id FROM reached ORDER BY person_id").fetchall()
+    assert [p for (p,) in reached] == [1, 2, 4]
