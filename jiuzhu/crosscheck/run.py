@@ -45,7 +45,7 @@ from jiuzhu.programmes import selectors as params
 from jiuzhu.programmes.catalogue import SettingKey
 from jiuzhu.registry.selectors import person_ids_reveal
 
-from .checks import CHECKS, rescreen
+from .checks import CHECKS, LINKED_PEOPLE_KINDS, rescreen
 from .checks.base import CheckContext, Limits, linked_people
 from .engines import ENGINES, open_engine
 from .estimate import estimate_households, household_means
@@ -192,9 +192,10 @@ class _Linker:
 
     Exact-only runs link every snapshot in one pass: the persons' hash table (unique, as
     ``registry.Person.id_hash`` is) is probed by all snapshots' hashes in one UNION ALL join,
-    which is then split by registry; the people those links reach are then kept in one small
-    table that the checks join instead of every person (``people``, checks.base.linked_people).
-    A run with all tiers links registry by registry, and its checks join ``people`` itself."""
+    which is then split by registry; the people the links of LINKED_PEOPLE_KINDS reach are then
+    kept in one small table that those checks join instead of every person (``people``,
+    checks.base.linked_people). A run with all tiers links registry by registry, and its checks
+    join ``people`` itself."""
 
     def __init__(self, con, snapshots: dict[str, RegistrySnapshot], exact_only: bool):
         self.con, self.snapshots, self.exact_only = con, snapshots, exact_only
@@ -229,7 +230,7 @@ class _Linker:
 
     def people(self, kind: str) -> str:
         """The table of the people the `kind` links reach (CheckContext.people)."""
-        if not self.exact_only:
+        if not self.exact_only or kind not in LINKED_PEOPLE_KINDS:
             return "people"
         self._link_all_exact()
         return "people_linked"
@@ -243,7 +244,7 @@ class _Linker:
             refs={k: f"snap_{k}" for k in self.snapshots},
             out="links_exact",
         )
-        linked_people(self.con, links="links_exact", out="people_linked")
+        linked_people(self.con, links="links_exact", out="people_linked", kinds=LINKED_PEOPLE_KINDS)
         self._all_exact = True
 
 

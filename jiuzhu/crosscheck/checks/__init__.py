@@ -30,3 +30,11 @@ NEEDS: dict[str, tuple[str, ...]] = {
     missed.CODE: ("poverty", "disability"),
     duplicates.CODE_COUNTIES: ("neighbour",),
 }
+
+# The registries whose links a check joins to ``ctx.people(kind)`` (base.linked_people): an
+# exact-only run keeps the people those links reach in one small table. The screening
+# registries (poverty, disability: half a million links each at province scale) are left out,
+# as missed reads ``people`` itself; a kind not listed here gets ``people``, the same rows.
+LINKED_PEOPLE_KINDS = frozenset(
+    {"death", *kin.KINDS, "vehicle", "business", "real_estate", "pension", "neighbour"}
+)

@@ -420,8 +420,15 @@ def test_linked_people_are_the_linked_persons_and_their_households_heads():
         "ADD COLUMN region_code VARCHAR; ALTER TABLE people ADD COLUMN disability_type VARCHAR"
     )
     con.execute(
-        "CREATE TABLE links AS SELECT * FROM (VALUES (1, 2), (2, 4), (3, 2)) t(row_no, person_id)"
+        "CREATE TABLE links AS SELECT * FROM (VALUES ('death', 1, 2), ('vehicle', 2, 4), "
+        "('death', 3, 2), ('poverty', 4, 7)) t(kind, row_no, person_id)"
     )
-    linked_people(con, links="links", out="reached")
-    reached = con.execute("SELECT person_id FROM reached ORDER BY person_id").fetchall()
-    assert [p for (p,) in reached] == [1, 2, 4]
+
+    def reached(**kinds) -> list[int]:
+        linked_people(con, links="links", out="reached", **kinds)
+        return [p for (p,) in con.execute("SELECT person_id FROM reached ORDER BY 1").fetchall()]
+
+    assert reached() == [1, 2, 4, 6, 7]  # 7's head (6) comes too
+    assert reached(kinds={"death", "vehicle"}) == [1, 2, 4]  # the poverty link left out
+    assert reached(kinds={"death"}) == [1, 2]
+    assert reached(kinds=set()) == []
