@@ -173,6 +173,10 @@ def test_verify_anchors_once_a_day_and_the_command_anchors_on_demand(
     assert len(list(audit_anchor.anchor_dir().glob("audit-anchor-*.json"))) == 3
     assert AuditEntry.objects.filter(action="audit.verify").count() == 3
     assert AuditEntry.objects.filter(action="audit.anchor").count() == 3
+    # each file's count (the previous anchor's and the rows verified since) is the rows up to it
+    for anchor in audit_anchor.anchor_files():
+        assert anchor.head.count == AuditEntry.objects.filter(seq__lte=anchor.head.seq).count()
+    assert len({a.head.count for a in audit_anchor.anchor_files()}) == 3
 
 
 def test_an_anchor_after_commit_is_written_once_the_work_commits(
