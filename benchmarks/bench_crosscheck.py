@@ -571,15 +571,23 @@ class _Traced:
 
     def execute(self, sql, *a):
         t = time.perf_counter()
-        r = self.con.execute(sql, *a)
-        out = r.fetchall() if r is not None and r.description else []
-        log(f"    {self.label}{time.perf_counter() - t:.3f} {' '.join(sql.split())[:90]}")
+        out = _TracedCursor(self.con.execute(sql, *a))
+        log(f"    {self.label}{time.perf_counter() - t:.3f} {' '.join(sql.split())[:110]}")
+        return out
 
-        class R:
-            def fetchall(self_inner):
-                return out
 
-        return R()
+class _TracedCursor:
+    """A statement's result fetched at once (timed), then read as a DuckDB cursor is."""
+
+    def __init__(self, cur):
+        self.description = cur.description if cur is not None else None
+        self._rows = cur.fetchall() if self.description else []
+
+    def fetchall(self):
+        return self._rows
+
+    def fetchone(self):
+        return self._rows[0] if self._rows else None
 
 
 def _patch_trace_derived():
@@ -613,41 +621,14 @@ def _patch_trace_mirror():
 PATCHES["trace_mirror"] = _patch_trace_mirror
 
 
-class _TracedCursor:
-    """A statement's result fetched at once (timed), then read as a DuckDB cursor is."""
-
-    def __init__(self, cur):
-        self.description = cur.description
-        self._rows = cur.fetchall() if cur.description else []
-
-    def fetchall(self):
-        return self._rows
-
-    def fetchone(self):
-        return self._rows[0] if self._rows else None
-
-
 def _patch_trace_checks():
     """Every statement the checks run, timed in the log (after the export)."""
     from jiuzhu.crosscheck import run as run_module
 
-    class Con:
-        def __init__(self, con):
-            self._con = con
-
-        def __getattr__(self, name):
-            return getattr(self._con, name)
-
-        def execute(self, sql, *a):
-            t = time.perf_counter()
-            out = _TracedCursor(self._con.execute(sql, *a))
-            log(f"    {time.perf_counter() - t:.3f} {' '.join(sql.split())[:110]}")
-            return out
-
     original = run_module._context
-    run_module._context = lambda run, con, *a: original(run, Con(con), *a)
+    run_module._context = lambda run, con, *a: original(run, _Traced(con), *a)
     original_linker = run_module._Linker.__init__
-    run_module._Linker.__init__ = lambda self, con, *a: original_linker(self, Con(con), *a)
+    run_module._Linker.__init__ = lambda self, con, *a: original_linker(self, _Traced(con), *a)
 
 
 PATCHES["trace_checks"] = _patch_trace_checks

@@ -201,9 +201,9 @@ class FindingWriter:
         """Whether the thread can write: PostgreSQL, and the run's rows committed."""
         return connection.vendor == "postgresql" and not connection.in_atomic_block
 
-    def __init__(self, *, run: CheckRun, actor, snapshots, threaded: bool | None = None):
+    def __init__(self, *, run: CheckRun, actor, snapshots):
         self._args = {"run": run, "actor": actor, "snapshots": snapshots}
-        self._threaded = self.usable() if threaded is None else threaded
+        self._threaded = self.usable()
         self._hits: list[Hit] = []
         self._summary: dict | None = None
         self._error: BaseException | None = None

@@ -19,6 +19,7 @@ out (the finding list shows it)."""
 
 from __future__ import annotations
 
+from jiuzhu.core import params
 from jiuzhu.core.month import Month
 from jiuzhu.payments.models import EnrolmentChange
 
@@ -63,7 +64,7 @@ def finding_id(source: str) -> int | None:
     if not source.startswith("核查发现#"):
         return None
     digits = source[len("核查发现#") :].split("（")[0]
-    return int(digits) if digits.isascii() and digits.isdigit() and len(digits) < 10 else None
+    return params.int_param({"id": digits}, "id")
 
 
 def exit_causes(enrolment_ids) -> dict[int, str]:

@@ -24,12 +24,6 @@ county_data = bulk_tests.county_data  # the fixture: three households, each enro
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the copy is kept on PostgreSQL (ADBC) only")
-
-
 def export_with_counts(county):
     """(tables, export_county's counts)."""
     con = engine.connect()

@@ -5,7 +5,6 @@ thread has its own connection): transactional tests."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from jiuzhu.cases.models import Application
 from jiuzhu.core import audit
@@ -19,12 +18,6 @@ from .test_crosscheck_bulk import findings_and_audit, make_hits, start_run
 county_data = bulk_tests.county_data  # the fixture: three households, each enrolled
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("the writer thread is used on PostgreSQL only")
 
 
 def test_the_writer_thread_writes_what_write_findings_writes(users, county_data):
